@@ -1,0 +1,532 @@
+"""The stack configuration as a typed, validated model.
+
+The program reads its structured config once, here, and refuses to start when anything is
+wrong: every problem is collected and reported together with the key's path (for example
+`identities[1].serviceAccount`), the bad value and the fix, before a single resource is
+registered. Checks that need the whole config (references, duplicates, limits) run after
+each key parsed on its own.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import pulumi
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from . import documents, rules
+
+PROJECT = "eks-pod-identity"
+DEFAULT_AWS_CLI_IMAGE = "amazon/aws-cli:2.35.10"
+DEFAULT_KUBERNETES_VERSION = "1.35"
+
+
+class Model(BaseModel):
+    """Base for config sections: camelCase keys, unknown keys rejected, immutable."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
+
+
+def _check(problem: str | None, value: str) -> str:
+    if problem:
+        raise ValueError(f"{value!r} {problem}")
+    return value
+
+
+class ClusterConfig(Model):
+    """One EKS cluster: created with pulumi-eks, or an existing one adopted by name."""
+
+    name: str
+    create: bool = True
+    version: str | None = None
+    instance_type: str = "t3.medium"
+    desired_capacity: int = Field(2, ge=0)
+    min_size: int = Field(1, ge=0)
+    max_size: int = Field(3, ge=1)
+    authentication_mode: Literal["API", "API_AND_CONFIG_MAP"] = "API"
+    auto_mode: bool = False
+    install_agent: bool = True
+    agent_version: str | None = None
+    node_types: list[Literal["linux", "windows", "fargate", "hybrid"]] = Field(default_factory=lambda: ["linux"])
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not rules.EKS_CLUSTER_NAME.match(value):
+            raise ValueError(
+                f"{value!r} is not an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit"
+            )
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        match = rules.KUBERNETES_VERSION.match(value)
+        if not match:
+            raise ValueError(f"{value!r} is not a Kubernetes minor version; quote it in YAML, e.g. \"1.35\"")
+        if int(match.group(1)) < rules.MIN_POD_IDENTITY_MINOR:
+            raise ValueError(f"{value!r} is too old: EKS Pod Identity needs Kubernetes 1.{rules.MIN_POD_IDENTITY_MINOR} or newer")
+        return value
+
+    @field_validator("agent_version")
+    @classmethod
+    def _agent_version(cls, value: str | None) -> str | None:
+        if value is not None and not rules.ADDON_VERSION.match(value):
+            raise ValueError(f"{value!r} is not an add-on version like 'v1.3.10-eksbuild.2'; omit it to use the newest")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ClusterConfig:
+        if self.create and not self.min_size <= self.desired_capacity <= self.max_size:
+            raise ValueError(
+                f"node counts must satisfy minSize <= desiredCapacity <= maxSize; got {self.min_size} <= "
+                f"{self.desired_capacity} <= {self.max_size}"
+            )
+        if not self.auto_mode and not {"linux", "hybrid"} & set(self.node_types):
+            raise ValueError(
+                f"nodeTypes {self.node_types} has no Linux EC2 or hybrid nodes; Pod Identity does not work on "
+                "Fargate or Windows, so add Linux nodes or use IRSA for this cluster"
+            )
+        if self.create and set(self.node_types) != {"linux"}:
+            raise ValueError("nodeTypes describes an adopted cluster; a created cluster always gets Linux managed nodes")
+        return self
+
+    @property
+    def kubernetes_version(self) -> str:
+        return self.version or DEFAULT_KUBERNETES_VERSION
+
+
+class TrustConfig(Model):
+    """How narrowly the role's trust policy is scoped (session-tag conditions)."""
+
+    scope_to_service_accounts: bool | None = None
+    scope_to_clusters: bool = False
+    source_org_id: str | None = None
+
+    @field_validator("source_org_id")
+    @classmethod
+    def _org(cls, value: str | None) -> str | None:
+        if value is not None and value != rules.RESOURCE_ORG_ID_VARIABLE and not rules.ORG_ID.match(value):
+            raise ValueError(f"{value!r} is not an organization ID like 'o-a1b2c3d4e5' nor {rules.RESOURCE_ORG_ID_VARIABLE!r}")
+        return value
+
+
+class IdentityConfig(Model):
+    """An IAM role for pods and where it is bound: (cluster, namespace, service account) triples."""
+
+    name: str
+    namespace: str | None = None
+    namespaces: list[str] = Field(default_factory=list)
+    service_account: str | None = None
+    service_accounts: list[str] = Field(default_factory=list)
+    clusters: list[str] | None = None
+    managed_policy_arns: list[str] = Field(default_factory=list)
+    statements: list[dict[str, Any]] = Field(default_factory=list)
+    role_name: str | None = None
+    role_name_prefix: str | None = None
+    path: str = "/"
+    permissions_boundary: str | None = None
+    max_session_duration: int = Field(rules.MIN_SESSION_DURATION, ge=rules.MIN_SESSION_DURATION, le=rules.MAX_SESSION_DURATION)
+    description: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+    trust: TrustConfig = Field(default_factory=TrustConfig)
+    disable_session_tags: bool = False
+    allow_admin: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _check(rules.namespace_problem(value), value)
+
+    @field_validator("namespace")
+    @classmethod
+    def _namespace(cls, value: str | None) -> str | None:
+        return value if value is None else _check(rules.namespace_problem(value), value)
+
+    @field_validator("namespaces")
+    @classmethod
+    def _namespaces(cls, values: list[str]) -> list[str]:
+        return [_check(rules.namespace_problem(v), v) for v in values]
+
+    @field_validator("service_account")
+    @classmethod
+    def _service_account(cls, value: str | None) -> str | None:
+        return value if value is None else _check(rules.service_account_problem(value), value)
+
+    @field_validator("service_accounts")
+    @classmethod
+    def _service_accounts(cls, values: list[str]) -> list[str]:
+        return [_check(rules.service_account_problem(v), v) for v in values]
+
+    @field_validator("managed_policy_arns")
+    @classmethod
+    def _policy_arns(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not rules.POLICY_ARN.match(value):
+                raise ValueError(
+                    f"{value!r} is not an IAM policy ARN like 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' "
+                    f"(partitions: {', '.join(rules.PARTITIONS)})"
+                )
+        if len(values) > rules.MAX_MANAGED_POLICIES_PER_ROLE:
+            raise ValueError(f"{len(values)} policies; IAM attaches at most {rules.MAX_MANAGED_POLICIES_PER_ROLE} to a role")
+        names = Counter(arn.rsplit("/", 1)[-1] for arn in values)
+        repeated = sorted(name for name, count in names.items() if count > 1)
+        if repeated:
+            raise ValueError(f"policy names {repeated} appear more than once; list each policy once")
+        return values
+
+    @field_validator("statements")
+    @classmethod
+    def _statements(cls, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        problems = [f"statement {i} {p}" for i, s in enumerate(values) for p in documents.statement_problems(s)]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return values
+
+    @field_validator("role_name")
+    @classmethod
+    def _role_name(cls, value: str | None) -> str | None:
+        if value is not None and not rules.ROLE_NAME.match(value):
+            raise ValueError(f"{value!r} is not an IAM role name: 1-64 of letters, digits and +=,.@_-")
+        return value
+
+    @field_validator("role_name_prefix")
+    @classmethod
+    def _role_name_prefix(cls, value: str | None) -> str | None:
+        if value is not None and (len(value) > rules.ROLE_NAME_PREFIX_MAX or not rules.ROLE_NAME.match(value)):
+            raise ValueError(
+                f"{value!r} is not a role name prefix: at most {rules.ROLE_NAME_PREFIX_MAX} of letters, digits and +=,.@_- "
+                "(a 26-character suffix is added)"
+            )
+        return value
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not rules.IAM_PATH.match(value):
+            raise ValueError(f"{value!r} is not an IAM path: '/' or '/segment/.../', printable ASCII, at most 512 characters")
+        return value
+
+    @field_validator("permissions_boundary")
+    @classmethod
+    def _boundary(cls, value: str | None) -> str | None:
+        if value is not None and not rules.POLICY_ARN.match(value):
+            raise ValueError(f"{value!r} is not an IAM policy ARN")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IdentityConfig:
+        problems = []
+        if self.namespace and self.namespaces:
+            problems.append("give either namespace or namespaces, not both")
+        if self.service_account and self.service_accounts:
+            problems.append("give either serviceAccount or serviceAccounts, not both")
+        if self.role_name and self.role_name_prefix:
+            problems.append("give either roleName or roleNamePrefix, not both")
+        if bool(self.all_namespaces) != bool(self.all_service_accounts):
+            problems.append("a binding needs both a namespace and a service account")
+        if not self.allow_admin:
+            admin = [arn for arn in self.managed_policy_arns if documents.is_admin_policy_arn(arn)]
+            admin += [f"statements[{i}]" for i, s in enumerate(self.statements) if documents.grants_admin(s)]
+            if admin:
+                problems.append(f"{admin} grant every action on every resource; narrow them, or set allowAdmin: true")
+        tags_trust = self.trust.scope_to_service_accounts or self.trust.scope_to_clusters
+        if self.disable_session_tags and tags_trust:
+            problems.append(
+                "trust conditions on session tags (trust.scopeToServiceAccounts / trust.scopeToClusters) never match "
+                "when disableSessionTags is true; drop one of them"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def all_namespaces(self) -> list[str]:
+        return [self.namespace] if self.namespace else list(self.namespaces)
+
+    @property
+    def all_service_accounts(self) -> list[str]:
+        return [self.service_account] if self.service_account else list(self.service_accounts)
+
+    @property
+    def scoped_to_service_accounts(self) -> bool:
+        """Scoping is on by default, and off by default when session tags are disabled."""
+        explicit = self.trust.scope_to_service_accounts
+        return (not self.disable_session_tags) if explicit is None else explicit
+
+    @property
+    def creates_role(self) -> bool:
+        return True
+
+
+class SampleConfig(Model):
+    """The sample workload that proves a pod receives its role."""
+
+    kind: Literal["deployment", "job", "none"] = "none"
+    identity: str | None = None
+    cluster: str | None = None
+    namespace: str | None = None
+    service_account: str | None = None
+    create_namespace: bool = False
+    image: str | None = None
+    bucket_name: str | None = None
+
+    @field_validator("image")
+    @classmethod
+    def _image(cls, value: str | None) -> str | None:
+        return value if value is None else _check(rules.image_problem(value), value)
+
+    @field_validator("bucket_name")
+    @classmethod
+    def _bucket(cls, value: str | None) -> str | None:
+        return value if value is None else _check(rules.s3_bucket_problem(value), value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SampleConfig:
+        if self.kind != "none" and not self.identity:
+            raise ValueError(f"kind {self.kind!r} needs identity: the name of an identity of this stack")
+        if self.bucket_name and self.kind != "job":
+            raise ValueError("bucketName is used only by kind: job")
+        return self
+
+
+class Binding(BaseModel):
+    """One pod identity association: (cluster, namespace, service account) -> identity."""
+
+    model_config = ConfigDict(frozen=True)
+    identity: str
+    cluster: str
+    namespace: str
+    service_account: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.cluster, self.namespace, self.service_account)
+
+
+class StackConfig(Model):
+    """The whole stack's configuration, validated together."""
+
+    clusters: list[ClusterConfig] = Field(min_length=1)
+    identities: list[IdentityConfig] = Field(default_factory=list)
+    sample: SampleConfig = Field(default_factory=SampleConfig)
+    aws_cli_image: str = DEFAULT_AWS_CLI_IMAGE
+    environment: str = ""
+
+    @field_validator("aws_cli_image")
+    @classmethod
+    def _image(cls, value: str) -> str:
+        return _check(rules.image_problem(value), value)
+
+    def cluster(self, name: str) -> ClusterConfig:
+        return next(c for c in self.clusters if c.name == name)
+
+    def identity(self, name: str) -> IdentityConfig:
+        return next(i for i in self.identities if i.name == name)
+
+    def clusters_of(self, identity: IdentityConfig) -> list[str]:
+        return identity.clusters if identity.clusters is not None else [c.name for c in self.clusters]
+
+    def bindings(self) -> list[Binding]:
+        """Every association the stack declares: the fan-out of each identity."""
+        return [
+            Binding(identity=ident.name, cluster=cluster, namespace=ns, service_account=sa)
+            for ident in self.identities
+            for cluster in self.clusters_of(ident)
+            for ns in ident.all_namespaces
+            for sa in ident.all_service_accounts
+        ]
+
+    def sample_binding(self) -> Binding | None:
+        """The binding whose service account the sample workload runs as."""
+        if self.sample.kind == "none" or not self.sample.identity:
+            return None
+        s = self.sample
+        for b in self.bindings():
+            if (
+                b.identity == s.identity
+                and (s.cluster is None or b.cluster == s.cluster)
+                and (s.namespace is None or b.namespace == s.namespace)
+                and (s.service_account is None or b.service_account == s.service_account)
+            ):
+                return b
+        return None
+
+    def cross_problems(self) -> list[tuple[str, Any, str]]:
+        """Problems that span keys: references, duplicates and per-cluster limits."""
+        problems: list[tuple[str, Any, str]] = []
+        cluster_names = [c.name for c in self.clusters]
+        for name, count in Counter(cluster_names).items():
+            if count > 1:
+                problems.append(("clusters", name, "names a cluster twice; each cluster appears once"))
+        for name, count in Counter(i.name for i in self.identities).items():
+            if count > 1:
+                problems.append(("identities", name, "names an identity twice; identity names are unique"))
+        for i, ident in enumerate(self.identities):
+            for j, cluster in enumerate(ident.clusters or []):
+                if cluster not in cluster_names:
+                    problems.append(
+                        (f"identities[{i}].clusters[{j}]", cluster, f"is not a cluster of this stack; known: {cluster_names}")
+                    )
+            if ident.clusters == [] or not ident.all_namespaces:
+                problems.append((f"identities[{i}]", ident.name, "is bound to no cluster: give namespace, serviceAccount and clusters"))
+        seen: dict[tuple[str, str, str], str] = {}
+        for b in self.bindings():
+            if b.key in seen:
+                problems.append(
+                    (
+                        "identities",
+                        f"{b.cluster}/{b.namespace}/{b.service_account}",
+                        f"is bound by both {seen[b.key]!r} and {b.identity!r}; EKS allows one association per service account "
+                        "per cluster (the second fails with 409 after the rest was created)",
+                    )
+                )
+            seen.setdefault(b.key, b.identity)
+        per_cluster = Counter(b.cluster for b in self.bindings())
+        for cluster, count in per_cluster.items():
+            if count > rules.MAX_ASSOCIATIONS_PER_CLUSTER:
+                problems.append(
+                    ("clusters", cluster, f"gets {count} associations; EKS allows {rules.MAX_ASSOCIATIONS_PER_CLUSTER} per cluster")
+                )
+        problems += self._sample_problems()
+        return problems
+
+    def _sample_problems(self) -> list[tuple[str, Any, str]]:
+        s = self.sample
+        if s.kind == "none":
+            return []
+        names = [i.name for i in self.identities]
+        if s.identity not in names:
+            return [("sample.identity", s.identity, f"is not an identity of this stack; known: {names}")]
+        if s.cluster is not None and s.cluster not in [c.name for c in self.clusters]:
+            return [("sample.cluster", s.cluster, "is not a cluster of this stack")]
+        if self.sample_binding() is None:
+            return [
+                (
+                    "sample",
+                    f"{s.cluster or '*'}/{s.namespace or '*'}/{s.service_account or '*'}",
+                    f"matches no binding of identity {s.identity!r}; pick a cluster, namespace and service account it binds",
+                )
+            ]
+        if s.kind == "job" and not self.identity(s.identity).creates_role:
+            return [("sample.identity", s.identity, "kind: job adds a policy to the role, so the identity must create its role")]
+        return []
+
+
+class ConfigError(pulumi.RunError):
+    """Raised with every config problem at once; RunError makes Pulumi print it without a traceback."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"stack config has {len(problems)} problem(s); nothing was created:\n{lines}")
+
+
+_SECTIONS: dict[str, Any] = {
+    "clusters": TypeAdapter(list[ClusterConfig]),
+    "identities": TypeAdapter(list[IdentityConfig]),
+    "sample": TypeAdapter(SampleConfig),
+}
+_SCALARS = {"awsCliImage", "environment"}
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _field_names(section: str, loc: tuple[Any, ...]) -> list[str]:
+    """Known keys at the place an unknown key was found, for 'did you mean'."""
+    model: Any = {"clusters": ClusterConfig, "identities": IdentityConfig, "sample": SampleConfig}[section]
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        for fname, field in model.model_fields.items():
+            if field.alias == part and isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+                model = field.annotation
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _describe(section: str, err: Mapping[str, Any]) -> str:
+    loc = (section, *err["loc"])
+    # Pydantic appends the validator kind to the location of model-level errors.
+    loc = tuple(p for p in loc if p not in ("function-after", "function-before"))
+    key = f"{PROJECT}:{_path(loc)}"
+    kind = err["type"]
+    if kind == "missing":
+        return f"{key}: is required; add it"
+    if kind == "extra_forbidden":
+        known = _field_names(section, err["loc"])
+        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"did you mean {guess[0]!r}?" if guess else f"known keys: {', '.join(sorted(known))}"
+        return f"{key}: unknown key; {hint}"
+    message = err["msg"].removeprefix("Value error, ")
+    value = err.get("input")
+    if isinstance(value, (dict, list)):
+        return f"{key}: {message}"
+    # Validators name the value themselves so that they read well alone; say it once.
+    message = message.removeprefix(f"{value!r} ")
+    shown = f" = {value!r}"
+    return f"{key}{shown}: {message}"
+
+
+def parse(raw: Mapping[str, Any]) -> StackConfig:
+    """Validate raw config values (keys without the project prefix) into a StackConfig.
+
+    Raises ConfigError listing every problem found.
+    """
+    problems: list[str] = []
+    unknown = sorted(set(raw) - set(_SECTIONS) - _SCALARS)
+    for key in unknown:
+        guess = difflib.get_close_matches(key, [*_SECTIONS, *_SCALARS], n=1)
+        problems.append(f"{PROJECT}:{key}: unknown key" + (f"; did you mean {PROJECT}:{guess[0]}?" if guess else ""))
+    parsed: dict[str, Any] = {}
+    for section, adapter in _SECTIONS.items():
+        if section not in raw:
+            if section == "clusters":
+                problems.append(f"{PROJECT}:clusters: is required; list at least one cluster (see README, Configuration)")
+            continue
+        try:
+            parsed[section] = adapter.validate_python(raw[section])
+        except ValidationError as exc:
+            problems += [_describe(section, e) for e in exc.errors()]
+    for key in _SCALARS & set(raw):
+        parsed[key] = raw[key]
+    if problems:
+        raise ConfigError(problems)
+    try:
+        config = StackConfig.model_validate(parsed)
+    except ValidationError as exc:
+        raise ConfigError([_describe(str(e["loc"][0]), {**e, "loc": e["loc"][1:]}) for e in exc.errors()]) from None
+    cross = config.cross_problems()
+    if cross:
+        raise ConfigError([f"{PROJECT}:{path} = {value!r}: {why}" for path, value, why in cross])
+    return config
+
+
+def raw_from_pulumi() -> dict[str, Any]:
+    """The project's config keys as the CLI passed them, objects decoded from JSON."""
+    config = pulumi.Config(PROJECT)
+    raw: dict[str, Any] = {}
+    # The SDK has no public way to list keys; the runtime's map is needed to spot typos in
+    # top-level key names, which would otherwise be ignored silently.
+    all_keys = pulumi.runtime.config.CONFIG.get()
+    for full_key in all_keys:
+        namespace, _, key = full_key.partition(":")
+        if namespace != PROJECT:
+            continue
+        raw[key] = config.get_object(key) if key in _SECTIONS else config.get(key)
+    return raw
+
+
+def load() -> StackConfig:
+    """Read and validate this stack's config; raises ConfigError before anything is created."""
+    return parse(raw_from_pulumi())

@@ -1,0 +1,96 @@
+"""An IAM role that EKS Pod Identity can hand to pods, with its permissions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from . import documents
+
+
+@dataclass(frozen=True)
+class PodIdentityRoleArgs:
+    """Trust scope, permissions and naming of a Pod Identity role.
+
+    Non-empty `namespaces`, `service_accounts` and `cluster_arns` each narrow the trust
+    policy with a session-tag condition; leave them all empty for the unscoped trust.
+    """
+
+    namespaces: Sequence[str] = ()
+    service_accounts: Sequence[str] = ()
+    cluster_arns: pulumi.Input[Sequence[str]] = ()
+    source_org_id: str | None = None
+    managed_policy_arns: Sequence[str] = ()
+    statements: Sequence[pulumi.Input[documents.Statement]] = ()
+    """Inline permission statements; an element may be an Output (an ARN known at deploy time)."""
+    name: str | None = None
+    """An explicit role name. Leave unset: a replacement then cannot clash with the old role."""
+    name_prefix: str | None = None
+    path: str = "/"
+    permissions_boundary: str | None = None
+    max_session_duration: int = 3600
+    description: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class PodIdentityRole(pulumi.ComponentResource):
+    """A role trusting only `pods.eks.amazonaws.com`, reusable in any number of clusters."""
+
+    role: aws.iam.Role
+    """The IAM role."""
+    arn: pulumi.Output[str]
+    """The role ARN, for associations."""
+    role_name: pulumi.Output[str]
+    """The role name (auto-generated unless one was given)."""
+    attachments: list[aws.iam.RolePolicyAttachment]
+    """One per managed policy ARN."""
+    inline_policy: aws.iam.RolePolicy | None
+    """The inline statements, when there are any."""
+
+    def __init__(self, name: str, args: PodIdentityRoleArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("eks-pod-identity:index:PodIdentityRole", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        trust = pulumi.Output.from_input(args.cluster_arns).apply(
+            lambda arns: documents.to_json(
+                documents.trust_policy(args.namespaces, args.service_accounts, arns or (), args.source_org_id)
+            )
+        )
+        self.role = aws.iam.Role(
+            f"{name}-role",
+            assume_role_policy=trust,
+            name=args.name,
+            name_prefix=args.name_prefix,
+            path=args.path,
+            permissions_boundary=args.permissions_boundary,
+            max_session_duration=args.max_session_duration,
+            description=args.description or f"EKS Pod Identity role {name}",
+            tags=dict(args.tags),
+            opts=child,
+        )
+        self.arn = self.role.arn
+        self.role_name = self.role.name
+        self.attachments = [
+            aws.iam.RolePolicyAttachment(
+                f"{name}-{arn.rsplit('/', 1)[-1]}", role=self.role.name, policy_arn=arn, opts=child
+            )
+            for arn in args.managed_policy_arns
+        ]
+        self.inline_policy = None
+        if args.statements:
+            self.inline_policy = aws.iam.RolePolicy(
+                f"{name}-inline",
+                role=self.role.name,
+                policy=pulumi.Output.all(*args.statements).apply(
+                    lambda statements: documents.to_json(documents.document(statements))
+                ),
+                opts=child,
+            )
+        self.register_outputs({"arn": self.arn, "name": self.role_name})
+
+    @property
+    def ready(self) -> list[pulumi.Resource]:
+        """What must exist before a pod uses the role: the role and all its permissions."""
+        return [self.role, *self.attachments, *([self.inline_policy] if self.inline_policy else [])]

@@ -1,0 +1,196 @@
+"""Run the program for a stack file under mocks, as the CLI would, and record what it registers.
+
+The CLI hands the program the project's config defaults overlaid with the stack file's
+values, objects as JSON strings. `stack_config` does the same from the committed files;
+`run` executes `__main__.py` with a monitor that records every RegisterResource request,
+including the parent, provider and dependencies mocks alone do not show.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from google.protobuf import json_format
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
+
+from .mocks import AdoptedCluster, Mocks
+
+ROOT = Path(__file__).resolve().parent.parent
+MAIN = ROOT / "__main__.py"
+
+
+def project_file(root: Path = ROOT) -> dict[str, Any]:
+    return yaml.safe_load((root / "Pulumi.yaml").read_text())
+
+
+def stack_names(root: Path = ROOT) -> list[str]:
+    """Every committed stack: Pulumi.<stack>.yaml beside Pulumi.yaml."""
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+
+
+def _encode(value: Any) -> str:
+    # The CLI passes strings as-is and everything else as JSON.
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def stack_config(stack: str, root: Path = ROOT, overrides: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The config map the CLI would pass for `stack`: Pulumi.yaml defaults, then the stack file."""
+    project = project_file(root)
+    name = project["name"]
+    values: dict[str, Any] = {
+        f"{name}:{key}": decl["default"]
+        for key, decl in (project.get("config") or {}).items()
+        if isinstance(decl, dict) and "default" in decl
+    }
+    stack_file = yaml.safe_load((root / f"Pulumi.{stack}.yaml").read_text()) or {}
+    for key, value in {**(stack_file.get("config") or {}), **(overrides or {})}.items():
+        values[key if ":" in key else f"{name}:{key}"] = value
+    return {key: _encode(value) for key, value in values.items() if value is not None}
+
+
+@dataclass
+class Registration:
+    """One RegisterResource request as the engine would receive it."""
+
+    type: str
+    name: str
+    urn: str
+    parent: str
+    custom: bool
+    provider: str
+    inputs: dict[str, Any]
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+
+
+def plain(value: Any) -> Any:
+    """Wire values as plain data: secrets unwrapped, resource references as their URN.
+
+    The stock mock monitor rehydrates resource references in its worker thread, which
+    breaks for component references such as a pulumi-eks Cluster passed to a node group.
+    """
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    sig = value.get(rpc._special_sig_key)
+    if sig == rpc._special_secret_sig:
+        return plain(value.get("value"))
+    if sig == rpc._special_resource_sig:
+        return value.get("urn")
+    if sig == rpc._special_output_value_sig:
+        return plain(value.get("value"))
+    return {k: plain(v) for k, v in value.items()}
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """A mock monitor that keeps every registration request, in order."""
+
+    def __init__(self, mocks: Mocks):
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        urn = self.make_urn(request.parent, request.type, request.name)
+        if request.type == "pulumi:pulumi:Stack":
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        _ensure_event_loop()
+        inputs = plain(json_format.MessageToDict(request.object))
+        args = pulumi_mocks.MockResourceArgs(
+            typ=request.type,
+            name=request.name,
+            inputs=inputs,
+            provider=request.provider,
+            resource_id=request.importId,
+            custom=request.custom or False,
+        )
+        id_, state = self.mocks.new_resource(args)
+        self.resources[urn] = pulumi_mocks.MockMonitor.ResourceRegistration(urn, id_, state)
+        self.registrations.append(
+            Registration(
+                type=request.type,
+                name=request.name,
+                urn=urn,
+                parent=request.parent,
+                custom=bool(request.custom),
+                provider=request.provider,
+                inputs=inputs,
+                dependencies=list(request.dependencies),
+                property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+            )
+        )
+        state_proto = _sync_await(rpc.serialize_properties(state, {}))
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=id_, object=state_proto)
+
+
+@dataclass
+class RunResult:
+    """What one program run registered and exported."""
+
+    registrations: list[Registration]
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_: str) -> list[Registration]:
+        return [r for r in self.registrations if r.type == type_]
+
+    def named(self, name: str) -> Registration:
+        (found,) = [r for r in self.registrations if r.name == name]
+        return found
+
+    def by_urn(self, urn: str) -> Registration:
+        (found,) = [r for r in self.registrations if r.urn == urn]
+        return found
+
+    def all_dependencies(self, reg: Registration) -> set[str]:
+        """URNs `reg` waits for: explicit dependsOn plus those its inputs carry."""
+        return set(reg.dependencies).union(*reg.property_dependencies.values())
+
+    def ancestors(self, reg: Registration) -> list[Registration]:
+        chain, parent = [], reg.parent
+        while parent and not parent.endswith("::pulumi:pulumi:Stack") and "pulumi:pulumi:Stack::" not in parent:
+            found = self.by_urn(parent)
+            chain.append(found)
+            parent = found.parent
+        return chain
+
+
+def run(
+    config: Mapping[str, str],
+    stack: str = "test",
+    adopted: Mapping[str, AdoptedCluster] | None = None,
+    program: Path = MAIN,
+) -> RunResult:
+    """Run `program` under mocks with `config`; raises what the program raises."""
+    region = json.loads(config["aws:region"]) if config.get("aws:region", "").startswith('"') else config.get("aws:region", "us-east-1")
+    mocks = Mocks(region=region, adopted=dict(adopted or {}))
+    monitor = RecordingMonitor(mocks)
+    mocks.monitor = monitor
+    pulumi.runtime.set_all_config(dict(config))
+    # A fresh root stack per run, so URNs carry this run's stack name.
+    pulumi_settings.ROOT.set(None)
+    pulumi.runtime.set_mocks(mocks, project=project_file()["name"], stack=stack, preview=False, monitor=monitor)
+    result = RunResult(monitor.registrations)
+
+    @pulumi.runtime.test
+    def execute() -> pulumi.Output[Any]:
+        outputs = runpy.run_path(str(program), run_name="__main__")["outputs"]
+        return pulumi.Output.from_input(outputs).apply(result.outputs.update)
+
+    execute()
+    return result
+
+
+def run_stack(stack: str, overrides: Mapping[str, Any] | None = None, **kwargs: Any) -> RunResult:
+    """Run the program for a committed stack file."""
+    return run(stack_config(stack, overrides=overrides), stack=stack, **kwargs)
