@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import runpy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,27 +165,32 @@ class RunResult:
         return chain
 
 
+def main_program(path: Path = MAIN) -> Callable[[], Mapping[str, Any]]:
+    """The program as the CLI runs it: execute `__main__.py` and return its exports."""
+    return lambda: runpy.run_path(str(path), run_name="__main__")["outputs"]
+
+
 def run(
-    config: Mapping[str, str],
+    config: Mapping[str, str] | None = None,
     stack: str = "test",
     adopted: Mapping[str, AdoptedCluster] | None = None,
-    program: Path = MAIN,
+    program: Callable[[], Mapping[str, Any] | None] | None = None,
 ) -> RunResult:
-    """Run `program` under mocks with `config`; raises what the program raises."""
-    region = json.loads(config["aws:region"]) if config.get("aws:region", "").startswith('"') else config.get("aws:region", "us-east-1")
-    mocks = Mocks(region=region, adopted=dict(adopted or {}))
+    """Run `program` (default: `__main__.py`) under mocks with `config`; raises what it raises."""
+    config = dict(config or {})
+    mocks = Mocks(region=config.get("aws:region", "us-east-1"), adopted=dict(adopted or {}))
     monitor = RecordingMonitor(mocks)
     mocks.monitor = monitor
-    pulumi.runtime.set_all_config(dict(config))
+    pulumi.runtime.set_all_config(config)
     # A fresh root stack per run, so URNs carry this run's stack name.
     pulumi_settings.ROOT.set(None)
     pulumi.runtime.set_mocks(mocks, project=project_file()["name"], stack=stack, preview=False, monitor=monitor)
     result = RunResult(monitor.registrations)
+    body = program or main_program()
 
     @pulumi.runtime.test
     def execute() -> pulumi.Output[Any]:
-        outputs = runpy.run_path(str(program), run_name="__main__")["outputs"]
-        return pulumi.Output.from_input(outputs).apply(result.outputs.update)
+        return pulumi.Output.from_input(body() or {}).apply(result.outputs.update)
 
     execute()
     return result

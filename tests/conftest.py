@@ -1,0 +1,25 @@
+"""Shared fixtures: every committed stack run once under mocks, reused by the tests that read it."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from offline import runner  # noqa: E402
+
+STACKS = runner.stack_names()
+
+
+def pytest_configure(config):
+    # Rehydrating mocked resources imports pulumi-aws modules that warn about their own
+    # deprecated siblings; the program uses none of them.
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:pulumi_aws.*")
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:pulumi_eks.*")
+
+
+@pytest.fixture(scope="session")
+def stack_runs() -> dict[str, runner.RunResult]:
+    """Each committed stack file run through `__main__.py` as the CLI would, once per session."""
+    return {stack: runner.run_stack(stack) for stack in STACKS}

@@ -1,0 +1,280 @@
+"""Each component on its own, under mocks, as another program would use it."""
+
+import json
+
+import pulumi
+import pytest
+
+from components.agent import AGENT_ADDON, PodIdentityAgent, PodIdentityAgentArgs
+from components.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
+from components.cluster import NODE_POLICIES, EksCluster, EksClusterArgs
+from components.role import PodIdentityRole, PodIdentityRoleArgs
+from components.workload import SampleWorkload, SampleWorkloadArgs
+from offline import mocks, runner
+
+ROLE_ARN = "arn:aws:iam::123456789012:role/app"
+
+
+def run(program, **kwargs):
+    return runner.run({"aws:region": "eu-west-1"}, program=program, **kwargs)
+
+
+# --- PodIdentityRole -------------------------------------------------------------------
+
+def test_role_trust_policy_is_exactly_pods_eks_scoped_to_its_service_accounts():
+    result = run(lambda: {"arn": PodIdentityRole("app", PodIdentityRoleArgs(namespaces=["ns"], service_accounts=["sa"])).arn})
+    role = result.named("app-role")
+    assert json.loads(role.inputs["assumeRolePolicy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "EksPodIdentity",
+                "Effect": "Allow",
+                "Principal": {"Service": "pods.eks.amazonaws.com"},
+                "Action": ["sts:AssumeRole", "sts:TagSession"],
+                "Condition": {
+                    "StringEquals": {
+                        "aws:RequestTag/kubernetes-namespace": ["ns"],
+                        "aws:RequestTag/kubernetes-service-account": ["sa"],
+                    }
+                },
+            }
+        ],
+    }
+    assert "name" not in role.inputs, "roles are auto-named unless a name is given"
+    assert result.outputs["arn"].startswith("arn:aws:iam::123456789012:role/app-role-")
+
+
+def test_role_scoped_to_cluster_arns_that_are_outputs():
+    def program():
+        arns = [pulumi.Output.from_input("arn:aws:eks:eu-west-1:123456789012:cluster/a")]
+        return {"arn": PodIdentityRole("app", PodIdentityRoleArgs(cluster_arns=arns)).arn}
+
+    (statement,) = json.loads(run(program).named("app-role").inputs["assumeRolePolicy"])["Statement"]
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:RequestTag/eks-cluster-arn": ["arn:aws:eks:eu-west-1:123456789012:cluster/a"]}
+    }
+
+
+def test_role_attachments_and_inline_policy_belong_to_the_role():
+    statement = {"Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": "arn:aws:dynamodb:eu-west-1:123456789012:table/t"}
+
+    def program():
+        PodIdentityRole(
+            "app",
+            PodIdentityRoleArgs(
+                managed_policy_arns=["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "arn:aws:iam::123456789012:policy/team/x"],
+                statements=[statement],
+                name="explicit-name",
+                path="/pods/",
+                max_session_duration=7200,
+                tags={"team": "a"},
+            ),
+        )
+
+    result = run(program)
+    role = result.named("app-role")
+    assert role.inputs["name"] == "explicit-name" and role.inputs["path"] == "/pods/"
+    assert role.inputs["maxSessionDuration"] == 7200 and role.inputs["tags"] == {"team": "a"}
+    attachments = result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    assert sorted(a.inputs["policyArn"] for a in attachments) == [
+        "arn:aws:iam::123456789012:policy/team/x",
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+    ]
+    assert {a.inputs["role"] for a in attachments} == {"explicit-name"}
+    (inline,) = result.of_type("aws:iam/rolePolicy:RolePolicy")
+    assert json.loads(inline.inputs["policy"]) == {"Version": "2012-10-17", "Statement": [statement]}
+    component = result.named("app")
+    assert all(r.parent == component.urn for r in [role, inline, *attachments])
+
+
+def test_role_without_statements_has_no_inline_policy():
+    result = run(lambda: PodIdentityRole("app", PodIdentityRoleArgs()) and None)
+    assert result.of_type("aws:iam/rolePolicy:RolePolicy") == []
+    assert [r.type for r in result.registrations] == ["eks-pod-identity:index:PodIdentityRole", "aws:iam/role:Role"]
+
+
+# --- PodIdentityAssociations -----------------------------------------------------------
+
+def test_one_role_bound_in_many_clusters():
+    def program():
+        targets = [
+            AssociationTarget("blue", pulumi.Output.from_input("blue"), "default", "app"),
+            AssociationTarget("green", pulumi.Output.from_input("green"), "default", "app"),
+        ]
+        return {"ids": PodIdentityAssociations("app", PodIdentityAssociationsArgs(role_arn=ROLE_ARN, targets=targets)).association_ids}
+
+    result = run(program)
+    associations = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert sorted(a.inputs["clusterName"] for a in associations) == ["blue", "green"]
+    for a in associations:
+        assert a.inputs["roleArn"] == ROLE_ARN
+        assert a.inputs["namespace"] == "default" and a.inputs["serviceAccount"] == "app"
+        assert "disableSessionTags" not in a.inputs and "policy" not in a.inputs and "targetRoleArn" not in a.inputs
+    assert set(result.outputs["ids"]) == {"blue/default/app", "green/default/app"}
+
+
+def test_association_options_pass_through():
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]})
+
+    def program():
+        PodIdentityAssociations(
+            "app",
+            PodIdentityAssociationsArgs(
+                role_arn=ROLE_ARN,
+                targets=[AssociationTarget("c", "c", "ns", "sa")],
+                target_role_arn="arn:aws:iam::210987654321:role/target",
+                disable_session_tags=True,
+                session_policy=policy,
+            ),
+        )
+
+    (assoc,) = run(program).of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert assoc.inputs["targetRoleArn"] == "arn:aws:iam::210987654321:role/target"
+    assert assoc.inputs["disableSessionTags"] is True and assoc.inputs["policy"] == policy
+
+
+def test_association_args_refuse_what_eks_refuses():
+    with pytest.raises(ValueError, match="disable_session_tags"):
+        PodIdentityAssociationsArgs(role_arn=ROLE_ARN, targets=[], session_policy="{}")
+    target = AssociationTarget("c", "c", "ns", "sa")
+    with pytest.raises(ValueError, match="duplicate"):
+        PodIdentityAssociationsArgs(role_arn=ROLE_ARN, targets=[target, target])
+
+
+# --- PodIdentityAgent ------------------------------------------------------------------
+
+def test_agent_resolves_the_newest_version_for_the_cluster():
+    result = run(lambda: PodIdentityAgent("a", PodIdentityAgentArgs(cluster_name="c", kubernetes_version="1.33")) and None)
+    (addon,) = result.of_type("aws:eks/addon:Addon")
+    assert addon.inputs["addonName"] == AGENT_ADDON == "eks-pod-identity-agent"
+    assert addon.inputs["addonVersion"] == mocks.AGENT_VERSION
+    assert addon.inputs["clusterName"] == "c"
+
+
+def test_agent_pinned_version_skips_the_lookup(monkeypatch):
+    calls = []
+    original = mocks.Mocks.call
+    monkeypatch.setattr(mocks.Mocks, "call", lambda self, args: calls.append(args.token) or original(self, args))
+    result = run(lambda: PodIdentityAgent("a", PodIdentityAgentArgs("c", "1.33", version="v1.3.4-eksbuild.1")) and None)
+    (addon,) = result.of_type("aws:eks/addon:Addon")
+    assert addon.inputs["addonVersion"] == "v1.3.4-eksbuild.1"
+    assert "aws:eks/getAddonVersion:getAddonVersion" not in calls
+
+
+def test_agent_not_installed_on_auto_mode():
+    result = run(lambda: PodIdentityAgent("a", PodIdentityAgentArgs("c", "1.33", auto_mode=True)) and None)
+    assert result.of_type("aws:eks/addon:Addon") == []
+
+
+# --- EksCluster ------------------------------------------------------------------------
+
+def test_created_cluster_gets_linux_managed_nodes_and_a_provider():
+    def program():
+        c = EksCluster("dev", EksClusterArgs(version="1.34", instance_type="m5.large", desired_capacity=3, min_size=2, max_size=4))
+        return {"name": c.name, "arn": c.arn, "static": c.static_arn, "version": c.version}
+
+    result = run(program)
+    (cluster,) = result.of_type("eks:index:Cluster")
+    assert cluster.inputs["name"] == "dev" and cluster.inputs["version"] == "1.34"
+    assert cluster.inputs["authenticationMode"] == "API" and cluster.inputs["skipDefaultNodeGroup"] is True
+    (nodes,) = result.of_type("eks:index:ManagedNodeGroup")
+    assert nodes.inputs["instanceTypes"] == ["m5.large"]
+    assert nodes.inputs["scalingConfig"] == {"desiredSize": 3, "minSize": 2, "maxSize": 4}
+    assert nodes.inputs["cluster"] == cluster.urn
+    node_role = result.named("dev-node-role")
+    assert json.loads(node_role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"] == {"Service": "ec2.amazonaws.com"}
+    policies = {a.inputs["policyArn"] for a in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
+    assert policies == {f"arn:aws:iam::aws:policy/{p}" for p in NODE_POLICIES}
+    (provider,) = result.of_type("pulumi:providers:kubernetes")
+    assert cluster.urn in result.all_dependencies(provider)
+    assert result.outputs == {
+        "name": "dev",
+        "arn": "arn:aws:eks:eu-west-1:123456789012:cluster/dev",
+        "static": "arn:aws:eks:eu-west-1:123456789012:cluster/dev",
+        "version": "1.34",
+    }
+    component = result.named("dev")
+    assert all(r.parent == component.urn for r in result.registrations if r is not component)
+
+
+def test_created_auto_mode_cluster_has_no_node_group():
+    result = run(lambda: EksCluster("auto", EksClusterArgs(version="1.34", auto_mode=True)) and None)
+    (cluster,) = result.of_type("eks:index:Cluster")
+    assert cluster.inputs["autoMode"]["enabled"] is True
+    assert result.of_type("eks:index:ManagedNodeGroup") == [] and result.of_type("aws:iam/role:Role") == []
+
+
+def test_adopted_cluster_is_read_not_created():
+    def program():
+        c = EksCluster("existing", EksClusterArgs(create=False))
+        return {"arn": c.arn, "version": c.version, "auto": c.auto_mode, "kubeconfig": c.kubeconfig}
+
+    result = run(program, adopted={"existing": mocks.AdoptedCluster(version="1.32", auto_mode=True)})
+    assert [r.type for r in result.registrations] == ["eks-pod-identity:index:EksCluster", "pulumi:providers:kubernetes"]
+    assert result.outputs["arn"] == "arn:aws:eks:eu-west-1:123456789012:cluster/existing"
+    assert result.outputs["version"] == "1.32" and result.outputs["auto"] is True
+    kubeconfig = json.loads(result.outputs["kubeconfig"])
+    exec_ = kubeconfig["users"][0]["user"]["exec"]
+    assert exec_["command"] == "aws"
+    assert exec_["args"] == ["eks", "get-token", "--cluster-name", "existing", "--region", "eu-west-1", "--output", "json"]
+    assert kubeconfig["clusters"][0]["cluster"]["server"].startswith("https://")
+
+
+# --- SampleWorkload --------------------------------------------------------------------
+
+def _workload(kind, **extra):
+    def program():
+        c = EksCluster("c", EksClusterArgs(create=False))
+        gate = PodIdentityRole("gate", PodIdentityRoleArgs())
+        w = SampleWorkload(
+            "sample",
+            SampleWorkloadArgs(
+                kind=kind,
+                namespace="team-a",
+                service_account="app",
+                image="amazon/aws-cli:2.35.10",
+                provider=c.provider,
+                association_id="a-123",
+                depends_on=[gate.role],
+                role_name=gate.role_name,
+                region="eu-west-1",
+                **extra,
+            ),
+        )
+        return {"verify": w.verify_command}
+
+    return run(program)
+
+
+def test_deployment_sample_uses_the_cluster_provider_and_waits():
+    result = _workload("deployment", create_namespace=True)
+    provider = result.of_type("pulumi:providers:kubernetes")[0]
+    gate = result.named("gate-role")
+    for kind in ("kubernetes:core/v1:Namespace", "kubernetes:core/v1:ServiceAccount", "kubernetes:apps/v1:Deployment"):
+        (obj,) = result.of_type(kind)
+        assert obj.provider.startswith(provider.urn), f"{kind} must use the cluster's provider"
+    deployment = result.of_type("kubernetes:apps/v1:Deployment")[0]
+    deps = result.all_dependencies(deployment)
+    assert gate.urn in deps and result.of_type("kubernetes:core/v1:ServiceAccount")[0].urn in deps
+    assert result.of_type("kubernetes:core/v1:Namespace")[0].urn in result.all_dependencies(result.of_type("kubernetes:core/v1:ServiceAccount")[0])
+    assert result.outputs["verify"] == "kubectl exec -n team-a deploy/aws-cli -- aws sts get-caller-identity"
+    assert result.of_type("aws:s3/bucket:Bucket") == []
+
+
+def test_job_sample_owns_a_force_destroyable_bucket_and_a_put_only_policy():
+    result = _workload("job", bucket_name="my-proof-bucket")
+    (bucket,) = result.of_type("aws:s3/bucket:Bucket")
+    assert bucket.inputs["forceDestroy"] is True and bucket.inputs["bucket"] == "my-proof-bucket"
+    (block,) = result.of_type("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+    assert all(block.inputs[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
+    (policy,) = result.of_type("aws:iam/rolePolicy:RolePolicy")
+    assert json.loads(policy.inputs["policy"])["Statement"] == [
+        {"Sid": "PutSampleObjects", "Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "arn:aws:s3:::my-proof-bucket/*"}
+    ]
+    assert policy.inputs["role"].startswith("gate-role-"), "the policy goes on the identity's (auto-named) role"
+    (job,) = result.of_type("kubernetes:batch/v1:Job")
+    assert policy.urn in result.all_dependencies(job)
+    env = {e["name"]: e.get("value") for e in job.inputs["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["BUCKET"] == "my-proof-bucket" and env["EXPECTED_ROLE_NAME"] == policy.inputs["role"]
+    assert result.outputs["verify"].startswith("kubectl logs -n team-a job/")
