@@ -62,6 +62,13 @@ class ClusterConfig(Model):
             )
         return value
 
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_is_text(cls, value: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{value!r} must be a quoted string such as \"1.35\" (YAML reads 1.30 as the number 1.3)")
+        return value
+
     @field_validator("version")
     @classmethod
     def _version(cls, value: str | None) -> str | None:
@@ -137,11 +144,18 @@ class IdentityConfig(Model):
     tags: dict[str, str] = Field(default_factory=dict)
     trust: TrustConfig = Field(default_factory=TrustConfig)
     disable_session_tags: bool = False
+    session_policy: dict[str, Any] | None = None
+    role_arn: str | None = None
     allow_admin: bool = False
 
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
+        if len(value) > rules.IDENTITY_NAME_MAX:
+            raise ValueError(
+                f"{value!r} is {len(value)} characters; at most {rules.IDENTITY_NAME_MAX} keep the auto-generated role name "
+                f"within IAM's {rules.ROLE_NAME_MAX}"
+            )
         return _check(rules.namespace_problem(value), value)
 
     @field_validator("namespace")
@@ -220,9 +234,32 @@ class IdentityConfig(Model):
             raise ValueError(f"{value!r} is not an IAM policy ARN")
         return value
 
+    @field_validator("role_arn")
+    @classmethod
+    def _role_arn(cls, value: str | None) -> str | None:
+        if value is not None and not rules.ROLE_ARN.match(value):
+            raise ValueError(f"{value!r} is not an IAM role ARN like 'arn:aws:iam::123456789012:role/name'")
+        return value
+
+    @field_validator("session_policy")
+    @classmethod
+    def _session_policy(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is None:
+            return value
+        problems = documents.document_problems(value)
+        if problems:
+            raise ValueError("is not an IAM policy document: " + "; ".join(problems))
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> IdentityConfig:
         problems = []
+        if self.role_arn:
+            own = [k for k, v in self._role_settings().items() if v]
+            if own:
+                problems.append(f"roleArn binds an existing role, so {own} cannot apply; remove them or remove roleArn")
+        if self.session_policy is not None and not self.disable_session_tags:
+            problems.append("EKS accepts a sessionPolicy only with disableSessionTags: true; set it")
         if self.namespace and self.namespaces:
             problems.append("give either namespace or namespaces, not both")
         if self.service_account and self.service_accounts:
@@ -246,6 +283,16 @@ class IdentityConfig(Model):
             raise ValueError("; ".join(problems))
         return self
 
+    def _role_settings(self) -> dict[str, Any]:
+        """Settings that shape a role this program creates (meaningless for an existing role)."""
+        return {
+            "managedPolicyArns": self.managed_policy_arns,
+            "statements": self.statements,
+            "roleName": self.role_name,
+            "roleNamePrefix": self.role_name_prefix,
+            "permissionsBoundary": self.permissions_boundary,
+        }
+
     @property
     def all_namespaces(self) -> list[str]:
         return [self.namespace] if self.namespace else list(self.namespaces)
@@ -262,7 +309,7 @@ class IdentityConfig(Model):
 
     @property
     def creates_role(self) -> bool:
-        return True
+        return self.role_arn is None
 
 
 class SampleConfig(Model):
@@ -331,7 +378,8 @@ class StackConfig(Model):
         return next(i for i in self.identities if i.name == name)
 
     def clusters_of(self, identity: IdentityConfig) -> list[str]:
-        return identity.clusters if identity.clusters is not None else [c.name for c in self.clusters]
+        names = identity.clusters if identity.clusters is not None else [c.name for c in self.clusters]
+        return list(dict.fromkeys(names))
 
     def bindings(self) -> list[Binding]:
         """Every association the stack declares: the fan-out of each identity."""
@@ -362,12 +410,13 @@ class StackConfig(Model):
         """Problems that span keys: references, duplicates and per-cluster limits."""
         problems: list[tuple[str, Any, str]] = []
         cluster_names = [c.name for c in self.clusters]
-        for name, count in Counter(cluster_names).items():
-            if count > 1:
-                problems.append(("clusters", name, "names a cluster twice; each cluster appears once"))
-        for name, count in Counter(i.name for i in self.identities).items():
-            if count > 1:
-                problems.append(("identities", name, "names an identity twice; identity names are unique"))
+        for i, name in enumerate(cluster_names):
+            if name in cluster_names[:i]:
+                problems.append((f"clusters[{i}].name", name, "names a cluster twice; each cluster appears once"))
+        identity_names = [ident.name for ident in self.identities]
+        for i, name in enumerate(identity_names):
+            if name in identity_names[:i]:
+                problems.append((f"identities[{i}].name", name, "names an identity twice; identity names are unique"))
         for i, ident in enumerate(self.identities):
             for j, cluster in enumerate(ident.clusters or []):
                 if cluster not in cluster_names:
@@ -379,9 +428,12 @@ class StackConfig(Model):
         seen: dict[tuple[str, str, str], str] = {}
         for b in self.bindings():
             if b.key in seen:
+                index = identity_names.index(b.identity)
+                if seen[b.key] == b.identity:
+                    index = len(identity_names) - 1 - identity_names[::-1].index(b.identity)
                 problems.append(
                     (
-                        "identities",
+                        f"identities[{index}]",
                         f"{b.cluster}/{b.namespace}/{b.service_account}",
                         f"is bound by both {seen[b.key]!r} and {b.identity!r}; EKS allows one association per service account "
                         "per cluster (the second fails with 409 after the rest was created)",

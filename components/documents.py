@@ -170,6 +170,23 @@ def statement_problems(statement: Any) -> list[str]:
     return problems
 
 
+def document_problems(doc: Any) -> list[str]:
+    """Why `doc` is not an identity-based IAM policy document."""
+    if not isinstance(doc, dict):
+        return ["is not an object"]
+    problems = []
+    if doc.get("Version") != VERSION:
+        problems.append(f"Version must be {VERSION!r}")
+    unknown = sorted(set(doc) - {"Version", "Id", "Statement"})
+    if unknown:
+        problems.append(f"unknown keys {unknown}")
+    statements = doc.get("Statement")
+    if not isinstance(statements, list) or not statements:
+        return [*problems, "Statement must be a non-empty list"]
+    problems += [f"Statement[{i}] {p}" for i, s in enumerate(statements) for p in statement_problems(s)]
+    return problems
+
+
 def grants_admin(statement: Statement) -> bool:
     """True when a statement allows every action on every resource."""
     if statement.get("Effect") != "Allow" or "Action" not in statement or "Resource" not in statement:

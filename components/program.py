@@ -12,6 +12,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from . import documents
 from .agent import PodIdentityAgent, PodIdentityAgentArgs
 from .association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
 from .cluster import EksCluster, EksClusterArgs
@@ -89,19 +90,22 @@ def build(cfg: StackConfig) -> dict[str, Any]:
             ident.name, _role_args(ident, [clusters[c].static_arn for c in cfg.clusters_of(ident)], tags)
         )
         for ident in cfg.identities
+        if ident.creates_role
     }
+    role_arns = {i.name: roles[i.name].arn if i.name in roles else pulumi.Output.from_input(i.role_arn) for i in cfg.identities}
     bindings = cfg.bindings()
     associations = {
         ident.name: PodIdentityAssociations(
             ident.name,
             PodIdentityAssociationsArgs(
-                role_arn=roles[ident.name].arn,
+                role_arn=role_arns[ident.name],
                 targets=[
                     AssociationTarget(b.cluster, clusters[b.cluster].name, b.namespace, b.service_account)
                     for b in bindings
                     if b.identity == ident.name
                 ],
                 disable_session_tags=ident.disable_session_tags,
+                session_policy=documents.to_json(ident.session_policy) if ident.session_policy else None,
                 tags=tags,
             ),
         )
@@ -113,13 +117,13 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         "clusterVersions": {k: c.version for k, c in clusters.items()},
         "kubeconfigs": pulumi.Output.secret({k: c.kubeconfig for k, c in clusters.items()}),
         "agentVersions": {k: a.addon.addon_version for k, a in agents.items() if a.addon},
-        "roleArns": {k: r.arn for k, r in roles.items()},
+        "roleArns": role_arns,
         "associationIds": {key: i for a in associations.values() for key, i in a.association_ids.items()},
     }
     sample = cfg.sample_binding()
     if sample is not None:
         binding = associations[sample.identity].associations[f"{sample.cluster}/{sample.namespace}/{sample.service_account}"]
-        role = roles[sample.identity]
+        role = roles.get(sample.identity)
         agent = agents.get(sample.cluster)
         workload = SampleWorkload(
             "sample",
@@ -130,8 +134,8 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                 image=cfg.sample.image or cfg.aws_cli_image,
                 provider=clusters[sample.cluster].provider,
                 association_id=binding.association_id,
-                depends_on=[binding, *(agent.ready if agent else []), *role.ready],
-                role_name=role.role_name,
+                depends_on=[binding, *(agent.ready if agent else []), *(role.ready if role else [])],
+                role_name=role.role_name if role else None,
                 region=aws.get_region_output().region,
                 bucket_name=cfg.sample.bucket_name,
                 create_namespace=cfg.sample.create_namespace,

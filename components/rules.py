@@ -31,6 +31,8 @@ ROLE_NAME = re.compile(rf"^{_IAM_NAME_CHARS}{{1,{ROLE_NAME_MAX}}}$")
 IAM_PATH = re.compile(r"^/$|^/[\x21-\x7e]{1,510}/$")
 POLICY_ARN = re.compile(rf"^arn:{_PARTITION}:iam::(?:aws|\d{{12}}):policy/(?:{_IAM_NAME_CHARS}+/)*{_IAM_NAME_CHARS}{{1,128}}$")
 ROLE_ARN = re.compile(rf"^arn:{_PARTITION}:iam::\d{{12}}:role/(?:{_IAM_NAME_CHARS}+/)*{_IAM_NAME_CHARS}{{1,64}}$")
+# An identity names its role resource "<identity>-role"; Pulumi appends "-" and 7 characters.
+IDENTITY_NAME_MAX = ROLE_NAME_MAX - len("-role-") - 7
 MAX_MANAGED_POLICIES_PER_ROLE = 20
 MIN_SESSION_DURATION, MAX_SESSION_DURATION = 3600, 43200
 ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")

@@ -140,6 +140,8 @@ class RunResult:
 
     registrations: list[Registration]
     outputs: dict[str, Any] = field(default_factory=dict)
+    error: BaseException | None = None
+    """What the program raised, when run with raise_errors=False."""
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == type_]
@@ -175,8 +177,13 @@ def run(
     stack: str = "test",
     adopted: Mapping[str, AdoptedCluster] | None = None,
     program: Callable[[], Mapping[str, Any] | None] | None = None,
+    raise_errors: bool = True,
 ) -> RunResult:
-    """Run `program` (default: `__main__.py`) under mocks with `config`; raises what it raises."""
+    """Run `program` (default: `__main__.py`) under mocks with `config`.
+
+    What the program raises is raised, or with `raise_errors=False` kept in `result.error`
+    so that callers can also see what was registered before it failed.
+    """
     config = dict(config or {})
     mocks = Mocks(region=config.get("aws:region", "us-east-1"), adopted=dict(adopted or {}))
     monitor = RecordingMonitor(mocks)
@@ -192,7 +199,12 @@ def run(
     def execute() -> pulumi.Output[Any]:
         return pulumi.Output.from_input(body() or {}).apply(result.outputs.update)
 
-    execute()
+    try:
+        execute()
+    except Exception as exc:  # noqa: BLE001 - handed back to the caller
+        if raise_errors:
+            raise
+        result.error = exc
     return result
 
 

@@ -1,0 +1,197 @@
+"""Bad stack config is refused before anything is created, with the key's path, the value and the fix.
+
+Each case changes one key of a valid config; its good neighbour changes the same key to a
+value that must pass, so every check is shown to fire and to let the right input through.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import pytest
+
+from components import config
+from offline import runner
+
+DELETE = object()
+
+BASE: dict[str, Any] = {
+    "clusters": [{"name": "c1", "version": "1.35"}, {"name": "c2", "create": False}],
+    "identities": [
+        {
+            "name": "app",
+            "namespace": "team-a",
+            "serviceAccount": "app",
+            "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+        }
+    ],
+    "sample": {"kind": "job", "identity": "app", "cluster": "c1"},
+}
+
+STATEMENT = {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/*"}
+SESSION_POLICY = {"Version": "2012-10-17", "Statement": [STATEMENT]}
+SECOND = {"name": "other", "namespace": "team-a", "serviceAccount": "app", "clusters": ["c1"]}
+
+
+def with_change(path: str, value: Any, base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A copy of `base` with the key at `path` (e.g. 'identities[0].trust.scopeToClusters') set or deleted."""
+    data = copy.deepcopy(BASE if base is None else base)
+    parts = [int(p) if p.isdigit() else p for p in re.findall(r"[^.\[\]]+", path)]
+    node: Any = data
+    for part in parts[:-1]:
+        if isinstance(node, dict) and part not in node:
+            node[part] = {}
+        node = node[part]
+    if value is DELETE:
+        node.pop(parts[-1], None)
+    elif isinstance(node, list) and parts[-1] == len(node):
+        node.append(value)
+    else:
+        node[parts[-1]] = value
+    return data
+
+
+# (case id, path, bad value, good neighbour value, text the error must contain)
+CASES = [
+    # missing, unknown and mistyped keys
+    ("missing-clusters", "clusters", DELETE, [{"name": "c1"}], "clusters: is required"),
+    ("missing-cluster-name", "clusters[0].name", DELETE, "c1", "clusters[0].name: is required"),
+    ("missing-service-account", "identities[0].serviceAccount", DELETE, "app", "needs both a namespace and a service account"),
+    ("typo-managedPolicyArn", "identities[0].managedPolicyArn", ["arn:aws:iam::aws:policy/X"], DELETE, "did you mean 'managedPolicyArns'"),
+    ("typo-top-level", "identity", [], DELETE, "did you mean eks-pod-identity:identities"),
+    ("typo-nested-trust", "identities[0].trust.scopeToCluster", True, DELETE, "did you mean 'scopeToClusters'"),
+    ("wrong-type-capacity", "clusters[0].desiredCapacity", "two", 2, "clusters[0].desiredCapacity"),
+    ("wrong-type-identities", "identities", {"name": "app"}, BASE["identities"], "identities: Input should be a valid list"),
+    ("wrong-type-create", "clusters[1].create", "maybe", False, "clusters[1].create"),
+    ("unquoted-version", "clusters[0].version", 1.3, "1.30", "clusters[0].version = 1.3: must be a quoted string"),
+    # Kubernetes names
+    ("namespace-uppercase", "identities[0].namespace", "Team-A", "team-a", "DNS-1123 label"),
+    ("namespace-too-long", "identities[0].namespace", "a" * 64, "a" * 63, "at most 63"),
+    ("service-account-underscore", "identities[0].serviceAccount", "my_sa", "my-sa.v1", "DNS-1123 subdomain"),
+    ("service-account-too-long", "identities[0].serviceAccount", "a" * 254, "a" * 253, "at most 253"),
+    ("cluster-name-chars", "clusters[0].name", "c 1", "c_1-x", "not an EKS cluster name"),
+    # IAM names, paths and ARNs
+    ("role-name-too-long", "identities[0].roleName", "r" * 65, "r" * 64, "not an IAM role name"),
+    ("role-name-prefix-too-long", "identities[0].roleNamePrefix", "p" * 39, "p" * 38, "at most 38"),
+    ("identity-name-too-long", "identities[0].name", "a" * 52, "a" * 51, "within IAM's 64"),
+    ("iam-path", "identities[0].path", "pods", "/pods/team-a/", "not an IAM path"),
+    ("policy-arn-format", "identities[0].managedPolicyArns", ["AmazonS3ReadOnlyAccess"], ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"], "not an IAM policy ARN"),
+    ("policy-arn-partition", "identities[0].managedPolicyArns", ["arn:aws-xx:iam::aws:policy/X"], ["arn:aws-cn:iam::aws:policy/X"], "partitions: aws, aws-cn, aws-us-gov"),
+    ("policy-arn-govcloud", "identities[0].managedPolicyArns", ["arn:aws-us-gov:iam::12345:policy/X"], ["arn:aws-us-gov:iam::123456789012:policy/X"], "not an IAM policy ARN"),
+    ("too-many-policies", "identities[0].managedPolicyArns", [f"arn:aws:iam::aws:policy/P{i}" for i in range(21)], [f"arn:aws:iam::aws:policy/P{i}" for i in range(20)], "at most 20"),
+    ("permissions-boundary", "identities[0].permissionsBoundary", "boundary", "arn:aws:iam::123456789012:policy/boundary", "not an IAM policy ARN"),
+    ("role-arn-format", "identities[0]", {"name": "app", "namespace": "team-a", "serviceAccount": "app", "roleArn": "arn:aws:iam::aws:role/x"}, {"name": "app", "namespace": "team-a", "serviceAccount": "app", "roleArn": "arn:aws:iam::123456789012:role/x"}, "not an IAM role ARN"),
+    ("role-arn-with-own-policies", "identities[0].roleArn", "arn:aws:iam::123456789012:role/x", DELETE, "roleArn binds an existing role"),
+    ("role-name-and-prefix", "identities[0].roleNamePrefix", "app-", DELETE, "either roleName or roleNamePrefix"),
+    ("session-duration", "identities[0].maxSessionDuration", 600, 43200, "maxSessionDuration"),
+    ("statement-principal", "identities[0].statements", [{**STATEMENT, "Principal": "*"}], [STATEMENT], "a permission policy has no Principal"),
+    ("statement-no-resource", "identities[0].statements", [{"Effect": "Allow", "Action": "s3:GetObject"}], [STATEMENT], "Resource or NotResource"),
+    ("statement-bad-action", "identities[0].statements", [{**STATEMENT, "Action": "s3GetObject"}], [{**STATEMENT, "Action": "s3:Get*"}], "not 'service:Action'"),
+    ("statement-bad-effect", "identities[0].statements", [{**STATEMENT, "Effect": "allow"}], [{**STATEMENT, "Effect": "Deny"}], "Effect 'Allow' or 'Deny'"),
+    ("org-id", "identities[0].trust.sourceOrgId", "org-123", "o-a1b2c3d4e5", "not an organization ID"),
+    # references
+    ("unknown-cluster", "identities[0].clusters", ["c3"], ["c2"], "identities[0].clusters[0] = 'c3': is not a cluster of this stack"),
+    ("bound-to-no-cluster", "identities[0].clusters", [], ["c1"], "is bound to no cluster"),
+    ("sample-unknown-identity", "sample.identity", "nobody", "app", "sample.identity = 'nobody': is not an identity"),
+    ("sample-unknown-cluster", "sample.cluster", "c9", "c2", "sample.cluster = 'c9'"),
+    ("sample-without-identity", "sample", {"kind": "deployment"}, {"kind": "none"}, "needs identity"),
+    ("sample-unbound-namespace", "sample.namespace", "team-b", "team-a", "matches no binding"),
+    ("job-on-existing-role", "identities[0]", {"name": "app", "namespace": "team-a", "serviceAccount": "app", "roleArn": "arn:aws:iam::123456789012:role/x"}, {"name": "app", "namespace": "team-a", "serviceAccount": "app"}, "must create its role"),
+    # duplicates
+    ("duplicate-binding", "identities[1]", SECOND, {**SECOND, "serviceAccount": "other"}, "identities[1] = 'c1/team-a/app': is bound by both 'app' and 'other'"),
+    ("duplicate-identity", "identities[1]", {**SECOND, "name": "app", "serviceAccount": "x"}, {**SECOND, "serviceAccount": "x"}, "identities[1].name = 'app': names an identity twice"),
+    ("duplicate-cluster", "clusters[1].name", "c1", "c2", "clusters[1].name = 'c1': names a cluster twice"),
+    # limits
+    ("too-many-associations", "identities[0]", {"name": "app", "namespaces": [f"n{i}" for i in range(11)], "serviceAccounts": [f"s{i}" for i in range(92)], "clusters": ["c1"]}, {"name": "app", "namespaces": [f"n{i}" for i in range(10)], "serviceAccounts": [f"s{i}" for i in range(100)], "clusters": ["c1"]}, "EKS allows 1000 per cluster"),
+    ("version-too-old", "clusters[0].version", "1.23", "1.24", "needs Kubernetes 1.24 or newer"),
+    ("version-format", "clusters[0].version", "1.35.1", "1.35", "not a Kubernetes minor version"),
+    ("node-counts", "clusters[0].minSize", 3, 2, "minSize <= desiredCapacity <= maxSize"),
+    ("agent-version", "clusters[0].agentVersion", "1.3.10", "v1.3.10-eksbuild.2", "not an add-on version"),
+    ("bucket-name", "sample.bucketName", "My_Bucket", "my-bucket", "sample.bucketName = 'My_Bucket'"),
+    ("bucket-name-ip", "sample.bucketName", "192.168.5.4", "bucket-192-168-5-4", "IP address"),
+    ("image-latest", "sample.image", "amazon/aws-cli:latest", "amazon/aws-cli:2.35.10", "not 'latest'"),
+    ("image-too-old", "awsCliImage", "amazon/aws-cli:2.14.6", "amazon/aws-cli:2.15.0", "older than AWS CLI 2.15.0"),
+    # combinations AWS rejects
+    ("session-policy-without-disable", "identities[0].sessionPolicy", SESSION_POLICY, DELETE, "only with disableSessionTags: true"),
+    ("session-policy-invalid", "identities[0].sessionPolicy", {"Statement": []}, DELETE, "not an IAM policy document"),
+    ("tag-trust-with-disabled-tags", "identities[0].disableSessionTags", True, False, "never match when disableSessionTags"),
+    ("fargate-only", "clusters[1].nodeTypes", ["fargate"], ["fargate", "linux"], "does not work on Fargate or Windows"),
+    ("windows-only", "clusters[1].nodeTypes", ["windows"], ["windows", "hybrid"], "does not work on Fargate or Windows"),
+    ("node-types-on-created", "clusters[0].nodeTypes", ["linux", "windows"], ["linux"], "a created cluster always gets Linux"),
+    # least privilege
+    ("admin-statement", "identities[0].statements", [{"Effect": "Allow", "Action": "*", "Resource": "*"}], [STATEMENT], "allowAdmin: true"),
+    ("admin-policy", "identities[0].managedPolicyArns", ["arn:aws:iam::aws:policy/AdministratorAccess"], ["arn:aws:iam::aws:policy/ReadOnlyAccess"], "grant every action on every resource"),
+]
+
+# Cases whose change only shows against a slightly different valid config. Without the
+# sample, renaming or rebinding the identity leaves no dangling sample reference.
+NO_SAMPLE = with_change("sample", {"kind": "none"})
+BASES = {
+    "tag-trust-with-disabled-tags": with_change("identities[0].trust.scopeToServiceAccounts", True),
+    "role-name-and-prefix": with_change("identities[0].roleName", "app-role"),
+    "cluster-name-chars": NO_SAMPLE,
+    "identity-name-too-long": NO_SAMPLE,
+    "role-arn-format": NO_SAMPLE,
+    "unknown-cluster": NO_SAMPLE,
+}
+
+
+@pytest.mark.parametrize("case, path, bad, good, expected", CASES, ids=[c[0] for c in CASES])
+def test_bad_value_is_refused_with_its_path_and_fix(case, path, bad, good, expected):
+    with pytest.raises(config.ConfigError) as caught:
+        config.parse(with_change(path, bad, BASES.get(case)))
+    message = str(caught.value)
+    assert expected in message, message
+    assert "eks-pod-identity:" in message and "nothing was created" in message
+
+
+@pytest.mark.parametrize("case, path, bad, good, expected", CASES, ids=[c[0] for c in CASES])
+def test_good_neighbour_passes(case, path, bad, good, expected):
+    config.parse(with_change(path, good, BASES.get(case)))
+
+
+def test_there_are_at_least_thirty_bad_cases():
+    assert len(CASES) >= 30
+
+
+def test_several_problems_are_reported_together():
+    data = with_change("identities[0].namespace", "Bad")
+    data = with_change("clusters[0].version", "1.10", data)
+    data = with_change("sample.bucketName", "x", data)
+    with pytest.raises(config.ConfigError) as caught:
+        config.parse(data)
+    assert len(caught.value.problems) == 3
+    paths = " ".join(caught.value.problems)
+    assert "identities[0].namespace" in paths and "clusters[0].version" in paths and "sample.bucketName" in paths
+
+
+def test_unknown_key_without_a_close_match_lists_the_known_ones():
+    with pytest.raises(config.ConfigError, match="known keys: .*serviceAccount"):
+        config.parse(with_change("identities[0].zzz", 1))
+
+
+def test_admin_is_allowed_when_asked_for():
+    data = with_change("identities[0].managedPolicyArns", ["arn:aws:iam::aws:policy/AdministratorAccess"])
+    config.parse(with_change("identities[0].allowAdmin", True, data))
+
+
+def test_disabled_session_tags_turn_the_default_scoping_off():
+    parsed = config.parse(with_change("identities[0].disableSessionTags", True))
+    assert parsed.identities[0].scoped_to_service_accounts is False
+    assert config.parse(BASE).identities[0].scoped_to_service_accounts is True
+
+
+def test_bad_config_registers_nothing():
+    overrides = {"eks-pod-identity:identities": with_change("identities[0].serviceAccount", "Bad_SA")["identities"]}
+    result = runner.run_stack("dev", overrides=overrides, raise_errors=False)
+    assert isinstance(result.error, config.ConfigError)
+    assert "identities[0].serviceAccount = 'Bad_SA'" in str(result.error)
+    assert result.registrations == []
+
+
+def test_config_error_is_a_clean_pulumi_run_error():
+    import pulumi
+
+    assert issubclass(config.ConfigError, pulumi.RunError)
