@@ -1,0 +1,11 @@
+"""The policy pack: `pulumi preview --policy-pack policypack` runs it against any stack.
+
+Only this file constructs the PolicyPack (its constructor serves the analyzer and never
+returns), so the policies themselves live in policies.py where tests can import them.
+"""
+
+from pulumi_policy import EnforcementLevel, PolicyPack
+
+from policies import POLICIES
+
+PolicyPack(name="eks-pod-identity", enforcement_level=EnforcementLevel.MANDATORY, policies=POLICIES)

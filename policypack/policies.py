@@ -1,0 +1,185 @@
+"""Policies of the eks-pod-identity pack, each a plain `validate(args, report_violation)`.
+
+Self-contained on purpose: the pack runs in its own virtualenv, beside any stack, without
+the program's code. Resource properties arrive as the engine sees them (camelCase keys,
+JSON documents as strings); values unknown during a preview are skipped, not guessed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+POD_PRINCIPAL = "pods.eks.amazonaws.com"
+POD_ACTIONS = {"sts:AssumeRole", "sts:TagSession"}
+WORKLOAD_TYPES = {
+    "kubernetes:apps/v1:Deployment",
+    "kubernetes:apps/v1:StatefulSet",
+    "kubernetes:apps/v1:DaemonSet",
+    "kubernetes:batch/v1:Job",
+    "kubernetes:batch/v1:CronJob",
+    "kubernetes:core/v1:Pod",
+}
+Report = Callable[..., None]
+
+
+def _document(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return None
+        return parsed if isinstance(parsed, dict) else None
+    return None
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _statements(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in _as_list(doc.get("Statement", [])) if isinstance(s, dict)]
+
+
+def _trusts_pods(doc: dict[str, Any]) -> bool:
+    for statement in _statements(doc):
+        principal = statement.get("Principal")
+        services = _as_list(principal.get("Service", [])) if isinstance(principal, dict) else []
+        if POD_PRINCIPAL in services:
+            return True
+    return False
+
+
+def validate_pod_role_trust(args: ResourceValidationArgs, report_violation: Report) -> None:
+    """A role that trusts pods.eks.amazonaws.com trusts it alone, for exactly the two actions."""
+    if args.resource_type != "aws:iam/role:Role":
+        return
+    doc = _document(args.props.get("assumeRolePolicy"))
+    if doc is None or not _trusts_pods(doc):
+        return
+    for i, statement in enumerate(_statements(doc)):
+        if statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        if principal != {"Service": POD_PRINCIPAL} and principal != {"Service": [POD_PRINCIPAL]}:
+            report_violation(f"Statement {i} of a Pod Identity role trusts {principal!r}; trust only {POD_PRINCIPAL}.")
+        actions = set(_as_list(statement.get("Action", [])))
+        if actions != POD_ACTIONS:
+            report_violation(f"Statement {i} allows {sorted(actions)}; a Pod Identity role allows exactly {sorted(POD_ACTIONS)}.")
+
+
+def _admin_statements(doc: dict[str, Any]) -> Iterable[int]:
+    for i, statement in enumerate(_statements(doc)):
+        actions = _as_list(statement.get("Action", []))
+        resources = _as_list(statement.get("Resource", []))
+        if statement.get("Effect") == "Allow" and any(a in ("*", "*:*") for a in actions) and "*" in resources:
+            yield i
+
+
+def validate_no_admin_wildcards(args: ResourceValidationArgs, report_violation: Report) -> None:
+    """No policy grants every action on every resource, and nothing attaches AdministratorAccess."""
+    props = args.props
+    documents: list[tuple[str, Any]] = []
+    if args.resource_type in ("aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"):
+        documents.append(("policy", props.get("policy")))
+    elif args.resource_type == "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+        documents.append(("session policy", props.get("policy")))
+    elif args.resource_type == "aws:iam/role:Role":
+        documents += [(f"inline policy {p.get('name')}", p.get("policy")) for p in props.get("inlinePolicies") or [] if isinstance(p, dict)]
+    elif args.resource_type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+        arn = props.get("policyArn")
+        if isinstance(arn, str) and arn.endswith(":policy/AdministratorAccess") and ":iam::aws:" in arn:
+            report_violation("AdministratorAccess is attached; grant the actions the workload needs instead.")
+    for where, value in documents:
+        doc = _document(value)
+        for i in _admin_statements(doc) if doc else ():
+            report_violation(f"Statement {i} of the {where} allows '*' on '*'; narrow the actions and resources.")
+
+
+def _containers(resource_type: str, props: dict[str, Any]) -> list[dict[str, Any]]:
+    spec = props.get("spec") or {}
+    if resource_type == "kubernetes:core/v1:Pod":
+        pod = spec
+    elif resource_type == "kubernetes:batch/v1:CronJob":
+        pod = (((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}).get("spec") or {}
+    else:
+        pod = (spec.get("template") or {}).get("spec") or {}
+    return [c for c in (pod.get("containers") or []) + (pod.get("initContainers") or []) if isinstance(c, dict)]
+
+
+def image_unpinned(image: str) -> str | None:
+    """Why an image reference is not pinned, or None when it names a version tag or digest."""
+    if "@sha256:" in image:
+        return None
+    last = image.rsplit("/", 1)[-1]
+    if ":" not in last:
+        return "has no tag (it means latest)"
+    if last.rsplit(":", 1)[1] == "latest":
+        return "uses the latest tag"
+    return None
+
+
+def validate_images_pinned(args: ResourceValidationArgs, report_violation: Report) -> None:
+    """Workload images are pinned to a version tag or digest, never latest."""
+    if args.resource_type not in WORKLOAD_TYPES:
+        return
+    for container in _containers(args.resource_type, args.props):
+        image = container.get("image")
+        why = image_unpinned(image) if isinstance(image, str) else None
+        if why:
+            report_violation(f"Container {container.get('name')!r} image {image!r} {why}; pin a version tag or digest.")
+
+
+def validate_associations_have_service_accounts(args: StackValidationArgs, report_violation: Report) -> None:
+    """Each association binds a service account the stack declares (else nothing uses it)."""
+    declared = set()
+    for r in args.resources:
+        if r.resource_type == "kubernetes:core/v1:ServiceAccount":
+            meta = r.props.get("metadata") or {}
+            declared.add((meta.get("namespace") or "default", meta.get("name")))
+    for r in args.resources:
+        if r.resource_type != "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+            continue
+        key = (r.props.get("namespace"), r.props.get("serviceAccount"))
+        if all(isinstance(k, str) for k in key) and key not in declared:
+            report_violation(
+                f"Association {r.name} binds {key[0]}/{key[1]}, which this stack does not declare; make sure the "
+                "workload that uses it is deployed after the association."
+            )
+
+
+POLICIES = [
+    ResourceValidationPolicy(
+        name="pod-identity-role-trust",
+        description="Roles for EKS Pod Identity trust only pods.eks.amazonaws.com with sts:AssumeRole and sts:TagSession.",
+        validate=validate_pod_role_trust,
+    ),
+    ResourceValidationPolicy(
+        name="no-admin-wildcards",
+        description="No IAM policy grants '*' on '*' and no role gets AdministratorAccess.",
+        validate=validate_no_admin_wildcards,
+    ),
+    ResourceValidationPolicy(
+        name="images-pinned",
+        description="Workload images are pinned to a version tag or digest, never latest.",
+        validate=validate_images_pinned,
+    ),
+    StackValidationPolicy(
+        name="associations-bind-declared-service-accounts",
+        description="Pod identity associations bind service accounts that the stack declares.",
+        validate=validate_associations_have_service_accounts,
+        # Bindings for workloads deployed by other tools are legitimate: warn, do not block.
+        enforcement_level=EnforcementLevel.ADVISORY,
+    ),
+]

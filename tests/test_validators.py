@@ -1,0 +1,70 @@
+"""Least privilege and valid objects, proven by real validators over everything the program registers.
+
+Each committed stack runs as committed and with the other sample kind, so both samples'
+documents and objects are checked in every stack's setting.
+"""
+
+import pytest
+
+from offline import runner
+from tests import k8s_checks, validators
+
+from .conftest import STACKS
+
+OTHER_SAMPLE = {"deployment": "job", "job": "deployment", "none": "none"}
+
+
+def variants():
+    for stack in STACKS:
+        yield stack, None
+        sample = runner.stack_config(stack).get("eks-pod-identity:sample")
+        if sample:
+            import json
+
+            data = json.loads(sample)
+            other = {**data, "kind": OTHER_SAMPLE[data["kind"]]}
+            if other["kind"] != data["kind"]:
+                yield stack, {"eks-pod-identity:sample": other}
+
+
+VARIANTS = list(variants())
+IDS = [f"{s}-{'as-committed' if o is None else o['eks-pod-identity:sample']['kind']}" for s, o in VARIANTS]
+
+
+@pytest.fixture(scope="module")
+def variant_runs(stack_runs):
+    return {
+        i: (stack_runs[stack] if overrides is None else runner.run_stack(stack, overrides=overrides))
+        for i, (stack, overrides) in zip(IDS, VARIANTS)
+    }
+
+
+def test_parliament_finds_what_it_should():
+    findings = validators.parliament_findings(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": "arn:aws:s3:::b/*"}]}
+    )
+    assert [issue for issue, _ in findings] == ["RESOURCE_MISMATCH"]
+
+
+@pytest.mark.parametrize("variant", IDS)
+def test_every_permission_policy_passes_parliament(variant, variant_runs):
+    policies = list(validators.permission_policies(variant_runs[variant]))
+    for where, policy in policies:
+        assert validators.unwaived(where, validators.parliament_findings(policy)) == [], where
+
+
+def test_the_job_variants_do_check_a_generated_policy(variant_runs):
+    checked = [len(list(validators.permission_policies(r))) for i, r in variant_runs.items() if i.endswith("job")]
+    assert checked and all(n >= 1 for n in checked)
+
+
+@pytest.mark.parametrize("variant", IDS)
+def test_every_kubernetes_object_validates_strictly(variant, variant_runs):
+    objects = list(validators.kubernetes_objects(variant_runs[variant]))
+    for name, manifest, version in objects:
+        k8s_checks.validate(manifest, version)
+        spec = k8s_checks.pod_spec(manifest)
+        if spec is not None:
+            assert k8s_checks.restricted_violations(spec) == [], name
+    if "none" not in variant:
+        assert {m["kind"] for _, m, _ in objects} >= {"ServiceAccount"}
