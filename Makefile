@@ -5,7 +5,7 @@ PYTHON ?= python3
 # A local state backend needs no account; the path must be absolute (see README, State).
 BACKEND ?= file://$(HOME)/.pulumi-eks-pod-identity
 
-.PHONY: test login up preview destroy
+.PHONY: test login up preview destroy policy-preview
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,12 @@ preview: $(VENV)/.installed login
 
 destroy: login
 	pulumi destroy --stack $(STACK)
+
+policypack/venv/.installed: policypack/requirements.txt
+	$(PYTHON) -m venv policypack/venv
+	policypack/venv/bin/pip install --quiet -r policypack/requirements.txt
+	touch $@
+
+policy-preview: $(VENV)/.installed policypack/venv/.installed login
+	pulumi stack select --create $(STACK)
+	pulumi preview --stack $(STACK) --policy-pack policypack
