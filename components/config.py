@@ -15,26 +15,58 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import pulumi
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
-from pydantic.alias_generators import to_camel
+import typing
 
-from . import documents, rules
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model, field_validator, model_validator
+
+from . import abac, catalog, documents, rules
+from .model import Model
 
 PROJECT = "eks-pod-identity"
 DEFAULT_AWS_CLI_IMAGE = "amazon/aws-cli:2.35.10"
 DEFAULT_KUBERNETES_VERSION = "1.35"
 
 
-class Model(BaseModel):
-    """Base for config sections: camelCase keys, unknown keys rejected, immutable."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
-
-
 def _check(problem: str | None, value: str) -> str:
     if problem:
         raise ValueError(f"{value!r} {problem}")
     return value
+
+
+class AddonConfig(Model):
+    """An EKS add-on on a cluster, optionally with its own Pod Identity role."""
+
+    name: str
+    version: str | None = None
+    identity: str | None = None
+    service_account: str | None = None
+    namespace: str = "kube-system"
+    configuration_values: dict[str, Any] | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _check(rules.namespace_problem(value), value)
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str | None) -> str | None:
+        if value is not None and not rules.ADDON_VERSION.match(value):
+            raise ValueError(f"{value!r} is not an add-on version like 'v1.3.10-eksbuild.2'; omit it to use the newest")
+        return value
+
+    @field_validator("service_account")
+    @classmethod
+    def _service_account(cls, value: str | None) -> str | None:
+        return value if value is None else _check(rules.service_account_problem(value), value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AddonConfig:
+        if self.name == "eks-pod-identity-agent":
+            raise ValueError("the agent is installed by installAgent/agentVersion, not listed under addons")
+        if bool(self.identity) != bool(self.service_account):
+            raise ValueError("an add-on identity needs both identity and serviceAccount (the add-on's own service account)")
+        return self
 
 
 class ClusterConfig(Model):
@@ -52,6 +84,7 @@ class ClusterConfig(Model):
     install_agent: bool = True
     agent_version: str | None = None
     node_types: list[Literal["linux", "windows", "fargate", "hybrid"]] = Field(default_factory=lambda: ["linux"])
+    addons: list[AddonConfig] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -124,6 +157,103 @@ class TrustConfig(Model):
         return value
 
 
+WellKnownConfig = create_model(
+    "WellKnownConfig", __base__=Model, **{key: (typing.Optional[entry.params], None) for key, entry in catalog.CATALOG.items()}
+)
+"""`identities[].wellKnown`: one optional block per catalog entry."""
+
+AbacConfig = create_model(
+    "AbacConfig", __base__=Model, **{key: (typing.Optional[t.params], None) for key, t in abac.TEMPLATES.items()}
+)
+"""`identities[].abac`: one optional block per session-tag template."""
+
+
+class StackRoleConfig(Model):
+    """A role exported by another stack of this project (the shared identity stack)."""
+
+    stack: str
+    output: str = "roleArns"
+    key: str | None = None
+
+    @field_validator("stack")
+    @classmethod
+    def _stack(cls, value: str) -> str:
+        if not rules.STACK_NAME.match(value):
+            raise ValueError(f"{value!r} is not a stack name like 'organization/eks-pod-identity/identities'")
+        return value
+
+
+class TargetRoleCreate(Model):
+    """A target role the program creates in another account, through a provider that assumes `deployRoleArn`."""
+
+    deploy_role_arn: str
+    role_name: str | None = None
+    path: str = "/"
+    managed_policy_arns: list[str] = Field(default_factory=list)
+    statements: list[dict[str, Any]] = Field(default_factory=list)
+
+    @field_validator("deploy_role_arn")
+    @classmethod
+    def _deploy(cls, value: str) -> str:
+        if not rules.ROLE_ARN.match(value):
+            raise ValueError(f"{value!r} is not an IAM role ARN in the target account")
+        return value
+
+    @field_validator("role_name")
+    @classmethod
+    def _role_name(cls, value: str | None) -> str | None:
+        if value is not None and not rules.ROLE_NAME.match(value):
+            raise ValueError(f"{value!r} is not an IAM role name: 1-64 of letters, digits and +=,.@_-")
+        return value
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not rules.IAM_PATH.match(value):
+            raise ValueError(f"{value!r} is not an IAM path")
+        return value
+
+    @field_validator("managed_policy_arns")
+    @classmethod
+    def _arns(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not rules.POLICY_ARN.match(value):
+                raise ValueError(f"{value!r} is not an IAM policy ARN")
+        return values
+
+    @field_validator("statements")
+    @classmethod
+    def _statements(cls, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        problems = [f"statement {i} {p}" for i, s in enumerate(values) for p in documents.statement_problems(s)]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return values
+
+    @property
+    def account(self) -> str:
+        return self.deploy_role_arn.split(":")[4]
+
+
+class TargetRoleConfig(Model):
+    """Cross-account role chaining: pods end up in `arn`, or in a role created in another account."""
+
+    arn: str | None = None
+    create: TargetRoleCreate | None = None
+
+    @field_validator("arn")
+    @classmethod
+    def _arn(cls, value: str | None) -> str | None:
+        if value is not None and not rules.ROLE_ARN.match(value):
+            raise ValueError(f"{value!r} is not an IAM role ARN")
+        return value
+
+    @model_validator(mode="after")
+    def _one(self) -> TargetRoleConfig:
+        if (self.arn is None) == (self.create is None):
+            raise ValueError("give exactly one of arn (an existing target role) or create")
+        return self
+
+
 class IdentityConfig(Model):
     """An IAM role for pods and where it is bound: (cluster, namespace, service account) triples."""
 
@@ -146,6 +276,11 @@ class IdentityConfig(Model):
     disable_session_tags: bool = False
     session_policy: dict[str, Any] | None = None
     role_arn: str | None = None
+    role_from_stack: StackRoleConfig | None = None
+    shared: bool = False
+    well_known: WellKnownConfig = Field(default_factory=WellKnownConfig)  # type: ignore[valid-type]
+    abac: AbacConfig = Field(default_factory=AbacConfig)  # type: ignore[valid-type]
+    target_role: TargetRoleConfig | None = None
     allow_admin: bool = False
 
     @field_validator("name")
@@ -254,10 +389,28 @@ class IdentityConfig(Model):
     @model_validator(mode="after")
     def _consistent(self) -> IdentityConfig:
         problems = []
-        if self.role_arn:
+        if self.role_arn and self.role_from_stack:
+            problems.append("give either roleArn or roleFromStack, not both")
+        if not self.creates_role:
+            key = "roleArn" if self.role_arn else "roleFromStack"
             own = [k for k, v in self._role_settings().items() if v]
             if own:
-                problems.append(f"roleArn binds an existing role, so {own} cannot apply; remove them or remove roleArn")
+                problems.append(f"{key} binds an existing role, so {own} cannot apply; remove them or remove {key}")
+        if self.shared and not self.creates_role:
+            problems.append("shared: true exports a role this stack creates; it cannot also use roleArn/roleFromStack")
+        if self.shared and self.clusters:
+            problems.append("a shared identity binds nowhere in this stack (cluster stacks bind it); remove clusters")
+        if self.abac_templates and self.disable_session_tags:
+            problems.append("abac templates match session tags, which disableSessionTags turns off; drop one of them")
+        if self.target_role and not self.creates_role:
+            problems.append("targetRole needs a role this stack creates, to grant it sts:AssumeRole on the target")
+        attachments = len(self.managed_policy_arns) + sum(
+            catalog.policy_count(k, p, self.clusters or []) for k, p in self.well_known_entries
+        )
+        if attachments > rules.MAX_MANAGED_POLICIES_PER_ROLE:
+            problems.append(
+                f"{attachments} managed policies (managedPolicyArns plus wellKnown) exceed IAM's {rules.MAX_MANAGED_POLICIES_PER_ROLE} per role"
+            )
         if self.session_policy is not None and not self.disable_session_tags:
             problems.append("EKS accepts a sessionPolicy only with disableSessionTags: true; set it")
         if self.namespace and self.namespaces:
@@ -291,7 +444,18 @@ class IdentityConfig(Model):
             "roleName": self.role_name,
             "roleNamePrefix": self.role_name_prefix,
             "permissionsBoundary": self.permissions_boundary,
+            "wellKnown": self.well_known_entries,
+            "abac": self.abac_templates,
         }
+
+    @property
+    def well_known_entries(self) -> list[tuple[str, Model]]:
+        """The catalog entries this identity asks for, with their parameters."""
+        return [(key, getattr(self.well_known, key)) for key in catalog.CATALOG if getattr(self.well_known, key) is not None]
+
+    @property
+    def abac_templates(self) -> list[tuple[str, Model]]:
+        return [(key, getattr(self.abac, key)) for key in abac.TEMPLATES if getattr(self.abac, key) is not None]
 
     @property
     def all_namespaces(self) -> list[str]:
@@ -309,7 +473,7 @@ class IdentityConfig(Model):
 
     @property
     def creates_role(self) -> bool:
-        return self.role_arn is None
+        return self.role_arn is None and self.role_from_stack is None
 
 
 class SampleConfig(Model):
@@ -351,6 +515,8 @@ class Binding(BaseModel):
     cluster: str
     namespace: str
     service_account: str
+    addon: str | None = None
+    """Set when the association belongs to an EKS add-on (created through the add-on)."""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -360,7 +526,7 @@ class Binding(BaseModel):
 class StackConfig(Model):
     """The whole stack's configuration, validated together."""
 
-    clusters: list[ClusterConfig] = Field(min_length=1)
+    clusters: list[ClusterConfig]
     identities: list[IdentityConfig] = Field(default_factory=list)
     sample: SampleConfig = Field(default_factory=SampleConfig)
     aws_cli_image: str = DEFAULT_AWS_CLI_IMAGE
@@ -378,8 +544,26 @@ class StackConfig(Model):
         return next(i for i in self.identities if i.name == name)
 
     def clusters_of(self, identity: IdentityConfig) -> list[str]:
+        if identity.shared:
+            return []
         names = identity.clusters if identity.clusters is not None else [c.name for c in self.clusters]
         return list(dict.fromkeys(names))
+
+    def addon_bindings(self) -> list[Binding]:
+        """Associations owned by add-ons (`clusters[].addons[].identity`)."""
+        return [
+            Binding(identity=a.identity, cluster=c.name, namespace=a.namespace, service_account=a.service_account, addon=a.name)
+            for c in self.clusters
+            for a in c.addons
+            if a.identity and a.service_account
+        ]
+
+    def trust_scope(self, identity: IdentityConfig) -> tuple[list[str], list[str]]:
+        """Namespaces and service accounts the identity's role may serve: its own and its add-ons'."""
+        uses = [b for b in self.addon_bindings() if b.identity == identity.name]
+        namespaces = [*identity.all_namespaces, *(b.namespace for b in uses)]
+        service_accounts = [*identity.all_service_accounts, *(b.service_account for b in uses)]
+        return list(dict.fromkeys(namespaces)), list(dict.fromkeys(service_accounts))
 
     def bindings(self) -> list[Binding]:
         """Every association the stack declares: the fan-out of each identity."""
@@ -423,10 +607,26 @@ class StackConfig(Model):
                     problems.append(
                         (f"identities[{i}].clusters[{j}]", cluster, f"is not a cluster of this stack; known: {cluster_names}")
                     )
-            if ident.clusters == [] or not ident.all_namespaces:
-                problems.append((f"identities[{i}]", ident.name, "is bound to no cluster: give namespace, serviceAccount and clusters"))
+            used_by_addon = any(b.identity == ident.name for b in self.addon_bindings())
+            if not ident.shared and not used_by_addon and (ident.clusters == [] or not ident.all_namespaces):
+                problems.append(
+                    (f"identities[{i}]", ident.name, "is bound to no cluster: give namespace, serviceAccount and clusters "
+                     "(or shared: true to export the role for other stacks)")
+                )
+            if ident.shared and not ident.all_namespaces:
+                problems.append((f"identities[{i}]", ident.name, "a shared role needs namespace and serviceAccount for its trust scope"))
+        for ci, c in enumerate(self.clusters):
+            names = [a.name for a in c.addons]
+            for ai, addon in enumerate(c.addons):
+                path = f"clusters[{ci}].addons[{ai}]"
+                if addon.name in names[:ai]:
+                    problems.append((f"{path}.name", addon.name, "is listed twice on this cluster"))
+                if addon.identity and addon.identity not in identity_names:
+                    problems.append((f"{path}.identity", addon.identity, f"is not an identity of this stack; known: {identity_names}"))
+                elif addon.identity and self.identity(addon.identity).target_role:
+                    problems.append((f"{path}.identity", addon.identity, "add-on associations cannot chain into a target role"))
         seen: dict[tuple[str, str, str], str] = {}
-        for b in self.bindings():
+        for b in [*self.bindings(), *self.addon_bindings()]:
             if b.key in seen:
                 index = identity_names.index(b.identity)
                 if seen[b.key] == b.identity:
@@ -440,7 +640,7 @@ class StackConfig(Model):
                     )
                 )
             seen.setdefault(b.key, b.identity)
-        per_cluster = Counter(b.cluster for b in self.bindings())
+        per_cluster = Counter(b.cluster for b in [*self.bindings(), *self.addon_bindings()])
         for cluster, count in per_cluster.items():
             if count > rules.MAX_ASSOCIATIONS_PER_CLUSTER:
                 problems.append(
@@ -468,6 +668,8 @@ class StackConfig(Model):
             ]
         if s.kind == "job" and not self.identity(s.identity).creates_role:
             return [("sample.identity", s.identity, "kind: job adds a policy to the role, so the identity must create its role")]
+        if s.kind == "job" and self.identity(s.identity).target_role:
+            return [("sample.identity", s.identity, "kind: job writes to a bucket of this account; its identity must not chain into a target role")]
         return []
 
 
@@ -486,6 +688,8 @@ _SECTIONS: dict[str, Any] = {
     "sample": TypeAdapter(SampleConfig),
 }
 _SCALARS = {"awsCliImage", "environment"}
+STRUCTURED_KEYS = frozenset(_SECTIONS)
+"""Keys whose values are objects or lists (JSON on the wire), not declared in Pulumi.yaml."""
 
 
 def _path(loc: tuple[Any, ...]) -> str:
@@ -501,9 +705,12 @@ def _field_names(section: str, loc: tuple[Any, ...]) -> list[str]:
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        for fname, field in model.model_fields.items():
-            if field.alias == part and isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
-                model = field.annotation
+        for field in model.model_fields.values():
+            if field.alias != part:
+                continue
+            for candidate in (field.annotation, *typing.get_args(field.annotation)):
+                if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                    model = candidate
     return [f.alias or n for n, f in model.model_fields.items()]
 
 
@@ -575,7 +782,7 @@ def raw_from_pulumi() -> dict[str, Any]:
         namespace, _, key = full_key.partition(":")
         if namespace != PROJECT:
             continue
-        raw[key] = config.get_object(key) if key in _SECTIONS else config.get(key)
+        raw[key] = config.get_object(key) if key in STRUCTURED_KEYS else config.get(key)
     return raw
 
 

@@ -170,6 +170,24 @@ def statement_problems(statement: Any) -> list[str]:
     return problems
 
 
+# IAM quota: a customer managed policy holds at most 6,144 characters, white space excluded.
+MANAGED_POLICY_MAX = 6144
+
+
+def split_documents(statements: Sequence[Statement], limit: int = MANAGED_POLICY_MAX) -> list[Document]:
+    """Pack statements, in order, into as few documents as fit IAM's managed policy size."""
+    docs: list[list[Statement]] = [[]]
+    for statement in statements:
+        candidate = [*docs[-1], statement]
+        if docs[-1] and len(to_json(document(candidate))) > limit:
+            docs.append([statement])
+        else:
+            docs[-1] = candidate
+        if len(to_json(document([statement]))) > limit:
+            raise ValueError(f"statement {statement.get('Sid', '')!r} alone exceeds {limit} characters")
+    return [document(d) for d in docs if d]
+
+
 def document_problems(doc: Any) -> list[str]:
     """Why `doc` is not an identity-based IAM policy document."""
     if not isinstance(doc, dict):

@@ -2,7 +2,8 @@
 
 `__main__.py` calls `build(config.load())`; tests and the offline plan call it the same way
 under mocks. The ordering that the manual flows get wrong is encoded here as explicit
-dependencies: nodes -> agent add-on, and (agent, association, role permissions) -> workload.
+dependencies: nodes -> agent add-on -> add-ons with identities, and (agent, association,
+role permissions) -> workload. Roles and associations wait for nothing but what they name.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from . import documents
+from . import abac, catalog, documents
+from .addon import EksAddon, EksAddonArgs
 from .agent import PodIdentityAgent, PodIdentityAgentArgs
 from .association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
 from .cluster import EksCluster, EksClusterArgs
 from .config import PROJECT, IdentityConfig, StackConfig
 from .role import PodIdentityRole, PodIdentityRoleArgs
+from .target_role import CrossAccountRole, CrossAccountRoleArgs, target_role_arn
 from .workload import SampleWorkload, SampleWorkloadArgs
 
 
@@ -31,15 +34,48 @@ def base_tags(cfg: StackConfig) -> dict[str, str]:
     }
 
 
-def _role_args(ident: IdentityConfig, cluster_arns: list[pulumi.Output[str]], tags: dict[str, str]) -> PodIdentityRoleArgs:
+def target_arn(ident: IdentityConfig) -> str | None:
+    """The ARN pods of this identity end up as, when it chains into another account."""
+    target = ident.target_role
+    if target is None:
+        return None
+    if target.arn:
+        return target.arn
+    create = target.create
+    assert create is not None
+    partition = create.deploy_role_arn.split(":")[1]
+    return target_role_arn(partition, create.account, create.path, target_role_name(ident))
+
+
+def target_role_name(ident: IdentityConfig) -> str:
+    create = ident.target_role.create if ident.target_role else None
+    return create.role_name if create and create.role_name else f"{ident.name}-target"
+
+
+def _role_args(
+    cfg: StackConfig, ident: IdentityConfig, cluster_arns: list[pulumi.Output[str]], partition: str, tags: dict[str, str]
+) -> PodIdentityRoleArgs:
     scoped = ident.scoped_to_service_accounts
+    namespaces, service_accounts = cfg.trust_scope(ident)
+    bound = cfg.clusters_of(ident)
+    statements: list[documents.Statement] = [*ident.statements, *abac.statements_for(ident.abac_templates, partition)]
+    target = target_arn(ident)
+    if target:
+        statements.append(documents.assume_target_statement(target))
+    policy_documents: dict[str, documents.Document] = {}
+    managed = list(ident.managed_policy_arns)
+    for key, params in ident.well_known_entries:
+        docs = catalog.policy_documents(key, params, partition, bound)
+        policy_documents.update({key if len(docs) == 1 else f"{key}-{i + 1}": d for i, d in enumerate(docs)})
+        managed += catalog.managed_policy_arns(key, partition)
     return PodIdentityRoleArgs(
-        namespaces=ident.all_namespaces if scoped else (),
-        service_accounts=ident.all_service_accounts if scoped else (),
+        namespaces=namespaces if scoped else (),
+        service_accounts=service_accounts if scoped else (),
         cluster_arns=cluster_arns if ident.trust.scope_to_clusters else (),
         source_org_id=ident.trust.source_org_id,
-        managed_policy_arns=ident.managed_policy_arns,
-        statements=ident.statements,
+        managed_policy_arns=managed,
+        statements=statements,
+        policy_documents=policy_documents,
         name=ident.role_name,
         name_prefix=ident.role_name_prefix,
         path=ident.path,
@@ -50,9 +86,25 @@ def _role_args(ident: IdentityConfig, cluster_arns: list[pulumi.Output[str]], ta
     )
 
 
+def _shared_role_arns(cfg: StackConfig) -> dict[str, pulumi.Output[str]]:
+    """Role ARNs exported by other stacks (one StackReference per stack)."""
+    refs: dict[str, pulumi.StackReference] = {}
+    arns = {}
+    for ident in cfg.identities:
+        ref = ident.role_from_stack
+        if ref is None:
+            continue
+        if ref.stack not in refs:
+            refs[ref.stack] = pulumi.StackReference(ref.stack)
+        key = ref.key or ident.name
+        arns[ident.name] = refs[ref.stack].require_output(ref.output).apply(lambda m, key=key: m[key])
+    return arns
+
+
 def build(cfg: StackConfig) -> dict[str, Any]:
     """Declare every resource of the stack; returns the stack outputs."""
     tags = base_tags(cfg)
+    partition = aws.get_partition().partition
     clusters = {
         c.name: EksCluster(
             c.name,
@@ -87,12 +139,17 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     }
     roles = {
         ident.name: PodIdentityRole(
-            ident.name, _role_args(ident, [clusters[c].static_arn for c in cfg.clusters_of(ident)], tags)
+            ident.name,
+            _role_args(cfg, ident, [clusters[c].static_arn for c in cfg.clusters_of(ident)], partition, tags),
         )
         for ident in cfg.identities
         if ident.creates_role
     }
-    role_arns = {i.name: roles[i.name].arn if i.name in roles else pulumi.Output.from_input(i.role_arn) for i in cfg.identities}
+    role_arns: dict[str, pulumi.Output[str]] = {
+        **{name: role.arn for name, role in roles.items()},
+        **{i.name: pulumi.Output.from_input(i.role_arn) for i in cfg.identities if i.role_arn},
+        **_shared_role_arns(cfg),
+    }
     bindings = cfg.bindings()
     associations = {
         ident.name: PodIdentityAssociations(
@@ -104,12 +161,57 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                     for b in bindings
                     if b.identity == ident.name
                 ],
+                target_role_arn=target_arn(ident),
                 disable_session_tags=ident.disable_session_tags,
                 session_policy=documents.to_json(ident.session_policy) if ident.session_policy else None,
                 tags=tags,
             ),
         )
         for ident in cfg.identities
+        if not ident.shared
+    }
+    targets = {
+        ident.name: CrossAccountRole(
+            f"{ident.name}-target",
+            CrossAccountRoleArgs(
+                name=target_role_name(ident),
+                deploy_role_arn=ident.target_role.create.deploy_role_arn,
+                source_role_arns=pulumi.Output.all(role_arns[ident.name]),
+                region=aws.get_region_output().region,
+                namespaces=cfg.trust_scope(ident)[0] if not ident.disable_session_tags else (),
+                service_accounts=cfg.trust_scope(ident)[1] if not ident.disable_session_tags else (),
+                external_ids=pulumi.Output.all(*(a.external_id for a in associations[ident.name].associations.values()))
+                if ident.disable_session_tags
+                else (),
+                path=ident.target_role.create.path,
+                managed_policy_arns=ident.target_role.create.managed_policy_arns,
+                statements=ident.target_role.create.statements,
+                tags=tags,
+            ),
+        )
+        for ident in cfg.identities
+        if ident.target_role and ident.target_role.create
+    }
+    addons = {
+        f"{c.name}/{a.name}": EksAddon(
+            f"{c.name}-{a.name}",
+            EksAddonArgs(
+                cluster_name=clusters[c.name].name,
+                addon_name=a.name,
+                kubernetes_version=clusters[c.name].kubernetes_version,
+                version=a.version,
+                role_arn=role_arns[a.identity] if a.identity else None,
+                service_account=a.service_account,
+                configuration_values=documents.to_json(a.configuration_values) if a.configuration_values else None,
+                depends_on=[
+                    *(agents[c.name].ready if c.name in agents else [clusters[c.name]]),
+                    *(roles[a.identity].ready if a.identity in roles else []),
+                ],
+                tags=tags,
+            ),
+        )
+        for c in cfg.clusters
+        for a in c.addons
     }
     outputs: dict[str, Any] = {
         "clusterNames": {k: c.name for k, c in clusters.items()},
@@ -117,7 +219,9 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         "clusterVersions": {k: c.version for k, c in clusters.items()},
         "kubeconfigs": pulumi.Output.secret({k: c.kubeconfig for k, c in clusters.items()}),
         "agentVersions": {k: a.addon.addon_version for k, a in agents.items() if a.addon},
+        "addonVersions": {k: a.addon.addon_version for k, a in addons.items()},
         "roleArns": role_arns,
+        "targetRoleArns": {i.name: target_arn(i) for i in cfg.identities if i.target_role},
         "associationIds": {key: i for a in associations.values() for key, i in a.association_ids.items()},
     }
     sample = cfg.sample_binding()
@@ -125,6 +229,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         binding = associations[sample.identity].associations[f"{sample.cluster}/{sample.namespace}/{sample.service_account}"]
         role = roles.get(sample.identity)
         agent = agents.get(sample.cluster)
+        target = targets.get(sample.identity)
         workload = SampleWorkload(
             "sample",
             SampleWorkloadArgs(
@@ -134,7 +239,12 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                 image=cfg.sample.image or cfg.aws_cli_image,
                 provider=clusters[sample.cluster].provider,
                 association_id=binding.association_id,
-                depends_on=[binding, *(agent.ready if agent else []), *(role.ready if role else [])],
+                depends_on=[
+                    binding,
+                    *(agent.ready if agent else []),
+                    *(role.ready if role else []),
+                    *([target.role, *target.attachments] if target else []),
+                ],
                 role_name=role.role_name if role else None,
                 region=aws.get_region_output().region,
                 bucket_name=cfg.sample.bucket_name,

@@ -26,6 +26,8 @@ class PodIdentityRoleArgs:
     managed_policy_arns: Sequence[str] = ()
     statements: Sequence[pulumi.Input[documents.Statement]] = ()
     """Inline permission statements; an element may be an Output (an ARN known at deploy time)."""
+    policy_documents: Mapping[str, documents.Document] = field(default_factory=dict)
+    """Customer managed policies to create and attach, by a short name (e.g. a catalog entry)."""
     name: str | None = None
     """An explicit role name. Leave unset: a replacement then cannot clash with the old role."""
     name_prefix: str | None = None
@@ -49,6 +51,8 @@ class PodIdentityRole(pulumi.ComponentResource):
     """One per managed policy ARN."""
     inline_policy: aws.iam.RolePolicy | None
     """The inline statements, when there are any."""
+    policies: dict[str, aws.iam.Policy]
+    """Customer managed policies created for this role, by name."""
 
     def __init__(self, name: str, args: PodIdentityRoleArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("eks-pod-identity:index:PodIdentityRole", name, None, opts)
@@ -77,6 +81,21 @@ class PodIdentityRole(pulumi.ComponentResource):
                 f"{name}-{arn.rsplit('/', 1)[-1]}", role=self.role.name, policy_arn=arn, opts=child
             )
             for arn in args.managed_policy_arns
+        ]
+        self.policies = {
+            key: aws.iam.Policy(
+                f"{name}-{key}",
+                policy=documents.to_json(doc),
+                path=args.path,
+                description=f"{key} permissions of the EKS Pod Identity role {name}",
+                tags=dict(args.tags),
+                opts=child,
+            )
+            for key, doc in args.policy_documents.items()
+        }
+        self.attachments += [
+            aws.iam.RolePolicyAttachment(f"{name}-{key}-attachment", role=self.role.name, policy_arn=policy.arn, opts=child)
+            for key, policy in self.policies.items()
         ]
         self.inline_policy = None
         if args.statements:

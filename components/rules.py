@@ -41,6 +41,9 @@ IAM_ACTION = re.compile(r"^(\*|[a-zA-Z0-9-]+:[A-Za-z0-9*?]+)$")
 STATEMENT_KEYS = {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 SID = re.compile(r"^[A-Za-z0-9]*$")
 
+# Pulumi stack references: "stack", "project/stack" or "organization/project/stack".
+STACK_NAME = re.compile(r"^([A-Za-z0-9_.-]+/){0,2}[A-Za-z0-9_.-]+$")
+
 # EKS Pod Identity limits (EKS User Guide, pod-identities and service quotas).
 MIN_POD_IDENTITY_MINOR = 24
 MAX_ASSOCIATIONS_PER_CLUSTER = 1000
@@ -125,3 +128,12 @@ def partition_of(arn: str) -> str:
 def role_name_from_arn(arn: str) -> str:
     """The role name at the end of a role ARN (paths dropped)."""
     return arn.rsplit("/", 1)[-1]
+
+
+# ARNs the well-known policies are scoped by (wildcards allowed where IAM allows them).
+HOSTED_ZONE_ARN = re.compile(rf"^arn:{_PARTITION}:route53:::hostedzone/[A-Z0-9*]+$")
+KMS_KEY_ARN = re.compile(rf"^arn:{_PARTITION}:kms:[a-z0-9-]+:\d{{12}}:(key|alias)/[\w/*+=,.@-]+$")
+S3_BUCKET_ARN = re.compile(rf"^arn:{_PARTITION}:s3:::[a-z0-9][a-z0-9.*-]{{1,61}}[a-z0-9*]$")
+SECRET_ARN = re.compile(rf"^arn:{_PARTITION}:secretsmanager:[a-z0-9-]+:\d{{12}}:secret:[\w/*+=,.@-]+$")
+SSM_PARAMETER_ARN = re.compile(rf"^arn:{_PARTITION}:ssm:[a-z0-9-]+:\d{{12}}:parameter/[\w/*.-]+$")
+DYNAMODB_TABLE_ARN = re.compile(rf"^arn:{_PARTITION}:dynamodb:[a-z0-9-]+:\d{{12}}:table/[\w.-]+$")

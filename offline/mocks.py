@@ -19,6 +19,7 @@ from pulumi.runtime import mocks as pulumi_mocks
 ACCOUNT = "123456789012"
 PARTITION = "aws"
 AGENT_VERSION = "v1.3.10-eksbuild.2"
+OTHER_ADDON_VERSION = "v1.0.0-eksbuild.1"
 ADOPTED_VERSION = "1.35"
 
 # pulumi's wire marker for a resource reference (sdk/python/lib/pulumi/runtime/rpc.py).
@@ -44,6 +45,8 @@ class Mocks(pulumi.runtime.Mocks):
 
     region: str = "us-east-1"
     adopted: dict[str, AdoptedCluster] = field(default_factory=dict)
+    stack_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Outputs of the stacks a StackReference may name, by stack name."""
     monitor: pulumi_mocks.MockMonitor | None = None
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
@@ -55,7 +58,8 @@ class Mocks(pulumi.runtime.Mocks):
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {"id": ACCOUNT, "accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/MOCK", "userId": "MOCK"}
         if token == "aws:eks/getAddonVersion:getAddonVersion":
-            return {"id": a["addonName"], "addonName": a["addonName"], "kubernetesVersion": a["kubernetesVersion"], "version": AGENT_VERSION}
+            version = AGENT_VERSION if a["addonName"] == "eks-pod-identity-agent" else OTHER_ADDON_VERSION
+            return {"id": a["addonName"], "addonName": a["addonName"], "kubernetesVersion": a["kubernetesVersion"], "version": version}
         if token == "aws:eks/getCluster:getCluster":
             return self._cluster_lookup(a["name"])
         raise NotImplementedError(f"the mocks do not answer invoke {token}")
@@ -78,7 +82,17 @@ class Mocks(pulumi.runtime.Mocks):
         if typ == "aws:iam/role:Role":
             role = inputs.get("name") or f"{inputs.get('namePrefix') or name + '-'}{_suffix(name)}"
             path = inputs.get("path") or "/"
-            return role, {**inputs, "name": role, "arn": f"arn:aws:iam::{ACCOUNT}:role{path}{role}", "uniqueId": "AROAMOCK"}
+            account = self._account(args.provider)
+            return role, {**inputs, "name": role, "arn": f"arn:aws:iam::{account}:role{path}{role}", "uniqueId": "AROAMOCK"}
+        if typ == "aws:iam/policy:Policy":
+            policy = inputs.get("name") or f"{name}-{_suffix(name)}"
+            arn = f"arn:aws:iam::{self._account(args.provider)}:policy{inputs.get('path') or '/'}{policy}"
+            return arn, {**inputs, "name": policy, "arn": arn, "policyId": "ANPAMOCK"}
+        if typ == "pulumi:pulumi:StackReference":
+            stack = inputs.get("name") or args.resource_id
+            if stack not in self.stack_outputs:
+                raise KeyError(f"the mocks know no outputs for stack {stack!r}; pass stack_outputs")
+            return stack, {"name": stack, "outputs": self.stack_outputs[stack], "secretOutputNames": []}
         if typ == "aws:eks/podIdentityAssociation:PodIdentityAssociation":
             assoc = f"a-mock{_suffix(name, length=13)}"
             arn = f"arn:aws:eks:{self.region}:{ACCOUNT}:podidentityassociation/{inputs.get('clusterName')}/{assoc}"
@@ -96,6 +110,17 @@ class Mocks(pulumi.runtime.Mocks):
             metadata.setdefault("name", f"{name}-mock{_suffix(name, length=8)}")
             return f"{metadata.get('namespace', '')}/{metadata['name']}", {**inputs, "metadata": metadata}
         return f"{name}-id", inputs
+
+    def _account(self, provider: str) -> str:
+        """The account a resource lands in: a provider that assumes a role works in that role's account."""
+        if provider and self.monitor is not None:
+            registered = self.monitor.resources.get(provider.rsplit("::", 1)[0])
+            roles = registered.state.get("assumeRoles") if registered else None
+            # Provider inputs travel as JSON strings.
+            roles = json.loads(roles) if isinstance(roles, str) else roles
+            if roles and roles[0].get("roleArn"):
+                return roles[0]["roleArn"].split(":")[4]
+        return ACCOUNT
 
     def _eks_outputs(self, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         """pulumi-eks is one opaque remote component under mocks: supply what the program reads.

@@ -59,6 +59,26 @@ def stack_config(stack: str, root: Path = ROOT, overrides: Mapping[str, Any] | N
     return {key: _encode(value) for key, value in values.items() if value is not None}
 
 
+def raw_config(config: Mapping[str, str]) -> dict[str, Any]:
+    """The project's keys of a config map, decoded as the program's `config.raw_from_pulumi` does."""
+    from components import config as config_module
+
+    prefix = f"{config_module.PROJECT}:"
+    raw: dict[str, Any] = {}
+    for key, value in config.items():
+        if key.startswith(prefix):
+            name = key[len(prefix) :]
+            raw[name] = json.loads(value) if name in config_module.STRUCTURED_KEYS else value
+    return raw
+
+
+def parsed_config(stack: str, overrides: Mapping[str, Any] | None = None) -> Any:
+    """The validated StackConfig of a committed stack file (raises ConfigError when invalid)."""
+    from components import config as config_module
+
+    return config_module.parse(raw_config(stack_config(stack, overrides=overrides)))
+
+
 @dataclass
 class Registration:
     """One RegisterResource request as the engine would receive it."""
@@ -178,6 +198,7 @@ def run(
     adopted: Mapping[str, AdoptedCluster] | None = None,
     program: Callable[[], Mapping[str, Any] | None] | None = None,
     raise_errors: bool = True,
+    stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> RunResult:
     """Run `program` (default: `__main__.py`) under mocks with `config`.
 
@@ -185,7 +206,11 @@ def run(
     so that callers can also see what was registered before it failed.
     """
     config = dict(config or {})
-    mocks = Mocks(region=config.get("aws:region", "us-east-1"), adopted=dict(adopted or {}))
+    mocks = Mocks(
+        region=config.get("aws:region", "us-east-1"),
+        adopted=dict(adopted or {}),
+        stack_outputs={k: dict(v) for k, v in (stack_outputs or {}).items()},
+    )
     monitor = RecordingMonitor(mocks)
     mocks.monitor = monitor
     pulumi.runtime.set_all_config(config)
@@ -208,6 +233,30 @@ def run(
     return result
 
 
+def referenced_stacks(config: Mapping[str, str]) -> list[str]:
+    """Stacks named by `identities[].roleFromStack.stack` in a config map."""
+    identities = config.get(f"{project_file()['name']}:identities")
+    try:
+        parsed = json.loads(identities) if identities else []
+    except ValueError:
+        return []
+    refs = [i.get("roleFromStack", {}).get("stack") for i in parsed if isinstance(i, dict) and isinstance(i.get("roleFromStack"), dict)]
+    return sorted({r for r in refs if isinstance(r, str)})
+
+
 def run_stack(stack: str, overrides: Mapping[str, Any] | None = None, **kwargs: Any) -> RunResult:
-    """Run the program for a committed stack file."""
-    return run(stack_config(stack, overrides=overrides), stack=stack, **kwargs)
+    """Run the program for a committed stack file.
+
+    A StackReference to `<org>/<project>/<name>` is answered with the outputs of the
+    committed stack file `Pulumi.<name>.yaml`, itself run under mocks first: what a cluster
+    stack reads is exactly what the identity stack exports.
+    """
+    config = stack_config(stack, overrides=overrides)
+    if "stack_outputs" not in kwargs:
+        outputs = {}
+        for ref in referenced_stacks(config):
+            short = ref.rsplit("/", 1)[-1]
+            if short in stack_names() and short != stack:
+                outputs[ref] = run_stack(short).outputs
+        kwargs["stack_outputs"] = outputs
+    return run(config, stack=stack, **kwargs)

@@ -1,0 +1,85 @@
+"""A cross-account target role: where pods end up after EKS chains from the association role."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from . import documents
+
+
+def target_role_arn(partition: str, account: str, path: str, name: str) -> str:
+    """The target role's ARN, known before it exists.
+
+    The association needs this ARN and, with session tags disabled, the role's trust needs
+    the association's external ID: naming the role up front is what breaks that cycle.
+    """
+    return f"arn:{partition}:iam::{account}:role{path}{name}"
+
+
+@dataclass(frozen=True)
+class CrossAccountRoleArgs:
+    """The target role, who may chain into it, and how the program reaches the other account."""
+
+    name: str
+    deploy_role_arn: str
+    """A role in the target account that the program assumes to create the target role."""
+    source_role_arns: pulumi.Input[Sequence[str]]
+    region: pulumi.Input[str]
+    namespaces: Sequence[str] = ()
+    service_accounts: Sequence[str] = ()
+    external_ids: pulumi.Input[Sequence[str]] = ()
+    """With session tags disabled: the associations' external IDs, matched as sts:ExternalId."""
+    path: str = "/"
+    managed_policy_arns: Sequence[str] = ()
+    statements: Sequence[documents.Statement] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class CrossAccountRole(pulumi.ComponentResource):
+    """A role in another account, trusting only the association role(s) of this stack."""
+
+    provider: aws.Provider
+    """AWS provider for the target account (assumes `deploy_role_arn`)."""
+    role: aws.iam.Role
+    arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: CrossAccountRoleArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("eks-pod-identity:index:CrossAccountRole", name, None, opts)
+        self.provider = aws.Provider(
+            f"{name}-account",
+            region=args.region,
+            assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=args.deploy_role_arn, session_name="eks-pod-identity")],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        child = pulumi.ResourceOptions(parent=self, provider=self.provider)
+        trust = pulumi.Output.all(args.source_role_arns, args.external_ids).apply(
+            lambda v: documents.to_json(
+                documents.target_trust_policy(v[0], args.namespaces, args.service_accounts, v[1] or ())
+            )
+        )
+        self.role = aws.iam.Role(
+            f"{name}-role",
+            name=args.name,
+            path=args.path,
+            assume_role_policy=trust,
+            description=f"EKS Pod Identity cross-account target role {name}",
+            tags=dict(args.tags),
+            opts=child,
+        )
+        self.arn = self.role.arn
+        self.attachments = [
+            aws.iam.RolePolicyAttachment(f"{name}-{arn.rsplit('/', 1)[-1]}", role=self.role.name, policy_arn=arn, opts=child)
+            for arn in args.managed_policy_arns
+        ]
+        if args.statements:
+            aws.iam.RolePolicy(
+                f"{name}-inline",
+                role=self.role.name,
+                policy=documents.to_json(documents.document(args.statements)),
+                opts=child,
+            )
+        self.register_outputs({"arn": self.arn})

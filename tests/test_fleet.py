@@ -1,0 +1,261 @@
+"""Fleet features: catalog, existing and shared roles, cross-account, session policies, ABAC,
+fan-out and add-on identities — as pure documents and in the committed fleet stacks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from components import abac, catalog, documents
+from components.target_role import CrossAccountRole, CrossAccountRoleArgs
+from offline import mocks, runner
+from tests import validators
+
+PARTITIONS = ["aws", "aws-cn", "aws-us-gov"]
+KMS = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ZONE = "arn:aws:route53:::hostedzone/Z0123456789"
+PARAMS = {
+    "awsLoadBalancerController": {},
+    "ebsCsi": {"kmsKeyArns": [KMS]},
+    "efsCsi": {},
+    "externalDns": {"hostedZoneArns": [ZONE]},
+    "certManager": {"hostedZoneArns": [ZONE]},
+    "clusterAutoscaler": {},
+    "externalSecrets": {
+        "secretsManagerArns": ["arn:aws:secretsmanager:us-west-2:123456789012:secret:prod/*"],
+        "ssmParameterArns": ["arn:aws:ssm:us-west-2:123456789012:parameter/prod/*"],
+        "kmsKeyArns": [KMS],
+    },
+    "velero": {"bucketArns": ["arn:aws:s3:::backups"], "kmsKeyArns": [KMS]},
+    "cloudwatchObservability": {},
+    "mountpointS3Csi": {"bucketArns": ["arn:aws:s3:::data"], "kmsKeyArns": [KMS]},
+}
+
+
+def statements_of(doc: str | dict) -> list[dict]:
+    return (json.loads(doc) if isinstance(doc, str) else doc)["Statement"]
+
+
+# --- well-known catalog ------------------------------------------------------------------
+
+def test_catalog_covers_the_common_controllers_with_sources():
+    assert set(PARAMS) == set(catalog.CATALOG)
+    for entry in catalog.CATALOG.values():
+        assert entry.source and entry.checked == catalog.CHECKED and entry.title
+        assert entry.build or entry.managed_policies
+
+
+@pytest.mark.parametrize("partition", PARTITIONS)
+@pytest.mark.parametrize("key", sorted(PARAMS))
+def test_catalog_entry_is_valid_iam_that_passes_parliament_and_fits_a_managed_policy(key, partition):
+    params = catalog.CATALOG[key].params.model_validate(PARAMS[key])
+    docs = catalog.policy_documents(key, params, partition, ["west", "east"])
+    for doc in docs:
+        assert documents.document_problems(doc) == []
+        assert len(documents.to_json(doc)) <= documents.MANAGED_POLICY_MAX
+        assert validators.unwaived(validators.parliament_findings(doc)) == []
+        # Every ARN the entry builds itself is in the stack's partition (the given ARNs are the user's).
+        text = documents.to_json(doc)
+        for given in json.dumps(PARAMS[key]).split('"'):
+            text = text.replace(given, "") if given.startswith("arn:") else text
+        if partition != "aws":
+            assert "arn:aws:" not in text
+    for arn in catalog.managed_policy_arns(key, partition):
+        assert arn.startswith(f"arn:{partition}:iam::aws:policy/")
+
+
+def test_the_waiver_covers_only_the_load_balancer_controller_condition_key():
+    params = catalog.CATALOG["awsLoadBalancerController"].params.model_validate({})
+    findings = [f for d in catalog.policy_documents("awsLoadBalancerController", params, "aws", []) for f in validators.parliament_findings(d)]
+    assert findings and {issue for issue, _ in findings} == {"UNKNOWN_CONDITION_FOR_ACTION"}
+    assert validators.unwaived(findings) == []
+
+
+def test_catalog_writes_are_scoped_to_the_given_arns():
+    params = catalog.CATALOG["externalDns"].params.model_validate(PARAMS["externalDns"])
+    (change,) = [s for s in catalog.statements_for("externalDns", params, "aws", []) if "route53:ChangeResourceRecordSets" in s["Action"]]
+    assert change["Resource"] == [ZONE]
+    velero = catalog.CATALOG["velero"].params.model_validate(PARAMS["velero"])
+    objects = [s for s in catalog.statements_for("velero", velero, "aws", []) if "s3:PutObject" in s["Action"]]
+    assert objects[0]["Resource"] == ["arn:aws:s3:::backups/*"]
+
+
+def test_autoscaler_scales_only_the_bound_clusters_groups():
+    params = catalog.CATALOG["clusterAutoscaler"].params.model_validate({})
+    scale = [s for s in catalog.statements_for("clusterAutoscaler", params, "aws", ["west", "east"]) if "autoscaling:SetDesiredCapacity" in s["Action"]]
+    assert [s["Condition"]["StringEquals"]["aws:ResourceTag/k8s.io/cluster-autoscaler/west"] for s in scale[:1]] == ["owned"]
+    assert len(scale) == 2
+
+
+@pytest.mark.parametrize(
+    "key, bad",
+    [("externalDns", {}), ("certManager", {"hostedZoneArns": ["Z123"]}), ("velero", {"bucketArns": ["my-bucket"]}),
+     ("externalSecrets", {}), ("ebsCsi", {"kmsKeyArns": ["alias/x"]})],
+)
+def test_catalog_parameters_are_validated(key, bad):
+    with pytest.raises(ValueError):
+        catalog.CATALOG[key].params.model_validate(bad)
+
+
+def test_large_policies_are_split_to_fit():
+    statements = [{"Sid": f"S{i}", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::bucket-{i:04d}/*"} for i in range(200)]
+    docs = documents.split_documents(statements)
+    assert len(docs) > 1 and sum(len(d["Statement"]) for d in docs) == 200
+    assert all(len(documents.to_json(d)) <= documents.MANAGED_POLICY_MAX for d in docs)
+
+
+# --- ABAC ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", sorted(abac.TEMPLATES))
+def test_abac_templates_key_on_the_namespace_session_tag_and_pass_parliament(key):
+    raw = {"s3NamespacePrefix": {"bucketArns": ["arn:aws:s3:::shared"]}, "secretsByNamespaceTag": {},
+           "dynamodbNamespaceKeys": {"tableArns": ["arn:aws:dynamodb:us-west-2:123456789012:table/t"]}}[key]
+    doc = documents.document(abac.TEMPLATES[key].build(abac.TEMPLATES[key].params.model_validate(raw), "aws"))
+    assert "${aws:PrincipalTag/kubernetes-namespace}" in documents.to_json(doc)
+    assert documents.document_problems(doc) == []
+    assert validators.unwaived(validators.parliament_findings(doc)) == []
+
+
+def test_s3_prefix_per_cluster():
+    params = abac.BucketsParams.model_validate({"bucketArns": ["arn:aws:s3:::shared"], "perCluster": True})
+    objects = abac.s3_namespace_prefix(params, "aws")[0]
+    assert objects["Resource"] == ["arn:aws:s3:::shared/${aws:PrincipalTag/eks-cluster-name}/${aws:PrincipalTag/kubernetes-namespace}/*"]
+
+
+# --- cross-account target role (component) -----------------------------------------------------
+
+def test_target_role_trusts_the_association_role_with_tags_or_external_ids():
+    def program():
+        CrossAccountRole("t", CrossAccountRoleArgs(
+            name="t", deploy_role_arn="arn:aws:iam::210987654321:role/deployer",
+            source_role_arns=["arn:aws:iam::123456789012:role/src"], region="us-west-2",
+            namespaces=["ns"], service_accounts=["sa"], statements=[documents.s3_put_object_statement("arn:aws:s3:::b")],
+        ))
+        CrossAccountRole("x", CrossAccountRoleArgs(
+            name="x", deploy_role_arn="arn:aws:iam::210987654321:role/deployer",
+            source_role_arns=["arn:aws:iam::123456789012:role/src"], region="us-west-2", external_ids=["id-1", "id-2"],
+        ))
+
+    result = runner.run({"aws:region": "us-west-2"}, program=program)
+    tagged, by_id = (json.loads(result.named(n).inputs["assumeRolePolicy"])["Statement"][0] for n in ("t-role", "x-role"))
+    for statement in (tagged, by_id):
+        assert statement["Principal"] == {"AWS": ["arn:aws:iam::123456789012:root"]}
+        assert statement["Action"] == ["sts:AssumeRole", "sts:TagSession"]
+        assert statement["Condition"]["ArnEquals"] == {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/src"]}
+    assert tagged["Condition"]["StringEquals"] == {
+        "aws:RequestTag/kubernetes-namespace": ["ns"], "aws:RequestTag/kubernetes-service-account": ["sa"]}
+    assert by_id["Condition"]["StringEquals"] == {"sts:ExternalId": ["id-1", "id-2"]}
+    providers = result.of_type("pulumi:providers:aws")
+    assert len(providers) == 2
+    assert json.loads(providers[0].inputs["assumeRoles"])[0]["roleArn"] == "arn:aws:iam::210987654321:role/deployer"
+    role = result.named("t-role")
+    assert role.provider.startswith(providers[0].urn) and role.inputs["name"] == "t"
+    assert result.of_type("aws:iam/rolePolicy:RolePolicy")[0].provider.startswith(providers[0].urn)
+
+
+# --- the committed fleet stacks --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def fleet(stack_runs):
+    return stack_runs["fleet"], runner.parsed_config("fleet")
+
+
+def test_fleet_size_and_counts(fleet):
+    result, cfg = fleet
+    assert len(cfg.clusters) >= 3 and len(cfg.identities) >= 5
+    pod_roles = [r for r in result.of_type("aws:iam/role:Role") if "pods.eks.amazonaws.com" in r.inputs["assumeRolePolicy"]]
+    assert len(pod_roles) == sum(1 for i in cfg.identities if i.creates_role) == 8
+    associations = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert len(associations) == len(cfg.bindings()) == 18
+    addon_bound = [a for a in result.of_type("aws:eks/addon:Addon") if a.inputs.get("podIdentityAssociations")]
+    assert len(addon_bound) == len(cfg.addon_bindings()) == 2
+
+
+def test_fleet_fan_out_binds_one_role_per_namespace_and_cluster(fleet):
+    result, _ = fleet
+    tenants = [a for a in result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.name.startswith("tenants-")]
+    assert sorted((a.inputs["clusterName"], a.inputs["namespace"]) for a in tenants) == sorted(
+        (c, n) for c in ("fleet-west", "fleet-east") for n in ("team-a", "team-b", "team-c"))
+    assert {a.inputs["roleArn"] for a in tenants} == {result.outputs["roleArns"]["tenants"]}
+    trust = statements_of(result.named("tenants-role").inputs["assumeRolePolicy"])[0]
+    assert trust["Condition"]["StringEquals"]["aws:RequestTag/kubernetes-namespace"] == ["team-a", "team-b", "team-c"]
+
+
+def test_fleet_abac_inline_policy_uses_the_namespace_tag(fleet):
+    result, _ = fleet
+    policy = result.named("tenants-inline").inputs["policy"]
+    assert "arn:aws:s3:::fleet-shared-data/${aws:PrincipalTag/kubernetes-namespace}/*" in policy
+
+
+def test_fleet_catalog_policies_are_managed_policies_on_the_role(fleet):
+    result, _ = fleet
+    policies = {r.name for r in result.of_type("aws:iam/policy:Policy")}
+    assert {"external-dns-externalDns", "ebs-csi-ebsCsi"} <= policies
+    # The load balancer controller's permissions exceed one managed policy: split in two.
+    assert {"lb-controller-awsLoadBalancerController-1", "lb-controller-awsLoadBalancerController-2"} <= policies
+    attached = {r.inputs["policyArn"] for r in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
+    assert "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy" in attached
+    lb_trust = statements_of(result.named("lb-controller-role").inputs["assumeRolePolicy"])[0]
+    assert lb_trust["Condition"]["StringEquals"]["aws:RequestTag/eks-cluster-arn"] == sorted(
+        f"arn:aws:eks:us-west-2:123456789012:cluster/{c}" for c in ("fleet-west", "fleet-east", "fleet-auto"))
+
+
+def test_fleet_cross_account_chain_has_no_cycle(fleet):
+    result, _ = fleet
+    target = result.named("analytics-reader-target-role")
+    target_arn = result.outputs["targetRoleArns"]["analytics-reader"]
+    assert target_arn == "arn:aws:iam::210987654321:role/analytics-reader-target"
+    (assoc,) = [a for a in result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.name.startswith("analytics-reader-")]
+    assert assoc.inputs["targetRoleArn"] == target_arn and assoc.inputs["disableSessionTags"] is True
+    assert target.urn not in result.all_dependencies(assoc), "the association must not wait for the target role"
+    assert assoc.urn in result.all_dependencies(target), "the target role trusts the association's external ID"
+    trust = statements_of(target.inputs["assumeRolePolicy"])[0]
+    assert trust["Condition"]["StringEquals"] == {"sts:ExternalId": [f"mock-{mocks._suffix(assoc.name, length=32)}"]}
+    assert trust["Condition"]["ArnEquals"] == {"aws:PrincipalArn": [result.outputs["roleArns"]["analytics-reader"]]}
+    inline = statements_of(result.named("analytics-reader-inline").inputs["policy"])
+    assert inline == [documents.assume_target_statement(target_arn)]
+
+
+def test_fleet_session_policy_goes_with_disabled_session_tags(fleet):
+    result, cfg = fleet
+    (assoc,) = [a for a in result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.name.startswith("secrets-reader-")]
+    assert assoc.inputs["disableSessionTags"] is True
+    assert json.loads(assoc.inputs["policy"]) == cfg.identity("secrets-reader").session_policy
+    trust = statements_of(result.named("secrets-reader-role").inputs["assumeRolePolicy"])[0]
+    assert "Condition" not in trust, "tag conditions would never match with session tags disabled"
+
+
+def test_fleet_addon_identities_are_ordered_after_the_agent(fleet):
+    result, _ = fleet
+    agents = {a.inputs["clusterName"]: a for a in result.of_type("aws:eks/addon:Addon") if a.inputs["addonName"] == "eks-pod-identity-agent"}
+    assert set(agents) == {"fleet-west", "fleet-east"}, "no agent add-on on the Auto Mode cluster"
+    for addon in result.of_type("aws:eks/addon:Addon"):
+        if addon.inputs["addonName"] != "aws-ebs-csi-driver":
+            continue
+        assert addon.inputs["podIdentityAssociations"] == [
+            {"roleArn": result.outputs["roleArns"]["ebs-csi"], "serviceAccount": "ebs-csi-controller-sa"}]
+        assert agents[addon.inputs["clusterName"]].urn in result.all_dependencies(addon)
+        assert result.named("ebs-csi-ebsCsi-attachment").urn in result.all_dependencies(addon)
+    trust = statements_of(result.named("ebs-csi-role").inputs["assumeRolePolicy"])[0]
+    assert trust["Condition"]["StringEquals"] == {
+        "aws:RequestTag/kubernetes-namespace": ["kube-system"], "aws:RequestTag/kubernetes-service-account": ["ebs-csi-controller-sa"]}
+
+
+def test_identity_stack_exports_roles_and_cluster_stack_never_touches_them(stack_runs):
+    identities, cluster = stack_runs["identities"], stack_runs["team-cluster"]
+    assert identities.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") == []
+    assert not [r for r in cluster.registrations if r.type.startswith("aws:iam/")], "a cluster stack creates no IAM"
+    (assoc,) = cluster.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert assoc.inputs["roleArn"] == identities.outputs["roleArns"]["s3-reader"]
+
+
+def test_existing_role_arn_is_bound_without_creating_a_role():
+    overrides = {"eks-pod-identity:identities": [{
+        "name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa",
+        "roleArn": "arn:aws:iam::123456789012:role/existing"}]}
+    result = runner.run_stack("dev", overrides=overrides)
+    pod_roles = [r for r in result.of_type("aws:iam/role:Role") if "pods.eks.amazonaws.com" in r.inputs["assumeRolePolicy"]]
+    assert pod_roles == []
+    (assoc,) = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert assoc.inputs["roleArn"] == "arn:aws:iam::123456789012:role/existing"
