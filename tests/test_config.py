@@ -120,6 +120,23 @@ CASES = [
     ("fargate-only", "clusters[1].nodeTypes", ["fargate"], ["fargate", "linux"], "does not work on Fargate or Windows"),
     ("windows-only", "clusters[1].nodeTypes", ["windows"], ["windows", "hybrid"], "does not work on Fargate or Windows"),
     ("node-types-on-created", "clusters[0].nodeTypes", ["linux", "windows"], ["linux"], "a created cluster always gets Linux"),
+    # fleet features
+    ("wellknown-typo", "identities[0].wellKnown", {"externalDNS": {}}, {"externalDns": {"hostedZoneArns": ["arn:aws:route53:::hostedzone/Z1"]}}, "did you mean 'externalDns'"),
+    ("wellknown-missing-zones", "identities[0].wellKnown", {"externalDns": {}}, {"certManager": {"hostedZoneArns": ["arn:aws:route53:::hostedzone/Z1"]}}, "wellKnown.externalDns.hostedZoneArns: is required"),
+    ("wellknown-bad-bucket", "identities[0].wellKnown", {"velero": {"bucketArns": ["backups"]}}, {"velero": {"bucketArns": ["arn:aws:s3:::backups"]}}, "not an S3 bucket ARN"),
+    ("too-many-policies-with-catalog", "identities[0].managedPolicyArns", [f"arn:aws:iam::aws:policy/P{i}" for i in range(19)], [f"arn:aws:iam::aws:policy/P{i}" for i in range(16)], "exceed IAM's 20 per role"),
+    ("target-both", "identities[0].targetRole", {"arn": "arn:aws:iam::210987654321:role/t", "create": {"deployRoleArn": "arn:aws:iam::210987654321:role/d"}}, {"arn": "arn:aws:iam::210987654321:role/t"}, "exactly one of arn"),
+    ("target-deploy-arn", "identities[0].targetRole", {"create": {"deployRoleArn": "210987654321"}}, {"create": {"deployRoleArn": "arn:aws:iam::210987654321:role/d"}}, "not an IAM role ARN in the target account"),
+    ("role-from-stack-name", "identities[0]", {"name": "app", "namespace": "team-a", "serviceAccount": "app", "roleFromStack": {"stack": "a/b/c/d"}}, {"name": "app", "namespace": "team-a", "serviceAccount": "app", "roleFromStack": {"stack": "org/eks-pod-identity/identities"}}, "not a stack name"),
+    ("role-arn-and-stack", "identities[0]", {"name": "app", "namespace": "team-a", "serviceAccount": "app", "roleArn": "arn:aws:iam::123456789012:role/x", "roleFromStack": {"stack": "s"}}, {"name": "app", "namespace": "team-a", "serviceAccount": "app", "roleFromStack": {"stack": "s"}}, "either roleArn or roleFromStack"),
+    ("shared-with-clusters", "identities[0]", {"name": "app", "namespace": "team-a", "serviceAccount": "app", "shared": True, "clusters": ["c1"]}, {"name": "app", "namespace": "team-a", "serviceAccount": "app", "shared": True}, "binds nowhere in this stack"),
+    ("abac-without-tags", "identities[0].disableSessionTags", True, False, "abac templates match session tags"),
+    ("job-on-target-role", "identities[0].targetRole", {"arn": "arn:aws:iam::210987654321:role/t"}, DELETE, "must not chain into a target role"),
+    ("addon-unknown-identity", "clusters[0].addons", [{"name": "aws-ebs-csi-driver", "identity": "nobody", "serviceAccount": "ebs-csi-controller-sa"}], [{"name": "aws-ebs-csi-driver", "identity": "app", "serviceAccount": "ebs-csi-controller-sa"}], "clusters[0].addons[0].identity = 'nobody'"),
+    ("addon-without-service-account", "clusters[0].addons", [{"name": "aws-ebs-csi-driver", "identity": "app"}], [{"name": "aws-ebs-csi-driver"}], "needs both identity and serviceAccount"),
+    ("addon-is-the-agent", "clusters[0].addons", [{"name": "eks-pod-identity-agent"}], [{"name": "vpc-cni"}], "installAgent/agentVersion"),
+    ("addon-twice", "clusters[0].addons", [{"name": "vpc-cni"}, {"name": "vpc-cni"}], [{"name": "vpc-cni"}, {"name": "coredns"}], "is listed twice"),
+    ("addon-binding-duplicate", "clusters[0].addons", [{"name": "x-addon", "identity": "app", "serviceAccount": "app", "namespace": "team-a"}], [{"name": "x-addon", "identity": "app", "serviceAccount": "app", "namespace": "kube-system"}], "is bound by both 'app' and 'app'"),
     # least privilege
     ("admin-statement", "identities[0].statements", [{"Effect": "Allow", "Action": "*", "Resource": "*"}], [STATEMENT], "allowAdmin: true"),
     ("admin-policy", "identities[0].managedPolicyArns", ["arn:aws:iam::aws:policy/AdministratorAccess"], ["arn:aws:iam::aws:policy/ReadOnlyAccess"], "grant every action on every resource"),
@@ -135,6 +152,13 @@ BASES = {
     "identity-name-too-long": NO_SAMPLE,
     "role-arn-format": NO_SAMPLE,
     "unknown-cluster": NO_SAMPLE,
+    "abac-without-tags": with_change("identities[0].abac", {"s3NamespacePrefix": {"bucketArns": ["arn:aws:s3:::shared"]}}),
+    "too-many-policies-with-catalog": with_change("identities[0].wellKnown", {"awsLoadBalancerController": {}, "cloudwatchObservability": {}}),
+    "role-from-stack-name": NO_SAMPLE,
+    "target-both": NO_SAMPLE,
+    "target-deploy-arn": NO_SAMPLE,
+    "role-arn-and-stack": NO_SAMPLE,
+    "shared-with-clusters": NO_SAMPLE,
 }
 
 
