@@ -5,7 +5,7 @@ PYTHON ?= python3
 # A local state backend needs no account; the path must be absolute (see README, State).
 BACKEND ?= file://$(HOME)/.pulumi-eks-pod-identity
 
-.PHONY: test login up preview destroy policy-preview
+.PHONY: test login up preview destroy policy-preview plan bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,14 @@ $(VENV)/.installed: requirements.txt
 
 test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -q
+
+# What a stack would create, offline: no AWS account, no credentials (see README, Offline plan).
+plan: $(VENV)/.installed
+	@mkdir -p plan-out
+	$(VENV)/bin/python -m offline.plan $(STACK) --graph plan-out/$(STACK).mmd
+
+bench: $(VENV)/.installed
+	$(VENV)/bin/python -m bench.fleet_bench --suite
 
 # Log in to PULUMI_BACKEND_URL if set, else to the local file backend; create the stack if new.
 login:

@@ -97,13 +97,16 @@ class EksCluster(pulumi.ComponentResource):
                 tags=dict(args.tags),
                 opts=child,
             )
-            for policy in NODE_POLICIES:
+            attachments = [
                 aws.iam.RolePolicyAttachment(
                     f"{name}-node-{policy}",
                     role=node_role.name,
                     policy_arn=partition.partition.apply(lambda p, policy=policy: f"arn:{p}:iam::aws:policy/{policy}"),
                     opts=child,
                 )
+                for policy in NODE_POLICIES
+            ]
+            # Nodes without these policies never join; the node group must also outlive them on destroy.
             eks.ManagedNodeGroup(
                 f"{name}-nodes",
                 cluster=self.cluster,
@@ -113,7 +116,7 @@ class EksCluster(pulumi.ComponentResource):
                     desired_size=args.desired_capacity, min_size=args.min_size, max_size=args.max_size
                 ),
                 tags=dict(args.tags),
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.cluster, *attachments]),
             )
         self.name = self.cluster.eks_cluster.name
         self.arn = self.cluster.eks_cluster.arn

@@ -44,8 +44,11 @@ def _encode(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def stack_config(stack: str, root: Path = ROOT, overrides: Mapping[str, Any] | None = None) -> dict[str, str]:
-    """The config map the CLI would pass for `stack`: Pulumi.yaml defaults, then the stack file."""
+def stack_config(
+    stack: str, root: Path = ROOT, overrides: Mapping[str, Any] | None = None, path: Path | None = None
+) -> dict[str, str]:
+    """The config map the CLI would pass for `stack`: Pulumi.yaml defaults, then the stack file
+    (`Pulumi.<stack>.yaml` beside Pulumi.yaml, or `path`)."""
     project = project_file(root)
     name = project["name"]
     values: dict[str, Any] = {
@@ -53,7 +56,7 @@ def stack_config(stack: str, root: Path = ROOT, overrides: Mapping[str, Any] | N
         for key, decl in (project.get("config") or {}).items()
         if isinstance(decl, dict) and "default" in decl
     }
-    stack_file = yaml.safe_load((root / f"Pulumi.{stack}.yaml").read_text()) or {}
+    stack_file = yaml.safe_load((path or root / f"Pulumi.{stack}.yaml").read_text()) or {}
     for key, value in {**(stack_file.get("config") or {}), **(overrides or {})}.items():
         values[key if ":" in key else f"{name}:{key}"] = value
     return {key: _encode(value) for key, value in values.items() if value is not None}
@@ -244,14 +247,14 @@ def referenced_stacks(config: Mapping[str, str]) -> list[str]:
     return sorted({r for r in refs if isinstance(r, str)})
 
 
-def run_stack(stack: str, overrides: Mapping[str, Any] | None = None, **kwargs: Any) -> RunResult:
+def run_stack(stack: str, overrides: Mapping[str, Any] | None = None, path: Path | None = None, **kwargs: Any) -> RunResult:
     """Run the program for a committed stack file.
 
     A StackReference to `<org>/<project>/<name>` is answered with the outputs of the
     committed stack file `Pulumi.<name>.yaml`, itself run under mocks first: what a cluster
     stack reads is exactly what the identity stack exports.
     """
-    config = stack_config(stack, overrides=overrides)
+    config = stack_config(stack, overrides=overrides, path=path)
     if "stack_outputs" not in kwargs:
         outputs = {}
         for ref in referenced_stacks(config):

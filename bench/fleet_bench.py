@@ -1,0 +1,134 @@
+"""Benchmark: program evaluation under mocks as fleets grow, against a bare baseline.
+
+    python -m bench.fleet_bench [--repeat 3] [--suite]
+
+For 1, 10, 100 and 1,000 bindings it times the program (config validation, components,
+documents) and a baseline that registers the same custom resources with the same inputs in a
+plain loop, both under the same mocks; it reports the ratio and the time per binding. With
+--suite it also times the test suite. Prints Markdown for docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from components import config, documents, program
+from components.kubeconfig import exec_kubeconfig
+from offline import mocks, runner
+
+SIZES = (1, 10, 100, 1000)
+PER_IDENTITY = 10
+CLUSTER = "bench"
+POLICY = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+
+
+def fleet(bindings: int) -> dict[str, Any]:
+    """An adopted cluster and bindings/10 identities of up to ten namespaces each."""
+    identities = max(1, bindings // PER_IDENTITY)
+    per = bindings // identities
+    return {
+        "clusters": [{"name": CLUSTER, "create": False}],
+        "identities": [
+            {"name": f"id{i}", "namespaces": [f"ns{j}" for j in range(per)], "serviceAccount": f"app{i}", "managedPolicyArns": [POLICY]}
+            for i in range(identities)
+        ],
+    }
+
+
+def ours(raw: dict[str, Any]) -> Callable[[], Any]:
+    return lambda: program.build(config.parse(raw))
+
+
+def baseline(raw: dict[str, Any]) -> Callable[[], Any]:
+    """The same custom resources and inputs, registered in a plain loop: no validation, no components.
+
+    Documents are built before the clock starts, so the baseline times registration alone.
+    """
+    trust = {
+        i["name"]: documents.to_json(documents.trust_policy(i["namespaces"], [i["serviceAccount"]])) for i in raw["identities"]
+    }
+    kubeconfig = exec_kubeconfig(CLUSTER, f"https://MOCK{mocks._suffix(CLUSTER).upper()}.gr7.us-east-1.eks.amazonaws.com",
+                                 "TU9DSyBDQQ==", "us-east-1")
+
+    def register() -> None:
+        tags = program.base_tags(config.StackConfig(clusters=[]))
+        k8s.Provider(f"{CLUSTER}-k8s", kubeconfig=kubeconfig)
+        aws.eks.Addon(f"{CLUSTER}-agent-addon", cluster_name=CLUSTER, addon_name="eks-pod-identity-agent",
+                      addon_version="v1.3.10-eksbuild.2", resolve_conflicts_on_create="OVERWRITE",
+                      resolve_conflicts_on_update="OVERWRITE", tags=tags)
+        for ident in raw["identities"]:
+            name, sa = ident["name"], ident["serviceAccount"]
+            role = aws.iam.Role(f"{name}-role", assume_role_policy=trust[name], path="/", max_session_duration=3600,
+                                description=f"EKS Pod Identity role {name}", tags=tags)
+            aws.iam.RolePolicyAttachment(f"{name}-AmazonS3ReadOnlyAccess", role=role.name, policy_arn=POLICY)
+            for ns in ident["namespaces"]:
+                aws.eks.PodIdentityAssociation(f"{name}-{CLUSTER}-{ns}-{sa}", cluster_name=CLUSTER, namespace=ns,
+                                               service_account=sa, role_arn=role.arn, tags=tags)
+
+    return register
+
+
+def once(body: Callable[[], Any]) -> tuple[float, int]:
+    start = time.perf_counter()
+    result = runner.run({"aws:region": "us-east-1"}, program=body)
+    return time.perf_counter() - start, sum(1 for r in result.registrations if r.custom)
+
+
+def compare(raw: dict[str, Any], repeat: int) -> tuple[float, int, float, int]:
+    """Fastest of `repeat` runs each, program and baseline interleaved so drift hits both."""
+    ours_best = base_best = float("inf")
+    ours_n = base_n = 0
+    for _ in range(repeat):
+        seconds, ours_n = once(ours(raw))
+        ours_best = min(ours_best, seconds)
+        seconds, base_n = once(baseline(raw))
+        base_best = min(base_best, seconds)
+    return ours_best, ours_n, base_best, base_n
+
+
+def suite_seconds() -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    from importlib.metadata import version
+
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, pulumi {version('pulumi')}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.fleet_bench")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per size; the fastest counts")
+    parser.add_argument("--suite", action="store_true", help="also time the test suite")
+    args = parser.parse_args(argv)
+    print(f"machine: {machine()}\n")
+    print("| bindings | custom resources (program / baseline) | program s | baseline s | ratio | program ms per binding |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for size in SIZES:
+        ours_s, ours_n, base_s, base_n = compare(fleet(size), args.repeat)
+        print(f"| {size} | {ours_n} / {base_n} | {ours_s:.3f} | {base_s:.3f} | {ours_s / base_s:.2f} | {1000 * ours_s / size:.2f} |")
+    if args.suite:
+        print(f"\ntest suite (pytest -q, one run): {suite_seconds():.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""The offline plan and the critical path: every stack plans without AWS, and the graph keeps
+IAM and associations off the critical path (asserted on the graph's shape, not on times)."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from offline import critical_path as cp
+from offline import plan, runner
+
+from .conftest import STACKS
+
+SLOW = ("eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:eks/addon:Addon")
+POD_IAM = ("aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_plan_prints_every_section_for_every_stack(stack, capsys, tmp_path):
+    graph = tmp_path / "plan.mmd"
+    assert plan.main([stack, "--graph", str(graph)]) == 0
+    out = capsys.readouterr().out
+    for section in ("## Resources", "## IAM documents", "## Kubernetes manifests", "## Stack outputs", "## Critical path"):
+        assert section in out
+    assert "123456789012" not in out, "the mocks' account is shown as a placeholder"
+    assert graph.read_text().startswith("flowchart LR")
+
+
+def test_plan_shows_documents_manifests_and_hides_secrets(stack_runs):
+    text = plan.render("dev", stack_runs["dev"])
+    assert '"pods.eks.amazonaws.com"' in text and "<ACCOUNT>" in text
+    manifests_part = text.split("## Kubernetes manifests")[1].split("## Stack outputs")[0]
+    kinds = [d["kind"] for d in yaml.safe_load_all(manifests_part) if d]
+    assert kinds == ["ServiceAccount", "Deployment"]
+    outputs = yaml.safe_load(text.split("## Stack outputs")[1].split("## Critical path")[0])
+    assert outputs["kubeconfigs"] == "[secret]" and outputs["sampleKubeconfig"] == "[secret]"
+
+
+def test_plan_of_a_bad_stack_file_prints_the_config_errors(tmp_path, capsys):
+    bad = tmp_path / "Pulumi.bad.yaml"
+    bad.write_text(yaml.safe_dump({"config": {"aws:region": "us-east-1", "eks-pod-identity:clusters": [{"name": "c", "version": "1.20"}]}}))
+    assert plan.main([str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "eks-pod-identity:clusters[0].version = '1.20'" in err and "nothing was created" in err
+
+
+def test_plan_refuses_an_unknown_stack(capsys):
+    assert plan.main(["nope"]) == 2
+
+
+def pod_iam(result: runner.RunResult) -> set[str]:
+    """URNs of the IAM resources inside PodIdentityRole components."""
+    return {
+        r.urn for r in result.registrations
+        if r.type in POD_IAM and any(a.type == "eks-pod-identity:index:PodIdentityRole" for a in result.ancestors(r))
+    }
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_pod_iam_and_associations_wait_for_no_slow_resource(stack, stack_runs):
+    result = stack_runs[stack]
+    graph = cp.dependency_graph(result)
+    by_urn = {r.urn: r for r in result.registrations}
+    associations = {r.urn for r in result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")}
+    for urn in pod_iam(result) | associations:
+        # An association needs its cluster to exist, nothing slower; a role needs nothing at all.
+        allowed = ("eks:index:Cluster",) if urn in associations else ()
+        slow = [by_urn[u].type for u in cp.upstream(graph, urn) if by_urn[u].type in SLOW and by_urn[u].type not in allowed]
+        assert slow == [], f"{by_urn[urn].name} waits for {slow}"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_critical_path_holds_no_pod_iam_nor_association(stack, stack_runs):
+    result = stack_runs[stack]
+    if not result.of_type("eks-pod-identity:index:EksCluster"):
+        pytest.skip("no cluster: the stack is IAM only")
+    on_path = {r.urn for r in cp.critical_path(result).path}
+    assert not on_path & pod_iam(result)
+    assert not [r for r in result.registrations if r.urn in on_path and r.type.startswith("aws:eks/podIdentityAssociation")]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_workloads_wait_for_agent_and_association(stack, stack_runs):
+    result = stack_runs[stack]
+    graph = cp.dependency_graph(result)
+    for reg in result.registrations:
+        if reg.type in ("kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:Job"):
+            types = {r.type for r in result.registrations if r.urn in cp.upstream(graph, reg.urn)}
+            assert "aws:eks/podIdentityAssociation:PodIdentityAssociation" in types
+            assert "aws:eks/addon:Addon" in types
+
+
+def test_dev_critical_path_is_the_floor(stack_runs):
+    path = cp.critical_path(stack_runs["dev"])
+    assert [r.type for r in path.path] == ["eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:eks/addon:Addon", "kubernetes:apps/v1:Deployment"]
+    assert path.total == path.floor < path.manual
+    assert "critical path" in path.report()
+
+
+def test_every_typical_time_has_a_source():
+    assert all(source for _, source in cp.TYPICAL_SECONDS.values())
+
+
+def test_the_shape_checks_see_the_roles(stack_runs):
+    assert len(pod_iam(stack_runs["dev"])) == 2 and len(pod_iam(stack_runs["fleet"])) > 20
