@@ -12,31 +12,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from . import rules
 from .documents import TAG_NAMESPACE, Statement
-from .model import Model
+from .model import BucketArn, Model, TableArn
 
 NAMESPACE = f"${{aws:PrincipalTag/{TAG_NAMESPACE}}}"
 CLUSTER_NAME = "${aws:PrincipalTag/eks-cluster-name}"
 
 
-def _check(pattern, what: str):
-    def check(values: list[str]) -> list[str]:
-        for value in values:
-            if not pattern.match(value):
-                raise ValueError(f"{value!r} is not {what}")
-        return values
-
-    return check
-
-
 class BucketsParams(Model):
-    bucket_arns: list[str] = Field(min_length=1)
+    bucket_arns: list[BucketArn] = Field(min_length=1)
     per_cluster: bool = False
     """Prefix `<cluster>/<namespace>/` instead of `<namespace>/`, for buckets shared by clusters."""
-    _buckets = field_validator("bucket_arns")(_check(rules.S3_BUCKET_ARN, "an S3 bucket ARN"))
 
 
 class SecretsParams(Model):
@@ -45,8 +33,7 @@ class SecretsParams(Model):
 
 
 class TablesParams(Model):
-    table_arns: list[str] = Field(min_length=1)
-    _tables = field_validator("table_arns")(_check(rules.DYNAMODB_TABLE_ARN, "a DynamoDB table ARN"))
+    table_arns: list[TableArn] = Field(min_length=1)
 
 
 def s3_namespace_prefix(params: BucketsParams, partition: str) -> list[Statement]:

@@ -9,28 +9,23 @@ these go stale and must be re-checked on upgrade.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from . import rules
 from .documents import Document, Statement, split_documents
-from .model import Model
+from .model import (
+    BucketArn,
+    HostedZoneArn,
+    KmsKeyArn,
+    Model,
+    SecretArn,
+    SsmParameterArn,
+)
 
 CHECKED = "2026-11-25"
-
-
-def _arns(pattern: re.Pattern[str], what: str) -> Callable[[list[str]], list[str]]:
-    def check(values: list[str]) -> list[str]:
-        for value in values:
-            if not pattern.match(value):
-                raise ValueError(f"{value!r} is not {what}")
-        return values
-
-    return check
 
 
 def _stmt(sid: str, actions: Sequence[str], resources: Sequence[str] | str = "*", condition: dict[str, Any] | None = None) -> Statement:
@@ -47,13 +42,11 @@ class NoParams(Model):
 
 
 class KmsParams(Model):
-    kms_key_arns: list[str] = Field(default_factory=list)
-    _kms = field_validator("kms_key_arns")(_arns(rules.KMS_KEY_ARN, "a KMS key ARN"))
+    kms_key_arns: list[KmsKeyArn] = Field(default_factory=list)
 
 
 class HostedZoneParams(Model):
-    hosted_zone_arns: list[str] = Field(min_length=1)
-    _zones = field_validator("hosted_zone_arns")(_arns(rules.HOSTED_ZONE_ARN, "a Route 53 hosted zone ARN like 'arn:aws:route53:::hostedzone/Z123'"))
+    hosted_zone_arns: list[HostedZoneArn] = Field(min_length=1)
 
 
 class AutoscalerParams(Model):
@@ -62,12 +55,9 @@ class AutoscalerParams(Model):
 
 
 class ExternalSecretsParams(Model):
-    secrets_manager_arns: list[str] = Field(default_factory=list)
-    ssm_parameter_arns: list[str] = Field(default_factory=list)
-    kms_key_arns: list[str] = Field(default_factory=list)
-    _secrets = field_validator("secrets_manager_arns")(_arns(rules.SECRET_ARN, "a Secrets Manager secret ARN"))
-    _params = field_validator("ssm_parameter_arns")(_arns(rules.SSM_PARAMETER_ARN, "an SSM parameter ARN"))
-    _kms = field_validator("kms_key_arns")(_arns(rules.KMS_KEY_ARN, "a KMS key ARN"))
+    secrets_manager_arns: list[SecretArn] = Field(default_factory=list)
+    ssm_parameter_arns: list[SsmParameterArn] = Field(default_factory=list)
+    kms_key_arns: list[KmsKeyArn] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _something(self) -> ExternalSecretsParams:
@@ -77,10 +67,8 @@ class ExternalSecretsParams(Model):
 
 
 class BucketParams(Model):
-    bucket_arns: list[str] = Field(min_length=1)
-    kms_key_arns: list[str] = Field(default_factory=list)
-    _buckets = field_validator("bucket_arns")(_arns(rules.S3_BUCKET_ARN, "an S3 bucket ARN like 'arn:aws:s3:::my-bucket'"))
-    _kms = field_validator("kms_key_arns")(_arns(rules.KMS_KEY_ARN, "a KMS key ARN"))
+    bucket_arns: list[BucketArn] = Field(min_length=1)
+    kms_key_arns: list[KmsKeyArn] = Field(default_factory=list)
 
 
 # --- statement builders --------------------------------------------------------------------

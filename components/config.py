@@ -10,17 +10,36 @@ each key parsed on its own.
 from __future__ import annotations
 
 import difflib
+import typing
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pulumi
-import typing
-
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from . import abac, catalog, documents, rules
-from .model import Model
+from .model import (
+    AddonVersion,
+    IamPath,
+    Model,
+    Namespace,
+    PolicyArn,
+    RoleArn,
+    RoleName,
+    ServiceAccountName,
+    Statements,
+    matching,
+)
 
 PROJECT = "eks-pod-identity"
 DEFAULT_AWS_CLI_IMAGE = "amazon/aws-cli:2.35.10"
@@ -36,29 +55,12 @@ def _check(problem: str | None, value: str) -> str:
 class AddonConfig(Model):
     """An EKS add-on on a cluster, optionally with its own Pod Identity role."""
 
-    name: str
-    version: str | None = None
+    name: Namespace
+    version: AddonVersion | None = None
     identity: str | None = None
-    service_account: str | None = None
-    namespace: str = "kube-system"
+    service_account: ServiceAccountName | None = None
+    namespace: Namespace = "kube-system"
     configuration_values: dict[str, Any] | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return _check(rules.namespace_problem(value), value)
-
-    @field_validator("version")
-    @classmethod
-    def _version(cls, value: str | None) -> str | None:
-        if value is not None and not rules.ADDON_VERSION.match(value):
-            raise ValueError(f"{value!r} is not an add-on version like 'v1.3.10-eksbuild.2'; omit it to use the newest")
-        return value
-
-    @field_validator("service_account")
-    @classmethod
-    def _service_account(cls, value: str | None) -> str | None:
-        return value if value is None else _check(rules.service_account_problem(value), value)
 
     @model_validator(mode="after")
     def _consistent(self) -> AddonConfig:
@@ -82,7 +84,7 @@ class ClusterConfig(Model):
     authentication_mode: Literal["API", "API_AND_CONFIG_MAP"] = "API"
     auto_mode: bool = False
     install_agent: bool = True
-    agent_version: str | None = None
+    agent_version: AddonVersion | None = None
     node_types: list[Literal["linux", "windows", "fargate", "hybrid"]] = Field(default_factory=lambda: ["linux"])
     addons: list[AddonConfig] = Field(default_factory=list)
 
@@ -112,13 +114,6 @@ class ClusterConfig(Model):
             raise ValueError(f"{value!r} is not a Kubernetes minor version; quote it in YAML, e.g. \"1.35\"")
         if int(match.group(1)) < rules.MIN_POD_IDENTITY_MINOR:
             raise ValueError(f"{value!r} is too old: EKS Pod Identity needs Kubernetes 1.{rules.MIN_POD_IDENTITY_MINOR} or newer")
-        return value
-
-    @field_validator("agent_version")
-    @classmethod
-    def _agent_version(cls, value: str | None) -> str | None:
-        if value is not None and not rules.ADDON_VERSION.match(value):
-            raise ValueError(f"{value!r} is not an add-on version like 'v1.3.10-eksbuild.2'; omit it to use the newest")
         return value
 
     @model_validator(mode="after")
@@ -186,48 +181,11 @@ class StackRoleConfig(Model):
 class TargetRoleCreate(Model):
     """A target role the program creates in another account, through a provider that assumes `deployRoleArn`."""
 
-    deploy_role_arn: str
-    role_name: str | None = None
-    path: str = "/"
-    managed_policy_arns: list[str] = Field(default_factory=list)
-    statements: list[dict[str, Any]] = Field(default_factory=list)
-
-    @field_validator("deploy_role_arn")
-    @classmethod
-    def _deploy(cls, value: str) -> str:
-        if not rules.ROLE_ARN.match(value):
-            raise ValueError(f"{value!r} is not an IAM role ARN in the target account")
-        return value
-
-    @field_validator("role_name")
-    @classmethod
-    def _role_name(cls, value: str | None) -> str | None:
-        if value is not None and not rules.ROLE_NAME.match(value):
-            raise ValueError(f"{value!r} is not an IAM role name: 1-64 of letters, digits and +=,.@_-")
-        return value
-
-    @field_validator("path")
-    @classmethod
-    def _path(cls, value: str) -> str:
-        if not rules.IAM_PATH.match(value):
-            raise ValueError(f"{value!r} is not an IAM path")
-        return value
-
-    @field_validator("managed_policy_arns")
-    @classmethod
-    def _arns(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if not rules.POLICY_ARN.match(value):
-                raise ValueError(f"{value!r} is not an IAM policy ARN")
-        return values
-
-    @field_validator("statements")
-    @classmethod
-    def _statements(cls, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        problems = [f"statement {i} {p}" for i, s in enumerate(values) for p in documents.statement_problems(s)]
-        if problems:
-            raise ValueError("; ".join(problems))
-        return values
+    deploy_role_arn: Annotated[str, matching(rules.ROLE_ARN, "an IAM role ARN in the target account")]
+    role_name: RoleName | None = None
+    path: IamPath = "/"
+    managed_policy_arns: list[PolicyArn] = Field(default_factory=list)
+    statements: Statements = Field(default_factory=list)
 
     @property
     def account(self) -> str:
@@ -237,15 +195,8 @@ class TargetRoleCreate(Model):
 class TargetRoleConfig(Model):
     """Cross-account role chaining: pods end up in `arn`, or in a role created in another account."""
 
-    arn: str | None = None
+    arn: RoleArn | None = None
     create: TargetRoleCreate | None = None
-
-    @field_validator("arn")
-    @classmethod
-    def _arn(cls, value: str | None) -> str | None:
-        if value is not None and not rules.ROLE_ARN.match(value):
-            raise ValueError(f"{value!r} is not an IAM role ARN")
-        return value
 
     @model_validator(mode="after")
     def _one(self) -> TargetRoleConfig:
@@ -258,24 +209,24 @@ class IdentityConfig(Model):
     """An IAM role for pods and where it is bound: (cluster, namespace, service account) triples."""
 
     name: str
-    namespace: str | None = None
-    namespaces: list[str] = Field(default_factory=list)
-    service_account: str | None = None
-    service_accounts: list[str] = Field(default_factory=list)
+    namespace: Namespace | None = None
+    namespaces: list[Namespace] = Field(default_factory=list)
+    service_account: ServiceAccountName | None = None
+    service_accounts: list[ServiceAccountName] = Field(default_factory=list)
     clusters: list[str] | None = None
-    managed_policy_arns: list[str] = Field(default_factory=list)
-    statements: list[dict[str, Any]] = Field(default_factory=list)
-    role_name: str | None = None
+    managed_policy_arns: list[PolicyArn] = Field(default_factory=list)
+    statements: Statements = Field(default_factory=list)
+    role_name: RoleName | None = None
     role_name_prefix: str | None = None
-    path: str = "/"
-    permissions_boundary: str | None = None
+    path: IamPath = "/"
+    permissions_boundary: PolicyArn | None = None
     max_session_duration: int = Field(rules.MIN_SESSION_DURATION, ge=rules.MIN_SESSION_DURATION, le=rules.MAX_SESSION_DURATION)
     description: str | None = None
     tags: dict[str, str] = Field(default_factory=dict)
     trust: TrustConfig = Field(default_factory=TrustConfig)
     disable_session_tags: bool = False
     session_policy: dict[str, Any] | None = None
-    role_arn: str | None = None
+    role_arn: RoleArn | None = None
     role_from_stack: StackRoleConfig | None = None
     shared: bool = False
     well_known: WellKnownConfig = Field(default_factory=WellKnownConfig)  # type: ignore[valid-type]
@@ -293,22 +244,18 @@ class IdentityConfig(Model):
             )
         return _check(rules.namespace_problem(value), value)
 
-    @field_validator("namespace")
     @classmethod
     def _namespace(cls, value: str | None) -> str | None:
         return value if value is None else _check(rules.namespace_problem(value), value)
 
-    @field_validator("namespaces")
     @classmethod
     def _namespaces(cls, values: list[str]) -> list[str]:
         return [_check(rules.namespace_problem(v), v) for v in values]
 
-    @field_validator("service_account")
     @classmethod
     def _service_account(cls, value: str | None) -> str | None:
         return value if value is None else _check(rules.service_account_problem(value), value)
 
-    @field_validator("service_accounts")
     @classmethod
     def _service_accounts(cls, values: list[str]) -> list[str]:
         return [_check(rules.service_account_problem(v), v) for v in values]
@@ -316,12 +263,6 @@ class IdentityConfig(Model):
     @field_validator("managed_policy_arns")
     @classmethod
     def _policy_arns(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if not rules.POLICY_ARN.match(value):
-                raise ValueError(
-                    f"{value!r} is not an IAM policy ARN like 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' "
-                    f"(partitions: {', '.join(rules.PARTITIONS)})"
-                )
         if len(values) > rules.MAX_MANAGED_POLICIES_PER_ROLE:
             raise ValueError(f"{len(values)} policies; IAM attaches at most {rules.MAX_MANAGED_POLICIES_PER_ROLE} to a role")
         names = Counter(arn.rsplit("/", 1)[-1] for arn in values)
@@ -330,7 +271,6 @@ class IdentityConfig(Model):
             raise ValueError(f"policy names {repeated} appear more than once; list each policy once")
         return values
 
-    @field_validator("statements")
     @classmethod
     def _statements(cls, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
         problems = [f"statement {i} {p}" for i, s in enumerate(values) for p in documents.statement_problems(s)]
@@ -338,7 +278,6 @@ class IdentityConfig(Model):
             raise ValueError("; ".join(problems))
         return values
 
-    @field_validator("role_name")
     @classmethod
     def _role_name(cls, value: str | None) -> str | None:
         if value is not None and not rules.ROLE_NAME.match(value):
@@ -355,21 +294,18 @@ class IdentityConfig(Model):
             )
         return value
 
-    @field_validator("path")
     @classmethod
     def _path(cls, value: str) -> str:
         if not rules.IAM_PATH.match(value):
             raise ValueError(f"{value!r} is not an IAM path: '/' or '/segment/.../', printable ASCII, at most 512 characters")
         return value
 
-    @field_validator("permissions_boundary")
     @classmethod
     def _boundary(cls, value: str | None) -> str | None:
         if value is not None and not rules.POLICY_ARN.match(value):
             raise ValueError(f"{value!r} is not an IAM policy ARN")
         return value
 
-    @field_validator("role_arn")
     @classmethod
     def _role_arn(cls, value: str | None) -> str | None:
         if value is not None and not rules.ROLE_ARN.match(value):

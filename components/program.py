@@ -16,7 +16,11 @@ import pulumi_aws as aws
 from . import abac, catalog, documents
 from .addon import EksAddon, EksAddonArgs
 from .agent import PodIdentityAgent, PodIdentityAgentArgs
-from .association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
+from .association import (
+    AssociationTarget,
+    PodIdentityAssociations,
+    PodIdentityAssociationsArgs,
+)
 from .cluster import EksCluster, EksClusterArgs
 from .config import PROJECT, IdentityConfig, StackConfig
 from .role import PodIdentityRole, PodIdentityRoleArgs

@@ -4,8 +4,7 @@ Only this file constructs the PolicyPack (its constructor serves the analyzer an
 returns), so the policies themselves live in policies.py where tests can import them.
 """
 
-from pulumi_policy import EnforcementLevel, PolicyPack
-
 from policies import POLICIES
+from pulumi_policy import EnforcementLevel, PolicyPack
 
 PolicyPack(name="eks-pod-identity", enforcement_level=EnforcementLevel.MANDATORY, policies=POLICIES)

@@ -6,7 +6,11 @@ import pulumi
 import pytest
 
 from components.agent import AGENT_ADDON, PodIdentityAgent, PodIdentityAgentArgs
-from components.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
+from components.association import (
+    AssociationTarget,
+    PodIdentityAssociations,
+    PodIdentityAssociationsArgs,
+)
 from components.cluster import NODE_POLICIES, EksCluster, EksClusterArgs
 from components.role import PodIdentityRole, PodIdentityRoleArgs
 from components.workload import SampleWorkload, SampleWorkloadArgs

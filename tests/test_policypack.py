@@ -6,7 +6,13 @@ Never import policypack/__main__.py: constructing the PolicyPack serves forever.
 import json
 
 import pytest
-from pulumi_policy import EnforcementLevel, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyResource,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+)
 
 from components import documents
 from policypack import policies

@@ -38,7 +38,7 @@ IDS = [f"{s}-{'as-committed' if o is None else o['eks-pod-identity:sample']['kin
 def variant_runs(stack_runs):
     return {
         i: (stack_runs[stack] if overrides is None else runner.run_stack(stack, overrides=overrides))
-        for i, (stack, overrides) in zip(IDS, VARIANTS)
+        for i, (stack, overrides) in zip(IDS, VARIANTS, strict=True)
     }
 
 
