@@ -30,7 +30,10 @@ from pydantic import (
 from . import abac, catalog, documents, rules
 from .model import (
     AddonVersion,
+    BucketName,
+    ClusterName,
     IamPath,
+    Image,
     Model,
     Namespace,
     PolicyArn,
@@ -44,12 +47,6 @@ from .model import (
 PROJECT = "eks-pod-identity"
 DEFAULT_AWS_CLI_IMAGE = "amazon/aws-cli:2.35.10"
 DEFAULT_KUBERNETES_VERSION = "1.35"
-
-
-def _check(problem: str | None, value: str) -> str:
-    if problem:
-        raise ValueError(f"{value!r} {problem}")
-    return value
 
 
 class AddonConfig(Model):
@@ -74,7 +71,7 @@ class AddonConfig(Model):
 class ClusterConfig(Model):
     """One EKS cluster: created with pulumi-eks, or an existing one adopted by name."""
 
-    name: str
+    name: ClusterName
     create: bool = True
     version: str | None = None
     instance_type: str = "t3.medium"
@@ -87,15 +84,6 @@ class ClusterConfig(Model):
     agent_version: AddonVersion | None = None
     node_types: list[Literal["linux", "windows", "fargate", "hybrid"]] = Field(default_factory=lambda: ["linux"])
     addons: list[AddonConfig] = Field(default_factory=list)
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not rules.EKS_CLUSTER_NAME.match(value):
-            raise ValueError(
-                f"{value!r} is not an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit"
-            )
-        return value
 
     @field_validator("version", mode="before")
     @classmethod
@@ -242,23 +230,10 @@ class IdentityConfig(Model):
                 f"{value!r} is {len(value)} characters; at most {rules.IDENTITY_NAME_MAX} keep the auto-generated role name "
                 f"within IAM's {rules.ROLE_NAME_MAX}"
             )
-        return _check(rules.namespace_problem(value), value)
-
-    @classmethod
-    def _namespace(cls, value: str | None) -> str | None:
-        return value if value is None else _check(rules.namespace_problem(value), value)
-
-    @classmethod
-    def _namespaces(cls, values: list[str]) -> list[str]:
-        return [_check(rules.namespace_problem(v), v) for v in values]
-
-    @classmethod
-    def _service_account(cls, value: str | None) -> str | None:
-        return value if value is None else _check(rules.service_account_problem(value), value)
-
-    @classmethod
-    def _service_accounts(cls, values: list[str]) -> list[str]:
-        return [_check(rules.service_account_problem(v), v) for v in values]
+        found = rules.namespace_problem(value)
+        if found:
+            raise ValueError(f"{value!r} {found}")
+        return value
 
     @field_validator("managed_policy_arns")
     @classmethod
@@ -271,19 +246,6 @@ class IdentityConfig(Model):
             raise ValueError(f"policy names {repeated} appear more than once; list each policy once")
         return values
 
-    @classmethod
-    def _statements(cls, values: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        problems = [f"statement {i} {p}" for i, s in enumerate(values) for p in documents.statement_problems(s)]
-        if problems:
-            raise ValueError("; ".join(problems))
-        return values
-
-    @classmethod
-    def _role_name(cls, value: str | None) -> str | None:
-        if value is not None and not rules.ROLE_NAME.match(value):
-            raise ValueError(f"{value!r} is not an IAM role name: 1-64 of letters, digits and +=,.@_-")
-        return value
-
     @field_validator("role_name_prefix")
     @classmethod
     def _role_name_prefix(cls, value: str | None) -> str | None:
@@ -292,24 +254,6 @@ class IdentityConfig(Model):
                 f"{value!r} is not a role name prefix: at most {rules.ROLE_NAME_PREFIX_MAX} of letters, digits and +=,.@_- "
                 "(a 26-character suffix is added)"
             )
-        return value
-
-    @classmethod
-    def _path(cls, value: str) -> str:
-        if not rules.IAM_PATH.match(value):
-            raise ValueError(f"{value!r} is not an IAM path: '/' or '/segment/.../', printable ASCII, at most 512 characters")
-        return value
-
-    @classmethod
-    def _boundary(cls, value: str | None) -> str | None:
-        if value is not None and not rules.POLICY_ARN.match(value):
-            raise ValueError(f"{value!r} is not an IAM policy ARN")
-        return value
-
-    @classmethod
-    def _role_arn(cls, value: str | None) -> str | None:
-        if value is not None and not rules.ROLE_ARN.match(value):
-            raise ValueError(f"{value!r} is not an IAM role ARN like 'arn:aws:iam::123456789012:role/name'")
         return value
 
     @field_validator("session_policy")
@@ -421,18 +365,8 @@ class SampleConfig(Model):
     namespace: str | None = None
     service_account: str | None = None
     create_namespace: bool = False
-    image: str | None = None
-    bucket_name: str | None = None
-
-    @field_validator("image")
-    @classmethod
-    def _image(cls, value: str | None) -> str | None:
-        return value if value is None else _check(rules.image_problem(value), value)
-
-    @field_validator("bucket_name")
-    @classmethod
-    def _bucket(cls, value: str | None) -> str | None:
-        return value if value is None else _check(rules.s3_bucket_problem(value), value)
+    image: Image | None = None
+    bucket_name: BucketName | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> SampleConfig:
@@ -465,13 +399,8 @@ class StackConfig(Model):
     clusters: list[ClusterConfig]
     identities: list[IdentityConfig] = Field(default_factory=list)
     sample: SampleConfig = Field(default_factory=SampleConfig)
-    aws_cli_image: str = DEFAULT_AWS_CLI_IMAGE
+    aws_cli_image: Image = DEFAULT_AWS_CLI_IMAGE
     environment: str = ""
-
-    @field_validator("aws_cli_image")
-    @classmethod
-    def _image(cls, value: str) -> str:
-        return _check(rules.image_problem(value), value)
 
     def cluster(self, name: str) -> ClusterConfig:
         return next(c for c in self.clusters if c.name == name)

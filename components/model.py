@@ -66,6 +66,11 @@ PolicyArn = Annotated[
 RoleArn = Annotated[str, matching(rules.ROLE_ARN, "an IAM role ARN like 'arn:aws:iam::123456789012:role/name'")]
 AddonVersion = Annotated[str, matching(rules.ADDON_VERSION, "an add-on version like 'v1.3.10-eksbuild.2'; omit it to use the newest")]
 Statements = Annotated[list[dict[str, Any]], AfterValidator(_statements)]
+ClusterName = Annotated[
+    str, matching(rules.EKS_CLUSTER_NAME, "an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit")
+]
+Image = Annotated[str, passing(rules.image_problem)]
+BucketName = Annotated[str, passing(rules.s3_bucket_problem)]
 KmsKeyArn = Annotated[str, matching(rules.KMS_KEY_ARN, "a KMS key ARN")]
 HostedZoneArn = Annotated[str, matching(rules.HOSTED_ZONE_ARN, "a Route 53 hosted zone ARN like 'arn:aws:route53:::hostedzone/Z123'")]
 BucketArn = Annotated[str, matching(rules.S3_BUCKET_ARN, "an S3 bucket ARN like 'arn:aws:s3:::my-bucket'")]
