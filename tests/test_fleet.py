@@ -167,7 +167,7 @@ def test_fleet_size_and_counts(fleet):
     pod_roles = [r for r in result.of_type("aws:iam/role:Role") if "pods.eks.amazonaws.com" in r.inputs["assumeRolePolicy"]]
     assert len(pod_roles) == sum(1 for i in cfg.identities if i.creates_role) == 8
     associations = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
-    assert len(associations) == len(cfg.bindings()) == 18
+    assert len(associations) == len(cfg.bindings()) == 19
     addon_bound = [a for a in result.of_type("aws:eks/addon:Addon") if a.inputs.get("podIdentityAssociations")]
     assert len(addon_bound) == len(cfg.addon_bindings()) == 2
 
@@ -240,6 +240,13 @@ def test_fleet_addon_identities_are_ordered_after_the_agent(fleet):
     trust = statements_of(result.named("ebs-csi-role").inputs["assumeRolePolicy"])[0]
     assert trust["Condition"]["StringEquals"] == {
         "aws:RequestTag/kubernetes-namespace": ["kube-system"], "aws:RequestTag/kubernetes-service-account": ["ebs-csi-controller-sa"]}
+
+
+def test_fleet_binds_the_existing_role_as_given(fleet):
+    result, _ = fleet
+    (assoc,) = [a for a in result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.name.startswith("ci-runner-")]
+    assert assoc.inputs["roleArn"] == "arn:aws:iam::444455556666:role/existing-ci-runner"
+    assert not [r for r in result.registrations if r.name.startswith("ci-runner-") and r.type.startswith("aws:iam/")]
 
 
 def test_identity_stack_exports_roles_and_cluster_stack_never_touches_them(stack_runs):
