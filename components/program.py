@@ -105,10 +105,44 @@ def _shared_role_arns(cfg: StackConfig) -> dict[str, pulumi.Output[str]]:
     return arns
 
 
+def _target_role(
+    cfg: StackConfig,
+    ident: IdentityConfig,
+    role_arn: pulumi.Output[str],
+    associations: PodIdentityAssociations,
+    region: pulumi.Output[str],
+    tags: dict[str, str],
+) -> CrossAccountRole:
+    """The cross-account target role: trusted through session tags, or through the
+    associations' external IDs when the identity disables the tags."""
+    create = ident.target_role.create if ident.target_role else None
+    assert create is not None
+    tagged = not ident.disable_session_tags
+    namespaces, service_accounts = cfg.trust_scope(ident) if tagged else ((), ())
+    external_ids = () if tagged else pulumi.Output.all(*(a.external_id for a in associations.associations.values()))
+    return CrossAccountRole(
+        f"{ident.name}-target",
+        CrossAccountRoleArgs(
+            name=target_role_name(ident),
+            deploy_role_arn=create.deploy_role_arn,
+            source_role_arns=pulumi.Output.all(role_arn),
+            region=region,
+            namespaces=namespaces,
+            service_accounts=service_accounts,
+            external_ids=external_ids,
+            path=create.path,
+            managed_policy_arns=create.managed_policy_arns,
+            statements=create.statements,
+            tags=tags,
+        ),
+    )
+
+
 def build(cfg: StackConfig) -> dict[str, Any]:
     """Declare every resource of the stack; returns the stack outputs."""
     tags = base_tags(cfg)
     partition = aws.get_partition().partition
+    region = aws.get_region_output().region
     clusters = {
         c.name: EksCluster(
             c.name,
@@ -175,24 +209,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         if not ident.shared
     }
     targets = {
-        ident.name: CrossAccountRole(
-            f"{ident.name}-target",
-            CrossAccountRoleArgs(
-                name=target_role_name(ident),
-                deploy_role_arn=ident.target_role.create.deploy_role_arn,
-                source_role_arns=pulumi.Output.all(role_arns[ident.name]),
-                region=aws.get_region_output().region,
-                namespaces=cfg.trust_scope(ident)[0] if not ident.disable_session_tags else (),
-                service_accounts=cfg.trust_scope(ident)[1] if not ident.disable_session_tags else (),
-                external_ids=pulumi.Output.all(*(a.external_id for a in associations[ident.name].associations.values()))
-                if ident.disable_session_tags
-                else (),
-                path=ident.target_role.create.path,
-                managed_policy_arns=ident.target_role.create.managed_policy_arns,
-                statements=ident.target_role.create.statements,
-                tags=tags,
-            ),
-        )
+        ident.name: _target_role(cfg, ident, role_arns[ident.name], associations[ident.name], region, tags)
         for ident in cfg.identities
         if ident.target_role and ident.target_role.create
     }
@@ -250,7 +267,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                     *([target.role, *target.attachments] if target else []),
                 ],
                 role_name=role.role_name if role else None,
-                region=aws.get_region_output().region,
+                region=region,
                 bucket_name=cfg.sample.bucket_name,
                 create_namespace=cfg.sample.create_namespace,
                 tags=tags,

@@ -146,12 +146,12 @@ def test_target_role_trusts_the_association_role_with_tags_or_external_ids():
     assert tagged["Condition"]["StringEquals"] == {
         "aws:RequestTag/kubernetes-namespace": ["ns"], "aws:RequestTag/kubernetes-service-account": ["sa"]}
     assert by_id["Condition"]["StringEquals"] == {"sts:ExternalId": ["id-1", "id-2"]}
-    providers = result.of_type("pulumi:providers:aws")
-    assert len(providers) == 2
-    assert json.loads(providers[0].inputs["assumeRoles"])[0]["roleArn"] == "arn:aws:iam::210987654321:role/deployer"
+    assert len(result.of_type("pulumi:providers:aws")) == 2
+    provider = result.named("t-account")
+    assert json.loads(provider.inputs["assumeRoles"])[0]["roleArn"] == "arn:aws:iam::210987654321:role/deployer"
     role = result.named("t-role")
-    assert role.provider.startswith(providers[0].urn) and role.inputs["name"] == "t"
-    assert result.of_type("aws:iam/rolePolicy:RolePolicy")[0].provider.startswith(providers[0].urn)
+    assert role.provider.startswith(provider.urn + "::") and role.inputs["name"] == "t"
+    assert result.named("t-inline").provider.startswith(provider.urn + "::")
 
 
 # --- the committed fleet stacks --------------------------------------------------------------
@@ -266,3 +266,17 @@ def test_existing_role_arn_is_bound_without_creating_a_role():
     assert pod_roles == []
     (assoc,) = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert assoc.inputs["roleArn"] == "arn:aws:iam::123456789012:role/existing"
+
+
+def test_cross_account_with_session_tags_trusts_the_tags_not_external_ids():
+    identities = runner.parsed_config("fleet").model_dump(by_alias=True, exclude_none=True)["identities"]
+    for ident in identities:
+        if ident["name"] == "analytics-reader":
+            ident["disableSessionTags"] = False
+    result = runner.run_stack("fleet", overrides={"eks-pod-identity:identities": identities})
+    trust = statements_of(result.named("analytics-reader-target-role").inputs["assumeRolePolicy"])[0]
+    assert trust["Condition"]["StringEquals"] == {
+        "aws:RequestTag/kubernetes-namespace": ["analytics"], "aws:RequestTag/kubernetes-service-account": ["reader"]}
+    (assoc,) = [a for a in result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.name.startswith("analytics-reader-")]
+    assert "disableSessionTags" not in assoc.inputs
+    assert assoc.urn not in result.all_dependencies(result.named("analytics-reader-target-role"))
