@@ -402,9 +402,6 @@ class StackConfig(Model):
     aws_cli_image: Image = DEFAULT_AWS_CLI_IMAGE
     environment: str = ""
 
-    def cluster(self, name: str) -> ClusterConfig:
-        return next(c for c in self.clusters if c.name == name)
-
     def identity(self, name: str) -> IdentityConfig:
         return next(i for i in self.identities if i.name == name)
 

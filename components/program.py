@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from . import abac, catalog, documents
+from . import abac, catalog, documents, rules
 from .addon import EksAddon, EksAddonArgs
 from .agent import PodIdentityAgent, PodIdentityAgentArgs
 from .association import (
@@ -47,8 +47,7 @@ def target_arn(ident: IdentityConfig) -> str | None:
         return target.arn
     create = target.create
     assert create is not None
-    partition = create.deploy_role_arn.split(":")[1]
-    return target_role_arn(partition, create.account, create.path, target_role_name(ident))
+    return target_role_arn(rules.partition_of(create.deploy_role_arn), create.account, create.path, target_role_name(ident))
 
 
 def target_role_name(ident: IdentityConfig) -> str:
@@ -264,7 +263,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                     binding,
                     *(agent.ready if agent else []),
                     *(role.ready if role else []),
-                    *([target.role, *target.attachments] if target else []),
+                    *(target.ready if target else []),
                 ],
                 role_name=role.role_name if role else None,
                 region=region,

@@ -11,6 +11,29 @@ import pulumi_aws as aws
 from . import documents
 
 
+def grant_permissions(
+    name: str,
+    role: aws.iam.Role,
+    managed_policy_arns: Sequence[str],
+    statements: Sequence[pulumi.Input[documents.Statement]],
+    opts: pulumi.ResourceOptions,
+) -> tuple[list[aws.iam.RolePolicyAttachment], aws.iam.RolePolicy | None]:
+    """Attach managed policies to `role` and put its inline statements in one role policy."""
+    attachments = [
+        aws.iam.RolePolicyAttachment(f"{name}-{arn.rsplit('/', 1)[-1]}", role=role.name, policy_arn=arn, opts=opts)
+        for arn in managed_policy_arns
+    ]
+    inline = None
+    if statements:
+        inline = aws.iam.RolePolicy(
+            f"{name}-inline",
+            role=role.name,
+            policy=pulumi.Output.all(*statements).apply(lambda s: documents.to_json(documents.document(s))),
+            opts=opts,
+        )
+    return attachments, inline
+
+
 @dataclass(frozen=True)
 class PodIdentityRoleArgs:
     """Trust scope, permissions and naming of a Pod Identity role.
@@ -76,12 +99,9 @@ class PodIdentityRole(pulumi.ComponentResource):
         )
         self.arn = self.role.arn
         self.role_name = self.role.name
-        self.attachments = [
-            aws.iam.RolePolicyAttachment(
-                f"{name}-{arn.rsplit('/', 1)[-1]}", role=self.role.name, policy_arn=arn, opts=child
-            )
-            for arn in args.managed_policy_arns
-        ]
+        self.attachments, self.inline_policy = grant_permissions(
+            name, self.role, args.managed_policy_arns, args.statements, child
+        )
         self.policies = {
             key: aws.iam.Policy(
                 f"{name}-{key}",
@@ -97,16 +117,6 @@ class PodIdentityRole(pulumi.ComponentResource):
             aws.iam.RolePolicyAttachment(f"{name}-{key}-attachment", role=self.role.name, policy_arn=policy.arn, opts=child)
             for key, policy in self.policies.items()
         ]
-        self.inline_policy = None
-        if args.statements:
-            self.inline_policy = aws.iam.RolePolicy(
-                f"{name}-inline",
-                role=self.role.name,
-                policy=pulumi.Output.all(*args.statements).apply(
-                    lambda statements: documents.to_json(documents.document(statements))
-                ),
-                opts=child,
-            )
         self.register_outputs({"arn": self.arn, "name": self.role_name})
 
     @property

@@ -125,10 +125,6 @@ def partition_of(arn: str) -> str:
     return arn.split(":", 2)[1]
 
 
-def role_name_from_arn(arn: str) -> str:
-    """The role name at the end of a role ARN (paths dropped)."""
-    return arn.rsplit("/", 1)[-1]
-
 
 # ARNs the well-known policies are scoped by (wildcards allowed where IAM allows them).
 HOSTED_ZONE_ARN = re.compile(rf"^arn:{_PARTITION}:route53:::hostedzone/[A-Z0-9*]+$")

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import documents
+from .role import grant_permissions
 
 
 def target_role_arn(partition: str, account: str, path: str, name: str) -> str:
@@ -46,6 +47,8 @@ class CrossAccountRole(pulumi.ComponentResource):
     """AWS provider for the target account (assumes `deploy_role_arn`)."""
     role: aws.iam.Role
     arn: pulumi.Output[str]
+    ready: list[pulumi.Resource]
+    """What must exist before a pod chains into the role: the role and all its permissions."""
 
     def __init__(self, name: str, args: CrossAccountRoleArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("eks-pod-identity:index:CrossAccountRole", name, None, opts)
@@ -71,15 +74,6 @@ class CrossAccountRole(pulumi.ComponentResource):
             opts=child,
         )
         self.arn = self.role.arn
-        self.attachments = [
-            aws.iam.RolePolicyAttachment(f"{name}-{arn.rsplit('/', 1)[-1]}", role=self.role.name, policy_arn=arn, opts=child)
-            for arn in args.managed_policy_arns
-        ]
-        if args.statements:
-            aws.iam.RolePolicy(
-                f"{name}-inline",
-                role=self.role.name,
-                policy=documents.to_json(documents.document(args.statements)),
-                opts=child,
-            )
+        attachments, inline = grant_permissions(name, self.role, args.managed_policy_arns, args.statements, child)
+        self.ready = [self.role, *attachments, *([inline] if inline else [])]
         self.register_outputs({"arn": self.arn})

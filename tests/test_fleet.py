@@ -280,3 +280,12 @@ def test_cross_account_with_session_tags_trusts_the_tags_not_external_ids():
     (assoc,) = [a for a in result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.name.startswith("analytics-reader-")]
     assert "disableSessionTags" not in assoc.inputs
     assert assoc.urn not in result.all_dependencies(result.named("analytics-reader-target-role"))
+
+
+def test_a_sample_on_a_cross_account_identity_waits_for_the_target_role_and_its_permissions():
+    sample = {"kind": "deployment", "identity": "analytics-reader", "cluster": "fleet-west"}
+    result = runner.run_stack("fleet", overrides={"eks-pod-identity:sample": sample})
+    (deployment,) = result.of_type("kubernetes:apps/v1:Deployment")
+    deps = result.all_dependencies(deployment)
+    assert result.named("analytics-reader-target-role").urn in deps
+    assert result.named("analytics-reader-target-AmazonS3ReadOnlyAccess").urn in deps

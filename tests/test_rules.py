@@ -64,4 +64,4 @@ def test_bad_policy_arns(arn):
 def test_role_arns():
     assert rules.ROLE_ARN.match("arn:aws:iam::123456789012:role/path/name")
     assert not rules.ROLE_ARN.match("arn:aws:iam::aws:role/name")
-    assert rules.role_name_from_arn("arn:aws:iam::123456789012:role/path/name") == "name"
+    assert rules.partition_of("arn:aws-cn:iam::123456789012:role/name") == "aws-cn"
