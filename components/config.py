@@ -460,6 +460,8 @@ class StackConfig(Model):
             if name in cluster_names[:i]:
                 problems.append((f"clusters[{i}].name", name, "names a cluster twice; each cluster appears once"))
         identity_names = [ident.name for ident in self.identities]
+        addon_bindings = self.addon_bindings()
+        all_bindings = [*self.bindings(), *addon_bindings]
         for i, name in enumerate(identity_names):
             if name in identity_names[:i]:
                 problems.append((f"identities[{i}].name", name, "names an identity twice; identity names are unique"))
@@ -469,7 +471,7 @@ class StackConfig(Model):
                     problems.append(
                         (f"identities[{i}].clusters[{j}]", cluster, f"is not a cluster of this stack; known: {cluster_names}")
                     )
-            used_by_addon = any(b.identity == ident.name for b in self.addon_bindings())
+            used_by_addon = any(b.identity == ident.name for b in addon_bindings)
             if not ident.shared and not used_by_addon and (ident.clusters == [] or not ident.all_namespaces):
                 problems.append(
                     (f"identities[{i}]", ident.name, "is bound to no cluster: give namespace, serviceAccount and clusters "
@@ -488,21 +490,18 @@ class StackConfig(Model):
                 elif addon.identity and self.identity(addon.identity).target_role:
                     problems.append((f"{path}.identity", addon.identity, "add-on associations cannot chain into a target role"))
         seen: dict[tuple[str, str, str], str] = {}
-        for b in [*self.bindings(), *self.addon_bindings()]:
+        for b in all_bindings:
             if b.key in seen:
-                index = identity_names.index(b.identity)
-                if seen[b.key] == b.identity:
-                    index = len(identity_names) - 1 - identity_names[::-1].index(b.identity)
                 problems.append(
                     (
-                        f"identities[{index}]",
+                        f"identities[{identity_names.index(b.identity)}]",
                         f"{b.cluster}/{b.namespace}/{b.service_account}",
                         f"is bound by both {seen[b.key]!r} and {b.identity!r}; EKS allows one association per service account "
                         "per cluster (the second fails with 409 after the rest was created)",
                     )
                 )
             seen.setdefault(b.key, b.identity)
-        per_cluster = Counter(b.cluster for b in [*self.bindings(), *self.addon_bindings()])
+        per_cluster = Counter(b.cluster for b in all_bindings)
         for cluster, count in per_cluster.items():
             if count > rules.MAX_ASSOCIATIONS_PER_CLUSTER:
                 problems.append(
