@@ -238,12 +238,11 @@ def run(
 
 def referenced_stacks(config: Mapping[str, str]) -> list[str]:
     """Stacks named by `identities[].roleFromStack.stack` in a config map."""
-    identities = config.get(f"{project_file()['name']}:identities")
     try:
-        parsed = json.loads(identities) if identities else []
+        identities = raw_config(config).get("identities") or []
     except ValueError:
         return []
-    refs = [i.get("roleFromStack", {}).get("stack") for i in parsed if isinstance(i, dict) and isinstance(i.get("roleFromStack"), dict)]
+    refs = [i.get("roleFromStack", {}).get("stack") for i in identities if isinstance(i, dict) and isinstance(i.get("roleFromStack"), dict)]
     return sorted({r for r in refs if isinstance(r, str)})
 
 
