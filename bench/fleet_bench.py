@@ -71,9 +71,9 @@ def baseline(raw: dict[str, Any]) -> Callable[[], Any]:
             name, sa = ident["name"], ident["serviceAccount"]
             role = aws.iam.Role(f"{name}-role", assume_role_policy=trust[name], path="/", max_session_duration=3600,
                                 description=f"EKS Pod Identity role {name}", tags=tags)
-            aws.iam.RolePolicyAttachment(f"{name}-AmazonS3ReadOnlyAccess", role=role.name, policy_arn=POLICY)
+            aws.iam.RolePolicyAttachment(f"{name}/aws/AmazonS3ReadOnlyAccess", role=role.name, policy_arn=POLICY)
             for ns in ident["namespaces"]:
-                aws.eks.PodIdentityAssociation(f"{name}-{CLUSTER}-{ns}-{sa}", cluster_name=CLUSTER, namespace=ns,
+                aws.eks.PodIdentityAssociation(f"{CLUSTER}/{ns}/{sa}", cluster_name=CLUSTER, namespace=ns,
                                                service_account=sa, role_arn=role.arn, tags=tags)
 
     return register

@@ -25,6 +25,8 @@ class EksAddonArgs:
     depends_on: Sequence[pulumi.Resource] = ()
     """The agent add-on (and the role's permissions): the add-on's pods need credentials at start."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    former_name: str | None = None
+    """The component name an earlier release used, kept as an alias of the add-on."""
 
 
 class EksAddon(pulumi.ComponentResource):
@@ -47,6 +49,12 @@ class EksAddon(pulumi.ComponentResource):
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",
             tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                depends_on=list(args.depends_on),
+                # Keep the add-on an earlier release named otherwise: a second CreateAddon for
+                # one add-on fails (ResourceInUseException).
+                aliases=[pulumi.Alias(name=f"{args.former_name}-addon")] if args.former_name else None,
+            ),
         )
         self.register_outputs({"addonVersion": self.addon.addon_version})

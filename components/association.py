@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from . import names
+
 
 @dataclass(frozen=True)
 class AssociationTarget:
@@ -21,10 +23,12 @@ class AssociationTarget:
     cluster_name: pulumi.Input[str]
     namespace: str
     service_account: str
+    former_name: str | None = None
+    """The name an earlier release gave this association, kept as an alias (see `names`)."""
 
     @property
     def key(self) -> str:
-        return f"{self.cluster}/{self.namespace}/{self.service_account}"
+        return names.association(self.cluster, self.namespace, self.service_account)
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,10 @@ class PodIdentityAssociations(pulumi.ComponentResource):
     """One `aws.eks.PodIdentityAssociation` per target, all for the same role.
 
     This is the point of Pod Identity: the role's trust policy never changes as clusters
-    are added; each cluster only gets an association.
+    are added; each cluster only gets an association. Each association is named by its
+    (cluster, namespace, service account) alone, not by this component's name: renaming the
+    identity or moving a binding to another identity updates `role_arn` in place, where a new
+    name would create a second association for the same key, which EKS refuses (409).
     """
 
     associations: dict[str, aws.eks.PodIdentityAssociation]
@@ -60,10 +67,9 @@ class PodIdentityAssociations(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PodIdentityAssociationsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("eks-pod-identity:index:PodIdentityAssociations", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
         self.associations = {
             t.key: aws.eks.PodIdentityAssociation(
-                f"{name}-{t.cluster}-{t.namespace}-{t.service_account}",
+                names.association(t.cluster, t.namespace, t.service_account),
                 cluster_name=t.cluster_name,
                 namespace=t.namespace,
                 service_account=t.service_account,
@@ -72,7 +78,11 @@ class PodIdentityAssociations(pulumi.ComponentResource):
                 disable_session_tags=args.disable_session_tags or None,
                 policy=args.session_policy,
                 tags=dict(args.tags),
-                opts=child,
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=list(args.depends_on),
+                    aliases=[pulumi.Alias(name=t.former_name)] if t.former_name else None,
+                ),
             )
             for t in args.targets
         }

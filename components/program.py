@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from . import abac, catalog, documents, rules
+from . import abac, catalog, documents, names, rules
 from .addon import EksAddon, EksAddonArgs
 from .agent import PodIdentityAgent, PodIdentityAgentArgs
 from .association import (
@@ -188,13 +188,19 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         **_shared_role_arns(cfg),
     }
     bindings = cfg.bindings()
+    former_associations = names.unambiguous(
+        {names.association(*b.key): names.legacy_association(b.identity, *b.key) for b in bindings}
+    )
+    former_addons = names.unambiguous({names.addon(c.name, a.name): names.legacy_addon(c.name, a.name) for c in cfg.clusters for a in c.addons})
     associations = {
         ident.name: PodIdentityAssociations(
             ident.name,
             PodIdentityAssociationsArgs(
                 role_arn=role_arns[ident.name],
                 targets=[
-                    AssociationTarget(b.cluster, clusters[b.cluster].name, b.namespace, b.service_account)
+                    AssociationTarget(
+                        b.cluster, clusters[b.cluster].name, b.namespace, b.service_account, former_associations.get(names.association(*b.key))
+                    )
                     for b in bindings
                     if b.identity == ident.name
                 ],
@@ -214,7 +220,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     }
     addons = {
         f"{c.name}/{a.name}": EksAddon(
-            f"{c.name}-{a.name}",
+            names.addon(c.name, a.name),
             EksAddonArgs(
                 cluster_name=clusters[c.name].name,
                 addon_name=a.name,
@@ -228,6 +234,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                     *(roles[a.identity].ready if a.identity in roles else []),
                 ],
                 tags=tags,
+                former_name=former_addons.get(names.addon(c.name, a.name)),
             ),
         )
         for c in cfg.clusters

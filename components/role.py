@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from . import documents
+from . import documents, names
 
 
 def grant_permissions(
@@ -17,11 +17,27 @@ def grant_permissions(
     managed_policy_arns: Sequence[str],
     statements: Sequence[pulumi.Input[documents.Statement]],
     opts: pulumi.ResourceOptions,
+    legacy_name: str | None = None,
 ) -> tuple[list[aws.iam.RolePolicyAttachment], aws.iam.RolePolicy | None]:
-    """Attach managed policies to `role` and put its inline statements in one role policy."""
+    """Attach managed policies to `role` and put its inline statements in one role policy.
+
+    An attachment is named by its role and the policy's full path. Renaming an attachment
+    resource would attach again (a no-op) and then delete the old resource, which detaches
+    the policy the new one needs: the aliases keep the names of earlier releases
+    (`legacy_name` is the owner name they used, when it differs from `name`).
+    """
+    unique = list(dict.fromkeys(managed_policy_arns))
+    legacy = [names.legacy_attachment(legacy_name or name, arn) for arn in unique]
     attachments = [
-        aws.iam.RolePolicyAttachment(f"{name}-{arn.rsplit('/', 1)[-1]}", role=role.name, policy_arn=arn, opts=opts)
-        for arn in managed_policy_arns
+        aws.iam.RolePolicyAttachment(
+            names.attachment(name, arn),
+            role=role.name,
+            policy_arn=arn,
+            opts=pulumi.ResourceOptions.merge(
+                opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=old)] if legacy.count(old) == 1 else None)
+            ),
+        )
+        for arn, old in zip(unique, legacy)
     ]
     inline = None
     if statements:
@@ -29,7 +45,9 @@ def grant_permissions(
             f"{name}-inline",
             role=role.name,
             policy=pulumi.Output.all(*statements).apply(lambda s: documents.to_json(documents.document(s))),
-            opts=opts,
+            opts=pulumi.ResourceOptions.merge(
+                opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=f"{legacy_name}-inline")] if legacy_name else None)
+            ),
         )
     return attachments, inline
 
@@ -79,6 +97,11 @@ class PodIdentityRole(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PodIdentityRoleArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("eks-pod-identity:index:PodIdentityRole", name, None, opts)
+        # A fixed name is unique in the account: name the resources after it, so renaming
+        # the component keeps their URNs (an update, not a second role of the same name),
+        # and replace it delete-first, since IAM refuses a second role of that name.
+        key = names.role_key(name, args.name)
+        legacy = name if key != name else None
         child = pulumi.ResourceOptions(parent=self)
         trust = pulumi.Output.from_input(args.cluster_arns).apply(
             lambda arns: documents.to_json(
@@ -86,7 +109,7 @@ class PodIdentityRole(pulumi.ComponentResource):
             )
         )
         self.role = aws.iam.Role(
-            f"{name}-role",
+            f"{key}-role",
             assume_role_policy=trust,
             name=args.name,
             name_prefix=args.name_prefix,
@@ -95,27 +118,36 @@ class PodIdentityRole(pulumi.ComponentResource):
             max_session_duration=args.max_session_duration,
             description=args.description or f"EKS Pod Identity role {name}",
             tags=dict(args.tags),
-            opts=child,
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                delete_before_replace=bool(args.name),
+                aliases=[pulumi.Alias(name=f"{legacy}-role")] if legacy else None,
+            ),
         )
         self.arn = self.role.arn
         self.role_name = self.role.name
         self.attachments, self.inline_policy = grant_permissions(
-            name, self.role, args.managed_policy_arns, args.statements, child
+            key, self.role, args.managed_policy_arns, args.statements, child, legacy_name=legacy
         )
         self.policies = {
-            key: aws.iam.Policy(
-                f"{name}-{key}",
+            short: aws.iam.Policy(
+                f"{key}-{short}",
                 policy=documents.to_json(doc),
                 path=args.path,
-                description=f"{key} permissions of the EKS Pod Identity role {name}",
+                description=f"{short} permissions of the EKS Pod Identity role {name}",
                 tags=dict(args.tags),
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=f"{legacy}-{short}")] if legacy else None),
             )
-            for key, doc in args.policy_documents.items()
+            for short, doc in args.policy_documents.items()
         }
         self.attachments += [
-            aws.iam.RolePolicyAttachment(f"{name}-{key}-attachment", role=self.role.name, policy_arn=policy.arn, opts=child)
-            for key, policy in self.policies.items()
+            aws.iam.RolePolicyAttachment(
+                f"{key}/{short}",
+                role=self.role.name,
+                policy_arn=policy.arn,
+                opts=pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=f"{name}-{short}-attachment")]),
+            )
+            for short, policy in self.policies.items()
         ]
         self.register_outputs({"arn": self.arn, "name": self.role_name})
 

@@ -95,6 +95,14 @@ class Registration:
     inputs: dict[str, Any]
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
+    aliases: list[str] = field(default_factory=list)
+    """URNs this resource was known by before (resolved from the alias specs)."""
+    delete_before_replace: bool = False
+    retain_on_delete: bool = False
+    import_id: str = ""
+    custom_timeouts: dict[str, str] = field(default_factory=dict)
+    replace_on_changes: list[str] = field(default_factory=list)
+    ignore_changes: list[str] = field(default_factory=list)
 
 
 def plain(value: Any) -> Any:
@@ -117,17 +125,49 @@ def plain(value: Any) -> Any:
     return {k: plain(v) for k, v in value.items()}
 
 
+class DuplicateUrnError(Exception):
+    """What the engine answers to a second registration of one URN."""
+
+
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """A mock monitor that keeps every registration request, in order."""
+    """A mock monitor that keeps every registration request, in order, and refuses what the
+    engine refuses: a URN registered twice (Pulumi's stock mock monitor overwrites it)."""
 
     def __init__(self, mocks: Mocks):
         super().__init__(mocks)
         self.registrations: list[Registration] = []
+        self.urns: set[str] = set()
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The URN the engine gives: the parent's whole type chain, except the root stack's
+        (pulumi/pulumi sdk/go/common/resource/urn.go, NewURN). The stock mock keeps only the
+        parent's last type and prefixes the stack's, so its URNs match no real state."""
+        if parent:
+            chain = parent.split("::")[2]
+            if chain != "pulumi:pulumi:Stack":
+                type_ = f"{chain}${type_}"
+        return "::".join([f"urn:pulumi:{pulumi.get_stack()}", pulumi.get_project(), type_, name])
+
+    def _alias_urns(self, request: Any) -> list[str]:
+        urns = list(request.aliasURNs)
+        for alias in request.aliases:
+            spec = alias.spec
+            if alias.urn:
+                urns.append(alias.urn)
+                continue
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            urns.append(self.make_urn(parent, spec.type or request.type, spec.name or request.name))
+        return urns
 
     def RegisterResource(self, request: Any) -> Any:
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == "pulumi:pulumi:Stack":
             return resource_pb2.RegisterResourceResponse(urn=urn)
+        if urn in self.urns:
+            # pulumi/pulumi pkg/diag/errors.go, GetDuplicateResourceURNError (error 2001).
+            raise DuplicateUrnError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
+        self.urns.add(urn)
+        aliases = list(dict.fromkeys(self._alias_urns(request)))
         _ensure_event_loop()
         inputs = plain(json_format.MessageToDict(request.object))
         args = pulumi_mocks.MockResourceArgs(
@@ -151,6 +191,15 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 inputs=inputs,
                 dependencies=list(request.dependencies),
                 property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                aliases=aliases,
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                retain_on_delete=bool(request.retainOnDelete),
+                import_id=request.importId,
+                custom_timeouts={k: v for k, v in (("create", request.customTimeouts.create),
+                                                   ("update", request.customTimeouts.update),
+                                                   ("delete", request.customTimeouts.delete)) if v},
+                replace_on_changes=list(request.replaceOnChanges),
+                ignore_changes=list(request.ignoreChanges),
             )
         )
         state_proto = _sync_await(rpc.serialize_properties(state, {}))
@@ -172,6 +221,11 @@ class RunResult:
     def named(self, name: str) -> Registration:
         (found,) = [r for r in self.registrations if r.name == name]
         return found
+
+    def under(self, component: str, type_: str | None = None) -> list[Registration]:
+        """The registrations whose parent is the component named `component` (of `type_`)."""
+        parents = {r.urn for r in self.registrations if r.name == component and not r.custom}
+        return [r for r in self.registrations if r.parent in parents and (type_ is None or r.type == type_)]
 
     def by_urn(self, urn: str) -> Registration:
         (found,) = [r for r in self.registrations if r.urn == urn]

@@ -77,8 +77,9 @@ def test_role_attachments_and_inline_policy_belong_to_the_role():
         )
 
     result = run(program)
-    role = result.named("app-role")
+    role = result.named("fixed.explicit-name-role")
     assert role.inputs["name"] == "explicit-name" and role.inputs["path"] == "/pods/"
+    assert role.delete_before_replace, "IAM refuses a second role of one name: replace it delete-first"
     assert role.inputs["maxSessionDuration"] == 7200 and role.inputs["tags"] == {"team": "a"}
     attachments = result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
     assert sorted(a.inputs["policyArn"] for a in attachments) == [

@@ -174,7 +174,7 @@ def test_fleet_size_and_counts(fleet):
 
 def test_fleet_fan_out_binds_one_role_per_namespace_and_cluster(fleet):
     result, _ = fleet
-    tenants = [a for a in result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.name.startswith("tenants-")]
+    tenants = result.under("tenants", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert sorted((a.inputs["clusterName"], a.inputs["namespace"]) for a in tenants) == sorted(
         (c, n) for c in ("fleet-west", "fleet-east") for n in ("team-a", "team-b", "team-c"))
     assert {a.inputs["roleArn"] for a in tenants} == {result.outputs["roleArns"]["tenants"]}
@@ -206,7 +206,7 @@ def test_fleet_cross_account_chain_has_no_cycle(fleet):
     target = result.named("analytics-reader-target-role")
     target_arn = result.outputs["targetRoleArns"]["analytics-reader"]
     assert target_arn == "arn:aws:iam::210987654321:role/analytics-reader-target"
-    (assoc,) = [a for a in result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.name.startswith("analytics-reader-")]
+    (assoc,) = result.under("analytics-reader", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert assoc.inputs["targetRoleArn"] == target_arn and assoc.inputs["disableSessionTags"] is True
     assert target.urn not in result.all_dependencies(assoc), "the association must not wait for the target role"
     assert assoc.urn in result.all_dependencies(target), "the target role trusts the association's external ID"
@@ -219,7 +219,7 @@ def test_fleet_cross_account_chain_has_no_cycle(fleet):
 
 def test_fleet_session_policy_goes_with_disabled_session_tags(fleet):
     result, cfg = fleet
-    (assoc,) = [a for a in result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.name.startswith("secrets-reader-")]
+    (assoc,) = result.under("secrets-reader", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert assoc.inputs["disableSessionTags"] is True
     assert json.loads(assoc.inputs["policy"]) == cfg.identity("secrets-reader").session_policy
     trust = statements_of(result.named("secrets-reader-role").inputs["assumeRolePolicy"])[0]
@@ -236,7 +236,7 @@ def test_fleet_addon_identities_are_ordered_after_the_agent(fleet):
         assert addon.inputs["podIdentityAssociations"] == [
             {"roleArn": result.outputs["roleArns"]["ebs-csi"], "serviceAccount": "ebs-csi-controller-sa"}]
         assert agents[addon.inputs["clusterName"]].urn in result.all_dependencies(addon)
-        assert result.named("ebs-csi-ebsCsi-attachment").urn in result.all_dependencies(addon)
+        assert result.named("ebs-csi/ebsCsi").urn in result.all_dependencies(addon)
     trust = statements_of(result.named("ebs-csi-role").inputs["assumeRolePolicy"])[0]
     assert trust["Condition"]["StringEquals"] == {
         "aws:RequestTag/kubernetes-namespace": ["kube-system"], "aws:RequestTag/kubernetes-service-account": ["ebs-csi-controller-sa"]}
@@ -244,9 +244,10 @@ def test_fleet_addon_identities_are_ordered_after_the_agent(fleet):
 
 def test_fleet_binds_the_existing_role_as_given(fleet):
     result, _ = fleet
-    (assoc,) = [a for a in result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.name.startswith("ci-runner-")]
+    (assoc,) = result.under("ci-runner", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert assoc.inputs["roleArn"] == "arn:aws:iam::444455556666:role/existing-ci-runner"
-    assert not [r for r in result.registrations if r.name.startswith("ci-runner-") and r.type.startswith("aws:iam/")]
+    assert not [r for r in result.under("ci-runner") if r.type.startswith("aws:iam/")]
+    assert not [r for r in result.registrations if r.name == "ci-runner" and r.type.endswith(":PodIdentityRole")]
 
 
 def test_identity_stack_exports_roles_and_cluster_stack_never_touches_them(stack_runs):
@@ -277,7 +278,7 @@ def test_cross_account_with_session_tags_trusts_the_tags_not_external_ids():
     trust = statements_of(result.named("analytics-reader-target-role").inputs["assumeRolePolicy"])[0]
     assert trust["Condition"]["StringEquals"] == {
         "aws:RequestTag/kubernetes-namespace": ["analytics"], "aws:RequestTag/kubernetes-service-account": ["reader"]}
-    (assoc,) = [a for a in result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") if a.name.startswith("analytics-reader-")]
+    (assoc,) = result.under("analytics-reader", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert "disableSessionTags" not in assoc.inputs
     assert assoc.urn not in result.all_dependencies(result.named("analytics-reader-target-role"))
 
@@ -288,4 +289,4 @@ def test_a_sample_on_a_cross_account_identity_waits_for_the_target_role_and_its_
     (deployment,) = result.of_type("kubernetes:apps/v1:Deployment")
     deps = result.all_dependencies(deployment)
     assert result.named("analytics-reader-target-role").urn in deps
-    assert result.named("analytics-reader-target-AmazonS3ReadOnlyAccess").urn in deps
+    assert result.named("analytics-reader-target/aws/AmazonS3ReadOnlyAccess").urn in deps

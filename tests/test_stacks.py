@@ -46,8 +46,8 @@ def test_one_role_per_identity_and_one_association_per_binding(stack, stack_runs
 def test_associations_point_at_their_identity_role(stack, stack_runs):
     result, config = stack_runs[stack], parsed(stack)
     for b in config.bindings():
-        name = f"{b.identity}-{b.cluster}-{b.namespace}-{b.service_account}"
-        assoc = result.named(name)
+        assoc = result.named(f"{b.cluster}/{b.namespace}/{b.service_account}")
+        assert result.by_urn(assoc.parent).name == b.identity
         assert assoc.inputs["roleArn"] == result.outputs["roleArns"][b.identity]
         if config.identity(b.identity).creates_role:
             role = result.named(f"{b.identity}-role")
@@ -78,12 +78,12 @@ def test_sample_waits_for_its_association_agent_and_permissions(stack, stack_run
     kind = {"deployment": "kubernetes:apps/v1:Deployment", "job": "kubernetes:batch/v1:Job"}[config.sample.kind]
     (workload,) = result.of_type(kind)
     deps = result.all_dependencies(workload)
-    assoc = result.named(f"{binding.identity}-{binding.cluster}-{binding.namespace}-{binding.service_account}")
+    assoc = result.named(f"{binding.cluster}/{binding.namespace}/{binding.service_account}")
     assert assoc.urn in deps
     agent = [a for a in result.of_type("aws:eks/addon:Addon") if a.inputs["clusterName"] == binding.cluster]
     assert agent and agent[0].urn in deps
     for attachment in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment"):
-        if attachment.name.startswith(binding.identity + "-"):
+        if result.by_urn(attachment.parent).name == binding.identity:
             assert attachment.urn in deps
     template = workload.inputs["spec"]["template"]
     assert template["metadata"]["annotations"]["eks-pod-identity/association-id"] == result.outputs["associationIds"]["/".join(binding.key)]
