@@ -63,10 +63,8 @@ def baseline(raw: dict[str, Any]) -> Callable[[], Any]:
 
     def register() -> None:
         tags = program.base_tags(config.StackConfig(clusters=[]))
-        k8s.Provider(f"{CLUSTER}-k8s", kubeconfig=kubeconfig)
-        aws.eks.Addon(f"{CLUSTER}-agent-addon", cluster_name=CLUSTER, addon_name="eks-pod-identity-agent",
-                      addon_version="v1.3.10-eksbuild.2", resolve_conflicts_on_create="OVERWRITE",
-                      resolve_conflicts_on_update="OVERWRITE", tags=tags)
+        # The adopted cluster already runs the agent (the mocks' default): no add-on to declare.
+        k8s.Provider(f"{CLUSTER}-k8s", kubeconfig=kubeconfig, cluster_identifier=CLUSTER, upsert_existing_objects=False)
         for ident in raw["identities"]:
             name, sa = ident["name"], ident["serviceAccount"]
             role = aws.iam.Role(f"{name}-role", assume_role_policy=trust[name], path="/", max_session_duration=3600,

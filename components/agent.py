@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from .existing import InstalledAddon
+
 AGENT_ADDON = "eks-pod-identity-agent"
 
 
@@ -29,6 +31,13 @@ def addon_version(
     ).version
 
 
+def addon_options(parent: pulumi.Resource, depends_on: Sequence[pulumi.Resource], adopted: bool) -> pulumi.ResourceOptions:
+    """Options of an add-on. On a cluster the stack did not create, `pulumi destroy` leaves the
+    add-on installed: other workloads there may rely on it (the agent serves every pod's
+    credentials), and the stack cannot tell."""
+    return pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on), retain_on_delete=adopted)
+
+
 @dataclass(frozen=True)
 class PodIdentityAgentArgs:
     """Where to install the agent and which version."""
@@ -40,30 +49,54 @@ class PodIdentityAgentArgs:
     depends_on: Sequence[pulumi.Resource] = ()
     """What must exist first: the add-on goes ACTIVE only once nodes run its DaemonSet."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    adopted: bool = False
+    """The cluster exists outside this stack: the add-on is never removed from it."""
+    installed: InstalledAddon | None = None
+    """What the adopted cluster already runs (see `existing.installed_addon`)."""
 
 
 class PodIdentityAgent(pulumi.ComponentResource):
-    """The agent add-on on one cluster; nothing on EKS Auto Mode, where the agent is built in."""
+    """The agent add-on on one cluster.
+
+    Nothing is declared on EKS Auto Mode, where the agent is built in, nor on an adopted
+    cluster where someone else installed it: declaring it there would fail (the add-on
+    exists) and `pulumi destroy` would cut every other workload off its credentials.
+    """
 
     addon: aws.eks.Addon | None
-    """The add-on, or None on an Auto Mode cluster."""
+    """The add-on this stack manages, or None."""
     ready: list[pulumi.Resource]
     """What a workload must wait for before its pods can get credentials."""
+    version: pulumi.Output[str] | None
+    """The agent version running (managed or found), None on Auto Mode."""
 
     def __init__(self, name: str, args: PodIdentityAgentArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("eks-pod-identity:index:PodIdentityAgent", name, None, opts)
         self.addon = None
-        if not args.auto_mode:
+        self.version = None
+        foreign = args.installed is not None and not args.installed.owned
+        if foreign:
+            assert args.installed is not None
+            self.version = pulumi.Output.from_input(args.installed.version)
+            pulumi.log.info(
+                f"{AGENT_ADDON} {args.installed.version} was installed on this cluster outside the stack: it is left "
+                "as it is, and `pulumi destroy` will not remove it",
+                resource=self,
+            )
+        elif not args.auto_mode:
             self.addon = aws.eks.Addon(
                 f"{name}-addon",
                 cluster_name=args.cluster_name,
                 addon_name=AGENT_ADDON,
                 addon_version=addon_version(AGENT_ADDON, args.kubernetes_version, args.version, self),
-                # The agent owns its DaemonSet: take it over from a hand-installed copy.
+                # A self-managed copy of the DaemonSet (no add-on) is taken over rather than refused.
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="OVERWRITE",
+                # If the retained add-on is ever deleted by hand through Pulumi, keep the software.
+                preserve=True if args.adopted else None,
                 tags=dict(args.tags),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
+                opts=addon_options(self, args.depends_on, args.adopted),
             )
+            self.version = self.addon.addon_version
         self.ready = [self.addon] if self.addon else []
-        self.register_outputs({"addonVersion": self.addon.addon_version if self.addon else None})
+        self.register_outputs({"addonVersion": self.version})

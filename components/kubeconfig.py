@@ -1,4 +1,4 @@
-"""Kubeconfig for a cluster the program did not create, as a pure function.
+"""Kubeconfig for a cluster, created or adopted, as a pure function.
 
 The token comes from the `aws eks get-token` exec plugin at each use, so the file holds no
 credential and works for whoever runs `pulumi up` with access to the cluster.
@@ -9,8 +9,14 @@ from __future__ import annotations
 import json
 
 
-def exec_kubeconfig(cluster_name: str, endpoint: str, certificate_authority: str, region: str) -> str:
-    """A kubeconfig (JSON) that authenticates with `aws eks get-token` for `cluster_name`."""
+def exec_kubeconfig(cluster_name: str, endpoint: str, certificate_authority: str, region: str, profile: str | None = None) -> str:
+    """A kubeconfig (JSON) that authenticates with `aws eks get-token` for `cluster_name`.
+
+    With `profile`, the token is made with that AWS CLI profile (`--profile`, as pulumi-eks
+    does: AWS_PROFILE would lose to ambient credentials), so the Kubernetes objects are
+    managed with the same credentials as the AWS resources of the stack.
+    """
+    args = ["eks", "get-token", "--cluster-name", cluster_name, "--region", region, "--output", "json"]
     return json.dumps(
         {
             "apiVersion": "v1",
@@ -25,7 +31,7 @@ def exec_kubeconfig(cluster_name: str, endpoint: str, certificate_authority: str
                         "exec": {
                             "apiVersion": "client.authentication.k8s.io/v1beta1",
                             "command": "aws",
-                            "args": ["eks", "get-token", "--cluster-name", cluster_name, "--region", region, "--output", "json"],
+                            "args": [*args, *(["--profile", profile] if profile else [])],
                             "interactiveMode": "Never",
                         }
                     },

@@ -6,28 +6,52 @@ their `metadata` and `spec` to pulumi-kubernetes unchanged.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 Manifest = dict[str, Any]
 
 APP_LABEL = "app.kubernetes.io/name"
 ASSOCIATION_ANNOTATION = "eks-pod-identity/association-id"
+ROLE_ANNOTATION = "eks-pod-identity/role-arn"
 TMP_MOUNT = "/tmp"
 # The image's default user is root; the restricted Pod Security Standard wants a non-root UID.
 RUN_AS = 1000
 
-VERIFY_SCRIPT = """set -eu
-arn=$(aws sts get-caller-identity --query Arn --output text)
-echo "caller: $arn"
+# The pod must run as the role its association names: an unmatched or missing identity (the
+# node role, or no credentials at all) fails the check. It is the Job's proof and the
+# Deployment's readiness probe, so `pulumi up` fails loudly when a pod did not get its role.
+CHECK_ROLE = """arn=$(aws sts get-caller-identity --query Arn --output text) || exit 1
 case "$arn" in
   *":assumed-role/${EXPECTED_ROLE_NAME}/"*) echo "pod identity OK: running as ${EXPECTED_ROLE_NAME}" ;;
   *) echo "expected role ${EXPECTED_ROLE_NAME}, got $arn" >&2; exit 1 ;;
 esac
-key="pod-identity-proof/${POD_NAME}.txt"
+"""
+VERIFY_SCRIPT = "set -eu\n" + CHECK_ROLE + """key="pod-identity-proof/${POD_NAME}.txt"
 printf 'written by %s\\n' "$arn" > /tmp/proof.txt
 aws s3api put-object --bucket "$BUCKET" --key "$key" --body /tmp/proof.txt > /dev/null
 echo "wrote s3://${BUCKET}/${key}"
 """
+# PID 1 of a container gets no default signal handlers: `sleep infinity` ignores SIGTERM and
+# every delete waits out the 30 s grace period. The shell traps it and exits at once.
+IDLE_SCRIPT = """trap 'exit 0' TERM INT
+aws sts get-caller-identity || true
+while true; do sleep 3600 & wait $!; done
+"""
+# The Job's deadline; Pulumi's await is set above it, so the deadline decides.
+JOB_DEADLINE_SECONDS = 600
+# A Deployment whose pods never turn ready reports ProgressDeadlineExceeded after this.
+PROGRESS_DEADLINE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What a sample pod is checked against: its association and the role it must run as."""
+
+    association_id: str
+    role_arn: str
+    expected_role_name: str
+    region: str
 
 
 def _labels(name: str) -> dict[str, str]:
@@ -52,7 +76,32 @@ def service_account(name: str, namespace: str) -> Manifest:
     }
 
 
-def _pod_spec(service_account: str, image: str, command: list[str], env: list[dict[str, Any]], restart: str) -> dict[str, Any]:
+def _pod_spec(
+    service_account: str, image: str, command: list[str], proof: Proof, env: list[dict[str, Any]], restart: str
+) -> dict[str, Any]:
+    container: dict[str, Any] = {
+        "name": "aws-cli",
+        "image": image,
+        "command": command,
+        "env": [
+            # The CLI keeps its cache under $HOME: point it at the writable volume.
+            {"name": "HOME", "value": TMP_MOUNT},
+            {"name": "TMPDIR", "value": TMP_MOUNT},
+            {"name": "AWS_REGION", "value": proof.region},
+            {"name": "EXPECTED_ROLE_NAME", "value": proof.expected_role_name},
+            *env,
+        ],
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
+        "resources": {
+            "requests": {"cpu": "50m", "memory": "128Mi"},
+            "limits": {"cpu": "500m", "memory": "256Mi"},
+        },
+        "volumeMounts": [{"name": "tmp", "mountPath": TMP_MOUNT}],
+    }
     return {
         "serviceAccountName": service_account,
         "restartPolicy": restart,
@@ -62,80 +111,65 @@ def _pod_spec(service_account: str, image: str, command: list[str], env: list[di
             "runAsGroup": RUN_AS,
             "seccompProfile": {"type": "RuntimeDefault"},
         },
-        "containers": [
-            {
-                "name": "aws-cli",
-                "image": image,
-                "command": command,
-                "env": [
-                    # The CLI keeps its cache under $HOME: point it at the writable volume.
-                    {"name": "HOME", "value": TMP_MOUNT},
-                    {"name": "TMPDIR", "value": TMP_MOUNT},
-                    *env,
-                ],
-                "securityContext": {
-                    "allowPrivilegeEscalation": False,
-                    "readOnlyRootFilesystem": True,
-                    "capabilities": {"drop": ["ALL"]},
-                },
-                "resources": {
-                    "requests": {"cpu": "50m", "memory": "128Mi"},
-                    "limits": {"cpu": "500m", "memory": "256Mi"},
-                },
-                "volumeMounts": [{"name": "tmp", "mountPath": TMP_MOUNT}],
-            }
-        ],
+        "containers": [container],
         "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}],
     }
 
 
-def _template(name: str, association_id: str, spec: dict[str, Any]) -> dict[str, Any]:
-    # The association ID in the template makes a replaced association roll the pods, which
-    # is the only way running pods pick up a new binding.
-    return {"metadata": {"labels": _labels(name), "annotations": {ASSOCIATION_ANNOTATION: association_id}}, "spec": spec}
+def _template(name: str, proof: Proof, spec: dict[str, Any]) -> dict[str, Any]:
+    # The association ID and role in the template make a replaced association, or a role
+    # changed in place, roll the pods: the only way running pods pick up a new binding.
+    annotations = {ASSOCIATION_ANNOTATION: proof.association_id, ROLE_ANNOTATION: proof.role_arn}
+    return {"metadata": {"labels": _labels(name), "annotations": annotations}, "spec": spec}
 
 
-def deployment(name: str, namespace: str, service_account: str, image: str, association_id: str) -> Manifest:
-    """An idle AWS CLI pod to `kubectl exec` into and run `aws sts get-caller-identity`."""
-    spec = _pod_spec(service_account, image, ["sleep", "infinity"], [], "Always")
+def deployment(app: str, namespace: str, service_account: str, image: str, proof: Proof) -> Manifest:
+    """An AWS CLI pod to `kubectl exec` into, ready only while it runs as its expected role.
+
+    No name: Pulumi gives it a unique one, so two stacks on one cluster never clash.
+    """
+    spec = _pod_spec(service_account, image, ["/bin/sh", "-c", IDLE_SCRIPT], proof, [], "Always")
+    spec["containers"][0]["readinessProbe"] = {
+        "exec": {"command": ["/bin/sh", "-c", CHECK_ROLE]},
+        "initialDelaySeconds": 5,
+        "periodSeconds": 30,
+        "timeoutSeconds": 20,
+        "failureThreshold": 3,
+    }
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": {"name": name, "namespace": namespace, "labels": _labels(name)},
+        "metadata": {"namespace": namespace, "labels": _labels(app)},
         "spec": {
             "replicas": 1,
-            "selector": {"matchLabels": {APP_LABEL: name}},
-            "template": _template(name, association_id, spec),
+            "progressDeadlineSeconds": PROGRESS_DEADLINE_SECONDS,
+            "selector": {"matchLabels": {APP_LABEL: app}},
+            "template": _template(app, proof, spec),
         },
     }
 
 
-def job(
-    name: str,
-    namespace: str,
-    service_account: str,
-    image: str,
-    association_id: str,
-    bucket: str,
-    expected_role_name: str,
-    region: str,
-) -> Manifest:
-    """A Job that fails unless the pod runs as `expected_role_name`, then writes to `bucket`.
+def job(app: str, namespace: str, service_account: str, image: str, proof: Proof, bucket: str) -> Manifest:
+    """A Job that fails unless the pod runs as its expected role, then writes to `bucket`.
 
     Retries (backoffLimit) absorb IAM's eventual consistency right after the role is made.
     """
     env = [
-        {"name": "AWS_REGION", "value": region},
         {"name": "BUCKET", "value": bucket},
-        {"name": "EXPECTED_ROLE_NAME", "value": expected_role_name},
         {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
     ]
-    spec = _pod_spec(service_account, image, ["/bin/sh", "-c", VERIFY_SCRIPT], env, "Never")
+    spec = _pod_spec(service_account, image, ["/bin/sh", "-c", VERIFY_SCRIPT], proof, env, "Never")
     return {
         "apiVersion": "batch/v1",
         "kind": "Job",
         # No fixed name: Pulumi auto-names the Job, so a replacement (its template is
         # immutable) creates the new one before deleting the old without a clash.
-        "metadata": {"namespace": namespace, "labels": _labels(name)},
-        "spec": {"backoffLimit": 4, "activeDeadlineSeconds": 600, "template": _template(name, association_id, spec)},
+        "metadata": {
+            "namespace": namespace,
+            "labels": _labels(app),
+            # pulumi-kubernetes awaits a Job that failed in an earlier update again, forever,
+            # unless this asks it to replace an unready Job (provider.go Diff, 1622-1643).
+            "annotations": {"pulumi.com/replaceUnready": "true"},
+        },
+        "spec": {"backoffLimit": 4, "activeDeadlineSeconds": JOB_DEADLINE_SECONDS, "template": _template(app, proof, spec)},
     }

@@ -77,3 +77,6 @@ BucketArn = Annotated[str, matching(rules.S3_BUCKET_ARN, "an S3 bucket ARN like 
 SecretArn = Annotated[str, matching(rules.SECRET_ARN, "a Secrets Manager secret ARN")]
 SsmParameterArn = Annotated[str, matching(rules.SSM_PARAMETER_ARN, "an SSM parameter ARN")]
 TableArn = Annotated[str, matching(rules.DYNAMODB_TABLE_ARN, "a DynamoDB table ARN")]
+VpcId = Annotated[str, matching(rules.VPC_ID, "a VPC ID like 'vpc-0123456789abcdef0'")]
+SubnetId = Annotated[str, matching(rules.SUBNET_ID, "a subnet ID like 'subnet-0123456789abcdef0'")]
+PrincipalArn = Annotated[str, matching(rules.PRINCIPAL_ARN, "an IAM role or user ARN like 'arn:aws:iam::123456789012:role/ci'")]

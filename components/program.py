@@ -15,14 +15,16 @@ import pulumi_aws as aws
 
 from . import abac, catalog, documents, names, rules
 from .addon import EksAddon, EksAddonArgs
-from .agent import PodIdentityAgent, PodIdentityAgentArgs
+from .agent import AGENT_ADDON, PodIdentityAgent, PodIdentityAgentArgs
 from .association import (
     AssociationTarget,
     PodIdentityAssociations,
     PodIdentityAssociationsArgs,
 )
 from .cluster import EksCluster, EksClusterArgs
-from .config import PROJECT, IdentityConfig, StackConfig
+from .config import PROJECT, ClusterConfig, IdentityConfig, StackConfig
+from .existing import InstalledAddon, installed_addon
+from .network import NetworkArgs
 from .role import PodIdentityRole, PodIdentityRoleArgs
 from .target_role import CrossAccountRole, CrossAccountRoleArgs, target_role_arn
 from .workload import SampleWorkload, SampleWorkloadArgs
@@ -137,9 +139,31 @@ def _target_role(
     )
 
 
+def _network_args(c: ClusterConfig, tags: dict[str, str]) -> NetworkArgs:
+    n = c.network
+    return NetworkArgs(
+        vpc_id=n.vpc_id,
+        private_subnet_ids=n.private_subnet_ids,
+        public_subnet_ids=n.public_subnet_ids,
+        cidr_block=n.cidr,
+        availability_zones=n.availability_zones,
+        availability_zone_names=n.availability_zone_names,
+        nat_gateways=n.nat_gateways,
+        tags={**tags, "Name": f"{c.name}-vpc"},
+    )
+
+
+def _installed(cluster: EksCluster, created: bool, addon: str, tags: dict[str, str]) -> InstalledAddon | None:
+    """What an adopted cluster already runs under `addon`; a created cluster has nothing yet."""
+    return None if created else installed_addon(cluster.cluster_name, addon, tags, cluster)
+
+
 def build(cfg: StackConfig) -> dict[str, Any]:
     """Declare every resource of the stack; returns the stack outputs."""
     tags = base_tags(cfg)
+    # The credentials of `pulumi up` reach the kubeconfigs' `aws eks get-token` and the
+    # target-account provider too, not only the default AWS provider.
+    profile = pulumi.Config("aws").get("profile")
     partition = aws.get_partition().partition
     region = aws.get_region_output().region
     clusters = {
@@ -154,6 +178,11 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                 max_size=c.max_size,
                 authentication_mode=c.authentication_mode,
                 auto_mode=c.auto_mode,
+                network=_network_args(c, tags),
+                endpoint_public_access=c.endpoint_public_access,
+                public_access_cidrs=c.public_access_cidrs,
+                admin_principal_arns=c.admin_principal_arns,
+                profile=profile,
                 tags=tags,
             ),
         )
@@ -167,8 +196,10 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                 kubernetes_version=clusters[c.name].kubernetes_version,
                 version=c.agent_version,
                 auto_mode=clusters[c.name].auto_mode,
-                depends_on=[clusters[c.name]],
+                depends_on=[clusters[c.name], *clusters[c.name].nodes],
                 tags=tags,
+                adopted=not c.create,
+                installed=_installed(clusters[c.name], c.create, AGENT_ADDON, tags),
             ),
         )
         for c in cfg.clusters
@@ -228,6 +259,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                 version=a.version,
                 role_arn=role_arns[a.identity] if a.identity else None,
                 service_account=a.service_account,
+                namespace=a.namespace,
                 configuration_values=documents.to_json(a.configuration_values) if a.configuration_values else None,
                 depends_on=[
                     *(agents[c.name].ready if c.name in agents else [clusters[c.name]]),
@@ -235,6 +267,10 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                 ],
                 tags=tags,
                 former_name=former_addons.get(names.addon(c.name, a.name)),
+                cluster=c.name,
+                role_namespace=a.role_namespace,
+                adopted=not c.create,
+                installed=_installed(clusters[c.name], c.create, a.name, tags),
             ),
         )
         for c in cfg.clusters
@@ -245,18 +281,19 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         "clusterArns": {k: c.arn for k, c in clusters.items()},
         "clusterVersions": {k: c.version for k, c in clusters.items()},
         "kubeconfigs": pulumi.Output.secret({k: c.kubeconfig for k, c in clusters.items()}),
-        "agentVersions": {k: a.addon.addon_version for k, a in agents.items() if a.addon},
-        "addonVersions": {k: a.addon.addon_version for k, a in addons.items()},
+        "agentVersions": {k: a.version for k, a in agents.items() if a.version is not None},
+        "addonVersions": {k: a.addon.addon_version for k, a in addons.items() if a.addon},
         "roleArns": role_arns,
         "targetRoleArns": {i.name: target_arn(i) for i in cfg.identities if i.target_role},
         "associationIds": {key: i for a in associations.values() for key, i in a.association_ids.items()},
     }
     sample = cfg.sample_binding()
     if sample is not None:
-        binding = associations[sample.identity].associations[f"{sample.cluster}/{sample.namespace}/{sample.service_account}"]
+        ident = cfg.identity(sample.identity)
         role = roles.get(sample.identity)
         agent = agents.get(sample.cluster)
         target = targets.get(sample.identity)
+        chained = target_arn(ident)
         workload = SampleWorkload(
             "sample",
             SampleWorkloadArgs(
@@ -265,9 +302,10 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                 service_account=sample.service_account,
                 image=cfg.sample.image or cfg.aws_cli_image,
                 provider=clusters[sample.cluster].provider,
-                association_id=binding.association_id,
+                association=associations[sample.identity].associations[names.association(*sample.key)],
+                expected_role_name=rules.role_name_of(chained) if chained else role_arns[sample.identity].apply(rules.role_name_of),
+                nodes=clusters[sample.cluster].nodes,
                 depends_on=[
-                    binding,
                     *(agent.ready if agent else []),
                     *(role.ready if role else []),
                     *(target.ready if target else []),
@@ -276,6 +314,8 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                 region=region,
                 bucket_name=cfg.sample.bucket_name,
                 create_namespace=cfg.sample.create_namespace,
+                create_service_account=cfg.sample.create_service_account,
+                propagation_seconds=cfg.sample.propagation_seconds,
                 tags=tags,
             ),
         )

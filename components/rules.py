@@ -41,6 +41,22 @@ IAM_ACTION = re.compile(r"^(\*|[a-zA-Z0-9-]+:[A-Za-z0-9*?]+)$")
 STATEMENT_KEYS = {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 SID = re.compile(r"^[A-Za-z0-9]*$")
 
+# A created cluster names IAM roles after itself: pulumi-eks's Auto Mode node role is
+# `<cluster>-eks-nodeRole-role-<7>` (nodejs/eks/cluster/cluster.ts 629, the component being
+# `<cluster>-eks`), the longest of them; IAM role names stop at 64.
+CREATED_CLUSTER_NAME_MAX = ROLE_NAME_MAX - len("-eks-nodeRole-role-") - 7
+# VPC CIDR sizes the program accepts for a VPC it creates (AWS allows /16 to /28).
+VPC_PREFIX_MIN, VPC_PREFIX_MAX = 16, 20
+VPC_ID = re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")
+SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$")
+PRINCIPAL_ARN = re.compile(rf"^arn:{_PARTITION}:iam::\d{{12}}:(role|user)/(?:{_IAM_NAME_CHARS}+/)*{_IAM_NAME_CHARS}{{1,64}}$")
+
+# Namespaces every cluster has; a stack must never create (and so delete) one.
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+# EKS: associations "may take several seconds to be effective" (botocore eks
+# CreatePodIdentityAssociation documentation); the sample waits between these bounds.
+MIN_PROPAGATION_SECONDS, MAX_PROPAGATION_SECONDS = 5, 300
+
 # Pulumi stack references: "stack", "project/stack" or "organization/project/stack".
 STACK_NAME = re.compile(r"^([A-Za-z0-9_.-]+/){0,2}[A-Za-z0-9_.-]+$")
 
@@ -118,6 +134,11 @@ def image_problem(image: str) -> str | None:
     if version < MIN_AWS_CLI:
         return "is older than AWS CLI 2.15.0, the first release that reads Pod Identity credentials"
     return None
+
+
+def role_name_of(arn: str) -> str:
+    """A role's name from its ARN (the path is not part of the name)."""
+    return arn.rsplit("/", 1)[-1]
 
 
 def partition_of(arn: str) -> str:

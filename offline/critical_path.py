@@ -26,11 +26,14 @@ TYPICAL_SECONDS: dict[str, tuple[float, str]] = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (1, "one IAM API call"),
     "aws:s3/bucket:Bucket": (3, "a few S3 API calls"),
     "kubernetes:apps/v1:Deployment": (60, "estimate: pull of the ~150 MB AWS CLI image and pod start, then rollout"),
+    "time:index/sleep:Sleep": (0, "exactly its createDuration (the sample's wait for the association to propagate)"),
+    "awsx:ec2:Vpc": (150, "estimate: VPC, subnets, route tables and a NAT gateway (NAT gateways take minutes to turn available)"),
     "kubernetes:batch/v1:Job": (60, "estimate: image pull, pod start and the Job's two AWS calls"),
 }
 DEFAULT_SECONDS = (1.0, "API call or local work")
-# The floor of a deploy: cluster, nodes, agent, pod start - each step counted when present.
+# The floor of a deploy: network, cluster, nodes, agent, pod start - each step counted when present.
 FLOOR_STEPS = (
+    ("awsx:ec2:Vpc",),
     ("eks:index:Cluster",),
     ("eks:index:ManagedNodeGroup",),
     ("aws:eks/addon:Addon",),
@@ -38,6 +41,7 @@ FLOOR_STEPS = (
 )
 # The seeds' manual order, step by step (seed 002 restarts the pod it started too early).
 MANUAL_STEPS = [
+    ("create the network (eksctl makes a VPC first, seed 003)", "awsx:ec2:Vpc"),
     ("create the cluster", "eks:index:Cluster"),
     ("create the node group", "eks:index:ManagedNodeGroup"),
     ("install the agent add-on, wait until ACTIVE", "aws:eks/addon:Addon"),
@@ -49,13 +53,24 @@ MANUAL_STEPS = [
 ]
 
 
+SLEEP = "time:index/sleep:Sleep"
+
+
 def seconds(type_: str) -> float:
     return TYPICAL_SECONDS.get(type_, DEFAULT_SECONDS)[0]
 
 
+def duration(reg: Registration) -> float:
+    """How long `reg` takes to create: a Sleep takes exactly what it is told, others their typical time."""
+    if reg.type == SLEEP:
+        text = str(reg.inputs.get("createDuration", "0s"))
+        return float(text[:-1]) * {"s": 1, "m": 60, "h": 3600}[text[-1]]
+    return seconds(reg.type)
+
+
 def _is_node(reg: Registration) -> bool:
     """Resources that take time to create: custom resources and remote (provider) components."""
-    return (reg.custom or reg.type.startswith("eks:index:")) and not reg.type.startswith("pulumi:providers:")
+    return (reg.custom or reg.type.startswith(("eks:index:", "awsx:"))) and not reg.type.startswith("pulumi:providers:")
 
 
 def dependency_graph(result: RunResult) -> dict[str, set[str]]:
@@ -106,8 +121,8 @@ class CriticalPath:
         lines = [f"critical path: {self.total:.0f} s ({self.total / 60:.1f} min)"]
         start = 0.0
         for reg in self.path:
-            lines.append(f"  {start:7.0f} s  +{seconds(reg.type):5.0f} s  {reg.type}  {reg.name}")
-            start += seconds(reg.type)
+            lines.append(f"  {start:7.0f} s  +{duration(reg):5.0f} s  {reg.type}  {reg.name}")
+            start += duration(reg)
         lines.append(f"floor (cluster + nodes + agent + pod start, as present): {self.floor:.0f} s")
         lines.append(f"the seeds' manual order, step after step: {self.manual:.0f} s")
         return "\n".join(lines)
@@ -124,7 +139,7 @@ def critical_path(result: RunResult) -> CriticalPath:
             continue
         deps = graph[reg.urn]
         prev = max(deps, key=lambda d: finish.get(d, 0.0), default=None)
-        finish[reg.urn] = (finish.get(prev, 0.0) if prev else 0.0) + seconds(reg.type)
+        finish[reg.urn] = (finish.get(prev, 0.0) if prev else 0.0) + duration(reg)
         via[reg.urn] = prev
     end = max(finish, key=finish.get, default=None)
     path: list[Registration] = []

@@ -21,6 +21,7 @@ PARTITION = "aws"
 AGENT_VERSION = "v1.3.10-eksbuild.2"
 OTHER_ADDON_VERSION = "v1.0.0-eksbuild.1"
 ADOPTED_VERSION = "1.35"
+MOCK_CA = base64.b64encode(b"MOCK CA").decode()
 
 # pulumi's wire marker for a resource reference (sdk/python/lib/pulumi/runtime/rpc.py).
 _SPECIAL_SIG = "4dabf18193072939515e22adb298388d"
@@ -31,12 +32,50 @@ def _suffix(*parts: str, length: int = 7) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
 
 
+# What every cluster has before anyone deploys to it: its system namespaces, each with its
+# `default` service account (Kubernetes creates one in every namespace).
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+
+
+@dataclass
+class MockAddon:
+    """An add-on already installed on an existing cluster."""
+
+    version: str
+    tags: dict[str, str] = field(default_factory=dict)
+    """Empty: installed by hand (the seeds' `aws eks create-addon`); a stack's tags: created by it."""
+    associations: dict[str, str] = field(default_factory=dict)
+    """The add-on's own Pod Identity associations: service account -> role ARN."""
+
+
+def hand_installed_agent() -> dict[str, MockAddon]:
+    return {"eks-pod-identity-agent": MockAddon(AGENT_VERSION)}
+
+
 @dataclass
 class AdoptedCluster:
-    """What `aws.eks.get_cluster` reports for an existing cluster under mocks."""
+    """What an existing cluster has under mocks: its version, its add-ons, its objects.
+
+    By default it already runs the agent add-on, installed by hand, as most clusters that
+    followed the seeds do: a stack that adopts it must neither fail on it nor remove it.
+    """
 
     version: str = ADOPTED_VERSION
     auto_mode: bool = False
+    addons: dict[str, MockAddon] = field(default_factory=hand_installed_agent)
+    objects: set[tuple[str, str, str]] = field(default_factory=set)
+    """Kubernetes objects it holds besides the system ones: (kind, namespace, name)."""
+    missing: bool = False
+    """No such cluster (a typo, another region): `get_cluster` fails as EKS would."""
+
+
+def system_objects() -> set[tuple[str, str, str]]:
+    return {("Namespace", "", ns) for ns in SYSTEM_NAMESPACES} | {("ServiceAccount", ns, "default") for ns in SYSTEM_NAMESPACES}
+
+
+class AlreadyExists(Exception):
+    """pulumi-kubernetes >= 4.29 creates client-side: an existing object is an error
+    (provider/pkg/await/await.go 275-291) unless the provider upserts."""
 
 
 @dataclass
@@ -48,6 +87,8 @@ class Mocks(pulumi.runtime.Mocks):
     stack_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Outputs of the stacks a StackReference may name, by stack name."""
     monitor: pulumi_mocks.MockMonitor | None = None
+    objects: dict[str, set[tuple[str, str, str]]] = field(default_factory=dict)
+    """Kubernetes objects on each cluster (by name), the run's creations included."""
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
         token, a = args.token, args.args
@@ -61,8 +102,28 @@ class Mocks(pulumi.runtime.Mocks):
             version = AGENT_VERSION if a["addonName"] == "eks-pod-identity-agent" else OTHER_ADDON_VERSION
             return {"id": a["addonName"], "addonName": a["addonName"], "kubernetesVersion": a["kubernetesVersion"], "version": version}
         if token == "aws:eks/getCluster:getCluster":
+            if self.adopted.get(a["name"], AdoptedCluster()).missing:
+                return {}, [("name", f"ResourceNotFoundException: No cluster found for name: {a['name']}.")]
             return self._cluster_lookup(a["name"])
+        if token == "aws:eks/getAddon:getAddon":
+            return self._addon_lookup(a["clusterName"], a["addonName"])
         raise NotImplementedError(f"the mocks do not answer invoke {token}")
+
+    def _addon_lookup(self, cluster: str, addon: str) -> Any:
+        found = self.adopted.get(cluster, AdoptedCluster()).addons.get(addon)
+        if found is None:
+            # What the provider reports for DescribeAddon's 404 (see components/existing.py).
+            return {}, [("addonName", f"ResourceNotFoundException: No addon: {addon} found in cluster: {cluster}")]
+        return {
+            "id": f"{cluster}:{addon}",
+            "addonName": addon,
+            "clusterName": cluster,
+            "addonVersion": found.version,
+            "arn": f"arn:aws:eks:{self.region}:{ACCOUNT}:addon/{cluster}/{addon}/MOCK",
+            "tags": found.tags,
+            "podIdentityAssociations": [{"serviceAccount": sa, "roleArn": arn} for sa, arn in found.associations.items()],
+            "configurationValues": "",
+        }
 
     def _cluster_lookup(self, name: str) -> dict[str, Any]:
         known = self.adopted.get(name, AdoptedCluster())
@@ -71,8 +132,8 @@ class Mocks(pulumi.runtime.Mocks):
             "name": name,
             "arn": f"arn:aws:eks:{self.region}:{ACCOUNT}:cluster/{name}",
             "version": known.version,
-            "endpoint": f"https://MOCK{_suffix(name).upper()}.gr7.{self.region}.eks.amazonaws.com",
-            "certificateAuthorities": [{"data": base64.b64encode(b"MOCK CA").decode()}],
+            "endpoint": self._endpoint(name),
+            "certificateAuthorities": [{"data": MOCK_CA}],
             "computeConfigs": [{"enabled": known.auto_mode, "nodePools": [], "nodeRoleArn": ""}],
             "status": "ACTIVE",
         }
@@ -103,13 +164,37 @@ class Mocks(pulumi.runtime.Mocks):
         if typ == "aws:s3/bucket:Bucket":
             bucket = inputs.get("bucket") or f"{name}-mock{_suffix(name)}".lower()
             return bucket, {**inputs, "bucket": bucket, "arn": f"arn:aws:s3:::{bucket}"}
+        if typ == "awsx:ec2:Vpc":
+            # Outputs only: `natGateways` is an input object but an output list of resources.
+            return f"{name}-id", self._vpc_outputs(name, inputs)
         if typ == "eks:index:Cluster":
             return f"{name}-id", {**inputs, **self._eks_outputs(name, inputs)}
         if typ.startswith("kubernetes:") and not typ.startswith("kubernetes:index"):
             metadata = dict(inputs.get("metadata") or {})
             metadata.setdefault("name", f"{name}-mock{_suffix(name, length=8)}")
+            self._create_object(args.provider, typ.rsplit(":", 1)[-1], metadata.get("namespace", ""), metadata["name"])
             return f"{metadata.get('namespace', '')}/{metadata['name']}", {**inputs, "metadata": metadata}
         return f"{name}-id", inputs
+
+    def _create_object(self, provider: str, kind: str, namespace: str, name: str) -> None:
+        """Create an object on the provider's cluster, refused when it exists, as the API server would."""
+        registered = self.monitor.resources.get(provider.rsplit("::", 1)[0]) if self.monitor else None
+        cluster = (registered.state.get("clusterIdentifier") if registered else None) or provider
+        if cluster not in self.objects:
+            self.objects[cluster] = system_objects() | self.adopted.get(cluster, AdoptedCluster()).objects
+        key = (kind, namespace if kind != "Namespace" else "", name)
+        if key in self.objects[cluster]:
+            where = f"{namespace}/{name}" if namespace else name
+            raise AlreadyExists(
+                f'resource "{where}" was not successfully created by the Kubernetes API server: {kind} "{name}" already '
+                f"exists on cluster {cluster}"
+            )
+        self.objects[cluster].add(key)
+        if kind == "Namespace":
+            self.objects[cluster].add(("ServiceAccount", name, "default"))
+
+    def _endpoint(self, cluster: str) -> str:
+        return f"https://MOCK{_suffix(cluster).upper()}.gr7.{self.region}.eks.amazonaws.com"
 
     def _account(self, provider: str) -> str:
         """The account a resource lands in: a provider that assumes a role works in that role's account."""
@@ -122,6 +207,17 @@ class Mocks(pulumi.runtime.Mocks):
                 return roles[0]["roleArn"].split(":")[4]
         return ACCOUNT
 
+    def _vpc_outputs(self, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """pulumi-awsx's Vpc is a remote component too: one subnet of each kind per zone."""
+        zones = len(inputs.get("availabilityZoneNames") or []) or int(inputs.get("numberOfAvailabilityZones") or 3)
+        subnet = lambda kind, i: f"subnet-mock{_suffix(name, kind, str(i), length=8)}"  # noqa: E731
+        return {
+            "vpcId": f"vpc-mock{_suffix(name, length=8)}",
+            "privateSubnetIds": [subnet("private", i) for i in range(zones)],
+            "publicSubnetIds": [subnet("public", i) for i in range(zones)],
+            "isolatedSubnetIds": [],
+        }
+
     def _eks_outputs(self, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         """pulumi-eks is one opaque remote component under mocks: supply what the program reads.
 
@@ -133,6 +229,8 @@ class Mocks(pulumi.runtime.Mocks):
             "name": cluster_name,
             "arn": f"arn:aws:eks:{self.region}:{ACCOUNT}:cluster/{cluster_name}",
             "version": inputs.get("version") or ADOPTED_VERSION,
+            "endpoint": self._endpoint(cluster_name),
+            "certificateAuthority": {"data": MOCK_CA},
         }
         urn = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::eks:index:Cluster$aws:eks/cluster:Cluster::{name}-eksCluster"
         assert self.monitor is not None, "Mocks.monitor must be set to mock pulumi-eks clusters"

@@ -6,12 +6,14 @@ import pulumi
 import pytest
 
 from components.agent import AGENT_ADDON, PodIdentityAgent, PodIdentityAgentArgs
+from components.existing import InstalledAddon
 from components.association import (
     AssociationTarget,
     PodIdentityAssociations,
     PodIdentityAssociationsArgs,
 )
 from components.cluster import NODE_POLICIES, EksCluster, EksClusterArgs
+from components.network import NetworkArgs
 from components.role import PodIdentityRole, PodIdentityRoleArgs
 from components.workload import SampleWorkload, SampleWorkloadArgs
 from offline import mocks, runner
@@ -172,18 +174,49 @@ def test_agent_not_installed_on_auto_mode():
     assert result.of_type("aws:eks/addon:Addon") == []
 
 
+def installed(owned: bool) -> InstalledAddon:
+    return InstalledAddon(AGENT_ADDON, "v1.3.4-eksbuild.1", owned=owned)
+
+
+def test_agent_installed_by_someone_else_on_an_adopted_cluster_is_left_alone():
+    result = run(lambda: {"v": PodIdentityAgent("a", PodIdentityAgentArgs("c", "1.33", adopted=True, installed=installed(False))).version})
+    assert result.of_type("aws:eks/addon:Addon") == [], "CreateAddon on an installed add-on fails (ResourceInUseException)"
+    assert result.outputs["v"] == "v1.3.4-eksbuild.1"
+
+
+@pytest.mark.parametrize("found", [None, "owned"])
+def test_agent_on_an_adopted_cluster_survives_destroy(found):
+    args = PodIdentityAgentArgs("c", "1.33", adopted=True, installed=installed(True) if found else None)
+    (addon,) = run(lambda: PodIdentityAgent("a", args) and None).of_type("aws:eks/addon:Addon")
+    assert addon.retain_on_delete, "pulumi destroy must not uninstall the agent from a cluster the stack does not own"
+    assert addon.inputs["preserve"] is True
+
+
+def test_agent_on_a_created_cluster_goes_with_the_cluster():
+    (addon,) = run(lambda: PodIdentityAgent("a", PodIdentityAgentArgs("c", "1.33")) and None).of_type("aws:eks/addon:Addon")
+    assert not addon.retain_on_delete and "preserve" not in addon.inputs
+
+
 # --- EksCluster ------------------------------------------------------------------------
 
-def test_created_cluster_gets_linux_managed_nodes_and_a_provider():
+def test_created_cluster_gets_its_network_private_nodes_and_a_stable_provider():
     def program():
         c = EksCluster("dev", EksClusterArgs(version="1.34", instance_type="m5.large", desired_capacity=3, min_size=2, max_size=4))
         return {"name": c.name, "arn": c.arn, "static": c.static_arn, "version": c.version}
 
     result = run(program)
+    (vpc,) = result.of_type("awsx:ec2:Vpc")
+    assert vpc.inputs["natGateways"] == {"strategy": "Single"} and vpc.inputs["numberOfAvailabilityZones"] == 2
+    specs = {spec["type"]: spec["tags"] for spec in vpc.inputs["subnetSpecs"]}
+    assert specs == {"Private": {"kubernetes.io/role/internal-elb": "1"}, "Public": {"kubernetes.io/role/elb": "1"}}
     (cluster,) = result.of_type("eks:index:Cluster")
     assert cluster.inputs["name"] == "dev" and cluster.inputs["version"] == "1.34"
     assert cluster.inputs["authenticationMode"] == "API" and cluster.inputs["skipDefaultNodeGroup"] is True
+    assert cluster.inputs["vpcId"].startswith("vpc-mock"), "never the account's default VPC"
+    assert len(cluster.inputs["privateSubnetIds"]) == 2 and len(cluster.inputs["publicSubnetIds"]) == 2
+    assert cluster.inputs["endpointPublicAccess"] is True and cluster.inputs["endpointPrivateAccess"] is True
     (nodes,) = result.of_type("eks:index:ManagedNodeGroup")
+    assert nodes.inputs["subnetIds"] == cluster.inputs["privateSubnetIds"], "nodes belong in the private subnets"
     assert nodes.inputs["instanceTypes"] == ["m5.large"]
     assert nodes.inputs["scalingConfig"] == {"desiredSize": 3, "minSize": 2, "maxSize": 4}
     assert nodes.inputs["cluster"] == cluster.urn
@@ -192,6 +225,8 @@ def test_created_cluster_gets_linux_managed_nodes_and_a_provider():
     policies = {a.inputs["policyArn"] for a in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
     assert policies == {f"arn:aws:iam::aws:policy/{p}" for p in NODE_POLICIES}
     (provider,) = result.of_type("pulumi:providers:kubernetes")
+    assert provider.inputs["clusterIdentifier"] == "dev", "an unknown kubeconfig must not replace every object"
+    assert provider.inputs["upsertExistingObjects"] == "false"
     assert cluster.urn in result.all_dependencies(provider)
     assert result.outputs == {
         "name": "dev",
@@ -200,7 +235,25 @@ def test_created_cluster_gets_linux_managed_nodes_and_a_provider():
         "version": "1.34",
     }
     component = result.named("dev")
-    assert all(r.parent == component.urn for r in result.registrations if r is not component)
+    assert all(component in result.ancestors(r) for r in result.registrations if r is not component)
+
+
+def test_created_cluster_in_an_existing_vpc_with_admins_and_a_profile():
+    network = NetworkArgs(vpc_id="vpc-0123456789abcdef0", private_subnet_ids=["subnet-aaaaaaaa", "subnet-bbbbbbbb"])
+    admin = "arn:aws:iam::123456789012:role/ci"
+    args = EksClusterArgs(network=network, admin_principal_arns=[admin], profile="team", endpoint_public_access=False)
+    result = run(lambda: {"kubeconfig": EksCluster("dev", args).kubeconfig})
+    assert result.of_type("awsx:ec2:Vpc") == []
+    (cluster,) = result.of_type("eks:index:Cluster")
+    assert cluster.inputs["vpcId"] == "vpc-0123456789abcdef0" and cluster.inputs["publicSubnetIds"] == []
+    assert cluster.inputs["endpointPublicAccess"] is False
+    (entry,) = cluster.inputs["accessEntries"].values()
+    assert entry["principalArn"] == admin
+    assert entry["accessPolicies"]["cluster-admin"] == {
+        "policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", "accessScope": {"type": "cluster"}}
+    assert cluster.inputs["providerCredentialOpts"] == {"profileName": "team"}
+    args_ = json.loads(result.outputs["kubeconfig"])["users"][0]["user"]["exec"]["args"]
+    assert args_[-2:] == ["--profile", "team"], "objects are managed with the stack's own credentials"
 
 
 def test_created_auto_mode_cluster_has_no_node_group():
@@ -226,12 +279,23 @@ def test_adopted_cluster_is_read_not_created():
     assert kubeconfig["clusters"][0]["cluster"]["server"].startswith("https://")
 
 
+def test_an_adopted_cluster_that_does_not_exist_is_a_clear_error():
+    result = run(lambda: EksCluster("typo", EksClusterArgs(create=False)) and None, adopted={"typo": mocks.AdoptedCluster(missing=True)},
+                 raise_errors=False)
+    assert isinstance(result.error, pulumi.RunError), "no traceback"
+    assert "cluster 'typo' is adopted (create: false) but could not be read" in str(result.error)
+    assert result.of_type("pulumi:providers:kubernetes") == []
+
+
 # --- SampleWorkload --------------------------------------------------------------------
 
-def _workload(kind, **extra):
+def _workload(kind, adopted=None, **extra):
     def program():
         c = EksCluster("c", EksClusterArgs(create=False))
         gate = PodIdentityRole("gate", PodIdentityRoleArgs())
+        (assoc,) = PodIdentityAssociations(
+            "gate", PodIdentityAssociationsArgs(role_arn=gate.arn, targets=[AssociationTarget("c", c.name, "team-a", "app")])
+        ).associations.values()
         w = SampleWorkload(
             "sample",
             SampleWorkloadArgs(
@@ -240,7 +304,8 @@ def _workload(kind, **extra):
                 service_account="app",
                 image="amazon/aws-cli:2.35.10",
                 provider=c.provider,
-                association_id="a-123",
+                association=assoc,
+                expected_role_name=gate.role_name,
                 depends_on=[gate.role],
                 role_name=gate.role_name,
                 region="eu-west-1",
@@ -249,22 +314,42 @@ def _workload(kind, **extra):
         )
         return {"verify": w.verify_command}
 
-    return run(program)
+    return run(program, adopted=adopted, raise_errors=False)
 
 
-def test_deployment_sample_uses_the_cluster_provider_and_waits():
-    result = _workload("deployment", create_namespace=True)
+def test_deployment_sample_uses_the_cluster_provider_and_waits_for_propagation():
+    result = _workload("deployment", create_namespace=True, propagation_seconds=45)
     provider = result.of_type("pulumi:providers:kubernetes")[0]
     gate = result.named("gate-role")
     for kind in ("kubernetes:core/v1:Namespace", "kubernetes:core/v1:ServiceAccount", "kubernetes:apps/v1:Deployment"):
         (obj,) = result.of_type(kind)
         assert obj.provider.startswith(provider.urn), f"{kind} must use the cluster's provider"
-    deployment = result.of_type("kubernetes:apps/v1:Deployment")[0]
+    (deployment,) = result.of_type("kubernetes:apps/v1:Deployment")
+    (sleep,) = result.of_type("time:index/sleep:Sleep")
+    (assoc,) = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert sleep.inputs["createDuration"] == "45s" and assoc.urn in result.all_dependencies(sleep)
+    assert sleep.inputs["triggers"]["associationId"].startswith("a-mock"), "a replaced association waits again"
+    assert sleep.inputs["triggers"]["roleArn"] == assoc.inputs["roleArn"], "so does a role changed in place"
     deps = result.all_dependencies(deployment)
-    assert gate.urn in deps and result.of_type("kubernetes:core/v1:ServiceAccount")[0].urn in deps
+    assert {gate.urn, sleep.urn, result.of_type("kubernetes:core/v1:ServiceAccount")[0].urn} <= deps
     assert result.of_type("kubernetes:core/v1:Namespace")[0].urn in result.all_dependencies(result.of_type("kubernetes:core/v1:ServiceAccount")[0])
-    assert result.outputs["verify"] == "kubectl exec -n team-a deploy/aws-cli -- aws sts get-caller-identity"
+    assert deployment.custom_timeouts == {"create": "7m", "update": "7m"}
+    env = {e["name"]: e.get("value") for e in deployment.inputs["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["EXPECTED_ROLE_NAME"].startswith("gate-role-")
+    assert result.outputs["verify"].startswith("kubectl exec -n team-a deploy/sample-deployment-")
     assert result.of_type("aws:s3/bucket:Bucket") == []
+
+
+def test_an_existing_service_account_is_used_not_created():
+    result = _workload("deployment", create_service_account=False,
+                       adopted={"c": mocks.AdoptedCluster(objects={("ServiceAccount", "team-a", "app")})})
+    assert result.error is None
+    assert result.of_type("kubernetes:core/v1:ServiceAccount") == []
+
+
+def test_creating_an_object_the_cluster_has_fails_as_the_api_server_would():
+    result = _workload("deployment", adopted={"c": mocks.AdoptedCluster(objects={("ServiceAccount", "team-a", "app")})})
+    assert isinstance(result.error, mocks.AlreadyExists) and 'ServiceAccount "app" already exists' in str(result.error)
 
 
 def test_job_sample_owns_a_force_destroyable_bucket_and_a_put_only_policy():
@@ -279,7 +364,10 @@ def test_job_sample_owns_a_force_destroyable_bucket_and_a_put_only_policy():
     ]
     assert policy.inputs["role"].startswith("gate-role-"), "the policy goes on the identity's (auto-named) role"
     (job,) = result.of_type("kubernetes:batch/v1:Job")
-    assert policy.urn in result.all_dependencies(job)
+    (sleep,) = result.of_type("time:index/sleep:Sleep")
+    assert {policy.urn, sleep.urn} <= result.all_dependencies(job)
+    assert job.custom_timeouts["create"] == "12m", "the Job's 600 s deadline decides, not Pulumi's 10-minute await"
+    assert job.inputs["metadata"]["annotations"] == {"pulumi.com/replaceUnready": "true"}
     env = {e["name"]: e.get("value") for e in job.inputs["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["BUCKET"] == "my-proof-bucket" and env["EXPECTED_ROLE_NAME"] == policy.inputs["role"]
     assert result.outputs["verify"].startswith("kubectl logs -n team-a job/")

@@ -71,9 +71,11 @@ def test_pod_iam_and_associations_wait_for_no_slow_resource(stack, stack_runs):
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_critical_path_holds_no_pod_iam_nor_association(stack, stack_runs):
+    """Where the stack creates a cluster, IAM and associations are made while it comes up.
+    (On adopted clusters they are the path: role, association, propagation wait, pod.)"""
     result = stack_runs[stack]
-    if not result.of_type("eks-pod-identity:index:EksCluster"):
-        pytest.skip("no cluster: the stack is IAM only")
+    if not result.of_type("eks:index:Cluster"):
+        pytest.skip("no cluster created here")
     on_path = {r.urn for r in cp.critical_path(result).path}
     assert not on_path & pod_iam(result)
     assert not [r for r in result.registrations if r.urn in on_path and r.type.startswith("aws:eks/podIdentityAssociation")]
@@ -86,13 +88,17 @@ def test_workloads_wait_for_agent_and_association(stack, stack_runs):
     for reg in result.registrations:
         if reg.type in ("kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:Job"):
             types = {r.type for r in result.registrations if r.urn in cp.upstream(graph, reg.urn)}
-            assert "aws:eks/podIdentityAssociation:PodIdentityAssociation" in types
-            assert "aws:eks/addon:Addon" in types
+            assert {"aws:eks/podIdentityAssociation:PodIdentityAssociation", "time:index/sleep:Sleep"} <= types
+            cluster = result.by_urn(reg.provider.rsplit("::", 1)[0]).inputs["clusterIdentifier"]
+            agents = [a.urn for a in result.of_type("aws:eks/addon:Addon")
+                      if a.inputs["addonName"] == "eks-pod-identity-agent" and a.inputs["clusterName"] == cluster]
+            assert set(agents) <= cp.upstream(graph, reg.urn), "a managed agent comes before the pod"
 
 
 def test_dev_critical_path_is_the_floor(stack_runs):
     path = cp.critical_path(stack_runs["dev"])
-    assert [r.type for r in path.path] == ["eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:eks/addon:Addon", "kubernetes:apps/v1:Deployment"]
+    assert [r.type for r in path.path] == [
+        "awsx:ec2:Vpc", "eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:eks/addon:Addon", "kubernetes:apps/v1:Deployment"]
     assert path.total == path.floor < path.manual
     assert "critical path" in path.report()
 

@@ -12,7 +12,7 @@ import pytest
 
 from .conftest import STACKS
 
-PACKAGES = {"aws": "pulumi_aws", "eks": "pulumi_eks", "kubernetes": "pulumi_kubernetes"}
+PACKAGES = {"aws": "pulumi_aws", "eks": "pulumi_eks", "kubernetes": "pulumi_kubernetes", "awsx": "pulumi_awsx", "time": "pulumiverse_time"}
 
 
 def sdk_class(token: str):
@@ -20,7 +20,7 @@ def sdk_class(token: str):
     if package == "pulumi" and module == "providers":
         return importlib.import_module(PACKAGES[name]).Provider
     path = PACKAGES[package]
-    if module != "index":
+    if module != "index" and not module.startswith("index/"):
         path += "." + module.split("/")[0] if package == "aws" else "." + module.replace("/", ".")
     return getattr(importlib.import_module(path), name)
 
@@ -40,6 +40,11 @@ def test_sdk_class_lookup():
     assert sdk_class("aws:eks/podIdentityAssociation:PodIdentityAssociation") is pulumi_aws.eks.PodIdentityAssociation
     assert sdk_class("kubernetes:apps/v1:Deployment") is pulumi_kubernetes.apps.v1.Deployment
     assert "role_arn" in sdk_inputs(pulumi_aws.eks.PodIdentityAssociation)
+    import pulumi_awsx
+    import pulumiverse_time
+
+    assert sdk_class("time:index/sleep:Sleep") is pulumiverse_time.Sleep
+    assert sdk_class("awsx:ec2:Vpc") is pulumi_awsx.ec2.Vpc
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -1,0 +1,243 @@
+"""Config of `eks-pod-identity:identities`: roles for pods and where they are bound."""
+
+from __future__ import annotations
+
+import typing
+from collections import Counter
+from typing import Annotated, Any
+
+from pydantic import Field, create_model, field_validator, model_validator
+
+from .. import abac, catalog, documents, rules
+from ..model import IamPath, Model, Namespace, PolicyArn, RoleArn, RoleName, ServiceAccountName, Statements, matching
+
+
+class TrustConfig(Model):
+    """How narrowly the role's trust policy is scoped (session-tag conditions)."""
+
+    scope_to_service_accounts: bool | None = None
+    scope_to_clusters: bool = False
+    source_org_id: str | None = None
+
+    @field_validator("source_org_id")
+    @classmethod
+    def _org(cls, value: str | None) -> str | None:
+        if value is not None and value != rules.RESOURCE_ORG_ID_VARIABLE and not rules.ORG_ID.match(value):
+            raise ValueError(f"{value!r} is not an organization ID like 'o-a1b2c3d4e5' nor {rules.RESOURCE_ORG_ID_VARIABLE!r}")
+        return value
+
+
+WellKnownConfig = create_model(
+    "WellKnownConfig", __base__=Model, **{key: (typing.Optional[entry.params], None) for key, entry in catalog.CATALOG.items()}
+)
+"""`identities[].wellKnown`: one optional block per catalog entry."""
+
+AbacConfig = create_model(
+    "AbacConfig", __base__=Model, **{key: (typing.Optional[t.params], None) for key, t in abac.TEMPLATES.items()}
+)
+"""`identities[].abac`: one optional block per session-tag template."""
+
+
+class StackRoleConfig(Model):
+    """A role exported by another stack of this project (the shared identity stack)."""
+
+    stack: str
+    output: str = "roleArns"
+    key: str | None = None
+
+    @field_validator("stack")
+    @classmethod
+    def _stack(cls, value: str) -> str:
+        if not rules.STACK_NAME.match(value):
+            raise ValueError(f"{value!r} is not a stack name like 'organization/eks-pod-identity/identities'")
+        return value
+
+
+class TargetRoleCreate(Model):
+    """A target role the program creates in another account, through a provider that assumes `deployRoleArn`."""
+
+    deploy_role_arn: Annotated[str, matching(rules.ROLE_ARN, "an IAM role ARN in the target account")]
+    role_name: RoleName | None = None
+    path: IamPath = "/"
+    managed_policy_arns: list[PolicyArn] = Field(default_factory=list)
+    statements: Statements = Field(default_factory=list)
+
+    @property
+    def account(self) -> str:
+        return self.deploy_role_arn.split(":")[4]
+
+
+class TargetRoleConfig(Model):
+    """Cross-account role chaining: pods end up in `arn`, or in a role created in another account."""
+
+    arn: RoleArn | None = None
+    create: TargetRoleCreate | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> TargetRoleConfig:
+        if (self.arn is None) == (self.create is None):
+            raise ValueError("give exactly one of arn (an existing target role) or create")
+        return self
+
+
+class IdentityConfig(Model):
+    """An IAM role for pods and where it is bound: (cluster, namespace, service account) triples."""
+
+    name: str
+    namespace: Namespace | None = None
+    namespaces: list[Namespace] = Field(default_factory=list)
+    service_account: ServiceAccountName | None = None
+    service_accounts: list[ServiceAccountName] = Field(default_factory=list)
+    clusters: list[str] | None = None
+    managed_policy_arns: list[PolicyArn] = Field(default_factory=list)
+    statements: Statements = Field(default_factory=list)
+    role_name: RoleName | None = None
+    role_name_prefix: str | None = None
+    path: IamPath = "/"
+    permissions_boundary: PolicyArn | None = None
+    max_session_duration: int = Field(rules.MIN_SESSION_DURATION, ge=rules.MIN_SESSION_DURATION, le=rules.MAX_SESSION_DURATION)
+    description: str | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+    trust: TrustConfig = Field(default_factory=TrustConfig)
+    disable_session_tags: bool = False
+    session_policy: dict[str, Any] | None = None
+    role_arn: RoleArn | None = None
+    role_from_stack: StackRoleConfig | None = None
+    shared: bool = False
+    well_known: WellKnownConfig = Field(default_factory=WellKnownConfig)  # type: ignore[valid-type]
+    abac: AbacConfig = Field(default_factory=AbacConfig)  # type: ignore[valid-type]
+    target_role: TargetRoleConfig | None = None
+    allow_admin: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if len(value) > rules.IDENTITY_NAME_MAX:
+            raise ValueError(
+                f"{value!r} is {len(value)} characters; at most {rules.IDENTITY_NAME_MAX} keep the auto-generated role name "
+                f"within IAM's {rules.ROLE_NAME_MAX}"
+            )
+        found = rules.namespace_problem(value)
+        if found:
+            raise ValueError(f"{value!r} {found}")
+        return value
+
+    @field_validator("managed_policy_arns")
+    @classmethod
+    def _policy_arns(cls, values: list[str]) -> list[str]:
+        if len(values) > rules.MAX_MANAGED_POLICIES_PER_ROLE:
+            raise ValueError(f"{len(values)} policies; IAM attaches at most {rules.MAX_MANAGED_POLICIES_PER_ROLE} to a role")
+        names = Counter(arn.rsplit("/", 1)[-1] for arn in values)
+        repeated = sorted(name for name, count in names.items() if count > 1)
+        if repeated:
+            raise ValueError(f"policy names {repeated} appear more than once; list each policy once")
+        return values
+
+    @field_validator("role_name_prefix")
+    @classmethod
+    def _role_name_prefix(cls, value: str | None) -> str | None:
+        if value is not None and (len(value) > rules.ROLE_NAME_PREFIX_MAX or not rules.ROLE_NAME.match(value)):
+            raise ValueError(
+                f"{value!r} is not a role name prefix: at most {rules.ROLE_NAME_PREFIX_MAX} of letters, digits and +=,.@_- "
+                "(a 26-character suffix is added)"
+            )
+        return value
+
+    @field_validator("session_policy")
+    @classmethod
+    def _session_policy(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is None:
+            return value
+        problems = documents.document_problems(value)
+        if problems:
+            raise ValueError("is not an IAM policy document: " + "; ".join(problems))
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IdentityConfig:
+        problems = []
+        if self.role_arn and self.role_from_stack:
+            problems.append("give either roleArn or roleFromStack, not both")
+        if not self.creates_role:
+            key = "roleArn" if self.role_arn else "roleFromStack"
+            own = [k for k, v in self._role_settings().items() if v]
+            if own:
+                problems.append(f"{key} binds an existing role, so {own} cannot apply; remove them or remove {key}")
+        if self.shared and not self.creates_role:
+            problems.append("shared: true exports a role this stack creates; it cannot also use roleArn/roleFromStack")
+        if self.shared and self.clusters:
+            problems.append("a shared identity binds nowhere in this stack (cluster stacks bind it); remove clusters")
+        if self.abac_templates and self.disable_session_tags:
+            problems.append("abac templates match session tags, which disableSessionTags turns off; drop one of them")
+        if self.target_role and not self.creates_role:
+            problems.append("targetRole needs a role this stack creates, to grant it sts:AssumeRole on the target")
+        attachments = len(self.managed_policy_arns) + sum(
+            catalog.policy_count(k, p, self.clusters or []) for k, p in self.well_known_entries
+        )
+        if attachments > rules.MAX_MANAGED_POLICIES_PER_ROLE:
+            problems.append(
+                f"{attachments} managed policies (managedPolicyArns plus wellKnown) exceed IAM's {rules.MAX_MANAGED_POLICIES_PER_ROLE} per role"
+            )
+        if self.session_policy is not None and not self.disable_session_tags:
+            problems.append("EKS accepts a sessionPolicy only with disableSessionTags: true; set it")
+        if self.namespace and self.namespaces:
+            problems.append("give either namespace or namespaces, not both")
+        if self.service_account and self.service_accounts:
+            problems.append("give either serviceAccount or serviceAccounts, not both")
+        if self.role_name and self.role_name_prefix:
+            problems.append("give either roleName or roleNamePrefix, not both")
+        if bool(self.all_namespaces) != bool(self.all_service_accounts):
+            problems.append("a binding needs both a namespace and a service account")
+        if not self.allow_admin:
+            admin = [arn for arn in self.managed_policy_arns if documents.is_admin_policy_arn(arn)]
+            admin += [f"statements[{i}]" for i, s in enumerate(self.statements) if documents.grants_admin(s)]
+            if admin:
+                problems.append(f"{admin} grant every action on every resource; narrow them, or set allowAdmin: true")
+        tags_trust = self.trust.scope_to_service_accounts or self.trust.scope_to_clusters
+        if self.disable_session_tags and tags_trust:
+            problems.append(
+                "trust conditions on session tags (trust.scopeToServiceAccounts / trust.scopeToClusters) never match "
+                "when disableSessionTags is true; drop one of them"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def _role_settings(self) -> dict[str, Any]:
+        """Settings that shape a role this program creates (meaningless for an existing role)."""
+        return {
+            "managedPolicyArns": self.managed_policy_arns,
+            "statements": self.statements,
+            "roleName": self.role_name,
+            "roleNamePrefix": self.role_name_prefix,
+            "permissionsBoundary": self.permissions_boundary,
+            "wellKnown": self.well_known_entries,
+            "abac": self.abac_templates,
+        }
+
+    @property
+    def well_known_entries(self) -> list[tuple[str, Model]]:
+        """The catalog entries this identity asks for, with their parameters."""
+        return [(key, getattr(self.well_known, key)) for key in catalog.CATALOG if getattr(self.well_known, key) is not None]
+
+    @property
+    def abac_templates(self) -> list[tuple[str, Model]]:
+        return [(key, getattr(self.abac, key)) for key in abac.TEMPLATES if getattr(self.abac, key) is not None]
+
+    @property
+    def all_namespaces(self) -> list[str]:
+        return [self.namespace] if self.namespace else list(self.namespaces)
+
+    @property
+    def all_service_accounts(self) -> list[str]:
+        return [self.service_account] if self.service_account else list(self.service_accounts)
+
+    @property
+    def scoped_to_service_accounts(self) -> bool:
+        """Scoping is on by default, and off by default when session tags are disabled."""
+        explicit = self.trust.scope_to_service_accounts
+        return (not self.disable_session_tags) if explicit is None else explicit
+
+    @property
+    def creates_role(self) -> bool:
+        return self.role_arn is None and self.role_from_stack is None

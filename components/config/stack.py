@@ -1,0 +1,188 @@
+"""The whole stack config, and the checks that span its keys (references, duplicates, limits)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import rules
+from ..model import Image, Model
+from .clusters import ClusterConfig
+from .identities import IdentityConfig
+from .sample import SampleConfig
+
+PROJECT = "eks-pod-identity"
+DEFAULT_AWS_CLI_IMAGE = "amazon/aws-cli:2.35.10"
+
+
+class Binding(BaseModel):
+    """One pod identity association: (cluster, namespace, service account) -> identity."""
+
+    model_config = ConfigDict(frozen=True)
+    identity: str
+    cluster: str
+    namespace: str
+    service_account: str
+    addon: str | None = None
+    """Set when the association belongs to an EKS add-on (created through the add-on)."""
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.cluster, self.namespace, self.service_account)
+
+
+class StackConfig(Model):
+    """The whole stack's configuration, validated together."""
+
+    clusters: list[ClusterConfig]
+    identities: list[IdentityConfig] = Field(default_factory=list)
+    sample: SampleConfig = Field(default_factory=SampleConfig)
+    aws_cli_image: Image = DEFAULT_AWS_CLI_IMAGE
+    environment: str = ""
+
+    def identity(self, name: str) -> IdentityConfig:
+        return next(i for i in self.identities if i.name == name)
+
+    def clusters_of(self, identity: IdentityConfig) -> list[str]:
+        if identity.shared:
+            return []
+        names = identity.clusters if identity.clusters is not None else [c.name for c in self.clusters]
+        return list(dict.fromkeys(names))
+
+    def addon_bindings(self) -> list[Binding]:
+        """Associations owned by add-ons (`clusters[].addons[].identity`)."""
+        return [
+            Binding(identity=a.identity, cluster=c.name, namespace=a.role_namespace, service_account=a.service_account, addon=a.name)
+            for c in self.clusters
+            for a in c.addons
+            if a.identity and a.service_account
+        ]
+
+    def trust_scope(self, identity: IdentityConfig) -> tuple[list[str], list[str]]:
+        """Namespaces and service accounts the identity's role may serve: its own and its add-ons'."""
+        uses = [b for b in self.addon_bindings() if b.identity == identity.name]
+        namespaces = [*identity.all_namespaces, *(b.namespace for b in uses)]
+        service_accounts = [*identity.all_service_accounts, *(b.service_account for b in uses)]
+        return list(dict.fromkeys(namespaces)), list(dict.fromkeys(service_accounts))
+
+    def bindings(self) -> list[Binding]:
+        """Every association the stack declares: the fan-out of each identity."""
+        return [
+            Binding(identity=ident.name, cluster=cluster, namespace=ns, service_account=sa)
+            for ident in self.identities
+            for cluster in self.clusters_of(ident)
+            for ns in ident.all_namespaces
+            for sa in ident.all_service_accounts
+        ]
+
+    def sample_binding(self) -> Binding | None:
+        """The binding whose service account the sample workload runs as."""
+        if self.sample.kind == "none" or not self.sample.identity:
+            return None
+        s = self.sample
+        for b in self.bindings():
+            if (
+                b.identity == s.identity
+                and (s.cluster is None or b.cluster == s.cluster)
+                and (s.namespace is None or b.namespace == s.namespace)
+                and (s.service_account is None or b.service_account == s.service_account)
+            ):
+                return b
+        return None
+
+    def cross_problems(self) -> list[tuple[str, Any, str]]:
+        """Problems that span keys: references, duplicates and per-cluster limits."""
+        problems: list[tuple[str, Any, str]] = []
+        cluster_names = [c.name for c in self.clusters]
+        for i, name in enumerate(cluster_names):
+            if name in cluster_names[:i]:
+                problems.append((f"clusters[{i}].name", name, "names a cluster twice; each cluster appears once"))
+        identity_names = [ident.name for ident in self.identities]
+        addon_bindings = self.addon_bindings()
+        all_bindings = [*self.bindings(), *addon_bindings]
+        for i, name in enumerate(identity_names):
+            if name in identity_names[:i]:
+                problems.append((f"identities[{i}].name", name, "names an identity twice; identity names are unique"))
+        for i, ident in enumerate(self.identities):
+            for j, cluster in enumerate(ident.clusters or []):
+                if cluster not in cluster_names:
+                    problems.append(
+                        (f"identities[{i}].clusters[{j}]", cluster, f"is not a cluster of this stack; known: {cluster_names}")
+                    )
+            used_by_addon = any(b.identity == ident.name for b in addon_bindings)
+            if not ident.shared and not used_by_addon and (ident.clusters == [] or not ident.all_namespaces):
+                problems.append(
+                    (f"identities[{i}]", ident.name, "is bound to no cluster: give namespace, serviceAccount and clusters "
+                     "(or shared: true to export the role for other stacks)")
+                )
+            if ident.shared and not ident.all_namespaces:
+                problems.append((f"identities[{i}]", ident.name, "a shared role needs namespace and serviceAccount for its trust scope"))
+        for ci, c in enumerate(self.clusters):
+            names = [a.name for a in c.addons]
+            for ai, addon in enumerate(c.addons):
+                path = f"clusters[{ci}].addons[{ai}]"
+                if addon.name in names[:ai]:
+                    problems.append((f"{path}.name", addon.name, "is listed twice on this cluster"))
+                if addon.identity and addon.identity not in identity_names:
+                    problems.append((f"{path}.identity", addon.identity, f"is not an identity of this stack; known: {identity_names}"))
+                elif addon.identity and self.identity(addon.identity).target_role:
+                    problems.append((f"{path}.identity", addon.identity, "add-on associations cannot chain into a target role"))
+        seen: dict[tuple[str, str, str], str] = {}
+        for b in all_bindings:
+            if b.key in seen:
+                problems.append(
+                    (
+                        f"identities[{identity_names.index(b.identity)}]",
+                        f"{b.cluster}/{b.namespace}/{b.service_account}",
+                        f"is bound by both {seen[b.key]!r} and {b.identity!r}; EKS allows one association per service account "
+                        "per cluster (the second fails with 409 after the rest was created)",
+                    )
+                )
+            seen.setdefault(b.key, b.identity)
+        per_cluster = Counter(b.cluster for b in all_bindings)
+        for cluster, count in per_cluster.items():
+            if count > rules.MAX_ASSOCIATIONS_PER_CLUSTER:
+                problems.append(
+                    ("clusters", cluster, f"gets {count} associations; EKS allows {rules.MAX_ASSOCIATIONS_PER_CLUSTER} per cluster")
+                )
+        problems += self._sample_problems()
+        return problems
+
+    def _sample_problems(self) -> list[tuple[str, Any, str]]:
+        s = self.sample
+        if s.kind == "none":
+            return []
+        names = [i.name for i in self.identities]
+        if s.identity not in names:
+            return [("sample.identity", s.identity, f"is not an identity of this stack; known: {names}")]
+        if s.cluster is not None and s.cluster not in [c.name for c in self.clusters]:
+            return [("sample.cluster", s.cluster, "is not a cluster of this stack")]
+        if self.sample_binding() is None:
+            return [
+                (
+                    "sample",
+                    f"{s.cluster or '*'}/{s.namespace or '*'}/{s.service_account or '*'}",
+                    f"matches no binding of identity {s.identity!r}; pick a cluster, namespace and service account it binds",
+                )
+            ]
+        binding = self.sample_binding()
+        assert binding is not None
+        if s.create_namespace and binding.namespace in rules.SYSTEM_NAMESPACES:
+            return [(
+                "sample.createNamespace", True,
+                f"would create namespace {binding.namespace!r}, which every cluster has and no stack may own (destroy would "
+                "delete it): set createNamespace: false",
+            )]
+        if s.create_service_account and binding.service_account == "default":
+            return [(
+                "sample.serviceAccount", "default",
+                "exists in every namespace and no stack may own it: bind another service account, or set "
+                "createServiceAccount: false to run the sample as 'default'",
+            )]
+        if s.kind == "job" and not self.identity(s.identity).creates_role:
+            return [("sample.identity", s.identity, "kind: job adds a policy to the role, so the identity must create its role")]
+        if s.kind == "job" and self.identity(s.identity).target_role:
+            return [("sample.identity", s.identity, "kind: job writes to a bucket of this account; its identity must not chain into a target role")]
+        return []
