@@ -286,6 +286,12 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         "roleArns": role_arns,
         "targetRoleArns": {i.name: target_arn(i) for i in cfg.identities if i.target_role},
         "associationIds": {key: i for a in associations.values() for key, i in a.association_ids.items()},
+        # Who gets what: `cluster/namespace/serviceAccount` -> the role its pods run as (the
+        # target role when chaining), for audits (`python -m offline.access` prints the rest).
+        "bindingRoleArns": {
+            names.association(*b.key): target_arn(cfg.identity(b.identity)) or role_arns[b.identity]
+            for b in [*bindings, *cfg.addon_bindings()]
+        },
     }
     sample = cfg.sample_binding()
     if sample is not None:
