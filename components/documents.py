@@ -39,84 +39,10 @@ def to_json(doc: Mapping[str, Any]) -> str:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"))
 
 
-def trust_policy(
-    namespaces: Sequence[str] = (),
-    service_accounts: Sequence[str] = (),
-    cluster_arns: Sequence[str] = (),
-    source_org_id: str | None = None,
-) -> Document:
-    """The trust policy of a Pod Identity role.
-
-    Only `pods.eks.amazonaws.com` may call `sts:AssumeRole` and `sts:TagSession`. Each
-    non-empty scope adds a `StringEquals` condition on the session tag EKS sends, so the
-    role cannot be used by another namespace, service account or cluster even if someone
-    creates an association for it; `source_org_id` blocks use from outside the organisation.
-    With no scope at all the statement is the unconditioned one AWS documents.
-    """
-    equals: dict[str, Any] = {}
-    for tag, values in (
-        (TAG_NAMESPACE, namespaces),
-        (TAG_SERVICE_ACCOUNT, service_accounts),
-        (TAG_CLUSTER_ARN, cluster_arns),
-    ):
-        if values:
-            equals[f"aws:RequestTag/{tag}"] = sorted(set(values))
-    if source_org_id:
-        equals["aws:SourceOrgId"] = source_org_id
-    statement: Statement = {
-        "Sid": "EksPodIdentity",
-        "Effect": "Allow",
-        "Principal": {"Service": POD_IDENTITY_PRINCIPAL},
-        "Action": list(POD_IDENTITY_ACTIONS),
-    }
-    if equals:
-        statement["Condition"] = {"StringEquals": equals}
-    return document([statement])
-
-
 def ec2_trust_policy(dns_suffix: str = "amazonaws.com") -> Document:
     """Trust policy of the node role: EC2 instances of the managed node group assume it."""
     return document(
         [{"Sid": "Ec2Nodes", "Effect": "Allow", "Principal": {"Service": f"ec2.{dns_suffix}"}, "Action": "sts:AssumeRole"}]
-    )
-
-
-def target_trust_policy(
-    source_role_arns: Sequence[str],
-    namespaces: Sequence[str] = (),
-    service_accounts: Sequence[str] = (),
-    external_ids: Sequence[str] = (),
-) -> Document:
-    """Trust policy of a cross-account target role, assumed by the association role(s).
-
-    EKS chains from the association role into the target role with the session tags (they
-    are transitive), so the tags scope it like the first hop; when the association disables
-    session tags, EKS passes the association's `external_id` as `sts:ExternalId` instead.
-    The principal is the account root narrowed by `aws:PrincipalArn`, so the target role can
-    be created before (or without) the source role existing, and no cycle forms.
-    """
-    accounts = sorted({arn.split(":")[4] for arn in source_role_arns})
-    partition = rules.partition_of(source_role_arns[0])
-    equals: dict[str, Any] = {}
-    if namespaces:
-        equals[f"aws:RequestTag/{TAG_NAMESPACE}"] = sorted(set(namespaces))
-    if service_accounts:
-        equals[f"aws:RequestTag/{TAG_SERVICE_ACCOUNT}"] = sorted(set(service_accounts))
-    if external_ids:
-        equals["sts:ExternalId"] = sorted(set(external_ids))
-    condition: dict[str, Any] = {"ArnEquals": {"aws:PrincipalArn": sorted(set(source_role_arns))}}
-    if equals:
-        condition["StringEquals"] = equals
-    return document(
-        [
-            {
-                "Sid": "EksPodIdentityRoleChain",
-                "Effect": "Allow",
-                "Principal": {"AWS": [f"arn:{partition}:iam::{account}:root" for account in accounts]},
-                "Action": list(POD_IDENTITY_ACTIONS),
-                "Condition": condition,
-            }
-        ]
     )
 
 

@@ -10,6 +10,7 @@ import pulumi_aws as aws
 
 from . import documents
 from .role import grant_permissions
+from .trust import target_trust_policy
 
 
 def target_role_arn(partition: str, account: str, path: str, name: str) -> str:
@@ -30,14 +31,15 @@ class CrossAccountRoleArgs:
     """A role in the target account that the program assumes to create the target role."""
     source_role_arns: pulumi.Input[Sequence[str]]
     region: pulumi.Input[str]
-    namespaces: Sequence[str] = ()
-    service_accounts: Sequence[str] = ()
-    external_ids: pulumi.Input[Sequence[str]] = ()
-    """With session tags disabled: the associations' external IDs, matched as sts:ExternalId."""
+    external_ids: pulumi.Input[Sequence[str]]
+    """The associations' external IDs, required as sts:ExternalId."""
     path: str = "/"
     managed_policy_arns: Sequence[str] = ()
     statements: Sequence[documents.Statement] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
+    profile: str | None = None
+    """The AWS CLI profile that assumes `deploy_role_arn` (the stack's `aws:profile`): an extra
+    provider does not inherit the default provider's credentials settings."""
 
 
 class CrossAccountRole(pulumi.ComponentResource):
@@ -55,14 +57,13 @@ class CrossAccountRole(pulumi.ComponentResource):
         self.provider = aws.Provider(
             f"{name}-account",
             region=args.region,
+            profile=args.profile,
             assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=args.deploy_role_arn, session_name="eks-pod-identity")],
             opts=pulumi.ResourceOptions(parent=self),
         )
         child = pulumi.ResourceOptions(parent=self, provider=self.provider)
         trust = pulumi.Output.all(args.source_role_arns, args.external_ids).apply(
-            lambda v: documents.to_json(
-                documents.target_trust_policy(v[0], args.namespaces, args.service_accounts, v[1] or ())
-            )
+            lambda v: documents.to_json(target_trust_policy(v[0], v[1]))
         )
         self.role = aws.iam.Role(
             f"{name}-role",
@@ -71,7 +72,9 @@ class CrossAccountRole(pulumi.ComponentResource):
             assume_role_policy=trust,
             description=f"EKS Pod Identity cross-account target role {name}",
             tags=dict(args.tags),
-            opts=child,
+            # The name is fixed (the association names the ARN up front): IAM refuses a
+            # second role of that name, so a replacement deletes the old one first.
+            opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(delete_before_replace=True)),
         )
         self.arn = self.role.arn
         attachments, inline = grant_permissions(name, self.role, args.managed_policy_arns, args.statements, child)

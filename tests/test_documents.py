@@ -5,42 +5,8 @@ import json
 from components import documents
 
 
-def test_unscoped_trust_policy_is_exactly_the_documented_one():
-    assert documents.trust_policy() == {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "EksPodIdentity",
-                "Effect": "Allow",
-                "Principal": {"Service": "pods.eks.amazonaws.com"},
-                "Action": ["sts:AssumeRole", "sts:TagSession"],
-            }
-        ],
-    }
-
-
-def test_scoped_trust_policy_conditions_on_each_session_tag():
-    doc = documents.trust_policy(
-        namespaces=["b", "a", "a"],
-        service_accounts=["sa"],
-        cluster_arns=["arn:aws:eks:us-east-1:123456789012:cluster/c"],
-        source_org_id="o-abcdefghij",
-    )
-    (statement,) = doc["Statement"]
-    assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
-    assert statement["Action"] == ["sts:AssumeRole", "sts:TagSession"]
-    assert statement["Condition"] == {
-        "StringEquals": {
-            "aws:RequestTag/kubernetes-namespace": ["a", "b"],
-            "aws:RequestTag/kubernetes-service-account": ["sa"],
-            "aws:RequestTag/eks-cluster-arn": ["arn:aws:eks:us-east-1:123456789012:cluster/c"],
-            "aws:SourceOrgId": "o-abcdefghij",
-        }
-    }
-
-
 def test_to_json_is_stable_and_round_trips():
-    doc = documents.trust_policy(["ns"], ["sa"])
+    doc = documents.document([documents.s3_put_object_statement("arn:aws:s3:::b")])
     assert documents.to_json(doc) == documents.to_json(json.loads(documents.to_json(doc)))
     assert json.loads(documents.to_json(doc)) == doc
 

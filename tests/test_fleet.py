@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from components import abac, catalog, documents
+from components import abac, catalog, documents, identity_wiring
 from components.target_role import CrossAccountRole, CrossAccountRoleArgs
 from offline import mocks, runner
 from tests import validators
@@ -31,6 +31,10 @@ PARAMS = {
     "cloudwatchObservability": {},
     "mountpointS3Csi": {"bucketArns": ["arn:aws:s3:::data"], "kmsKeyArns": [KMS]},
 }
+
+
+def cfg_of(identity: str):
+    return runner.parsed_config("fleet").identity(identity)
 
 
 def statements_of(doc: str | dict) -> list[dict]:
@@ -125,32 +129,28 @@ def test_s3_prefix_per_cluster():
 
 # --- cross-account target role (component) -----------------------------------------------------
 
-def test_target_role_trusts_the_association_role_with_tags_or_external_ids():
+def test_target_role_trusts_the_association_role_by_its_external_ids():
     def program():
         CrossAccountRole("t", CrossAccountRoleArgs(
             name="t", deploy_role_arn="arn:aws:iam::210987654321:role/deployer",
-            source_role_arns=["arn:aws:iam::123456789012:role/src"], region="us-west-2",
-            namespaces=["ns"], service_accounts=["sa"], statements=[documents.s3_put_object_statement("arn:aws:s3:::b")],
-        ))
-        CrossAccountRole("x", CrossAccountRoleArgs(
-            name="x", deploy_role_arn="arn:aws:iam::210987654321:role/deployer",
             source_role_arns=["arn:aws:iam::123456789012:role/src"], region="us-west-2", external_ids=["id-1", "id-2"],
+            statements=[documents.s3_put_object_statement("arn:aws:s3:::b")], profile="team",
         ))
 
     result = runner.run({"aws:region": "us-west-2"}, program=program)
-    tagged, by_id = (json.loads(result.named(n).inputs["assumeRolePolicy"])["Statement"][0] for n in ("t-role", "x-role"))
-    for statement in (tagged, by_id):
-        assert statement["Principal"] == {"AWS": ["arn:aws:iam::123456789012:root"]}
-        assert statement["Action"] == ["sts:AssumeRole", "sts:TagSession"]
-        assert statement["Condition"]["ArnEquals"] == {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/src"]}
-    assert tagged["Condition"]["StringEquals"] == {
-        "aws:RequestTag/kubernetes-namespace": ["ns"], "aws:RequestTag/kubernetes-service-account": ["sa"]}
-    assert by_id["Condition"]["StringEquals"] == {"sts:ExternalId": ["id-1", "id-2"]}
-    assert len(result.of_type("pulumi:providers:aws")) == 2
+    (statement,) = json.loads(result.named("t-role").inputs["assumeRolePolicy"])["Statement"]
+    assert statement["Principal"] == {"AWS": ["arn:aws:iam::123456789012:root"]}
+    assert statement["Action"] == ["sts:AssumeRole", "sts:TagSession"]
+    assert statement["Condition"] == {
+        "ArnEquals": {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/src"]},
+        "StringEquals": {"sts:ExternalId": ["id-1", "id-2"]},
+    }
     provider = result.named("t-account")
     assert json.loads(provider.inputs["assumeRoles"])[0]["roleArn"] == "arn:aws:iam::210987654321:role/deployer"
+    assert provider.inputs["profile"] == "team", "the second provider uses the stack's credentials too"
     role = result.named("t-role")
     assert role.provider.startswith(provider.urn + "::") and role.inputs["name"] == "t"
+    assert role.delete_before_replace, "a fixed name: IAM refuses a second role of that name"
     assert result.named("t-inline").provider.startswith(provider.urn + "::")
 
 
@@ -205,7 +205,8 @@ def test_fleet_cross_account_chain_has_no_cycle(fleet):
     result, _ = fleet
     target = result.named("analytics-reader-target-role")
     target_arn = result.outputs["targetRoleArns"]["analytics-reader"]
-    assert target_arn == "arn:aws:iam::210987654321:role/analytics-reader-target"
+    assert target_arn == f"arn:aws:iam::210987654321:role/{identity_wiring.target_role_name(cfg_of('analytics-reader'), 'fleet')}"
+    assert target_arn.startswith("arn:aws:iam::210987654321:role/analytics-reader-target-")
     (assoc,) = result.under("analytics-reader", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert assoc.inputs["targetRoleArn"] == target_arn and assoc.inputs["disableSessionTags"] is True
     assert target.urn not in result.all_dependencies(assoc), "the association must not wait for the target role"
@@ -272,18 +273,24 @@ def test_existing_role_arn_is_bound_without_creating_a_role():
     assert assoc.inputs["roleArn"] == "arn:aws:iam::123456789012:role/existing"
 
 
-def test_cross_account_with_session_tags_trusts_the_tags_not_external_ids():
+def test_cross_account_with_session_tags_still_requires_the_external_ids():
     identities = runner.parsed_config("fleet").model_dump(by_alias=True, exclude_none=True)["identities"]
     for ident in identities:
         if ident["name"] == "analytics-reader":
             ident["disableSessionTags"] = False
     result = runner.run_stack("fleet", overrides={"eks-pod-identity:identities": identities})
     trust = statements_of(result.named("analytics-reader-target-role").inputs["assumeRolePolicy"])[0]
-    assert trust["Condition"]["StringEquals"] == {
-        "aws:RequestTag/kubernetes-namespace": ["analytics"], "aws:RequestTag/kubernetes-service-account": ["reader"]}
     (assoc,) = result.under("analytics-reader", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert trust["Condition"]["StringEquals"] == {"sts:ExternalId": [f"mock-{mocks._suffix(assoc.name, length=32)}"]}
     assert "disableSessionTags" not in assoc.inputs
-    assert assoc.urn not in result.all_dependencies(result.named("analytics-reader-target-role"))
+    assert assoc.urn in result.all_dependencies(result.named("analytics-reader-target-role"))
+
+
+def test_target_role_names_differ_between_stacks_and_fit_iam():
+    ident = cfg_of("analytics-reader")
+    assert identity_wiring.target_role_name(ident, "dev") != identity_wiring.target_role_name(ident, "prod")
+    long = ident.model_copy(update={"name": "x" * 50})
+    assert len(identity_wiring.target_role_name(long, "s" * 100)) <= 64
 
 
 def test_a_sample_on_a_cross_account_identity_waits_for_the_target_role_and_its_permissions():

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import rules
+from ..trust import TrustScope, exact_scopes
 from ..model import Image, Model
 from .clusters import ClusterConfig
 from .identities import IdentityConfig
@@ -60,12 +61,16 @@ class StackConfig(Model):
             if a.identity and a.service_account
         ]
 
-    def trust_scope(self, identity: IdentityConfig) -> tuple[list[str], list[str]]:
-        """Namespaces and service accounts the identity's role may serve: its own and its add-ons'."""
-        uses = [b for b in self.addon_bindings() if b.identity == identity.name]
-        namespaces = [*identity.all_namespaces, *(b.namespace for b in uses)]
-        service_accounts = [*identity.all_service_accounts, *(b.service_account for b in uses)]
-        return list(dict.fromkeys(namespaces)), list(dict.fromkeys(service_accounts))
+    def trust_bindings(self, identity: IdentityConfig) -> list[tuple[str, str, str]]:
+        """The (cluster, namespace, service account) triples the identity's role must admit:
+        its bindings and its add-ons'; for a shared role, every pair it names (in no cluster)."""
+        if identity.shared:
+            return [("", ns, sa) for ns in identity.all_namespaces for sa in identity.all_service_accounts]
+        return [b.key for b in [*self.bindings(), *self.addon_bindings()] if b.identity == identity.name]
+
+    def trust_scopes(self, identity: IdentityConfig) -> list[TrustScope]:
+        """The role's trust statements: exactly its bindings, on the tags the identity scopes by."""
+        return exact_scopes(self.trust_bindings(identity), identity.scoped_to_service_accounts, identity.trust.scope_to_clusters)
 
     def bindings(self) -> list[Binding]:
         """Every association the stack declares: the fan-out of each identity."""

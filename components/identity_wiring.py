@@ -1,0 +1,138 @@
+"""How identities become roles: role arguments, roles from other stacks, cross-account targets.
+
+Pure wiring between the validated config and the IAM components; `program.build` calls it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+
+from . import abac, catalog, documents, rules
+from .association import PodIdentityAssociations
+from .config import PROJECT, IdentityConfig, StackConfig
+from .role import PodIdentityRoleArgs
+from .target_role import CrossAccountRole, CrossAccountRoleArgs, target_role_arn
+
+
+def target_arn(ident: IdentityConfig) -> str | None:
+    """The ARN pods of this identity end up as, when it chains into another account."""
+    target = ident.target_role
+    if target is None:
+        return None
+    if target.arn:
+        return target.arn
+    create = target.create
+    assert create is not None
+    return target_role_arn(rules.partition_of(create.deploy_role_arn), create.account, create.path, target_role_name(ident, pulumi.get_stack()))
+
+
+def target_role_name(ident: IdentityConfig, stack: str) -> str:
+    """The target role's name, fixed in advance (the association needs its ARN before it exists).
+
+    Unless given, it carries a digest of project, stack and identity: two stacks chaining an
+    identity of the same name into one account then never ask IAM for one name twice.
+    """
+    create = ident.target_role.create if ident.target_role else None
+    if create and create.role_name:
+        return create.role_name
+    digest = hashlib.sha256(f"{PROJECT}/{stack}/{ident.name}".encode()).hexdigest()[:8]
+    suffix = f"-target-{digest}"
+    return ident.name[: rules.ROLE_NAME_MAX - len(suffix)] + suffix
+
+
+def role_args(
+    cfg: StackConfig, ident: IdentityConfig, cluster_arns: Mapping[str, pulumi.Output[str]], partition: str, tags: dict[str, str]
+) -> PodIdentityRoleArgs:
+    scopes = cfg.trust_scopes(ident)
+    bound = cfg.clusters_of(ident)
+    statements: list[documents.Statement] = [*ident.statements, *abac.statements_for(ident.abac_templates, partition)]
+    target = target_arn(ident)
+    if target:
+        statements.append(documents.assume_target_statement(target))
+    policy_documents: dict[str, documents.Document] = {}
+    managed = list(ident.managed_policy_arns)
+    for key, params in ident.well_known_entries:
+        docs = catalog.policy_documents(key, params, partition, bound)
+        policy_documents.update({key if len(docs) == 1 else f"{key}-{i + 1}": d for i, d in enumerate(docs)})
+        managed += catalog.managed_policy_arns(key, partition)
+    return PodIdentityRoleArgs(
+        scopes=scopes,
+        cluster_arns=pulumi.Output.all(**{c: cluster_arns[c] for s in scopes for c in s.clusters}),
+        source_org_id=ident.trust.source_org_id,
+        managed_policy_arns=managed,
+        statements=statements,
+        policy_documents=policy_documents,
+        name=ident.role_name,
+        name_prefix=ident.role_name_prefix,
+        path=ident.path,
+        permissions_boundary=ident.permissions_boundary,
+        max_session_duration=ident.max_session_duration,
+        description=ident.description,
+        tags={**tags, **ident.tags},
+    )
+
+
+def shared_role_arns(cfg: StackConfig) -> dict[str, pulumi.Output[str]]:
+    """Role ARNs exported by other stacks (one StackReference per stack).
+
+    A key the other stack does not export is an error that says which, not a KeyError.
+    """
+    refs: dict[str, pulumi.StackReference] = {}
+    arns = {}
+    for ident in cfg.identities:
+        ref = ident.role_from_stack
+        if ref is None:
+            continue
+        if ref.stack not in refs:
+            refs[ref.stack] = pulumi.StackReference(ref.stack)
+        arns[ident.name] = refs[ref.stack].require_output(ref.output).apply(
+            lambda exported, ref=ref, key=ref.key or ident.name, name=ident.name: _exported(exported, ref.stack, ref.output, key, name)
+        )
+    return arns
+
+
+def _exported(exported: Any, stack: str, output: str, key: str, identity: str) -> str:
+    if not isinstance(exported, dict) or not isinstance(exported.get(key), str):
+        known = sorted(exported) if isinstance(exported, dict) else []
+        raise pulumi.RunError(
+            f"identity {identity!r}: stack {stack!r} exports no role {key!r} in its output {output!r} (it has {known}); "
+            "set roleFromStack.key to one of them, or deploy the identity stack first"
+        )
+    return exported[key]
+
+
+def target_role(
+    cfg: StackConfig,
+    ident: IdentityConfig,
+    role_arn: pulumi.Output[str],
+    associations: PodIdentityAssociations,
+    region: pulumi.Output[str],
+    profile: str | None,
+    tags: dict[str, str],
+) -> CrossAccountRole:
+    """The cross-account target role. It always requires the associations' external IDs as
+    `sts:ExternalId` ("prevents the confused deputy problem", EKS API reference,
+    PodIdentityAssociation.externalId), and with session tags also the bound namespaces
+    and service accounts."""
+    create = ident.target_role.create if ident.target_role else None
+    assert create is not None
+    external_ids = pulumi.Output.all(*(a.external_id for a in associations.associations.values()))
+    return CrossAccountRole(
+        f"{ident.name}-target",
+        CrossAccountRoleArgs(
+            name=target_role_name(ident, pulumi.get_stack()),
+            deploy_role_arn=create.deploy_role_arn,
+            profile=profile,
+            source_role_arns=pulumi.Output.all(role_arn),
+            region=region,
+            external_ids=external_ids,
+            path=create.path,
+            managed_policy_arns=create.managed_policy_arns,
+            statements=create.statements,
+            tags=tags,
+        ),
+    )
