@@ -76,7 +76,7 @@ def role_args(
     )
 
 
-def shared_role_arns(cfg: StackConfig) -> dict[str, pulumi.Output[str]]:
+def shared_role_arns(cfg: StackConfig, account: str) -> dict[str, pulumi.Output[str]]:
     """Role ARNs exported by other stacks (one StackReference per stack).
 
     A key the other stack does not export is an error that says which, not a KeyError.
@@ -90,19 +90,27 @@ def shared_role_arns(cfg: StackConfig) -> dict[str, pulumi.Output[str]]:
         if ref.stack not in refs:
             refs[ref.stack] = pulumi.StackReference(ref.stack)
         arns[ident.name] = refs[ref.stack].require_output(ref.output).apply(
-            lambda exported, ref=ref, key=ref.key or ident.name, name=ident.name: _exported(exported, ref.stack, ref.output, key, name)
+            lambda exported, ref=ref, key=ref.key or ident.name, name=ident.name: _exported(
+                exported, ref.stack, ref.output, key, name, account
+            )
         )
     return arns
 
 
-def _exported(exported: Any, stack: str, output: str, key: str, identity: str) -> str:
+def _exported(exported: Any, stack: str, output: str, key: str, identity: str, account: str) -> str:
     if not isinstance(exported, dict) or not isinstance(exported.get(key), str):
         known = sorted(exported) if isinstance(exported, dict) else []
         raise pulumi.RunError(
             f"identity {identity!r}: stack {stack!r} exports no role {key!r} in its output {output!r} (it has {known}); "
             "set roleFromStack.key to one of them, or deploy the identity stack first"
         )
-    return exported[key]
+    arn: str = exported[key]
+    if arn.split(":")[4] != account:
+        raise pulumi.RunError(
+            f"identity {identity!r}: the role {arn} that stack {stack!r} exports is in another account than this stack's "
+            f"({account}); an association binds a role of the cluster's own account"
+        )
+    return arn
 
 
 def target_role(

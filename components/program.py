@@ -22,7 +22,7 @@ from .association import (
     PodIdentityAssociationsArgs,
 )
 from .cluster import EksCluster, EksClusterArgs
-from .config import PROJECT, ClusterConfig, IdentityConfig, StackConfig
+from .config import PROJECT, ClusterConfig, ConfigError, IdentityConfig, StackConfig
 from .existing import InstalledAddon, installed_addon
 from .network import NetworkArgs
 from .role import PodIdentityRole
@@ -67,6 +67,10 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     profile = pulumi.Config("aws").get("profile")
     partition = aws.get_partition().partition
     region = aws.get_region_output().region
+    account = aws.get_caller_identity().account_id
+    problems = cfg.account_problems(account)
+    if problems:
+        raise ConfigError([f"{PROJECT}:{path} = {value!r}: {why}" for path, value, why in problems])
     clusters = {
         c.name: EksCluster(
             c.name,
@@ -117,7 +121,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     role_arns: dict[str, pulumi.Output[str]] = {
         **{name: role.arn for name, role in roles.items()},
         **{i.name: pulumi.Output.from_input(i.role_arn) for i in cfg.identities if i.role_arn},
-        **shared_role_arns(cfg),
+        **shared_role_arns(cfg, account),
     }
     bindings = cfg.bindings()
     former_associations = names.unambiguous(

@@ -24,6 +24,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from . import mocks as mocks_module
 from .mocks import AdoptedCluster, Mocks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,6 +257,7 @@ def run(
     program: Callable[[], Mapping[str, Any] | None] | None = None,
     raise_errors: bool = True,
     stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+    caller_account: str = mocks_module.ACCOUNT,
 ) -> RunResult:
     """Run `program` (default: `__main__.py`) under mocks with `config`.
 
@@ -267,6 +269,7 @@ def run(
         region=config.get("aws:region", "us-east-1"),
         adopted=dict(adopted or {}),
         stack_outputs={k: dict(v) for k, v in (stack_outputs or {}).items()},
+        caller_account=caller_account,
     )
     monitor = RecordingMonitor(mocks)
     mocks.monitor = monitor

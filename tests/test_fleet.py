@@ -132,7 +132,7 @@ def test_s3_prefix_per_cluster():
 def test_target_role_trusts_the_association_role_by_its_external_ids():
     def program():
         CrossAccountRole("t", CrossAccountRoleArgs(
-            name="t", deploy_role_arn="arn:aws:iam::210987654321:role/deployer",
+            name="t", deploy_role_arn="arn:aws:iam::444455556666:role/deployer",
             source_role_arns=["arn:aws:iam::123456789012:role/src"], region="us-west-2", external_ids=["id-1", "id-2"],
             statements=[documents.s3_put_object_statement("arn:aws:s3:::b")], profile="team",
         ))
@@ -146,7 +146,7 @@ def test_target_role_trusts_the_association_role_by_its_external_ids():
         "StringEquals": {"sts:ExternalId": ["id-1", "id-2"]},
     }
     provider = result.named("t-account")
-    assert json.loads(provider.inputs["assumeRoles"])[0]["roleArn"] == "arn:aws:iam::210987654321:role/deployer"
+    assert json.loads(provider.inputs["assumeRoles"])[0]["roleArn"] == "arn:aws:iam::444455556666:role/deployer"
     assert provider.inputs["profile"] == "team", "the second provider uses the stack's credentials too"
     role = result.named("t-role")
     assert role.provider.startswith(provider.urn + "::") and role.inputs["name"] == "t"
@@ -205,8 +205,8 @@ def test_fleet_cross_account_chain_has_no_cycle(fleet):
     result, _ = fleet
     target = result.named("analytics-reader-target-role")
     target_arn = result.outputs["targetRoleArns"]["analytics-reader"]
-    assert target_arn == f"arn:aws:iam::210987654321:role/{identity_wiring.target_role_name(cfg_of('analytics-reader'), 'fleet')}"
-    assert target_arn.startswith("arn:aws:iam::210987654321:role/analytics-reader-target-")
+    assert target_arn == f"arn:aws:iam::444455556666:role/{identity_wiring.target_role_name(cfg_of('analytics-reader'), 'fleet')}"
+    assert target_arn.startswith("arn:aws:iam::444455556666:role/analytics-reader-target-")
     (assoc,) = result.under("analytics-reader", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert assoc.inputs["targetRoleArn"] == target_arn and assoc.inputs["disableSessionTags"] is True
     assert target.urn not in result.all_dependencies(assoc), "the association must not wait for the target role"
@@ -249,7 +249,7 @@ def test_fleet_addon_identities_are_ordered_after_the_agent(fleet):
 def test_fleet_binds_the_existing_role_as_given(fleet):
     result, _ = fleet
     (assoc,) = result.under("ci-runner", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
-    assert assoc.inputs["roleArn"] == "arn:aws:iam::444455556666:role/existing-ci-runner"
+    assert assoc.inputs["roleArn"] == "arn:aws:iam::123456789012:role/existing-ci-runner"
     assert not [r for r in result.under("ci-runner") if r.type.startswith("aws:iam/")]
     assert not [r for r in result.registrations if r.name == "ci-runner" and r.type.endswith(":PodIdentityRole")]
 

@@ -167,6 +167,16 @@ class IdentityConfig(Model):
             problems.append("shared: true exports a role this stack creates; it cannot also use roleArn/roleFromStack")
         if self.shared and self.clusters:
             problems.append("a shared identity binds nowhere in this stack (cluster stacks bind it); remove clusters")
+        if self.shared and self.target_role:
+            problems.append(
+                "a shared role is bound by cluster stacks, whose associations would have to name the target role and whose "
+                "external IDs its trust needs: chaining is not supported for shared roles; remove targetRole"
+            )
+        if self.shared and self.trust.scope_to_clusters:
+            problems.append(
+                "a shared role is bound in other stacks' clusters, which this stack cannot name: scopeToClusters would trust "
+                "none of them; remove it (trust.sourceOrgId limits the role to your organization)"
+            )
         if self.abac_templates and self.disable_session_tags:
             problems.append("abac templates match session tags, which disableSessionTags turns off; drop one of them")
         if self.target_role and not self.creates_role:

@@ -97,6 +97,29 @@ class StackConfig(Model):
                 return b
         return None
 
+    def account_problems(self, account: str) -> list[tuple[str, Any, str]]:
+        """Problems only the caller's account reveals, checked at run time before anything registers.
+
+        EKS binds a role only when the caller may pass it (iam:PassRole, EKS User Guide
+        pod-id-association), which holds for roles of the cluster's own account: another
+        account's role is reached by chaining (`targetRole`). And a config still holding the
+        example accounts of AWS's documentation is an example, never deployed as it stands.
+        """
+        problems: list[tuple[str, Any, str]] = []
+        for i, ident in enumerate(self.identities):
+            if ident.role_arn and ident.role_arn.split(":")[4] != account:
+                problems.append((
+                    f"identities[{i}].roleArn", ident.role_arn,
+                    f"is a role of account {ident.role_arn.split(':')[4]}, but this stack deploys to {account}: an association "
+                    "binds a role of the cluster's own account; reach the other account with targetRole: {arn: ...}",
+                ))
+        if account not in rules.PLACEHOLDER_ACCOUNTS:
+            for path, value in _strings(self.model_dump(by_alias=True, exclude_none=True)):
+                parts = value.split(":")
+                if value.startswith("arn:") and len(parts) > 4 and parts[4] in rules.PLACEHOLDER_ACCOUNTS:
+                    problems.append((path, value, f"names account {parts[4]}, a placeholder of AWS's documentation: replace it with yours"))
+        return problems
+
     def cross_problems(self) -> list[tuple[str, Any, str]]:
         """Problems that span keys: references, duplicates and per-cluster limits."""
         problems: list[tuple[str, Any, str]] = []
@@ -191,3 +214,14 @@ class StackConfig(Model):
         if s.kind == "job" and self.identity(s.identity).target_role:
             return [("sample.identity", s.identity, "kind: job writes to a bucket of this account; its identity must not chain into a target role")]
         return []
+
+
+def _strings(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """Every string in a config dump, with its key path (`identities[0].roleArn`)."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _strings(v, f"{path}.{k}" if path else k)]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _strings(v, f"{path}[{i}]")]
+    return []
