@@ -11,7 +11,6 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from . import rules
 
 VERSION = "2012-10-17"
 POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
@@ -61,43 +60,13 @@ def s3_put_object_statement(bucket_arn: str) -> Statement:
     return {"Sid": "PutSampleObjects", "Effect": "Allow", "Action": ["s3:PutObject"], "Resource": f"{bucket_arn}/*"}
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def statement_problems(statement: Any) -> list[str]:
-    """Why `statement` is not a valid statement of an identity-based IAM policy."""
-    if not isinstance(statement, dict):
-        return ["is not an object with Effect, Action and Resource"]
-    problems = []
-    unknown = sorted(set(statement) - rules.STATEMENT_KEYS)
-    if unknown:
-        hint = " (a permission policy has no Principal)" if "Principal" in unknown else ""
-        problems.append(f"has unknown keys {unknown}{hint}; allowed: {sorted(rules.STATEMENT_KEYS)}")
-    if statement.get("Effect") not in ("Allow", "Deny"):
-        problems.append("needs Effect 'Allow' or 'Deny'")
-    if ("Action" in statement) == ("NotAction" in statement):
-        problems.append("needs exactly one of Action or NotAction")
-    if ("Resource" in statement) == ("NotResource" in statement):
-        problems.append("needs exactly one of Resource or NotResource")
-    for key in ("Action", "NotAction"):
-        for action in _as_list(statement.get(key, [])):
-            if not isinstance(action, str) or not rules.IAM_ACTION.match(action):
-                problems.append(f"{key} {action!r} is not 'service:Action' (wildcards * and ? allowed)")
-    for key in ("Resource", "NotResource"):
-        for resource in _as_list(statement.get(key, [])):
-            if not isinstance(resource, str) or not (resource == "*" or resource.startswith("arn:")):
-                problems.append(f"{key} {resource!r} is not an ARN or '*'")
-    if "Sid" in statement and not (isinstance(statement["Sid"], str) and rules.SID.match(statement["Sid"])):
-        problems.append("Sid may only hold letters and digits")
-    condition = statement.get("Condition", {})
-    if not isinstance(condition, dict) or not all(isinstance(v, dict) for v in condition.values()):
-        problems.append("Condition must map operators to {key: value} objects")
-    return problems
-
-
 # IAM quota: a customer managed policy holds at most 6,144 characters, white space excluded.
 MANAGED_POLICY_MAX = 6144
+
+
+def size(doc: Document) -> int:
+    """The size IAM counts: characters without white space (IAM User Guide, IAM and AWS STS quotas)."""
+    return sum(1 for c in to_json(doc) if not c.isspace())
 
 
 def split_documents(statements: Sequence[Statement], limit: int = MANAGED_POLICY_MAX) -> list[Document]:
@@ -112,33 +81,3 @@ def split_documents(statements: Sequence[Statement], limit: int = MANAGED_POLICY
         if len(to_json(document([statement]))) > limit:
             raise ValueError(f"statement {statement.get('Sid', '')!r} alone exceeds {limit} characters")
     return [document(d) for d in docs if d]
-
-
-def document_problems(doc: Any) -> list[str]:
-    """Why `doc` is not an identity-based IAM policy document."""
-    if not isinstance(doc, dict):
-        return ["is not an object"]
-    problems = []
-    if doc.get("Version") != VERSION:
-        problems.append(f"Version must be {VERSION!r}")
-    unknown = sorted(set(doc) - {"Version", "Id", "Statement"})
-    if unknown:
-        problems.append(f"unknown keys {unknown}")
-    statements = doc.get("Statement")
-    if not isinstance(statements, list) or not statements:
-        return [*problems, "Statement must be a non-empty list"]
-    problems += [f"Statement[{i}] {p}" for i, s in enumerate(statements) for p in statement_problems(s)]
-    return problems
-
-
-def grants_admin(statement: Statement) -> bool:
-    """True when a statement allows every action on every resource."""
-    if statement.get("Effect") != "Allow" or "Action" not in statement or "Resource" not in statement:
-        return False
-    actions = _as_list(statement["Action"])
-    return any(a in ("*", "*:*") for a in actions) and "*" in _as_list(statement["Resource"])
-
-
-def is_admin_policy_arn(arn: str) -> bool:
-    """True for the AWS managed policies that grant everything."""
-    return arn.endswith(":policy/AdministratorAccess") and ":iam::aws:" in arn

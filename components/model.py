@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from . import documents, rules
+from . import policy_checks, rules
 
 
 class Model(BaseModel):
@@ -46,7 +46,7 @@ def passing(problem: Callable[[str], str | None]) -> AfterValidator:
 
 
 def _statements(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    problems = [f"statement {i} {p}" for i, s in enumerate(values) for p in documents.statement_problems(s)]
+    problems = [f"statement {i} {p}" for i, s in enumerate(values) for p in policy_checks.statement_problems(s)]
     if problems:
         raise ValueError("; ".join(problems))
     return values

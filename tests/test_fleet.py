@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from components import abac, catalog, documents, identity_wiring
+from components import abac, catalog, documents, identity_wiring, policy_checks
 from components.target_role import CrossAccountRole, CrossAccountRoleArgs
 from offline import mocks, runner
 from tests import validators
@@ -56,7 +56,7 @@ def test_catalog_entry_is_valid_iam_that_passes_parliament_and_fits_a_managed_po
     params = catalog.CATALOG[key].params.model_validate(PARAMS[key])
     docs = catalog.policy_documents(key, params, partition, ["west", "east"])
     for doc in docs:
-        assert documents.document_problems(doc) == []
+        assert policy_checks.document_problems(doc) == []
         assert len(documents.to_json(doc)) <= documents.MANAGED_POLICY_MAX
         assert validators.unwaived(validators.parliament_findings(doc)) == []
         # Every ARN the entry builds itself is in the stack's partition (the given ARNs are the user's).
@@ -117,7 +117,7 @@ def test_abac_templates_key_on_the_namespace_session_tag_and_pass_parliament(key
            "dynamodbNamespaceKeys": {"tableArns": ["arn:aws:dynamodb:us-west-2:123456789012:table/t"]}}[key]
     doc = documents.document(abac.TEMPLATES[key].build(abac.TEMPLATES[key].params.model_validate(raw), "aws"))
     assert "${aws:PrincipalTag/kubernetes-namespace}" in documents.to_json(doc)
-    assert documents.document_problems(doc) == []
+    assert policy_checks.document_problems(doc) == []
     assert validators.unwaived(validators.parliament_findings(doc)) == []
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, create_model, field_validator, model_validator
 
-from .. import abac, catalog, documents, rules
+from .. import abac, catalog, policy_checks, rules
 from ..model import IamPath, Model, Namespace, PolicyArn, RoleArn, RoleName, ServiceAccountName, Statements, matching
 
 
@@ -148,7 +148,7 @@ class IdentityConfig(Model):
     def _session_policy(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
         if value is None:
             return value
-        problems = documents.document_problems(value)
+        problems = policy_checks.document_problems(value)
         if problems:
             raise ValueError("is not an IAM policy document: " + "; ".join(problems))
         return value
@@ -199,8 +199,8 @@ class IdentityConfig(Model):
         if bool(self.all_namespaces) != bool(self.all_service_accounts):
             problems.append("a binding needs both a namespace and a service account")
         if not self.allow_admin:
-            admin = [arn for arn in self.managed_policy_arns if documents.is_admin_policy_arn(arn)]
-            admin += [f"statements[{i}]" for i, s in enumerate(self.statements) if documents.grants_admin(s)]
+            admin = [arn for arn in self.managed_policy_arns if policy_checks.is_admin_policy_arn(arn)]
+            admin += [f"statements[{i}]" for i, s in enumerate(self.statements) if policy_checks.grants_admin(s)]
             if admin:
                 problems.append(f"{admin} grant every action on every resource; narrow them, or set allowAdmin: true")
         tags_trust = self.trust.scope_to_service_accounts or self.trust.scope_to_clusters
