@@ -439,3 +439,10 @@ def test_params_round_trip_through_their_camel_case_form_and_reject_unknown_keys
     if extra not in type(model).model_fields and extra not in {f.alias for f in type(model).model_fields.values()}:
         with pytest.raises(ValueError):
             type(model).model_validate({**PARAMS[key], extra: True})
+
+
+def test_policies_are_counted_before_the_clusters_are_known():
+    """An identity without `clusters` binds every cluster of the stack; config checks count its
+    policies before that is resolved, so cluster-scoped entries must count without clusters."""
+    for key in ("clusterAutoscaler", "karpenter", "vpcCni"):
+        assert catalog.policy_count(key, params(key), []) >= 1

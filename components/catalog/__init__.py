@@ -47,5 +47,12 @@ def managed_policy_arns(key: str, partition: str, params: Model | None = None) -
 
 
 def policy_count(key: str, params: Model, bound_clusters: Sequence[str]) -> int:
-    """How many policies the entry attaches (counted with the longest partition name)."""
-    return len(managed_policy_arns(key, "aws-us-gov", params)) + len(policy_documents(key, params, "aws-us-gov", bound_clusters))
+    """How many policies the entry attaches (counted with the longest partition name).
+
+    Config checks may count before the identity's clusters are known (no `clusters` means every
+    cluster of the stack): cluster-scoped entries then count as bound in one longest-named cluster."""
+    bound = list(bound_clusters) or [UNKNOWN_CLUSTER]
+    return len(managed_policy_arns(key, "aws-us-gov", params)) + len(policy_documents(key, params, "aws-us-gov", bound))
+
+
+UNKNOWN_CLUSTER = "c" * 100  # EKS cluster names have at most 100 characters
