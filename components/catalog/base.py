@@ -43,16 +43,16 @@ VpcId = Annotated[str, matching(re.compile(r"^vpc-[0-9a-f]{8,17}$"), "a VPC ID l
 
 
 def stmt(sid: str, actions: Sequence[str], resources: Sequence[str] | str = "*", condition: dict[str, Any] | None = None) -> Statement:
-    """One Allow statement; `Resource` stays a string only for the plain `*`."""
+    """One Allow statement; one resource (or `*`) may be given as a string."""
     statement: Statement = {"Sid": sid, "Effect": "Allow", "Action": list(actions), "Resource": resources if isinstance(resources, str) else list(resources)}
     if condition:
         statement["Condition"] = condition
     return statement
 
 
-def arn(partition: str, service: str, resource: str, region: str = "*", account: str = "*") -> str:
-    """An ARN pattern in the stack's partition, any region and account unless given."""
-    return f"arn:{partition}:{service}:{region}:{account}:{resource}"
+def arn(partition: str, service: str, resource: str) -> str:
+    """An ARN pattern in the stack's partition, in any region and account."""
+    return f"arn:{partition}:{service}:*:*:{resource}"
 
 
 def kms_statements(keys: Sequence[str], actions: Sequence[str], grants: bool = False) -> list[Statement]:
