@@ -58,7 +58,7 @@ def role_args(
     for key, params in ident.well_known_entries:
         docs = catalog.policy_documents(key, params, partition, bound)
         policy_documents.update({key if len(docs) == 1 else f"{key}-{i + 1}": d for i, d in enumerate(docs)})
-        managed += catalog.managed_policy_arns(key, partition)
+        managed += catalog.managed_policy_arns(key, partition, params)
     return PodIdentityRoleArgs(
         scopes=scopes,
         cluster_arns=pulumi.Output.all(**{c: cluster_arns[c] for s in scopes for c in s.clusters}),

@@ -7,30 +7,10 @@ import json
 
 import pytest
 
-from components import abac, catalog, documents, identity_wiring, policy_checks
+from components import abac, documents, identity_wiring, policy_checks
 from components.target_role import CrossAccountRole, CrossAccountRoleArgs
 from offline import mocks, runner
 from tests import validators
-
-PARTITIONS = ["aws", "aws-cn", "aws-us-gov"]
-KMS = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-ZONE = "arn:aws:route53:::hostedzone/Z0123456789"
-PARAMS = {
-    "awsLoadBalancerController": {},
-    "ebsCsi": {"kmsKeyArns": [KMS]},
-    "efsCsi": {},
-    "externalDns": {"hostedZoneArns": [ZONE]},
-    "certManager": {"hostedZoneArns": [ZONE]},
-    "clusterAutoscaler": {},
-    "externalSecrets": {
-        "secretsManagerArns": ["arn:aws:secretsmanager:us-west-2:123456789012:secret:prod/*"],
-        "ssmParameterArns": ["arn:aws:ssm:us-west-2:123456789012:parameter/prod/*"],
-        "kmsKeyArns": [KMS],
-    },
-    "velero": {"bucketArns": ["arn:aws:s3:::backups"], "kmsKeyArns": [KMS]},
-    "cloudwatchObservability": {},
-    "mountpointS3Csi": {"bucketArns": ["arn:aws:s3:::data"], "kmsKeyArns": [KMS]},
-}
 
 
 def cfg_of(identity: str):
@@ -41,66 +21,7 @@ def statements_of(doc: str | dict) -> list[dict]:
     return (json.loads(doc) if isinstance(doc, str) else doc)["Statement"]
 
 
-# --- well-known catalog ------------------------------------------------------------------
-
-def test_catalog_covers_the_common_controllers_with_sources():
-    assert set(PARAMS) == set(catalog.CATALOG)
-    for entry in catalog.CATALOG.values():
-        assert entry.source and entry.checked == catalog.CHECKED and entry.title
-        assert entry.build or entry.managed_policies
-
-
-@pytest.mark.parametrize("partition", PARTITIONS)
-@pytest.mark.parametrize("key", sorted(PARAMS))
-def test_catalog_entry_is_valid_iam_that_passes_parliament_and_fits_a_managed_policy(key, partition):
-    params = catalog.CATALOG[key].params.model_validate(PARAMS[key])
-    docs = catalog.policy_documents(key, params, partition, ["west", "east"])
-    for doc in docs:
-        assert policy_checks.document_problems(doc) == []
-        assert len(documents.to_json(doc)) <= documents.MANAGED_POLICY_MAX
-        assert validators.unwaived(validators.parliament_findings(doc)) == []
-        # Every ARN the entry builds itself is in the stack's partition (the given ARNs are the user's).
-        text = documents.to_json(doc)
-        for given in json.dumps(PARAMS[key]).split('"'):
-            text = text.replace(given, "") if given.startswith("arn:") else text
-        if partition != "aws":
-            assert "arn:aws:" not in text
-    for arn in catalog.managed_policy_arns(key, partition):
-        assert arn.startswith(f"arn:{partition}:iam::aws:policy/")
-
-
-def test_the_waiver_covers_only_the_load_balancer_controller_condition_key():
-    params = catalog.CATALOG["awsLoadBalancerController"].params.model_validate({})
-    findings = [f for d in catalog.policy_documents("awsLoadBalancerController", params, "aws", []) for f in validators.parliament_findings(d)]
-    assert findings and {issue for issue, _ in findings} == {"UNKNOWN_CONDITION_FOR_ACTION"}
-    assert validators.unwaived(findings) == []
-
-
-def test_catalog_writes_are_scoped_to_the_given_arns():
-    params = catalog.CATALOG["externalDns"].params.model_validate(PARAMS["externalDns"])
-    (change,) = [s for s in catalog.statements_for("externalDns", params, "aws", []) if "route53:ChangeResourceRecordSets" in s["Action"]]
-    assert change["Resource"] == [ZONE]
-    velero = catalog.CATALOG["velero"].params.model_validate(PARAMS["velero"])
-    objects = [s for s in catalog.statements_for("velero", velero, "aws", []) if "s3:PutObject" in s["Action"]]
-    assert objects[0]["Resource"] == ["arn:aws:s3:::backups/*"]
-
-
-def test_autoscaler_scales_only_the_bound_clusters_groups():
-    params = catalog.CATALOG["clusterAutoscaler"].params.model_validate({})
-    scale = [s for s in catalog.statements_for("clusterAutoscaler", params, "aws", ["west", "east"]) if "autoscaling:SetDesiredCapacity" in s["Action"]]
-    assert [s["Condition"]["StringEquals"]["aws:ResourceTag/k8s.io/cluster-autoscaler/west"] for s in scale[:1]] == ["owned"]
-    assert len(scale) == 2
-
-
-@pytest.mark.parametrize(
-    "key, bad",
-    [("externalDns", {}), ("certManager", {"hostedZoneArns": ["Z123"]}), ("velero", {"bucketArns": ["my-bucket"]}),
-     ("externalSecrets", {}), ("ebsCsi", {"kmsKeyArns": ["alias/x"]})],
-)
-def test_catalog_parameters_are_validated(key, bad):
-    with pytest.raises(ValueError):
-        catalog.CATALOG[key].params.model_validate(bad)
-
+# --- policy documents ----------------------------------------------------------------------
 
 def test_large_policies_are_split_to_fit():
     statements = [{"Sid": f"S{i}", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::bucket-{i:04d}/*"} for i in range(200)]
