@@ -49,10 +49,7 @@ def role_args(
 ) -> PodIdentityRoleArgs:
     scopes = cfg.trust_scopes(ident)
     bound = cfg.clusters_of(ident)
-    statements: list[documents.Statement] = [*ident.statements, *abac.statements_for(ident.abac_templates, partition)]
-    target = target_arn(ident)
-    if target:
-        statements.append(documents.assume_target_statement(target))
+    statements = ident.inline_statements(partition, target_arn(ident))
     policy_documents: dict[str, documents.Document] = {}
     managed = list(ident.managed_policy_arns)
     for key, params in ident.well_known_entries:

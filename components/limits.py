@@ -76,9 +76,11 @@ def problem(key: str, value: str, what: str) -> str | None:
         return f"is empty; {what} needs at least {limit['min']} character(s)"
     pattern = limit.get("pattern")
     if pattern and not regex.fullmatch(pattern, value):
-        bad = sorted({c for c in value if not regex.fullmatch(pattern, c)}) if len(value) > 1 else []
-        shown = f" ({', '.join(repr(c) for c in bad[:5])} not allowed)" if bad else ""
-        return f"has characters {what} may not hold{shown}; allowed: {pattern}"
+        if regex.fullmatch(r"\[.*\][+*]", pattern):
+            char_class = pattern[:-1]
+            bad = sorted({c for c in value if not regex.fullmatch(char_class, c)})
+            return f"holds {', '.join(repr(c) for c in bad[:5])}, which {what} may not; allowed: {char_class}"
+        return f"is not {what}: it must match {pattern}"
     return None
 
 

@@ -8,6 +8,7 @@ including the parent, provider and dependencies mocks alone do not show.
 
 from __future__ import annotations
 
+import datetime
 import json
 import runpy
 from collections.abc import Callable, Mapping
@@ -41,8 +42,16 @@ def stack_names(root: Path = ROOT) -> list[str]:
 
 
 def _encode(value: Any) -> str:
-    # The CLI passes strings as-is and everything else as JSON.
-    return value if isinstance(value, str) else json.dumps(value)
+    # The CLI passes strings as-is and everything else as JSON (YAML dates as ISO text).
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value if isinstance(value, str) else json.dumps(value, default=_iso)
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a YAML value a stack file can hold")
 
 
 def stack_config(
@@ -64,23 +73,17 @@ def stack_config(
 
 
 def raw_config(config: Mapping[str, str]) -> dict[str, Any]:
-    """The project's keys of a config map, decoded as the program's `config.raw_from_pulumi` does."""
+    """The project's keys of a config map, decoded as the program does (`config.from_config_map`)."""
     from components import config as config_module
 
-    prefix = f"{config_module.PROJECT}:"
-    raw: dict[str, Any] = {}
-    for key, value in config.items():
-        if key.startswith(prefix):
-            name = key[len(prefix) :]
-            raw[name] = json.loads(value) if name in config_module.STRUCTURED_KEYS else value
-    return raw
+    return config_module.from_config_map(config)[0]
 
 
 def parsed_config(stack: str, overrides: Mapping[str, Any] | None = None) -> Any:
     """The validated StackConfig of a committed stack file (raises ConfigError when invalid)."""
     from components import config as config_module
 
-    return config_module.parse(raw_config(stack_config(stack, overrides=overrides)))
+    return config_module.parse(*config_module.from_config_map(stack_config(stack, overrides=overrides)))
 
 
 @dataclass

@@ -63,7 +63,7 @@ def clusters_with_ebs() -> list[dict]:
 
 
 def identities_with_ebs() -> list[dict]:
-    return [*runner.parsed_config("prod").model_dump(by_alias=True, exclude_none=True)["identities"], EBS_IDENTITY]
+    return [*runner.parsed_config("prod").model_dump(by_alias=True, exclude_unset=True)["identities"], EBS_IDENTITY]
 
 
 @pytest.mark.parametrize("bound", [False, True])

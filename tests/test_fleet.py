@@ -195,7 +195,7 @@ def test_existing_role_arn_is_bound_without_creating_a_role():
 
 
 def test_cross_account_with_session_tags_still_requires_the_external_ids():
-    identities = runner.parsed_config("fleet").model_dump(by_alias=True, exclude_none=True)["identities"]
+    identities = runner.parsed_config("fleet").model_dump(by_alias=True, exclude_unset=True)["identities"]
     for ident in identities:
         if ident["name"] == "analytics-reader":
             ident["disableSessionTags"] = False
