@@ -73,10 +73,25 @@ def role_args(
     )
 
 
+TRUST_SCOPES_OUTPUT = "roleTrustScopes"
+
+
+def trust_scopes_output(cfg: StackConfig) -> dict[str, list[list[str]] | None]:
+    """What each created role's trust admits, for the stacks that bind it (`roleFromStack`):
+    [namespace, service account] pairs, or None when the trust does not scope them."""
+    return {
+        ident.name: sorted([ns, sa] for _, ns, sa in cfg.trust_bindings(ident)) if ident.scoped_to_service_accounts else None
+        for ident in cfg.identities
+        if ident.creates_role
+    }
+
+
 def shared_role_arns(cfg: StackConfig, account: str) -> dict[str, pulumi.Output[str]]:
     """Role ARNs exported by other stacks (one StackReference per stack).
 
-    A key the other stack does not export is an error that says which, not a KeyError.
+    A key the other stack does not export is an error that says which, not a KeyError; a
+    binding the exported role's trust does not admit is refused before its association is
+    made, where EKS would accept it and every pod would be denied at AssumeRole.
     """
     refs: dict[str, pulumi.StackReference] = {}
     arns = {}
@@ -86,12 +101,27 @@ def shared_role_arns(cfg: StackConfig, account: str) -> dict[str, pulumi.Output[
             continue
         if ref.stack not in refs:
             refs[ref.stack] = pulumi.StackReference(ref.stack)
-        arns[ident.name] = refs[ref.stack].require_output(ref.output).apply(
-            lambda exported, ref=ref, key=ref.key or ident.name, name=ident.name: _exported(
-                exported, ref.stack, ref.output, key, name, account
-            )
-        )
+        key = ref.key or ident.name
+        wanted = sorted({(ns, sa) for _, ns, sa in cfg.trust_bindings(ident)})
+        arns[ident.name] = pulumi.Output.all(
+            refs[ref.stack].require_output(ref.output), refs[ref.stack].get_output(TRUST_SCOPES_OUTPUT)
+        ).apply(lambda v, ref=ref, key=key, name=ident.name, wanted=wanted: _in_scope(
+            _exported(v[0], ref.stack, ref.output, key, name, account), v[1], key, name, wanted, ref.stack))
     return arns
+
+
+def _in_scope(arn: str, scopes: Any, key: str, identity: str, wanted: list[tuple[str, str]], stack: str) -> str:
+    admitted = (scopes or {}).get(key) if isinstance(scopes, dict) else None
+    if admitted is None:
+        return arn  # unscoped, or an identity stack from before scopes were exported
+    outside = [f"{ns}/{sa}" for ns, sa in wanted if [ns, sa] not in admitted]
+    if outside:
+        raise pulumi.RunError(
+            f"identity {identity!r}: the role {key!r} of stack {stack!r} trusts only "
+            f"{', '.join(f'{ns}/{sa}' for ns, sa in admitted)}, so pods at {', '.join(outside)} would be denied: add them to "
+            "the shared identity's namespaces/serviceAccounts there, or bind what it trusts"
+        )
+    return arn
 
 
 def _exported(exported: Any, stack: str, output: str, key: str, identity: str, account: str) -> str:

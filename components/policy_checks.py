@@ -16,7 +16,7 @@ from typing import Any
 
 VERSION = "2012-10-17"
 STATEMENT_KEYS = {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
-IAM_ACTION = re.compile(r"^(\*|[a-zA-Z0-9-]+:[A-Za-z0-9*?]+)$")
+IAM_ACTION = re.compile(r"^(\*|[a-zA-Z0-9*?-]+:[A-Za-z0-9*?]+)$")
 SID = re.compile(r"^[A-Za-z0-9]*$")
 # IAM User Guide, "IAM JSON policy elements: Condition operators": every operator, each of
 # which (but Null) also takes an `IfExists` suffix, and set operators as prefixes.
@@ -28,8 +28,11 @@ CONDITION_OPERATORS = {
     "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
 }
 SET_PREFIXES = ("ForAllValues:", "ForAnyValue:")
-# ARN: arn:partition:service:region:account:resource (AWS General Reference, "ARN format").
-ARN = re.compile(r"^arn:[a-z*?-]+:[a-z0-9*?-]*:[a-z0-9*?-]*:[0-9a-z*?-]*:.+$")
+# ARN: arn:partition:service:region:account:resource (AWS General Reference, "ARN format"); a
+# wildcard may end it early (`arn:aws:*`), but the partition must be given (IAM: "Resource
+# vendor must be fully qualified", so `arn:*` is refused).
+ARN = re.compile(r"^arn:[a-z-]*[a-z*?-]:[a-z0-9*?-]*:[a-z0-9*?-]*:[0-9a-z*?-]*:.+$")
+SHORT_WILDCARD_ARN = re.compile(r"^arn:[a-z-]+:([^:]*:){0,3}[^:]*\*$")
 ADMIN_POLICY_NAMES = {"AdministratorAccess"}
 # Privilege-escalation methods: sets of actions that together let a principal grant itself
 # more. Facts from salesforce/cloudsplaining cloudsplaining/shared/constants.py
@@ -68,9 +71,9 @@ def condition_operator_problem(operator: str) -> str | None:
     base = operator
     for prefix in SET_PREFIXES:
         base = base.removeprefix(prefix)
-    if base != "Null":
-        base = base.removesuffix("IfExists")
-    return None if base in CONDITION_OPERATORS else f"condition operator {operator!r} is not one IAM knows"
+    stripped = base.removesuffix("IfExists")
+    known = stripped in CONDITION_OPERATORS and not (stripped == "Null" and stripped != base)
+    return None if known else f"condition operator {operator!r} is not one IAM knows"
 
 
 def statement_problems(statement: Any) -> list[str]:
@@ -97,7 +100,7 @@ def statement_problems(statement: Any) -> list[str]:
                 problems.append(f"{key} {action!r} is not 'service:Action' (wildcards * and ? allowed)")
     for key in ("Resource", "NotResource"):
         for resource in as_list(statement.get(key, [])):
-            if not isinstance(resource, str) or not (resource == "*" or ARN.match(resource)):
+            if not isinstance(resource, str) or not (resource == "*" or ARN.match(resource) or SHORT_WILDCARD_ARN.match(resource)):
                 problems.append(f"{key} {resource!r} is not '*' nor an ARN 'arn:partition:service:region:account:resource'")
     if "Sid" in statement and not (isinstance(statement["Sid"], str) and SID.match(statement["Sid"])):
         problems.append("Sid may only hold letters and digits")
@@ -179,7 +182,9 @@ def admin_problems(statements: Sequence[Any], managed_policy_arns: Sequence[str]
     privilege-escalation path; empty when nothing is."""
     problems = [f"statements[{i}] allows every action on every resource" for i, s in enumerate(statements) if grants_admin(s)]
     problems += [f"{arn} grants everything" for arn in managed_policy_arns if is_admin_policy_arn(arn)]
-    problems += [f"the statements allow privilege escalation ({m}) on any resource" for m in escalations(statements)]
+    methods = escalations(statements) if not problems else []  # everything includes every escalation
+    if methods:
+        problems.append(f"the statements allow privilege escalation on any resource ({', '.join(methods)})")
     return problems
 
 

@@ -26,7 +26,7 @@ from .config import PROJECT, ClusterConfig, ConfigError, IdentityConfig, StackCo
 from .existing import InstalledAddon, installed_addon
 from .network import NetworkArgs
 from .role import PodIdentityRole
-from .identity_wiring import role_args, shared_role_arns, target_arn, target_role
+from .identity_wiring import TRUST_SCOPES_OUTPUT, role_args, shared_role_arns, target_arn, target_role, trust_scopes_output
 from .workload import SampleWorkload, SampleWorkloadArgs
 
 
@@ -189,6 +189,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         "agentVersions": {k: a.version for k, a in agents.items() if a.version is not None},
         "addonVersions": {k: a.addon.addon_version for k, a in addons.items() if a.addon},
         "roleArns": role_arns,
+        TRUST_SCOPES_OUTPUT: trust_scopes_output(cfg),
         "targetRoleArns": {i.name: target_arn(i) for i in cfg.identities if i.target_role},
         "associationIds": {key: i for a in associations.values() for key, i in a.association_ids.items()},
         # Who gets what: `cluster/namespace/serviceAccount` -> the role its pods run as (the

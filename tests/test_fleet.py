@@ -45,7 +45,22 @@ def test_abac_templates_key_on_the_namespace_session_tag_and_pass_parliament(key
 def test_s3_prefix_per_cluster():
     params = abac.BucketsParams.model_validate({"bucketArns": ["arn:aws:s3:::shared"], "perCluster": True})
     objects = abac.s3_namespace_prefix(params, "aws")[0]
-    assert objects["Resource"] == ["arn:aws:s3:::shared/${aws:PrincipalTag/eks-cluster-name}/${aws:PrincipalTag/kubernetes-namespace}/*"]
+    assert objects["Resource"] == [
+        "arn:aws:s3:::shared/cluster/${aws:PrincipalTag/eks-cluster-name}/namespace/${aws:PrincipalTag/kubernetes-namespace}/*"]
+
+
+def test_the_two_s3_layouts_never_overlap_on_one_bucket():
+    """A flat-layout namespace named like a cluster must not reach that cluster's tenants."""
+    def prefix(per_cluster: bool, cluster: str, namespace: str) -> str:
+        params = abac.BucketsParams.model_validate({"bucketArns": ["arn:aws:s3:::shared"], "perCluster": per_cluster})
+        (resource,) = abac.s3_namespace_prefix(params, "aws")[0]["Resource"]
+        return resource.replace("${aws:PrincipalTag/eks-cluster-name}", cluster).replace(
+            "${aws:PrincipalTag/kubernetes-namespace}", namespace).removesuffix("*")
+
+    for cluster in ("prod-blue", "cluster", "namespace"):
+        for ns in ("prod-blue", "cluster", "namespace", "team-a"):
+            flat, scoped = prefix(False, "x", cluster), prefix(True, cluster, ns)
+            assert not scoped.startswith(flat) and not flat.startswith(scoped)
 
 
 # --- cross-account target role (component) -----------------------------------------------------
@@ -106,7 +121,7 @@ def test_fleet_fan_out_binds_one_role_per_namespace_and_cluster(fleet):
 def test_fleet_abac_inline_policy_uses_the_namespace_tag(fleet):
     result, _ = fleet
     policy = result.named("tenants-inline").inputs["policy"]
-    assert "arn:aws:s3:::fleet-shared-data/${aws:PrincipalTag/kubernetes-namespace}/*" in policy
+    assert "arn:aws:s3:::fleet-shared-data/namespace/${aws:PrincipalTag/kubernetes-namespace}/*" in policy
 
 
 def test_fleet_catalog_policies_are_managed_policies_on_the_role(fleet):
