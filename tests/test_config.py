@@ -168,6 +168,36 @@ CASES = [
     ("shared-with-target", "identities[0]", {"name": "app", "namespace": "team-a", "serviceAccount": "app", "shared": True, "targetRole": {"arn": "arn:aws:iam::444455556666:role/t"}},
      {"name": "app", "namespace": "team-a", "serviceAccount": "app", "shared": True}, "not supported for shared roles"),
     ("shared-scoped-to-clusters", "identities[0].trust", {"scopeToClusters": True}, {"scopeToServiceAccounts": True}, "scopeToClusters would trust"),
+    # AWS's own limits (botocore's models, documented quotas)
+    ("tag-aws-prefix", "identities[0].tags", {"aws:owner": "x"}, {"owner": "x"}, "AWS reserves"),
+    ("tag-value-chars", "identities[0].tags", {"owner": "a|b"}, {"owner": "a b"}, "which a tag value may not"),
+    ("too-many-tags", "identities[0].tags", {f"t{i}": "v" for i in range(48)}, {f"t{i}": "v" for i in range(47)}, "IAM allows 50"),
+    ("description-emoji", "identities[0].description", "rocket 🚀", "rocket", "which a role description may not"),
+    ("description-too-long", "identities[0].description", "d" * 1001, "d" * 1000, "has at most 1000"),
+    ("instance-type-typo", "clusters[0].instanceType", "t3.medum", "t3.medium", "did you mean 't3.medium'"),
+    ("environment-tag-chars", "environment", "prod|eu", "prod-eu", "environment = 'prod|eu'"),
+    ("trust-too-large", "identities[0].namespaces", [f"namespace-{i:03}" for i in range(150)], [f"namespace-{i:03}" for i in range(50)], "IAM's quota is 2048"),
+    ("inline-too-large", "identities[0].statements", [{**STATEMENT, "Sid": f"S{i}"} for i in range(120)], [{**STATEMENT, "Sid": f"S{i}"} for i in range(40)], "IAM allows 10240 per role"),
+    ("session-policy-too-large", "identities[0].sessionPolicy", {"Version": "2012-10-17", "Statement": [{**STATEMENT, "Resource": [f"arn:aws:s3:::bucket-{i}/*" for i in range(80)]}]},
+     SESSION_POLICY, "a session policy holds at most 2048"),
+    ("agent-version-on-auto-mode", "clusters[0].autoMode", True, False, "Auto Mode does not use"),
+    ("agent-version-not-installed", "clusters[1].installAgent", False, True, "installAgent: false leaves alone"),
+    ("sample-without-nodes", "clusters[0].desiredCapacity", 0, 1, "nothing would run it"),
+    ("duplicate-sid-with-abac", "identities[0].statements", [{**STATEMENT, "Sid": "OwnPrefixObjects"}], [{**STATEMENT, "Sid": "Mine"}], "appear twice in the role's inline policy"),
+    ("statement-empty-action", "identities[0].statements", [{**STATEMENT, "Action": []}], [STATEMENT], "Action is empty"),
+    ("statement-bad-operator", "identities[0].statements", [{**STATEMENT, "Condition": {"StringEqualz": {"s3:prefix": "a"}}}], [{**STATEMENT, "Condition": {"StringEquals": {"s3:prefix": "a"}}}], "not one IAM knows"),
+    ("statement-resource-arn", "identities[0].statements", [{**STATEMENT, "Resource": "arn:"}], [{**STATEMENT, "Resource": "arn:aws:s3:::b"}], "is not '*' nor an ARN"),
+    ("managed-policy-typo", "identities[0].managedPolicyArns", ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAcess"], ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"], "did you mean arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"),
+    ("managed-policy-path", "identities[0].managedPolicyArns", ["arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicy"], ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"], "policy/service-role/AmazonEBSCSIDriverPolicy"),
+    ("quota-raised", "roleManagedPolicyQuota", 9, 20, "roleManagedPolicyQuota = 9"),
+    # clear errors for what a YAML file can hold
+    ("snake-case-key", "identities[0].service_account", "app", DELETE, "did you mean 'serviceAccount'? (keys are camelCase)"),
+    ("misplaced-top-level-key", "namespace", "team-a", DELETE, "belongs under identities[]"),
+    ("sample-as-text", "sample", "none", {"kind": "none"}, "must be an object of keys"),
+    ("identities-as-number", "identities", 5, BASE["identities"], "must be a list of identities"),
+    ("version-a-date", "clusters[0].version", "2024-01-01", "1.35", "not a Kubernetes minor version"),
+    ("addon-unknown-identity-duplicate", "clusters[0].addons", [{"name": "x-addon", "identity": "nobody", "serviceAccount": "app", "namespace": "team-a"}],
+     [{"name": "x-addon"}], "clusters[0].addons[0].identity = 'nobody'"),
     # least privilege
     ("admin-statement", "identities[0].statements", [{"Effect": "Allow", "Action": "*", "Resource": "*"}], [STATEMENT], "allowAdmin: true"),
     ("admin-policy", "identities[0].managedPolicyArns", ["arn:aws:iam::aws:policy/AdministratorAccess"], ["arn:aws:iam::aws:policy/ReadOnlyAccess"], "AdministratorAccess grants everything"),
@@ -196,6 +226,14 @@ BASES = {
     "sample-namespace-and-existing-sa": with_change("sample.createNamespace", True),
     "shared-with-target": NO_SAMPLE,
     "shared-scoped-to-clusters": with_change("identities[0].shared", True, NO_SAMPLE),
+    "inline-too-large": NO_SAMPLE,
+    "trust-too-large": with_change("identities[0].namespace", DELETE, NO_SAMPLE),
+    "session-policy-too-large": with_change("identities[0].disableSessionTags", True),
+    "agent-version-on-auto-mode": with_change("clusters[0].agentVersion", "v1.3.10-eksbuild.2"),
+    "agent-version-not-installed": with_change("clusters[1].agentVersion", "v1.3.10-eksbuild.2"),
+    "sample-without-nodes": with_change("clusters[0].minSize", 0),
+    "duplicate-sid-with-abac": with_change("identities[0].abac", {"s3NamespacePrefix": {"bucketArns": ["arn:aws:s3:::shared"]}}),
+    "quota-raised": with_change("identities[0].managedPolicyArns", [f"arn:aws:iam::123456789012:policy/P{i}" for i in range(11)]),
 }
 
 
@@ -256,3 +294,42 @@ def test_config_error_is_a_clean_pulumi_run_error():
     import pulumi
 
     assert issubclass(config.ConfigError, pulumi.RunError)
+
+
+# --- region, partial parses, sizes that must not be built ------------------------------------
+
+@pytest.mark.parametrize("region, expected", [
+    ("us-east-7", "is not a region where EKS runs; did you mean"),
+    ("cn-north-1", "is in partition 'aws', but aws:region 'cn-north-1' is in 'aws-cn'"),
+])
+def test_the_region_and_the_arns_partition_must_agree(region, expected):
+    with pytest.raises(config.ConfigError, match=re.escape(expected)):
+        config.parse(BASE, region=region)
+    config.parse(BASE, region="eu-west-1")
+
+
+def test_a_typed_error_does_not_hide_the_checks_across_keys():
+    data = with_change("clusters[1].create", "maybe")
+    data = with_change("identities[0].clusters", ["c1", "c2", "c9"], data)
+    with pytest.raises(config.ConfigError) as caught:
+        config.parse(data)
+    text = "\n".join(caught.value.problems)
+    assert "clusters[1].create" in text and "'c9': is not a cluster of this stack" in text
+    assert "'c2': is not a cluster" not in text, "c2 exists; it only has a type error of its own"
+
+
+def test_a_huge_fan_out_is_refused_before_its_bindings_are_built(monkeypatch):
+    def never(self):
+        raise AssertionError("4,000,000 bindings built")
+
+    monkeypatch.setattr(config.StackConfig, "bindings", never)
+    identity = {"name": "app", "namespaces": [f"n{i}" for i in range(2000)], "serviceAccounts": [f"s{i}" for i in range(2000)]}
+    with pytest.raises(config.ConfigError, match="gets 4000000 associations; EKS allows 1000 per cluster"):
+        config.parse(with_change("identities[0]", identity, with_change("sample", {"kind": "none"})))
+
+
+def test_a_misspelled_project_namespace_is_named():
+    raw, region, early = config.from_config_map({"eks-pod-identiy:identities": "[]", "aws:region": "us-east-1", "eks-pod-identity:clusters": "[]"})
+    assert early == ["eks-pod-identiy:identities: unknown namespace 'eks-pod-identiy'; did you mean eks-pod-identity:identities?"]
+    with pytest.raises(config.ConfigError, match="did you mean eks-pod-identity:identities"):
+        config.parse(raw, region, early)

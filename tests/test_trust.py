@@ -14,12 +14,13 @@ from components import trust
 ARN = {c: f"arn:aws:eks:us-east-1:123456789012:cluster/{c}" for c in ("blue", "green", "red")}
 
 
-def admits(doc: dict, cluster: str, namespace: str, service_account: str) -> bool:
+def admits(doc: dict, cluster: str, namespace: str, service_account: str, arns: dict[str, str] = ARN) -> bool:
     """Would IAM let EKS assume the role for this pod? (Allow statements, StringEquals only.)"""
     tags = {
         "aws:RequestTag/kubernetes-namespace": namespace,
         "aws:RequestTag/kubernetes-service-account": service_account,
-        "aws:RequestTag/eks-cluster-arn": ARN[cluster],
+        "aws:RequestTag/eks-cluster-arn": arns[cluster],
+        "aws:SourceOrgId": "${aws:ResourceOrgId}",
     }
     for statement in doc["Statement"]:
         assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}

@@ -21,6 +21,8 @@ LONGEST_REGION = "ap-southeast-7"
 ACCOUNT = "123456789012"
 # The Job sample's bucket: its given name, else Pulumi's `sample-bucket-<7>`; at most 63.
 LONGEST_BUCKET = "b" * 63
+# managed-by, pulumi-project, pulumi-stack (program.base_tags), and environment when set.
+BASE_TAGS = 3
 
 
 def cluster_arn(name: str, region: str | None) -> str:
@@ -36,6 +38,12 @@ def problems(cfg: StackConfig, region: str | None) -> list[tuple[str, Any, str]]
         if not ident.creates_role:
             continue
         path = f"identities[{i}]"
+        tags = len(ident.tags) + BASE_TAGS + bool(cfg.environment)
+        if tags > limits.spec("iam.tags")["max"]:
+            found.append((f"{path}.tags", ident.name, (
+                f"the role would carry {tags} tags (its {len(ident.tags)} plus the program's {BASE_TAGS + bool(cfg.environment)}); "
+                f"IAM allows {limits.spec('iam.tags')['max']}"
+            )))
         scopes = cfg.trust_scopes(ident)
         arns = {c: cluster_arn(c, region) for s in scopes for c in s.clusters}
         trust = documents.size(trust_policy(scopes, arns, ident.trust.source_org_id))
