@@ -1,0 +1,468 @@
+"""Offline review of a stack-file change: what `pulumi up` would create, update, replace and
+delete going from OLD to NEW, and which of it breaks or destroys something.
+
+    python -m offline.plan NEW --against OLD [--accept HAZARD-ID ...]
+
+Both stack files run through this working tree's program under the same deterministic mocks
+(the OLD file as the NEW stack, so URNs and stack tags compare), and the two sets of
+registrations are compared the way the engine does: by URN and aliases. What replaces a
+resource comes from offline/replacements.py, where every fact names its source; the hazards
+come from offline/hazards.py. Exit status: 0 nothing hazardous (or every hazard accepted),
+3 unaccepted hazards, 1 a stack file that cannot be read or fails the config checks.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from components import config as config_module
+from components.config import ConfigError
+
+from . import iam_diff, mocks, runner
+from .replacements import (
+    ENGINE_FACTS,
+    K8S_NAMED_DELETE_FIRST,
+    Rule,
+    format_path,
+    forcing_fact,
+    parse_path,
+    contains,
+    rule_for,
+    value_at,
+)
+
+EXIT_HAZARDS = 3
+EXIT_BAD_INPUT = 1
+IAM_DOCUMENT_KEYS = ("assumeRolePolicy", "policy")
+K8S_PROVIDER = "pulumi:providers:kubernetes"
+
+CANNOT_KNOW = (
+    "real IDs, ARNs and generated names (the mocks make them up, the same way in both runs, so only "
+    "what the stack files change shows as a change)",
+    "drift: what was changed outside Pulumi since the last `pulumi up` (no state is read)",
+    "provider defaults and the diffs providers compute themselves (normalised JSON, defaults filled in, "
+    "server-side defaults of Kubernetes objects, ignoreChanges inside providers)",
+    "the inside of remote components: eks:index:Cluster, eks:index:ManagedNodeGroup and awsx:ec2:Vpc are one "
+    "opaque registration each under mocks; only the inputs that replace their main resource are known",
+    "whether an output is unknown during a real preview beyond created or replaced resources (e.g. a pulumi-eks "
+    "kubeconfig recomputed on an update would replace the Kubernetes provider and every object)",
+    "changes to the program itself: both stack files run through this working tree's program",
+)
+
+
+def _short(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1]
+
+
+class Unknown:
+    """An input value known only after the resource it comes from is created or replaced."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def __repr__(self) -> str:
+        return f"(known after {self.source.rsplit('::', 1)[-1]} is created or replaced)"
+
+
+@dataclass
+class InputChange:
+    path: tuple
+    old: Any
+    new: Any
+    forces: str | None = None
+    """Why this change forces a replacement (with its source), or None."""
+
+
+@dataclass
+class Change:
+    """What the engine would do with one resource."""
+
+    op: str
+    """create | update | replace | delete | same"""
+    kind: str
+    """custom | remote | provider | component (replacements.Rule.kind), or "unknown" for a type without facts"""
+    old: runner.Registration | None
+    new: runner.Registration | None
+    inputs: list[InputChange] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    delete_first: str = ""
+    """Why the replacement deletes first; empty for create-first."""
+
+    @property
+    def reg(self) -> runner.Registration:
+        reg = self.new or self.old
+        assert reg is not None
+        return reg
+
+    @property
+    def urn(self) -> str:
+        return self.reg.urn
+
+    @property
+    def renamed(self) -> bool:
+        return bool(self.old and self.new and self.old.urn != self.new.urn)
+
+
+# --- comparing values -----------------------------------------------------------------------
+
+def diff_values(old: Any, new: Any, path: tuple = ()) -> list[tuple[tuple, Any, Any]]:
+    """Leaf-level differences as (path, old, new); a key missing on one side is None there."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = []
+        for key in sorted(set(old) | set(new), key=str):
+            out += diff_values(old.get(key), new.get(key), (*path, key))
+        return out
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [d for i, (a, b) in enumerate(zip(old, new)) for d in diff_values(a, b, (*path, i))]
+    return [] if old == new else [(path, old, new)]
+
+
+def urns_in(value: Any) -> set[str]:
+    """Resource references inside an input value (the runner records them as URN strings)."""
+    if isinstance(value, str):
+        return {value} if value.startswith("urn:pulumi:") else set()
+    if isinstance(value, dict):
+        return set().union(*(urns_in(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(urns_in(v) for v in value)) if value else set()
+    return set()
+
+
+def _active_cluster(kubeconfig: Any, inputs: dict[str, Any]) -> Any:
+    """The active cluster entry of a kubeconfig as pulumi-kubernetes reads it (util.go:201-225), or None."""
+    try:
+        config = yaml.safe_load(kubeconfig) if isinstance(kubeconfig, str) else kubeconfig
+    except yaml.YAMLError:
+        return None
+    if not isinstance(config, dict):
+        return None
+    context_name = inputs.get("context") or config.get("current-context")
+    contexts = {c.get("name"): c.get("context") or {} for c in config.get("contexts") or [] if isinstance(c, dict)}
+    clusters = {c.get("name"): c.get("cluster") for c in config.get("clusters") or [] if isinstance(c, dict)}
+    if context_name not in contexts:
+        return None
+    return clusters.get(inputs.get("cluster") or contexts[context_name].get("cluster"))
+
+
+def provider_replace(old: dict[str, Any], new: dict[str, Any], computed: set[str]) -> str | None:
+    """Why a Kubernetes provider going from `old` to `new` inputs is replaced, or None for an update.
+
+    Mirrors pulumi-kubernetes DiffConfig (provider.go:453-566 at v4.32.0): a changed
+    clusterIdentifier replaces; an unchanged one that is set cancels every other replacement;
+    otherwise an unknown kubeconfig/context/cluster, a change of the active cluster, or a new
+    renderYamlToDirectory replaces. `computed` holds the input keys that are unknown.
+    """
+    source = "pulumi-kubernetes@v4.32.0 provider/pkg/provider/provider.go"
+    old_id, new_id = old.get("clusterIdentifier"), new.get("clusterIdentifier")
+    if old_id is not None and new_id is not None and old_id != new_id:
+        return f"clusterIdentifier changed ({source}:490-491)"
+    if new_id is not None and old_id == new_id:
+        return None
+    for key in ("kubeconfig", "context", "cluster"):
+        if key in computed:
+            return f"{key} is unknown until what it comes from exists ({source}:504-515)"
+    before, after = _active_cluster(old.get("kubeconfig"), old), _active_cluster(new.get("kubeconfig"), new)
+    if before is not None and after is not None and before != after:
+        return f"the kubeconfig's active cluster changes ({source}:539-559)"
+    if old.get("renderYamlToDirectory") != new.get("renderYamlToDirectory"):
+        return f"renderYamlToDirectory changed ({source}:530-536)"
+    return None
+
+
+# --- comparing two runs -----------------------------------------------------------------------
+
+@dataclass
+class Comparison:
+    changes: list[Change]
+    by_new: dict[str, Change]
+    by_old: dict[str, Change]
+    owner: dict[str, str]
+    """Unregistered URNs (children of remote components seen in dependencies) -> the component's URN."""
+
+
+def _owners(result: runner.RunResult) -> dict[str, str]:
+    """Map URNs that only appear in dependencies (children the mocks made for a remote component,
+    e.g. pulumi-eks's aws:eks/cluster:Cluster) to the remote component they belong to."""
+    registered = {r.urn for r in result.registrations}
+    remotes = [r for r in result.registrations if (rule_for(r.type) or Rule(r.type, "custom")).kind == "remote"]
+    out: dict[str, str] = {}
+    for reg in result.registrations:
+        for urn in {*reg.dependencies, *(u for us in reg.property_dependencies.values() for u in us)} - registered:
+            chain, name = urn.split("::")[2], urn.rsplit("::", 1)[-1]
+            for remote in remotes:
+                if remote.type in chain.split("$") and name.startswith(remote.name):
+                    out[urn] = remote.urn
+    return out
+
+
+def _ignored(reg: runner.Registration) -> list[tuple]:
+    return [parse_path(p) for p in reg.ignore_changes]
+
+
+def _diff_custom(old: runner.Registration, new: runner.Registration, rule: Rule | None, computed: set[str],
+                 owner: dict[str, str]) -> list[InputChange]:
+    """Input changes of a matched resource, each with what forces a replacement (if anything)."""
+    ignored = _ignored(new)
+    changes = [InputChange(p, a, b) for p, a, b in diff_values(old.inputs, new.inputs) if not any(contains(i, p) for i in ignored)]
+    for key in sorted(set(new.inputs) | set(new.property_dependencies)):
+        sources = {owner.get(u, u) for u in [*new.property_dependencies.get(key, []), *urns_in(new.inputs.get(key))]}
+        hit = sorted(sources & computed)
+        if hit and not any(contains(i, (key,)) for i in ignored):
+            changes = [c for c in changes if c.path[:1] != (key,)]
+            changes.append(InputChange((key,), old.inputs.get(key), Unknown(hit[0])))
+    replace_on = [parse_path(p) for p in new.replace_on_changes]
+    for change in changes:
+        fact = forcing_fact(rule, change.path)
+        if fact:
+            change.forces = fact.source
+        elif any(contains(p, change.path) or p == ("*",) for p in replace_on):
+            change.forces = f"replaceOnChanges option ({ENGINE_FACTS['replace-on-changes']})"
+    return sorted(changes, key=lambda c: format_path(c.path))
+
+
+def _delete_first(change: Change, rule: Rule | None, delete_first: set[str], owner: dict[str, str]) -> str:
+    """Why a replacement goes delete-first, or "" for create-first."""
+    old, new = change.old, change.new
+    assert old is not None and new is not None
+    if new.delete_before_replace:
+        return "the deleteBeforeReplace option is set"
+    for c in change.inputs:
+        if c.forces and isinstance(c.new, Unknown) and c.new.source in delete_first:
+            return f"it depends on {c.new.source.rsplit('::', 1)[-1]}, which is replaced delete-first ({ENGINE_FACTS['delete-first-dependents']})"
+    if new.type.startswith("kubernetes:") and value_at(new.inputs, "metadata.name") and all(
+        value_at(old.inputs, p) == value_at(new.inputs, p) for p in ("metadata.name", "metadata.namespace")
+    ) and new.provider == old.provider:
+        return f"a named Kubernetes object keeps its name and namespace ({K8S_NAMED_DELETE_FIRST})"
+    for fact in rule.explicit_name_delete_first if rule else ():
+        value = value_at(new.inputs, fact.path)
+        if value and value == value_at(old.inputs, fact.path):
+            return f"{fact.path} is set explicitly and unchanged ({fact.source})"
+    return ""
+
+
+def compare(old: runner.RunResult, new: runner.RunResult) -> Comparison:
+    """Every resource's operation, in the NEW run's registration order (dependencies first), then deletes."""
+    old_by_urn = {r.urn: r for r in old.registrations}
+    owner = {**_owners(old), **_owners(new)}
+    providers = {r.urn: r for r in new.registrations if r.type.startswith("pulumi:providers:")}
+    old_providers = {r.urn: r for r in old.registrations if r.type.startswith("pulumi:providers:")}
+    computed: set[str] = set()
+    delete_first: set[str] = set()
+    claimed: set[str] = set()
+    changes: list[Change] = []
+    for reg in new.registrations:
+        rule = rule_for(reg.type)
+        kind = rule.kind if rule else "unknown"
+        match = old_by_urn.get(reg.urn) or next((old_by_urn[a] for a in reg.aliases if a in old_by_urn and a not in claimed), None)
+        if match:
+            claimed.add(match.urn)
+        change = Change("create" if match is None else "same", kind, match, reg)
+        changes.append(change)
+        if kind == "component" or match is None:
+            if match is None and kind != "component":
+                computed.add(reg.urn)
+            continue
+        change.inputs = _diff_custom(match, reg, rule, computed, owner)
+        change.reasons = [f"{format_path(c.path)}: {c.forces}" for c in change.inputs if c.forces]
+        if kind == "provider" and reg.type == K8S_PROVIDER:
+            why = provider_replace(match.inputs, reg.inputs, {format_path(c.path) for c in change.inputs if isinstance(c.new, Unknown)})
+            change.reasons += [why] if why else []
+        old_prov, new_prov = match.provider.rsplit("::", 1)[0], reg.provider.rsplit("::", 1)[0]
+        if old_prov != new_prov and new_prov in providers and old_prov in old_providers:
+            unknown = {format_path(c.path) for c in _diff_custom(old_providers[old_prov], providers[new_prov], None, computed, owner)
+                       if isinstance(c.new, Unknown)}
+            why = provider_replace(old_providers[old_prov].inputs, providers[new_prov].inputs, unknown) \
+                if providers[new_prov].type == K8S_PROVIDER else None
+            if why:
+                change.reasons.append(f"it moves to provider {_short(new_prov)}, whose {why} ({ENGINE_FACTS['provider-changed']})")
+        elif new_prov and new_prov in computed:
+            change.reasons.append(f"its provider {_short(new_prov)} is replaced ({ENGINE_FACTS['provider-changed']})")
+        if change.reasons:
+            change.op = "replace"
+            computed.add(reg.urn)
+            change.delete_first = _delete_first(change, rule, delete_first, owner)
+            if change.delete_first:
+                delete_first.add(reg.urn)
+        elif change.inputs:
+            change.op = "update"
+    # The engine deletes in reverse dependency order: dependents first.
+    for reg in reversed(old.registrations):
+        if reg.urn not in claimed:
+            rule = rule_for(reg.type)
+            changes.append(Change("delete", rule.kind if rule else "unknown", reg, None))
+    by_new = {c.new.urn: c for c in changes if c.new}
+    by_old = {c.old.urn: c for c in changes if c.old}
+    return Comparison(changes, by_new, by_old, owner)
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
+
+
+def _show(value: Any, path: tuple = ()) -> str:
+    if isinstance(value, Unknown):
+        return repr(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if path[:1] and path[0] in IAM_DOCUMENT_KEYS and iam_diff.parse(value) is not None:
+        return "(IAM document, see IAM changes)"
+    if path[:1] == ("kubeconfig",):
+        return "(a kubeconfig)"
+    text = json.dumps(value, sort_keys=True) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 90 else text[:87] + "..."
+
+
+def render_change(change: Change) -> list[str]:
+    reg = change.reg
+    head = f"{SYMBOL[change.op]:<2} {change.op:<7} {reg.type}  {reg.name}"
+    if change.renamed and change.old:
+        head += f"  (was {change.old.name}, linked by an alias)"
+    if change.op == "replace":
+        head += f"  [delete-first: {change.delete_first}]" if change.delete_first else "  [create-first]"
+    out = [head]
+    if change.op in ("update", "replace"):
+        for c in change.inputs:
+            mark = f"  <- forces replacement ({c.forces})" if c.forces else ""
+            out.append(f"       {format_path(c.path) or '(inputs)'}: {_show(c.old, c.path)} -> {_show(c.new, c.path)}{mark}")
+        forced = {f"{format_path(c.path)}: {c.forces}" for c in change.inputs if c.forces}
+        out += [f"       <- {reason}" for reason in change.reasons if reason not in forced]
+    return out
+
+
+def iam_sections(comparison: Comparison) -> list[str]:
+    out: list[str] = []
+    for change in comparison.changes:
+        if change.kind not in ("custom", "unknown") or change.op == "same":
+            continue
+        for key in IAM_DOCUMENT_KEYS:
+            before = iam_diff.parse(change.old.inputs.get(key)) if change.old else None
+            after = iam_diff.parse(change.new.inputs.get(key)) if change.new else None
+            if before is None and after is None:
+                continue
+            diffs = iam_diff.diff_documents(before, after)
+            if diffs:
+                out.append(f"### {change.op} {change.reg.name} ({change.reg.type.rsplit(':', 1)[-1]}.{key})")
+                out += [line for d in diffs for line in d.lines()]
+    return out
+
+
+def render(review: Any) -> str:
+    """The review as text: operations, IAM changes, hazards and what offline cannot know."""
+    comparison: Comparison = review.comparison
+    out = [f"# Review of stack '{review.stack}': {review.old_label} -> {review.new_label}",
+           "# Offline, under mocks: no AWS, no credentials, no state. <ACCOUNT> is the AWS account.", ""]
+    counts: dict[str, int] = {}
+    components: dict[str, int] = {}
+    listed: list[str] = []
+    for change in comparison.changes:
+        if change.kind == "component":
+            components[change.op] = components.get(change.op, 0) + 1
+            continue
+        counts[change.op] = counts.get(change.op, 0) + 1
+        if change.op != "same":
+            listed += render_change(change)
+    summary = ", ".join(f"{counts.get(op, 0)} to {op}" for op in ("create", "update", "replace", "delete"))
+    out += [f"## Resources: {summary}, {counts.get('same', 0)} unchanged"]
+    out += listed or ["(no changes)"]
+    out += [f"   components (never replaced in the cloud): " + ", ".join(f"{n} {op}" for op, n in sorted(components.items())), ""]
+    out += ["## IAM changes (per statement; - removed, + added)", *(iam_sections(comparison) or ["(none)"]), ""]
+    open_ = [h for h in review.hazards if not h.accepted]
+    out += [f"## Hazards: {len(review.hazards)} found, {len(open_)} not accepted"]
+    for hazard in review.hazards:
+        out += [f"{'ACCEPTED' if hazard.accepted else 'HAZARD'}  {hazard.id}", *(f"    {line}" for line in hazard.lines())]
+    out += ["" if review.hazards else "(none)", ""]
+    for pattern in review.unused_accepts:
+        out.append(f"note: --accept {pattern} matches no hazard of this change")
+    if counts.get("replace") or counts.get("delete"):
+        out += ["## How the engine orders it", *(f"- {ENGINE_FACTS[k]}" for k in ("create-before-delete", "deletes-last", "unknowns")), ""]
+    out += ["## What this review cannot know offline", *(f"- {line}" for line in CANNOT_KNOW), ""]
+    if open_:
+        out.append(f"exit {EXIT_HAZARDS}: {len(open_)} hazard(s) not accepted; after review, rerun with --accept <id> for each")
+    else:
+        out.append("exit 0: nothing here breaks or destroys what the stack runs" if not review.hazards
+                   else "exit 0: every hazard was accepted")
+    return "\n".join(out).replace(mocks.ACCOUNT, "<ACCOUNT>")
+
+
+# --- running it -----------------------------------------------------------------------------
+
+@dataclass
+class Side:
+    label: str
+    result: runner.RunResult
+    config: Any
+    """The parsed StackConfig, or None for an empty (new) stack."""
+
+
+def stack_target(arg: str) -> tuple[str, Path | None]:
+    """(stack name, path or None) of a NEW/OLD argument: a committed stack name or a stack file."""
+    path = Path(arg) if arg.endswith((".yaml", ".yml")) or "/" in arg else None
+    name = path.name.removeprefix("Pulumi.").rsplit(".", 1)[0] if path else arg
+    return name, path
+
+
+class BadInput(Exception):
+    """A stack file that cannot be read or run: printed, exit 1."""
+
+
+def load(stack: str, arg: str) -> Side:
+    """Run the program for one side, as stack `stack`; an empty stack file is a stack with nothing in it."""
+    name, path = stack_target(arg)
+    if path is None and name not in runner.stack_names():
+        raise BadInput(f"{arg}: no Pulumi.{name}.yaml; stacks: {', '.join(runner.stack_names())}")
+    file = path or runner.ROOT / f"Pulumi.{name}.yaml"
+    try:
+        content = yaml.safe_load(file.read_text())
+    except (OSError, yaml.YAMLError) as error:
+        raise BadInput(f"{arg}: cannot read the stack file: {error}") from None
+    if not content or not (content.get("config") if isinstance(content, dict) else None):
+        return Side(f"{arg} (empty: a new stack)", runner.RunResult([]), None)
+    try:
+        config = runner.stack_config(name, path=file)
+        parsed = config_module.parse(runner.raw_config(config))
+        return Side(arg, runner.run_stack(stack, path=file), parsed)
+    except ConfigError as error:
+        raise BadInput(f"{arg}: {error}") from None
+    except Exception as error:  # noqa: BLE001 - whatever the program raises is reported, never a traceback
+        raise BadInput(f"{arg}: the program failed under mocks: {type(error).__name__}: {error}") from None
+
+
+def accepted_ids(accept: Iterable[str], accept_files: Iterable[str]) -> list[str]:
+    patterns = list(accept)
+    for name in accept_files:
+        try:
+            lines = Path(name).read_text().splitlines()
+        except OSError as error:
+            raise BadInput(f"--accept-file {name}: {error}") from None
+        patterns += [line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip()]
+    return patterns
+
+
+def main(new_arg: str, old_arg: str, accept: Iterable[str] = (), accept_files: Iterable[str] = (), out=None) -> int:
+    """`python -m offline.plan NEW --against OLD`: print the review; the exit status gates CI."""
+    from . import hazards
+
+    out = out or sys.stdout
+    stack, _ = stack_target(new_arg)
+    try:
+        patterns = accepted_ids(accept, accept_files)
+        new = load(stack, new_arg)
+        old = load(stack, old_arg)
+    except BadInput as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    review = hazards.review(stack, old, new)
+    for hazard in review.hazards:
+        hazard.accepted = any(fnmatch.fnmatchcase(hazard.id, p) for p in patterns)
+    review.unused_accepts = [p for p in patterns if not any(fnmatch.fnmatchcase(h.id, p) for h in review.hazards)]
+    print(render(review), file=out)
+    return EXIT_HAZARDS if any(not h.accepted for h in review.hazards) else 0
