@@ -15,7 +15,7 @@ from components.agent import AGENT_ADDON
 
 from . import iam_diff, runner
 from .replacements import ENGINE_FACTS, rule_for, unique_key
-from .review import Change, Comparison, Side, compare
+from .review import Change, Comparison, Side, compare, scope_of
 
 ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 ROLE = "aws:iam/role:Role"
@@ -201,7 +201,7 @@ def _key_hazards(comparison: Comparison, old: Side, new: Side) -> list[Hazard]:
     """Creates that meet an old resource with the same cloud-unique key, still there until the deletes at the end."""
     held: dict[Any, list[runner.Registration]] = {}
     for reg in old.result.registrations:
-        key = unique_key(rule_for(reg.type), reg.inputs, reg.provider)
+        key = unique_key(rule_for(reg.type), reg.inputs, scope_of(reg, old.result))
         if key:
             held.setdefault(key, []).append(reg)
     out: list[Hazard] = []
@@ -209,7 +209,7 @@ def _key_hazards(comparison: Comparison, old: Side, new: Side) -> list[Hazard]:
     for change in comparison.changes:
         if change.new is None or change.op not in ("create", "replace", "update", "same"):
             continue
-        key = unique_key(rule_for(change.new.type), change.new.inputs, change.new.provider)
+        key = unique_key(rule_for(change.new.type), change.new.inputs, scope_of(change.new, new.result))
         if key is None:
             continue
         if key in seen_new:
@@ -330,8 +330,9 @@ def _binding_hazards(comparison: Comparison, new: Side) -> list[Hazard]:
                               "when their cached credentials expire.", [f"a new binding is created at {m}" for m in moves]))
         elif reg.type == ADDON and reg.inputs.get("addonName") == AGENT_ADDON and change.op == "delete":
             out.append(Hazard("agent-removed", change.urn,
-                              f"The {AGENT_ADDON} add-on is removed from {reg.inputs.get('clusterName')}: no pod there gets "
-                              "Pod Identity credentials any more (unless the cluster runs EKS Auto Mode, whose agent is built in)."))
+                              f"The {AGENT_ADDON} add-on is deleted from {reg.inputs.get('clusterName')} (Pulumi deletes the "
+                              "add-on it installed; `installAgent: false` does not leave it behind): no pod there gets Pod "
+                              "Identity credentials any more, unless the cluster runs EKS Auto Mode, whose agent is built in."))
         elif reg.type == "pulumi:providers:kubernetes" and change.op == "replace":
             users = [c.new.name for c in comparison.changes if c.op == "replace" and c.new
                      and c.new.provider.rsplit("::", 1)[0] == change.urn]

@@ -60,6 +60,9 @@ class UniqueKey:
     what: str
     source: str
     case_insensitive: bool = False
+    scope: Literal["account", "region", "global", "cluster"] = "region"
+    """Where the key is unique: IAM names per account, EKS objects per account and region,
+    bucket names everywhere, Kubernetes objects per cluster."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ _K8S_KEY = UniqueKey(
     "a Kubernetes object of that kind, namespace and name",
     f"{K8S} provider/pkg/await/await.go:273-291: a create of an existing object fails with AlreadyExists "
     "(client-side create since 4.29.0; upsertExistingObjects is off by default)",
+    scope="cluster",
 )
 K8S_NAMED_DELETE_FIRST = f"{K8S} provider/pkg/provider/provider.go:1645-1657"
 _K8S_NOTES = (
@@ -129,6 +133,7 @@ _ROLE_NAME_KEY = UniqueKey(
     "names must be unique within the account. Names are not distinguished by case.'; CreateRole and CreatePolicy "
     "list EntityAlreadyExistsException (409)",
     case_insensitive=True,
+    scope="account",
 )
 _BRIDGE_DBR = (
     f"{BRIDGE} pkg/tfbridge/provider.go:1275-1276 and schema.go:193-246 (nameRequiresDeleteBeforeReplace): "
@@ -175,7 +180,7 @@ _add(
          Fact("namePrefix", f"{TF514} internal/service/iam/role_policy.go:67"),
          Fact("role", f"{TF514} internal/service/iam/role_policy.go:74")),
         UniqueKey(("role", "name"), "lost-on-delete", "an inline policy name on the role",
-                  f"{BOTO} iam PutRolePolicy: 'Adds or updates an inline policy' (a put, not a create)"),
+                  f"{BOTO} iam PutRolePolicy: 'Adds or updates an inline policy' (a put, not a create)", scope="account"),
         notes=("policy updates in place; without a name the provider generates one, so no two collide",),
     ),
     Rule(
@@ -185,7 +190,7 @@ _add(
         UniqueKey(("role", "policyArn"), "lost-on-delete", "the attachment of that policy to that role",
                   "AttachRolePolicy of an attached policy succeeds without a second attachment (no AWS sentence "
                   "found; the program relies on it, components/role.py grant_permissions), and DetachRolePolicy "
-                  "of the old resource then removes the one attachment"),
+                  "of the old resource then removes the one attachment", scope="account"),
         notes=("no argument updates in place",),
     ),
     Rule(
@@ -219,14 +224,16 @@ _add(
          Fact("objectLockEnabled", f"{TF514} internal/service/s3/bucket.go:373")),
         UniqueKey(("bucket",), "create-fails", "a bucket name (global)",
                   f"{BOTO} s3 CreateBucket errors BucketAlreadyExists / BucketAlreadyOwnedByYou; in us-east-1 "
-                  "re-creating an owned bucket returns 200, and the later delete of the old resource deletes it"),
+                  "re-creating an owned bucket returns 200, and the later delete of the old resource deletes it",
+                  scope="global"),
         (Fact("bucket", _BRIDGE_DBR),),
     ),
     Rule(
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "custom",
         (Fact("bucket", f"{TF514} internal/service/s3/bucket_public_access_block.go:37"),),
         UniqueKey(("bucket",), "lost-on-delete", "the bucket's one public access block",
-                  f"{BOTO} s3 PutPublicAccessBlock: 'Creates or modifies the PublicAccessBlock configuration'"),
+                  f"{BOTO} s3 PutPublicAccessBlock: 'Creates or modifies the PublicAccessBlock configuration'",
+                  scope="global"),
     ),
     _kubernetes("kubernetes:core/v1:ServiceAccount"),
     _kubernetes("kubernetes:core/v1:Namespace"),
@@ -384,15 +391,19 @@ def value_at(obj: object, path: str) -> object:
 
 @dataclass(frozen=True)
 class KeyValue:
-    """A unique key's value for one registration: the provider reference and the key's parts."""
+    """A unique key's value for one registration: where it is unique, and the key's parts."""
 
-    provider: str
+    scope: tuple
     parts: tuple[object, ...]
     key: UniqueKey = field(compare=False)
 
 
-def unique_key(rule: Rule | None, inputs: dict, provider: str) -> KeyValue | None:
-    """The registration's unique key, or None when it has none (e.g. an auto-named role)."""
+def unique_key(rule: Rule | None, inputs: dict, scope: dict[str, tuple]) -> KeyValue | None:
+    """The registration's unique key, or None when it has none (e.g. an auto-named role).
+
+    `scope` gives the registration's account, region and cluster (review.scope_of); the key
+    keeps the parts its UniqueKey.scope needs.
+    """
     if rule is None or rule.unique_key is None:
         return None
     parts = tuple(value_at(inputs, p) for p in rule.unique_key.paths)
@@ -400,4 +411,4 @@ def unique_key(rule: Rule | None, inputs: dict, provider: str) -> KeyValue | Non
         return None
     if rule.unique_key.case_insensitive:
         parts = tuple(p.lower() if isinstance(p, str) else p for p in parts)
-    return KeyValue(provider.rsplit("::", 1)[0], parts, rule.unique_key)
+    return KeyValue(scope.get(rule.unique_key.scope, ()), parts, rule.unique_key)

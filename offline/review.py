@@ -177,6 +177,36 @@ def provider_replace(old: dict[str, Any], new: dict[str, Any], computed: set[str
     return None
 
 
+def scope_of(reg: runner.Registration, result: runner.RunResult) -> dict[str, tuple]:
+    """Where a registration's unique keys live: its account, account and region, and cluster.
+
+    Read from its provider: an AWS provider that assumes a role works in that role's account
+    and in its region; a Kubernetes provider talks to the clusters its kubeconfig names.
+    The default providers (no reference) are the stack's own account and region.
+    """
+    ref = reg.provider.rsplit("::", 1)[0]
+    provider = next((r for r in result.registrations if r.urn == ref), None) if ref else None
+    account, region, cluster = "default", "default", ("provider", ref)
+    if provider is not None and provider.type == "pulumi:providers:aws":
+        roles = provider.inputs.get("assumeRoles")
+        try:
+            roles = json.loads(roles) if isinstance(roles, str) else roles
+        except ValueError:
+            roles = None
+        arn = roles[0].get("roleArn") if isinstance(roles, list) and roles and isinstance(roles[0], dict) else None
+        account = arn.split(":")[4] if isinstance(arn, str) and arn.count(":") >= 5 else f"provider {ref}"
+        region = provider.inputs.get("region") or region
+    if provider is not None and provider.type == K8S_PROVIDER:
+        try:
+            config = yaml.safe_load(provider.inputs.get("kubeconfig") or "")
+        except yaml.YAMLError:
+            config = None
+        names = sorted(c.get("name") for c in (config or {}).get("clusters") or [] if isinstance(c, dict) and c.get("name")) \
+            if isinstance(config, dict) else []
+        cluster = ("cluster", *names) if names else cluster
+    return {"account": ("account", account), "region": ("region", account, region), "global": (), "cluster": cluster}
+
+
 # --- comparing two runs -----------------------------------------------------------------------
 
 @dataclass
@@ -373,7 +403,9 @@ def render(review: Any) -> str:
     summary = ", ".join(f"{counts.get(op, 0)} to {op}" for op in ("create", "update", "replace", "delete"))
     out += [f"## Resources: {summary}, {counts.get('same', 0)} unchanged"]
     out += listed or ["(no changes)"]
-    out += [f"   components (never replaced in the cloud): " + ", ".join(f"{n} {op}" for op, n in sorted(components.items())), ""]
+    out += ["   components (never replaced in the cloud): " + ", ".join(f"{n} {op}" for op, n in sorted(components.items())), ""]
+    unknown = sorted({c.reg.type for c in comparison.changes if c.kind == "unknown"})
+    out += [f"note: no replacement facts for {t} (offline/replacements.py): its updates may be replacements" for t in unknown]
     out += ["## IAM changes (per statement; - removed, + added)", *(iam_sections(comparison) or ["(none)"]), ""]
     open_ = [h for h in review.hazards if not h.accepted]
     out += [f"## Hazards: {len(review.hazards)} found, {len(open_)} not accepted"]
