@@ -15,7 +15,8 @@ from components.agent import AGENT_ADDON
 
 from . import iam_diff, runner
 from .replacements import ENGINE_FACTS, rule_for, unique_key
-from .review import Change, Comparison, Side, compare, scope_of
+from .compare import Comparison, compare, scope_of, urns_in
+from .review import Side
 
 ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 ROLE = "aws:iam/role:Role"
@@ -65,8 +66,6 @@ def _short(urn: str) -> str:
 
 def _refs(reg: runner.Registration) -> set[str]:
     """Everything a registration waits for or reads from."""
-    from .review import urns_in
-
     return {*reg.dependencies, *(u for us in reg.property_dependencies.values() for u in us),
             *urns_in(reg.inputs), *([reg.provider.rsplit("::", 1)[0]] if reg.provider else [])}
 
