@@ -14,7 +14,7 @@ from typing import Any
 from components.agent import AGENT_ADDON
 
 from . import iam_diff, runner
-from .replacements import ENGINE_FACTS, rule_for, unique_key
+from .replacements import ENGINE_FACTS, overlaps, parse_path, rule_for, unique_key
 from .compare import Comparison, compare, scope_of, urns_in
 from .review import Side
 
@@ -216,11 +216,16 @@ def _key_hazards(comparison: Comparison, old: Side, new: Side) -> list[Hazard]:
                               f"{change.new.name} and {_short(seen_new[key])} both claim {key.key.what} {key.parts}: "
                               f"the second create fails. ({key.key.source})"))
         seen_new[key] = change.urn
-        if not (change.op == "create" or (change.op == "replace" and not change.delete_first)):
+        if change.op not in ("create", "replace"):
             continue
         for holder in held.get(key, []):
             fate = comparison.by_old[holder.urn]
-            if holder is change.old:
+            if holder.retain_on_delete and fate.op in ("delete", "replace"):
+                when = ("is retained (retainOnDelete): the engine drops it from the stack but never deletes it "
+                        f"({ENGINE_FACTS['retain-on-delete']})")
+            elif change.op == "replace" and change.delete_first:
+                continue
+            elif holder is change.old:
                 when = "is deleted only after the new one is created (create-first)"
             elif fate.op == "delete" or (fate.op == "replace" and not fate.delete_first):
                 when = "is deleted only after every create"
@@ -233,7 +238,7 @@ def _key_hazards(comparison: Comparison, old: Side, new: Side) -> list[Hazard]:
                 out.append(Hazard("unique-key-conflict", change.urn,
                                   f"{change.op.capitalize()} of {change.new.name} fails: {holder.name} still holds "
                                   f"{key.key.what} {parts} and {when}.", [key.key.source, ENGINE_FACTS["deletes-last"]]))
-            elif fate.op != "replace" or holder is change.old:
+            elif not holder.retain_on_delete and (fate.op != "replace" or holder is change.old):
                 out.append(Hazard("lost-after-update", change.urn,
                                   f"{change.new.name} re-creates {key.key.what} {parts} that {holder.name} already has "
                                   f"(a no-op); deleting {holder.name} at the end removes it, and the stack ends without it.",
@@ -310,11 +315,29 @@ def _permission_hazards(comparison: Comparison, old: Side, new: Side) -> list[Ha
     return out
 
 
-def _binding_hazards(comparison: Comparison, new: Side) -> list[Hazard]:
+def _refused_hazards(comparison: Comparison) -> list[Hazard]:
+    """Updates the cloud rejects although the provider plans them (replacements.Rule.refused)."""
+    out: list[Hazard] = []
+    for change in comparison.changes:
+        rule = rule_for(change.reg.type)
+        if change.op not in ("update", "replace") or rule is None or not rule.refused:
+            continue
+        for fact in rule.refused:
+            hit = [c for c in change.inputs if overlaps(parse_path(fact.path), c.path)]
+            if hit:
+                out.append(Hazard("change-refused", change.urn,
+                                  f"{change.reg.name}: {fact.path} changes, which the cloud refuses in place, so `pulumi up` "
+                                  "fails at this resource after the steps before it ran.", [fact.source]))
+    return out
+
+
+def _binding_hazards(comparison: Comparison, old: Side) -> list[Hazard]:
     out: list[Hazard] = []
     created = [c.new for c in comparison.changes if c.op == "create" and c.new and c.new.type == ASSOCIATION]
     for change in comparison.changes:
         reg = change.reg
+        if change.op == "delete" and reg.retain_on_delete:
+            continue  # it stays in the cloud; only the stack lets go of it
         where = "/".join(str(reg.inputs.get(k)) for k in ("clusterName", "namespace", "serviceAccount"))
         if reg.type == ASSOCIATION and change.op == "replace":
             mode = "delete-first" if change.delete_first else "create-first"
@@ -346,6 +369,11 @@ def _binding_hazards(comparison: Comparison, new: Side) -> list[Hazard]:
             out.append(Hazard("bucket-deleted", change.urn,
                               f"Bucket {reg.inputs.get('bucket') or reg.name} is {change.op}d with its objects (forceDestroy).",
                               change.reasons))
+        elif reg.type == "awsx:ec2:Vpc" and change.op in ("delete", "replace"):
+            out.append(Hazard(f"vpc-{change.op}d", change.urn,
+                              f"The VPC {reg.name} is {change.op}d: its subnets, NAT gateway and everything with a network "
+                              "interface in it go, and AWS refuses to delete a VPC while a cluster's interfaces remain.",
+                              change.reasons))
         elif reg.type == NODE_GROUP and change.op in ("delete", "replace"):
             out.append(Hazard(f"nodegroup-{change.op}d", change.urn,
                               f"The managed node group {reg.name} is {change.op}d: its nodes are drained and terminated, "
@@ -358,12 +386,15 @@ def review(stack: str, old: Side, new: Side) -> Review:
     comparison = compare(old.result, new.result)
     cluster_hazards, gone = _cluster_hazards(comparison, old, new)
     found = [*_key_hazards(comparison, old, new), *_role_hazards(comparison, old, new, stack),
-             *_permission_hazards(comparison, old, new), *_binding_hazards(comparison, new)]
+             *_permission_hazards(comparison, old, new), *_binding_hazards(comparison, old), *_refused_hazards(comparison)]
+    # A VPC deleted under a cluster that is deleted too is part of that deletion.
+    gone_clusters = [old.result.by_urn(u) for u in gone if old.result.by_urn(u).type == CLUSTER]
+    under_gone = {comparison.owner.get(u, u) for c in gone_clusters for u in _refs(c)}
     kept = []
     for hazard in found:
         change = comparison.by_new.get(hazard.urn) or comparison.by_old.get(hazard.urn)
         old_urn = change.old.urn if change and change.old else hazard.urn
-        if hazard.kind in INSIDE_CLUSTER and old_urn in gone:
+        if (hazard.kind in INSIDE_CLUSTER and old_urn in gone) or (hazard.kind == "vpc-deleted" and old_urn in under_gone):
             continue
         kept.append(hazard)
     unique: dict[str, Hazard] = {}

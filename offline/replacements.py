@@ -81,6 +81,8 @@ class Rule:
     unique_key: UniqueKey | None = None
     explicit_name_delete_first: tuple[Fact, ...] = ()
     """Autonamed inputs: given explicitly and unchanged, the provider itself asks for delete-first."""
+    refused: tuple[Fact, ...] = ()
+    """Inputs the cloud refuses to change in place although the provider plans an update: `pulumi up` fails."""
     inner: str = ""
     notes: tuple[str, ...] = ()
 
@@ -104,6 +106,8 @@ ENGINE_FACTS: dict[str, str] = {
     "unknowns": "in a preview, outputs of a resource being created or replaced are unknown, so inputs computed "
     f"from them change to an unknown value; in a force-new input that is a replacement ({ENGINE}/"
     "step_generator.go:3268-3280 does the same for the dependents of a delete-first replacement)",
+    "retain-on-delete": f"{ENGINE}/step.go:661-662: deleting a resource registered with retainOnDelete is a no-op "
+    "in the cloud; it only leaves the stack",
     "ignore-changes": f"{K8S} provider/pkg/provider/provider.go:1580-1605 and {BRIDGE} pkg/tfbridge/provider.go "
     "(ApplyIgnoreChanges): changes under ignoreChanges paths are dropped before deciding",
 }
@@ -257,6 +261,8 @@ _add(
          Fact("kubernetesServiceIpAddressRange", f"{EKSPKG}/cluster/cluster.ts:612-617; {TF514} cluster.go:185 service_ipv4_cidr")),
         UniqueKey(("name",), "create-fails", "an EKS cluster name in the account and region",
                   f"{BOTO} eks CreateCluster errors include ResourceInUseException"),
+        refused=(Fact("vpcId", f"{BOTO} eks UpdateClusterConfig: 'You can't change which VPC the subnets are from, the subnets "
+                               "must be in the same VPC as the subnets that the cluster was created with'"),),
         inner="the EKS cluster (aws:eks/cluster:Cluster) and everything running in it",
         notes=("version, authenticationMode, subnet IDs and tags update in place: subnet_ids and security_group_ids lost "
                "ForceNew upstream (2026 cluster.go, index id 4997342113; TF514 still had them at 295/301)",

@@ -72,6 +72,8 @@ def render_change(change: Change) -> list[str]:
         head += f"  (was {change.old.name}, linked by an alias)"
     if change.op == "replace":
         head += f"  [delete-first: {change.delete_first}]" if change.delete_first else "  [create-first]"
+    if change.op == "delete" and reg.retain_on_delete:
+        head += "  [retainOnDelete: leaves the stack, stays in the cloud]"
     out = [head]
     if change.op in ("update", "replace"):
         for c in change.inputs:

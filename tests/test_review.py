@@ -215,12 +215,19 @@ def test_a_new_instance_type_replaces_the_node_group():
     assert kinds(result) == ["nodegroup-replaced"]
 
 
+def test_a_new_vpc_cidr_replaces_the_vpc_and_node_group_and_the_cluster_cannot_follow():
+    result, status = judge(side("dev"), side("dev", dev(clusters=clusters(network={"cidr": "10.1.0.0/16"}))))
+    vpc = change_of(result, "awsx:ec2:Vpc", "pod-identity-dev-network-vpc")
+    assert vpc.op == "replace" and "vpc_.go:78" in vpc.inputs[0].forces
+    cluster = change_of(result, "eks:index:Cluster", "pod-identity-dev-eks")
+    assert cluster.op == "update" and {c.path for c in cluster.inputs} == {("vpcId",), ("privateSubnetIds",), ("publicSubnetIds",)}
+    assert kinds(result) == ["change-refused", "nodegroup-replaced", "vpc-replaced"] and status == review.EXIT_HAZARDS
+
+
 def test_turning_off_installagent_deletes_the_agent_pulumi_installed():
-    prod = yaml.safe_load((runner.ROOT / "Pulumi.prod.yaml").read_text())["config"]
-    cs = copy.deepcopy(prod[f"{KEY}clusters"])
-    cs[1]["installAgent"] = False
-    result, _ = judge(side("prod"), side("prod", {f"{KEY}clusters": cs}), stack="prod")
-    assert kinds(result) == ["agent-removed"] and "prod-green" in result.hazards[0].message
+    result, _ = judge(side("dev"), side("dev", dev(clusters=clusters(installAgent=False))))
+    assert ops(result)["delete"] == {("aws:eks/addon:Addon", "pod-identity-dev-agent-addon")}
+    assert kinds(result) == ["agent-removed"] and "pod-identity-dev" in result.hazards[0].message
 
 
 def test_a_job_template_change_replaces_the_auto_named_job_create_first_without_hazard():
@@ -272,6 +279,20 @@ def test_a_create_first_replacement_that_keeps_its_key_conflicts_with_itself():
     assert change_of(result, "aws:eks/addon:Addon", "agent").op == "replace"
     (hazard,) = result.hazards
     assert hazard.kind == "unique-key-conflict" and "created (create-first)" in hazard.message
+
+
+def test_a_retained_resource_leaves_the_stack_but_keeps_its_key():
+    def addon(name, **opts):
+        def body():
+            aws.eks.Addon(name, cluster_name="c", addon_name="vpc-cni", opts=pulumi.ResourceOptions(**opts))
+        return body
+
+    old = run_program(addon("a", retain_on_delete=True))
+    dropped, status = judge(old, run_program(lambda: None))
+    assert dropped.hazards == [] and status == 0
+    assert "[retainOnDelete: leaves the stack, stays in the cloud]" in review.render(dropped)
+    (hazard,) = judge(old, run_program(addon("b")))[0].hazards
+    assert hazard.kind == "unique-key-conflict" and "never deletes it" in hazard.message
 
 
 def test_renaming_an_attachment_without_an_alias_detaches_the_policy_at_the_end():
