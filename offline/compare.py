@@ -22,6 +22,7 @@ from .replacements import (
     K8S_NAMED_DELETE_FIRST,
     Rule,
     contains,
+    facts_under,
     format_path,
     forcing_fact,
     parse_path,
@@ -52,6 +53,8 @@ class InputChange:
     new: Any
     forces: str | None = None
     """Why this change forces a replacement (with its source), or None."""
+    may_force: list[str] = field(default_factory=list)
+    """Force-new paths under an unknown value: the resource is replaced if one of them turns out to change."""
 
 
 @dataclass
@@ -223,7 +226,10 @@ def _diff_custom(old: runner.Registration, new: runner.Registration, rule: Rule 
             changes.append(InputChange((key,), old.inputs.get(key), Unknown(hit[0])))
     replace_on = [parse_path(p) for p in new.replace_on_changes]
     for change in changes:
-        fact = forcing_fact(rule, change.path)
+        unknown = isinstance(change.new, Unknown)
+        fact = forcing_fact(rule, change.path, unknown)
+        if unknown:
+            change.may_force = [f.path for f in facts_under(rule, change.path)]
         if fact:
             change.forces = fact.source
         elif any(contains(p, change.path) or p == ("*",) for p in replace_on):

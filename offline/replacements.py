@@ -375,12 +375,25 @@ def overlaps(a: Path, b: Path) -> bool:
     return contains(a, b) or contains(b, a)
 
 
-def forcing_fact(rule: Rule | None, changed: Path) -> Fact | None:
-    """The fact that makes a change at `changed` force a replacement, if any."""
+def forcing_fact(rule: Rule | None, changed: Path, unknown: bool = False) -> Fact | None:
+    """The fact that makes a change at `changed` force a replacement, if any.
+
+    A known change forces when it touches a force-new path (at, under or above it: a value
+    added or removed whole). An unknown value forces only at or under a force-new path: above
+    it, the provider cannot tell whether the force-new part changes and plans an update
+    (pulumi-kubernetes provider.go:3297-3306 renders a computed value as null, and
+    openapi/match.go:29-47 finds no force-new path under null).
+    """
     for fact in rule.force_new if rule else ():
-        if overlaps(parse_path(fact.path), changed):
+        path = parse_path(fact.path)
+        if contains(path, changed) or (not unknown and overlaps(path, changed)):
             return fact
     return None
+
+
+def facts_under(rule: Rule | None, changed: Path) -> list[Fact]:
+    """Force-new facts strictly under `changed`: what an unknown value there might replace."""
+    return [f for f in (rule.force_new if rule else ()) if contains(changed, parse_path(f.path)) and parse_path(f.path) != changed]
 
 
 def value_at(obj: object, path: str) -> object:

@@ -44,6 +44,8 @@ CANNOT_KNOW = (
     "opaque registration each under mocks; only the inputs that replace their main resource are known",
     "whether an output is unknown during a real preview beyond created or replaced resources (e.g. a pulumi-eks "
     "kubeconfig recomputed on an update would replace the Kubernetes provider and every object)",
+    "live state the providers read while diffing: a Job annotated pulumi.com/replaceUnready is replaced when the "
+    "live Job is not complete (pulumi-kubernetes provider.go:1622-1643)",
     "changes to the program itself: both stack files run through this working tree's program",
 )
 
@@ -78,6 +80,8 @@ def render_change(change: Change) -> list[str]:
     if change.op in ("update", "replace"):
         for c in change.inputs:
             mark = f"  <- forces replacement ({c.forces})" if c.forces else ""
+            if c.may_force and not c.forces:
+                mark = f"  <- replaced if {' or '.join(c.may_force)} turns out to change"
             out.append(f"       {format_path(c.path) or '(inputs)'}: {_show(c.old, c.path)} -> {_show(c.new, c.path)}{mark}")
         forced = {f"{format_path(c.path)}: {c.forces}" for c in change.inputs if c.forces}
         out += [f"       <- {reason}" for reason in change.reasons if reason not in forced]

@@ -122,6 +122,10 @@ def test_setting_a_fixed_role_name_replaces_the_role_delete_first():
     assert role.delete_first == "the deleteBeforeReplace option is set"
     association = change_of(result, ASSOCIATION, "pod-identity-dev/default/aws-cli-sa")
     assert association.op == "update" and isinstance(association.inputs[0].new, cmp.Unknown)
+    # The Deployment's spec is computed from the role: unknown, so only an update, unless the
+    # selector under it turns out to change (the Kubernetes provider plans it that way).
+    deployment = change_of(result, "kubernetes:apps/v1:Deployment", "sample-deployment")
+    assert deployment.op == "update" and [c.may_force for c in deployment.inputs] == [["spec.selector"]]
     assert kinds(result) == ["role-replaced"] and status == review.EXIT_HAZARDS
     assert "delete-first" in result.hazards[0].message
 

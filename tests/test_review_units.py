@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from offline import iam_diff
 from offline.compare import diff_values
-from offline.replacements import contains, format_path, overlaps, parse_path
+from offline.replacements import RULES, contains, forcing_fact, format_path, overlaps, parse_path
 
 # --- value diffs and paths ------------------------------------------------------------------
 
@@ -159,3 +159,12 @@ def test_trust_admits_only_its_scope_and_narrowing_is_named():
     no_tags = copy.deepcopy(TRUST)
     no_tags["Statement"][0]["Action"] = ["sts:AssumeRole"]
     assert iam_diff.narrowed(TRUST, no_tags) == ["Action removed: sts:TagSession"]
+
+
+def test_an_unknown_value_forces_only_at_or_under_a_force_new_path():
+    job = RULES["kubernetes:batch/v1:Job"]
+    assert forcing_fact(job, ("spec",)) is not None, "a known change of the whole spec touches spec.template"
+    assert forcing_fact(job, ("spec",), unknown=True) is None, "an unknown spec: the provider plans an update"
+    assert forcing_fact(job, ("spec", "template"), unknown=True) is not None
+    assert forcing_fact(job, ("spec", "template", "metadata"), unknown=True) is not None
+    assert forcing_fact(job, ("spec", "backoffLimit")) is None
