@@ -62,7 +62,7 @@ class Change:
     """What the engine would do with one resource."""
 
     op: str
-    """create | update | replace | delete | same"""
+    """create | import | update | replace | delete | same"""
     kind: str
     """custom | remote | provider | component (replacements.Rule.kind), or "unknown" for a type without facts"""
     old: runner.Registration | None
@@ -273,7 +273,8 @@ def compare(old: runner.RunResult, new: runner.RunResult) -> Comparison:
         match = old_by_urn.get(reg.urn) or next((old_by_urn[a] for a in reg.aliases if a in old_by_urn and a not in claimed), None)
         if match:
             claimed.add(match.urn)
-        change = Change("create" if match is None else "same", kind, match, reg)
+        # A registration with an import ID adopts an existing resource instead of creating one.
+        change = Change(("import" if reg.import_id else "create") if match is None else "same", kind, match, reg)
         changes.append(change)
         if kind == "component" or match is None:
             if match is None and kind != "component":

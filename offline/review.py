@@ -51,7 +51,7 @@ CANNOT_KNOW = (
 
 # --- rendering ------------------------------------------------------------------------------
 
-SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
+SYMBOL = {"create": "+", "import": "=", "update": "~", "replace": "+-", "delete": "-"}
 
 
 def _show(value: Any, path: tuple = ()) -> str:
@@ -121,6 +121,7 @@ def render(review: Any) -> str:
         if change.op != "same":
             listed += render_change(change)
     summary = ", ".join(f"{counts.get(op, 0)} to {op}" for op in ("create", "update", "replace", "delete"))
+    summary += f", {counts['import']} to import" if counts.get("import") else ""
     out += [f"## Resources: {summary}, {counts.get('same', 0)} unchanged"]
     out += listed or ["(no changes)"]
     out += ["   components (never replaced in the cloud): " + ", ".join(f"{n} {op}" for op, n in sorted(components.items())), ""]

@@ -299,6 +299,15 @@ def test_a_retained_resource_leaves_the_stack_but_keeps_its_key():
     assert hazard.kind == "unique-key-conflict" and "never deletes it" in hazard.message
 
 
+def test_an_import_adopts_instead_of_creating_and_meets_no_key():
+    def imported():
+        aws.iam.Role("b", name="fixed", assume_role_policy="{}", opts=pulumi.ResourceOptions(import_="fixed"))
+
+    result, status = judge(run_program(lambda: None), run_program(imported))
+    assert ops(result) == {"import": {(ROLE, "b")}} and status == 0
+    assert "1 to import" in review.render(result)
+
+
 def test_renaming_an_attachment_without_an_alias_detaches_the_policy_at_the_end():
     def attach(name):
         def body():
