@@ -4,8 +4,9 @@ input changes behind it, what forces a replacement (offline/replacements.py, wit
 and whether the replacement deletes first.
 
 Values a preview would not know yet are modelled: an input computed from a resource that is
-created or replaced in the same update is Unknown, and an Unknown in a force-new input is a
-replacement; a resource whose provider is replaced is replaced.
+created or replaced in the same update is Unknown; an Unknown at or under a force-new path is a
+replacement, above one an update that names what it might replace. A resource whose provider
+is replaced (or that moves to a provider whose DiffConfig demands it) is replaced.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .replacements import (
 )
 
 K8S_PROVIDER = "pulumi:providers:kubernetes"
+
 
 def _short(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
@@ -237,12 +239,19 @@ def _diff_custom(old: runner.Registration, new: runner.Registration, rule: Rule 
     return sorted(changes, key=lambda c: format_path(c.path))
 
 
-def _delete_first(change: Change, rule: Rule | None, delete_first: set[str], owner: dict[str, str]) -> str:
-    """Why a replacement goes delete-first, or "" for create-first."""
+def _delete_first(change: Change, rule: Rule | None, delete_first: set[str], by_provider: bool) -> str:
+    """Why a replacement goes delete-first, or "" for create-first.
+
+    The option decides when set; otherwise the provider does, except for a replacement the
+    engine decides itself because the provider changed (`by_provider`): that one is create-first
+    (step_generator.go:2912 returns no DeleteBeforeReplace).
+    """
     old, new = change.old, change.new
     assert old is not None and new is not None
     if new.delete_before_replace:
         return "the deleteBeforeReplace option is set"
+    if by_provider:
+        return ""
     for c in change.inputs:
         if c.forces and isinstance(c.new, Unknown) and c.new.source in delete_first:
             return f"it depends on {c.new.source.rsplit('::', 1)[-1]}, which is replaced delete-first ({ENGINE_FACTS['delete-first-dependents']})"
@@ -285,6 +294,7 @@ def compare(old: runner.RunResult, new: runner.RunResult) -> Comparison:
         if kind == "provider" and reg.type == K8S_PROVIDER:
             why = provider_replace(match.inputs, reg.inputs, {format_path(c.path) for c in change.inputs if isinstance(c.new, Unknown)})
             change.reasons += [why] if why else []
+        by_provider = False
         old_prov, new_prov = match.provider.rsplit("::", 1)[0], reg.provider.rsplit("::", 1)[0]
         if old_prov != new_prov and new_prov in providers and old_prov in old_providers:
             unknown = {format_path(c.path) for c in _diff_custom(old_providers[old_prov], providers[new_prov], None, computed, owner)
@@ -292,13 +302,15 @@ def compare(old: runner.RunResult, new: runner.RunResult) -> Comparison:
             why = provider_replace(old_providers[old_prov].inputs, providers[new_prov].inputs, unknown) \
                 if providers[new_prov].type == K8S_PROVIDER else None
             if why:
+                by_provider = True
                 change.reasons.append(f"it moves to provider {_short(new_prov)}, whose {why} ({ENGINE_FACTS['provider-changed']})")
         elif new_prov and new_prov in computed:
+            by_provider = True
             change.reasons.append(f"its provider {_short(new_prov)} is replaced ({ENGINE_FACTS['provider-changed']})")
         if change.reasons:
             change.op = "replace"
             computed.add(reg.urn)
-            change.delete_first = _delete_first(change, rule, delete_first, owner)
+            change.delete_first = _delete_first(change, rule, delete_first, by_provider)
             if change.delete_first:
                 delete_first.add(reg.urn)
         elif change.inputs:

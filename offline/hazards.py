@@ -109,8 +109,9 @@ def shared_roles(side: Side) -> dict[str, str]:
     return {r.urn: parents[r.parent] for r in side.result.of_type(ROLE) if r.parent in parents}
 
 
-def external_bindings(stack: str, identity: str) -> list[str]:
-    """Bindings committed cluster stacks make of `identity` exported by `stack` (roleFromStack)."""
+def external_bindings(stack: str, identity: str) -> list[tuple[str, str, str, str]]:
+    """(stack, cluster, namespace, service account) of every binding committed cluster stacks
+    make of `identity` exported by `stack` (roleFromStack)."""
     out = []
     for other in runner.stack_names():
         if other == stack:
@@ -122,7 +123,7 @@ def external_bindings(stack: str, identity: str) -> list[str]:
         for ident in cfg.identities:
             ref = ident.role_from_stack
             if ref and ref.stack.rsplit("/", 1)[-1] == stack and (ref.key or ident.name) == identity:
-                out += [f"{other}: {b.cluster}/{b.namespace}/{b.service_account}" for b in cfg.bindings() if b.identity == ident.name]
+                out += [(other, b.cluster, b.namespace, b.service_account) for b in cfg.bindings() if b.identity == ident.name]
     return out
 
 
@@ -183,8 +184,11 @@ def _cluster_hazards(comparison: Comparison, old: Side, new: Side) -> tuple[list
                                   "with every workload in it, deleted.", [*change.reasons, f"replaced with it: {goes}"]))
         elif change.op == "update" and change.old and change.new:
             before, after = change.old.inputs.get("version"), change.new.inputs.get("version")
-            if isinstance(before, str) and isinstance(after, str) and before != after:
+            try:
                 b, a = (tuple(int(x) for x in v.split(".")[:2]) for v in (before, after))
+            except (AttributeError, ValueError):
+                continue  # no version, or not major.minor: nothing to compare
+            if a != b:
                 if a < b:
                     out.append(Hazard("cluster-version-downgrade", change.urn,
                                       f"The EKS cluster {name} would go from Kubernetes {before} to {after}: EKS cannot "
@@ -204,18 +208,18 @@ def _key_hazards(comparison: Comparison, old: Side, new: Side) -> list[Hazard]:
         if key:
             held.setdefault(key, []).append(reg)
     out: list[Hazard] = []
-    seen_new: dict[Any, str] = {}
+    seen_new: dict[Any, Any] = {}
     for change in comparison.changes:
         if change.new is None or change.op not in ("create", "replace", "update", "same"):
             continue
         key = unique_key(rule_for(change.new.type), change.new.inputs, scope_of(change.new, new.result))
         if key is None:
             continue
-        if key in seen_new:
+        first = seen_new.setdefault(key, change)
+        if first is not change and {first.op, change.op} & {"create", "replace"}:
             out.append(Hazard("unique-key-conflict", change.urn,
-                              f"{change.new.name} and {_short(seen_new[key])} both claim {key.key.what} {key.parts}: "
-                              f"the second create fails. ({key.key.source})"))
-        seen_new[key] = change.urn
+                              f"{change.new.name} and {first.reg.name} both claim {key.key.what} "
+                              f"{tuple(str(p) for p in key.parts)}: the second create fails.", [key.key.source]))
         if change.op not in ("create", "replace"):
             continue
         for holder in held.get(key, []):
@@ -259,7 +263,7 @@ def _role_hazards(comparison: Comparison, old: Side, new: Side, stack: str) -> l
             out.append(Hazard(f"shared-role-{change.op}d", change.old.urn,
                               f"The shared role of identity {ident} is {change.op}d: cluster stacks that bind it "
                               "(roleFromStack) keep associations to a role that is gone until they run `pulumi up` again.",
-                              external_bindings(stack, ident)))
+                              [f"bound by committed stack {s}: {c}/{n}/{a}" for s, c, n, a in external_bindings(stack, ident)]))
         if change.op == "replace" and uses:
             how = ("delete-first: between the delete and the create no pod can get credentials"
                    if change.delete_first else "create-first: associations move to the new role")
@@ -267,7 +271,7 @@ def _role_hazards(comparison: Comparison, old: Side, new: Side, stack: str) -> l
                               f"Role {change.reg.name} is replaced ({how}) while associations hand it to pods; {CREDENTIALS}.",
                               [*change.reasons, *(f"bound at {u}" for u in uses)]))
         elif change.op == "delete" and uses:
-            moved = [u for u in uses if any(u in v for k, v in new_bound.items())]
+            moved = [u for u in uses if any(u in elsewhere for elsewhere in new_bound.values())]
             if moved:
                 out.append(Hazard("role-replaced", change.old.urn,
                                   f"Role {change.old.name} is deleted while its bindings move to another role; {CREDENTIALS}.",
@@ -278,8 +282,7 @@ def _role_hazards(comparison: Comparison, old: Side, new: Side, stack: str) -> l
             if cut:
                 ident = new_shared[change.new.urn]
                 trust = iam_diff.parse(change.new.inputs.get("assumeRolePolicy"))
-                lost = [b for b in external_bindings(stack, ident)
-                        if not iam_diff.admits(trust, *b.split(": ", 1)[1].split("/")[1:])]
+                lost = [f"{s}: {c}/{n}/{a}" for s, c, n, a in external_bindings(stack, ident) if not iam_diff.admits(trust, n, a, c)]
                 out.append(Hazard("trust-narrowed", change.urn,
                                   f"The trust of shared role {change.reg.name} ({ident}) narrows: cluster stacks elsewhere may "
                                   "bind a namespace or service account it no longer admits, and their pods get AccessDenied.",
@@ -331,7 +334,7 @@ def _refused_hazards(comparison: Comparison) -> list[Hazard]:
     return out
 
 
-def _binding_hazards(comparison: Comparison, old: Side) -> list[Hazard]:
+def _binding_hazards(comparison: Comparison) -> list[Hazard]:
     out: list[Hazard] = []
     created = [c.new for c in comparison.changes if c.op == "create" and c.new and c.new.type == ASSOCIATION]
     for change in comparison.changes:
@@ -386,7 +389,7 @@ def review(stack: str, old: Side, new: Side) -> Review:
     comparison = compare(old.result, new.result)
     cluster_hazards, gone = _cluster_hazards(comparison, old, new)
     found = [*_key_hazards(comparison, old, new), *_role_hazards(comparison, old, new, stack),
-             *_permission_hazards(comparison, old, new), *_binding_hazards(comparison, old), *_refused_hazards(comparison)]
+             *_permission_hazards(comparison, old, new), *_binding_hazards(comparison), *_refused_hazards(comparison)]
     # A VPC deleted under a cluster that is deleted too is part of that deletion.
     gone_clusters = [old.result.by_urn(u) for u in gone if old.result.by_urn(u).type == CLUSTER]
     under_gone = {comparison.owner.get(u, u) for c in gone_clusters for u in _refs(c)}

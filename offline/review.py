@@ -88,8 +88,29 @@ def render_change(change: Change) -> list[str]:
     return out
 
 
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+
+
+def attachment_lines(comparison: Comparison) -> list[str]:
+    """Managed policies attached and detached, by role: half of what a role may do."""
+    out: list[str] = []
+    for change in comparison.changes:
+        if change.reg.type != ATTACHMENT or change.op == "same":
+            continue
+        for sign, reg in (("-", change.old), ("+", change.new)):
+            if reg is None or (change.op == "update" and sign == "-"):
+                continue
+            verb = "attach" if sign == "+" else "detach"
+            out.append(f"{sign} {verb} {_show(reg.inputs.get('policyArn'))} {'to' if sign == '+' else 'from'} role "
+                       f"{_show(reg.inputs.get('role'))}  ({change.op} {reg.name})")
+    return out
+
+
 def iam_sections(comparison: Comparison) -> list[str]:
     out: list[str] = []
+    attachments = attachment_lines(comparison)
+    if attachments:
+        out += ["### managed policy attachments", *attachments]
     for change in comparison.changes:
         if change.kind not in ("custom", "unknown") or change.op == "same":
             continue
@@ -124,7 +145,9 @@ def render(review: Any) -> str:
     summary += f", {counts['import']} to import" if counts.get("import") else ""
     out += [f"## Resources: {summary}, {counts.get('same', 0)} unchanged"]
     out += listed or ["(no changes)"]
-    out += ["   components (never replaced in the cloud): " + ", ".join(f"{n} {op}" for op, n in sorted(components.items())), ""]
+    if components:
+        out.append("   components (never replaced in the cloud): " + ", ".join(f"{n} {op}" for op, n in sorted(components.items())))
+    out.append("")
     unknown = sorted({c.reg.type for c in comparison.changes if c.kind == "unknown"})
     out += [f"note: no replacement facts for {t} (offline/replacements.py): its updates may be replacements" for t in unknown]
     out += ["## IAM changes (per statement; - removed, + added)", *(iam_sections(comparison) or ["(none)"]), ""]

@@ -169,6 +169,7 @@ def test_removing_a_managed_policy_from_a_bound_role_is_a_permission_hazard():
     assert kinds(result) == ["permissions-removed"] and status == review.EXIT_HAZARDS
     assert result.hazards[0].details == ["detached: arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
     assert "pod-identity-dev/default/aws-cli-sa" in result.hazards[0].message
+    assert "- detach 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' from role" in review.render(result)
 
 
 def test_narrowing_inline_statements_of_a_bound_role_lists_what_is_no_longer_allowed():
@@ -297,6 +298,15 @@ def test_a_retained_resource_leaves_the_stack_but_keeps_its_key():
     assert "[retainOnDelete: leaves the stack, stays in the cloud]" in review.render(dropped)
     (hazard,) = judge(old, run_program(addon("b")))[0].hazards
     assert hazard.kind == "unique-key-conflict" and "never deletes it" in hazard.message
+
+
+def test_two_new_resources_with_one_key_conflict():
+    def twice():
+        for name in ("a", "b"):
+            aws.eks.Addon(name, cluster_name="c", addon_name="vpc-cni")
+
+    (hazard,) = judge(run_program(lambda: None), run_program(twice))[0].hazards
+    assert hazard.kind == "unique-key-conflict" and "both claim one add-on of that name per cluster" in hazard.message
 
 
 def test_an_import_adopts_instead_of_creating_and_meets_no_key():
