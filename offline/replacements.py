@@ -215,8 +215,8 @@ _add(
         "aws:eks/addon:Addon", "custom",
         (Fact("addonName", f"{TF514} internal/service/eks/addon.go:52"),
          Fact("clusterName", f"{TF514} internal/service/eks/addon.go:71"),
-         Fact("namespaceConfig", "terraform-provider-aws internal/service/eks/addon.go:102-119 (2026 upstream, "
-                                 "index id 53297301569, per /work/research/provider-facts.md C)")),
+         Fact("namespaceConfig", "terraform-provider-aws internal/service/eks/addon.go resourceAddon Schema: namespace_config "
+                                 "and its namespace are ForceNew (2026 upstream, search index id 53297301569)")),
         UniqueKey(("clusterName", "addonName"), "create-fails", "one add-on of that name per cluster",
                   f"{BOTO} eks CreateAddon errors include ResourceInUseException (HTTP 409)"),
         notes=("addonVersion, configurationValues, podIdentityAssociations, serviceAccountRoleArn and tags update in place",),
