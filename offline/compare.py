@@ -18,18 +18,8 @@ from typing import Any
 import yaml
 
 from . import runner
-from .replacements import (
-    ENGINE_FACTS,
-    K8S_NAMED_DELETE_FIRST,
-    Rule,
-    contains,
-    facts_under,
-    format_path,
-    forcing_fact,
-    parse_path,
-    rule_for,
-    value_at,
-)
+from .paths import contains, format_path, parse_path, value_at
+from .replacements import ENGINE_FACTS, K8S_NAMED_DELETE_FIRST, Rule, facts_under, forcing_fact, rule_for
 
 K8S_PROVIDER = "pulumi:providers:kubernetes"
 

@@ -14,8 +14,9 @@ from typing import Any
 from components.agent import AGENT_ADDON
 
 from . import iam_diff, runner
-from .replacements import ENGINE_FACTS, overlaps, parse_path, rule_for, unique_key
 from .compare import Comparison, compare, scope_of, urns_in
+from .paths import overlaps, parse_path
+from .replacements import ENGINE_FACTS, rule_for, unique_key
 from .review import Side
 
 ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"

@@ -28,7 +28,8 @@ from components.config import ConfigError
 
 from . import iam_diff, mocks, runner
 from .compare import Change, Comparison, Unknown
-from .replacements import ENGINE_FACTS, format_path
+from .paths import format_path
+from .replacements import ENGINE_FACTS
 
 EXIT_HAZARDS = 3
 EXIT_BAD_INPUT = 1

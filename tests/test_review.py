@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from offline import compare as cmp
-from offline import hazards, plan, replacements, review, runner
+from offline import hazards, paths, plan, replacements, review, runner
 
 from .conftest import STACKS
 
@@ -369,9 +369,9 @@ def test_every_registered_type_has_replacement_facts(stack, stack_runs):
 def test_every_fact_has_a_source_and_a_parseable_path():
     for rule in replacements.RULES.values():
         for fact in (*rule.force_new, *rule.explicit_name_delete_first):
-            assert fact.source and replacements.parse_path(fact.path)
+            assert fact.source and paths.parse_path(fact.path)
         if rule.unique_key:
-            assert rule.unique_key.source and all(replacements.parse_path(p) for p in rule.unique_key.paths)
+            assert rule.unique_key.source and all(paths.parse_path(p) for p in rule.unique_key.paths)
         assert rule.kind != "remote" or rule.inner
 
 

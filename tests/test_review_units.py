@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from offline import iam_diff
 from offline.compare import diff_values
-from offline.replacements import RULES, contains, forcing_fact, format_path, overlaps, parse_path
+from offline.paths import contains, format_path, overlaps, parse_path
+from offline.replacements import RULES, forcing_fact
 
 # --- value diffs and paths ------------------------------------------------------------------
 
