@@ -13,6 +13,11 @@ from offline import mocks, runner
 from tests import validators
 
 
+def target_role(result: runner.RunResult) -> runner.Registration:
+    (role,) = result.under("analytics-reader-target", "aws:iam/role:Role")
+    return role
+
+
 def cfg_of(identity: str):
     return runner.parsed_config("fleet").identity(identity)
 
@@ -74,20 +79,20 @@ def test_target_role_trusts_the_association_role_by_its_external_ids():
         ))
 
     result = runner.run({"aws:region": "us-west-2"}, program=program)
-    (statement,) = json.loads(result.named("t-role").inputs["assumeRolePolicy"])["Statement"]
+    (statement,) = json.loads(result.named("fixed.t-role").inputs["assumeRolePolicy"])["Statement"]
     assert statement["Principal"] == {"AWS": ["arn:aws:iam::123456789012:root"]}
     assert statement["Action"] == ["sts:AssumeRole", "sts:TagSession"]
     assert statement["Condition"] == {
         "ArnEquals": {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/src"]},
         "StringEquals": {"sts:ExternalId": ["id-1", "id-2"]},
     }
-    provider = result.named("t-account")
+    provider = result.named("fixed.t-account")
     assert json.loads(provider.inputs["assumeRoles"])[0]["roleArn"] == "arn:aws:iam::444455556666:role/deployer"
     assert provider.inputs["profile"] == "team", "the second provider uses the stack's credentials too"
-    role = result.named("t-role")
+    role = result.named("fixed.t-role")
     assert role.provider.startswith(provider.urn + "::") and role.inputs["name"] == "t"
     assert role.delete_before_replace, "a fixed name: IAM refuses a second role of that name"
-    assert result.named("t-inline").provider.startswith(provider.urn + "::")
+    assert result.named("fixed.t-inline").provider.startswith(provider.urn + "::")
 
 
 # --- the committed fleet stacks --------------------------------------------------------------
@@ -139,7 +144,7 @@ def test_fleet_catalog_policies_are_managed_policies_on_the_role(fleet):
 
 def test_fleet_cross_account_chain_has_no_cycle(fleet):
     result, _ = fleet
-    target = result.named("analytics-reader-target-role")
+    target = target_role(result)
     target_arn = result.outputs["targetRoleArns"]["analytics-reader"]
     assert target_arn == f"arn:aws:iam::444455556666:role/{identity_wiring.target_role_name(cfg_of('analytics-reader'), 'fleet')}"
     assert target_arn.startswith("arn:aws:iam::444455556666:role/analytics-reader-target-")
@@ -215,11 +220,11 @@ def test_cross_account_with_session_tags_still_requires_the_external_ids():
         if ident["name"] == "analytics-reader":
             ident["disableSessionTags"] = False
     result = runner.run_stack("fleet", overrides={"eks-pod-identity:identities": identities})
-    trust = statements_of(result.named("analytics-reader-target-role").inputs["assumeRolePolicy"])[0]
+    trust = statements_of(target_role(result).inputs["assumeRolePolicy"])[0]
     (assoc,) = result.under("analytics-reader", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert trust["Condition"]["StringEquals"] == {"sts:ExternalId": [f"mock-{mocks._suffix(assoc.name, length=32)}"]}
     assert "disableSessionTags" not in assoc.inputs
-    assert assoc.urn in result.all_dependencies(result.named("analytics-reader-target-role"))
+    assert assoc.urn in result.all_dependencies(target_role(result))
 
 
 def test_target_role_names_differ_between_stacks_and_fit_iam():
@@ -234,5 +239,5 @@ def test_a_sample_on_a_cross_account_identity_waits_for_the_target_role_and_its_
     result = runner.run_stack("fleet", overrides={"eks-pod-identity:sample": sample})
     (deployment,) = result.of_type("kubernetes:apps/v1:Deployment")
     deps = result.all_dependencies(deployment)
-    assert result.named("analytics-reader-target-role").urn in deps
-    assert result.named("analytics-reader-target/aws/AmazonS3ReadOnlyAccess").urn in deps
+    assert target_role(result).urn in deps
+    assert result.under("analytics-reader-target", "aws:iam/rolePolicyAttachment:RolePolicyAttachment")[0].urn in deps
