@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from components import config as config_module
 from components.config import ConfigError
 
@@ -30,6 +28,7 @@ from . import iam_diff, mocks, runner
 from .compare import Change, Comparison, Unknown
 from .paths import format_path
 from .replacements import ENGINE_FACTS
+from .stackfile import load as load_stack_file
 
 EXIT_HAZARDS = 3
 EXIT_BAD_INPUT = 1
@@ -206,15 +205,15 @@ def load(stack: str, arg: str) -> Side:
         raise BadInput(f"{arg}: no Pulumi.{name}.yaml; stacks: {', '.join(runner.stack_names())}")
     file = path or runner.ROOT / f"Pulumi.{name}.yaml"
     try:
-        content = yaml.safe_load(file.read_text())
-    except (OSError, yaml.YAMLError) as error:
-        raise BadInput(f"{arg}: cannot read the stack file: {error}") from None
-    if not isinstance(content, dict) or not content.get("config"):
-        if content not in (None, {}) and not isinstance(content, dict):
-            raise BadInput(f"{arg}: not a stack file (a YAML mapping with a config: key)")
+        content = load_stack_file(file)  # the config mapping, as the runner reads it
+    except runner.StackFileError as error:
+        raise BadInput(str(error)) from None
+    if not content:
         return Side(f"{arg} (empty: a new stack)", runner.RunResult([]), None)
     try:
         return side(stack, path=file, label=arg)
+    except runner.StackFileError as error:
+        raise BadInput(str(error)) from None
     except ConfigError as error:
         raise BadInput(f"{arg}: {error}") from None
     except Exception as error:  # noqa: BLE001 - whatever the program raises is reported, never a traceback

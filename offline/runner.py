@@ -27,6 +27,8 @@ from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
 from . import mocks as mocks_module
 from .mocks import AdoptedCluster, Mocks
+from .stackfile import StackFileError, UnansweredReference, tracked_stack_names
+from .stackfile import load as load_stack_file
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ROOT / "__main__.py"
@@ -37,8 +39,14 @@ def project_file(root: Path = ROOT) -> dict[str, Any]:
 
 
 def stack_names(root: Path = ROOT) -> list[str]:
-    """Every committed stack: Pulumi.<stack>.yaml beside Pulumi.yaml."""
+    """Every stack with a file here, committed or not: Pulumi.<stack>.yaml beside Pulumi.yaml."""
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+
+
+def committed_stack_names(root: Path = ROOT) -> list[str]:
+    """The stacks whose files git tracks (all of them outside a git checkout): what the tests
+    run, so that a stack file of one's own never breaks `make test`."""
+    return tracked_stack_names(root) or stack_names(root)
 
 
 def _encode(value: Any) -> str:
@@ -66,8 +74,8 @@ def stack_config(
         for key, decl in (project.get("config") or {}).items()
         if isinstance(decl, dict) and "default" in decl
     }
-    stack_file = yaml.safe_load((path or root / f"Pulumi.{stack}.yaml").read_text()) or {}
-    for key, value in {**(stack_file.get("config") or {}), **(overrides or {})}.items():
+    stack_file = load_stack_file(path or root / f"Pulumi.{stack}.yaml")  # StackFileError for a bad file
+    for key, value in {**stack_file, **(overrides or {})}.items():
         values[key if ":" in key else f"{name}:{key}"] = value
     return {key: _encode(value) for key, value in values.items() if value is not None}
 
@@ -302,23 +310,38 @@ def referenced_stacks(config: Mapping[str, str]) -> list[str]:
         identities = raw_config(config).get("identities") or []
     except ValueError:
         return []
+    if not isinstance(identities, list):  # the config checks say what is wrong with it
+        return []
     refs = [i.get("roleFromStack", {}).get("stack") for i in identities if isinstance(i, dict) and isinstance(i.get("roleFromStack"), dict)]
     return sorted({r for r in refs if isinstance(r, str)})
 
 
-def run_stack(stack: str, overrides: Mapping[str, Any] | None = None, path: Path | None = None, **kwargs: Any) -> RunResult:
+def run_stack(stack: str, overrides: Mapping[str, Any] | None = None, path: Path | None = None,
+              _via: tuple[str, ...] = (), **kwargs: Any) -> RunResult:
     """Run the program for a committed stack file.
 
     A StackReference to `<org>/<project>/<name>` is answered with the outputs of the
-    committed stack file `Pulumi.<name>.yaml`, itself run under mocks first: what a cluster
-    stack reads is exactly what the identity stack exports.
+    stack file `Pulumi.<name>.yaml`, itself run under mocks first: what a cluster stack reads
+    is exactly what the identity stack exports. A reference no stack file here answers is a
+    StackFileError, said before anything runs.
     """
     config = stack_config(stack, overrides=overrides, path=path)
     if "stack_outputs" not in kwargs:
         outputs = {}
         for ref in referenced_stacks(config):
             short = ref.rsplit("/", 1)[-1]
-            if short in stack_names() and short != stack:
-                outputs[ref] = run_stack(short).outputs
+            if short not in stack_names():
+                raise UnansweredReference([(
+                    f"roleFromStack names stack {ref!r}, and there is no Pulumi.{short}.yaml here: the offline tools "
+                    f"answer a stack reference by running that stack's file under mocks. Put its stack file beside "
+                    f"Pulumi.yaml, or check this stack with `pulumi preview`, which reads the real stack's outputs")])
+            if short == stack or short in _via:
+                cycle = " -> ".join((*_via, stack, short))
+                raise StackFileError([f"roleFromStack names stack {ref!r}: a cycle of stack references ({cycle})"])
+            try:
+                outputs[ref] = run_stack(short, _via=(*_via, stack)).outputs
+            except (StackFileError, pulumi.RunError) as error:
+                raise StackFileError([f"roleFromStack names stack {ref!r}, whose file Pulumi.{short}.yaml fails:",
+                                      *str(error).splitlines()]) from None
         kwargs["stack_outputs"] = outputs
     return run(config, stack=stack, **kwargs)

@@ -1,4 +1,8 @@
-"""Shared fixtures: every committed stack run once under mocks, reused by the tests that read it."""
+"""Shared fixtures: every committed stack run once under mocks, reused by the tests that read it.
+
+Committed means tracked by git: a stack file of one's own beside Pulumi.yaml is not run here
+(`make check-stacks` checks it), so it can never break `make test`.
+"""
 
 import sys
 from pathlib import Path
@@ -9,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from offline import runner  # noqa: E402
 
-STACKS = runner.stack_names()
+STACKS = runner.committed_stack_names()
 
 
 def pytest_configure(config):
