@@ -3,11 +3,15 @@ IAM and associations off the critical path (asserted on the graph's shape, not o
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
+
 import pytest
 import yaml
 
 from offline import critical_path as cp
-from offline import plan, runner
+from offline import mocks, placeholders, plan, runner
 
 from .conftest import STACKS
 
@@ -15,15 +19,99 @@ SLOW = ("eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:eks/addon:Addon"
 POD_IAM = ("aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
 
 
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory) -> dict[str, tuple[str, str, set[str]]]:
+    """Each committed stack through the command, once: (stdout, Mermaid file, invented hashes)."""
+    found = {}
+    for stack in STACKS:
+        graph = tmp_path_factory.mktemp("plan") / "out" / f"{stack}.mmd"
+        stdout = io.StringIO()
+        with contextlib.redirect_stdout(stdout):
+            assert plan.main([stack, "--graph", str(graph)]) == 0
+        with placeholders.recording() as invented:
+            runner.run_stack(stack)
+        found[stack] = (stdout.getvalue(), graph.read_text(), invented)
+    return found
+
+
 @pytest.mark.parametrize("stack", STACKS)
-def test_plan_prints_every_section_for_every_stack(stack, capsys, tmp_path):
-    graph = tmp_path / "plan.mmd"
-    assert plan.main([stack, "--graph", str(graph)]) == 0
-    out = capsys.readouterr().out
+def test_plan_prints_every_section_for_every_stack(stack, planned):
+    out, graph, _ = planned[stack]
     for section in ("## Resources", "## IAM documents", "## Kubernetes manifests", "## Stack outputs", "## Critical path"):
         assert section in out
     assert "123456789012" not in out, "the mocks' account is shown as a placeholder"
-    assert graph.read_text().startswith("flowchart LR")
+    assert graph.startswith("flowchart LR")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_invented_value_is_a_placeholder(stack, planned):
+    out, graph, invented = planned[stack]
+    body = "\n".join(line for line in out.splitlines() if not line.startswith("#"))
+    assert invented, "the mocks invented names or IDs"
+    for text in (body, graph):
+        assert "mock" not in text.lower(), [line for line in text.splitlines() if "mock" in line.lower()][:3]
+        assert not [h for h in invented if h in text], "an invented hash is shown as if real"
+        assert mocks.ACCOUNT not in text
+        assert mocks.AGENT_VERSION not in text and mocks.OTHER_ADDON_VERSION not in text
+
+
+def test_the_placeholders_read_as_what_they_stand_for(planned):
+    dev = planned["dev"][0]
+    assert "role/s3-reader-role-<random>" in dev and "eks-pod-identity/association-id: <association ID>" in dev
+    assert "pod-identity-dev: <agent version (newest)>" in dev and "deploy/sample-deployment-<random>" in dev
+    assert "clusterVersions:\n  pod-identity-dev: '1.35'" in dev, "a created cluster's version is the config's"
+    prod = yaml.safe_load(planned["prod"][0].split("## Stack outputs")[1].split("## Critical path")[0])
+    assert set(prod["clusterVersions"].values()) == {placeholders.ADOPTED_VERSION}
+    assert "<ACCOUNT>" in placeholders.LEGEND and "<random>" in placeholders.LEGEND
+
+
+def test_a_users_hex_name_is_not_taken_for_an_invented_one():
+    text = "arn:aws:iam::111122223333:role/app-1234567 and sample-deployment-mockabcdef12"
+    assert placeholders.mark(text, {"abcdef12"}) == "arn:aws:iam::111122223333:role/app-1234567 and sample-deployment-<random>"
+
+
+def tree_names(out: str) -> set[str]:
+    part = out.split("## Resources")[1].split("### Count by type")[0]
+    return {line.split("  [")[0].strip() for line in part.splitlines()[2:] if "  [" in line}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_resource_the_plan_names_is_in_the_tree(stack, planned):
+    out, graph, _ = planned[stack]
+    names = tree_names(out)
+    resources = out.split("## Resources")[1].split("### Count by type")[0]
+    waited = {d for line in resources.splitlines() if "  <- " in line for d in line.split("  <- ")[1].split(", ")}
+    assert waited <= names
+    path = out.split("## Critical path")[1]
+    on_path = {m.group(1) for m in re.finditer(r"^\s+\d+ s\s+\+\s*\d+ s\s+\S+\s+(.+)$", path, re.MULTILINE)}
+    assert on_path and on_path <= names
+    documents = {m.group(1) for m in re.finditer(r"^### (.+) \(\w+\.\w+\)$", out, re.MULTILINE)}
+    assert documents <= names
+    nodes = {m.group(1) for m in re.finditer(r'^  r\d+[\[({]+"(.+?)<br/>', graph, re.MULTILINE)}
+    assert nodes and nodes <= names
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_resource_count(stack, planned, stack_runs):
+    out = planned[stack][0]
+    regs = stack_runs[stack].registrations
+    headline = out.split("## Resources: ")[1].splitlines()[0]
+    assert headline.startswith(f"{len(regs)} registered: ")
+    assert sum(int(n) for n in re.findall(r"(\d+) (?:resource|remote component|provider|component)", headline)) == len(regs)
+    by_type = out.split("### Count by type")[1].split("## IAM documents")[0]
+    counts = {line.split()[1]: int(line.split()[0]) for line in by_type.splitlines() if line.strip()[:1].isdigit()}
+    assert counts == {t: sum(r.type == t for r in regs) for t in {r.type for r in regs}}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_graph_file_is_said_and_has_a_legend(stack, planned):
+    out, graph, _ = planned[stack]
+    nodes = len(re.findall(r"^  r\d+[\[({]", graph, re.MULTILINE))
+    edges = len(re.findall(r"^  r\d+ --> r\d+$", graph, re.MULTILINE))
+    said = re.search(r"^wrote (\S+) \((\d+) nodes?, (\d+) edges?\)$", out, re.MULTILINE)
+    assert said and said.group(1).endswith(f"out/{stack}.mmd") and (int(said.group(2)), int(said.group(3))) == (nodes, edges)
+    assert "%% An arrow A --> B: B waits for A" in graph and 'subgraph legend["Legend' in graph
+    assert re.search(r"^  class (r\d+,)*r\d+ critical$", graph, re.MULTILINE), "the critical path is marked"
 
 
 def test_plan_shows_documents_manifests_and_hides_secrets(stack_runs):
@@ -45,7 +133,8 @@ def test_plan_of_a_bad_stack_file_prints_the_config_errors(tmp_path, capsys):
 
 
 def test_plan_refuses_an_unknown_stack(capsys):
-    assert plan.main(["nope"]) == 2
+    assert plan.main(["nope"]) == 1
+    assert "no stack file Pulumi.nope.yaml" in capsys.readouterr().err
 
 
 def pod_iam(result: runner.RunResult) -> set[str]:

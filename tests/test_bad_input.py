@@ -1,0 +1,96 @@
+"""Every `python -m offline.*` command answers a bad stack file with exit 1 and a message that
+names the problem: never a traceback (the issue's YAML date, `identities: 5`, `config:` list).
+
+To cover another command, add it to COMMANDS: a name and how to call its `main` on a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from offline import check, plan
+
+# name -> (file, scratch folder) -> (main, argv). The good side of --against is the small
+# `identities` stack, so that the bad side is reached quickly.
+COMMANDS: dict[str, Callable[[Path, Path], tuple[Callable[[list[str]], int], list[str]]]] = {
+    "plan": lambda f, tmp: (plan.main, [str(f)]),
+    "plan --graph": lambda f, tmp: (plan.main, [str(f), "--graph", str(tmp / "out" / "g.mmd")]),
+    "plan NEW --against": lambda f, tmp: (plan.main, [str(f), "--against", "identities"]),
+    "plan --against OLD": lambda f, tmp: (plan.main, ["identities", "--against", str(f)]),
+    "check": lambda f, tmp: (check.main, [str(f)]),
+}
+
+REGION = "config:\n  aws:region: us-east-1\n"
+BAD_FILES = {
+    "a list": ("- a\n- b\n", "not a stack file"),
+    "a number": ("42\n", "not a stack file"),
+    "config is a list": ("config:\n  - aws:region: us-east-1\n", "`config:` must be a mapping"),
+    "config is text": ("config: us-east-1\n", "`config:` must be a mapping"),
+    "identities: 5": (REGION + "  eks-pod-identity:clusters: []\n  eks-pod-identity:identities: 5\n",
+                      "eks-pod-identity:identities = 5: must be a list"),
+    "clusters: a mapping": (REGION + "  eks-pod-identity:clusters: {name: c}\n", "eks-pod-identity:clusters"),
+    "a YAML date as a version": (REGION + "  eks-pod-identity:clusters: [{name: c, version: 2024-01-01}]\n",
+                                 "version = '2024-01-01': is not a Kubernetes minor version"),
+    "a YAML date as a key": (REGION + "  eks-pod-identity:clusters: []\n  2024-01-01: x\n", "eks-pod-identity:2024-01-01: unknown key"),
+    "a YAML date as the region": ("config:\n  aws:region: 2024-01-01\n  eks-pod-identity:clusters: []\n", "'2024-01-01'"),
+    "a number as a key": (REGION + "  7: x\n", "config key 7 must be text"),
+    "a key given twice": (REGION + "  aws:region: eu-west-1\n", "is given twice"),
+    "a YAML set": (REGION + "  eks-pod-identity:identities: !!set {a, b}\n", "a YAML !!set is not a value a stack file can hold"),
+    "YAML binary": (REGION + "  eks-pod-identity:environment: !!binary aGVsbG8=\n", "a YAML !!binary is not a value"),
+    "not YAML": ("config: [unclosed\n", "not valid YAML (line"),
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_stack_file_exits_1_with_its_problem(command, case, tmp_path, capsys):
+    content, message = BAD_FILES[case]
+    path = tmp_path / "Pulumi.bad.yaml"
+    path.write_text(content)
+    main, argv = COMMANDS[command](path, tmp_path)
+    assert main(argv) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert message in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_missing_file_and_a_folder(command, tmp_path, capsys):
+    for path, message in ((tmp_path / "Pulumi.gone.yaml", "no such file"), (tmp_path / "Pulumi.dir.yaml", "it is a folder")):
+        (tmp_path / "Pulumi.dir.yaml").mkdir(exist_ok=True)
+        main, argv = COMMANDS[command](path, tmp_path)
+        assert main(argv) == 1
+        out = capsys.readouterr()
+        assert message in out.out + out.err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["nope"], "no stack file Pulumi.nope.yaml; the stacks here are"),
+    (["identities", "--against", "nope"], "no Pulumi.nope.yaml"),
+    (["nope", "--against", "identities"], "no Pulumi.nope.yaml"),
+])
+def test_plan_of_a_stack_that_does_not_exist(argv, message, capsys):
+    assert plan.main(argv) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_check_of_a_stack_that_does_not_exist(capsys):
+    assert check.main(["nope"]) == 1
+    assert "Pulumi.nope.yaml: FAILED, 1 problem:\n  - cannot read the stack file: no such file" in capsys.readouterr().out
+
+
+def test_graph_into_a_missing_folder_creates_it(tmp_path, capsys):
+    graph = tmp_path / "a" / "b" / "identities.mmd"
+    assert plan.main(["identities", "--graph", str(graph)]) == 0
+    assert graph.is_file() and f"wrote {graph} (2 nodes, 1 edge)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("where", ["under a file", "a folder"])
+def test_graph_that_cannot_be_written(where, tmp_path, capsys):
+    (tmp_path / "file").write_text("")
+    graph = tmp_path / "file" / "g.mmd" if where == "under a file" else tmp_path
+    assert plan.main(["identities", "--graph", str(graph)]) == 1
+    assert f"error: --graph {graph}: cannot write it" in capsys.readouterr().err
