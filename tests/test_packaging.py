@@ -1,0 +1,171 @@
+"""The components as a package: the wheel holds what they read at run time, declares what they
+import, installs, and runs the example program of examples/ on an existing cluster.
+
+The wheel is built offline with the setuptools of requirements-dev.txt, from a copy of the
+files it needs (no build/ or egg-info left in the checkout).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import json
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from offline import mocks, runner
+from offline.mocks import AdoptedCluster
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+PROJECT = PYPROJECT["project"]
+EXAMPLE = ROOT / "examples" / "existing_cluster" / "__main__.py"
+# Packages requirements.txt pins for the repository's own tools, not imported by components/.
+NOT_IMPORTED_BY_COMPONENTS = {"pyyaml"}
+
+
+def pins(path: Path) -> dict[str, Version]:
+    found = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            req = Requirement(line)
+            (spec,) = req.specifier
+            assert spec.operator == "==", f"{path.name} pins exact versions: {line}"
+            found[canonicalize_name(req.name)] = Version(spec.version)
+    return found
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    if Version(importlib.metadata.version("setuptools")) < Version("77"):
+        pytest.fail("setuptools >= 77 builds this wheel; run `make test` to install requirements-dev.txt")
+    source, out = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("wheel")
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(ROOT / "components", source / "components", ignore=shutil.ignore_patterns("__pycache__"))
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(out), str(source)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    (built,) = out.glob("*.whl")
+    return built
+
+
+def test_the_wheel_holds_every_module_and_data_file(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {p.relative_to(ROOT).as_posix() for p in (ROOT / "components").rglob("*") if p.suffix in (".py", ".json")}
+    assert expected <= names
+    assert {"components/data/aws_limits.json", "components/data/aws_managed_policies.json"} <= names
+    assert not [n for n in names if n.startswith(("offline/", "tests/", "tools/", "bench/", "policypack/"))]
+
+
+def test_the_wheel_metadata(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        (meta,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        text = archive.read(meta).decode()
+        assert any(n.endswith("licenses/LICENSE") for n in archive.namelist())
+    headers = dict(line.split(": ", 1) for line in text.split("\n\n", 1)[0].splitlines() if ": " in line)
+    assert headers["Name"] == "eks-pod-identity" and headers["Version"] == PROJECT["version"]
+    assert headers["License-Expression"] == "Apache-2.0" and headers["Requires-Python"] == ">=3.11"
+    assert text.count("Requires-Dist: ") == len(PROJECT["dependencies"])
+
+
+def test_the_pins_of_requirements_txt_satisfy_the_package_ranges():
+    pinned = pins(ROOT / "requirements.txt")
+    declared = {canonicalize_name(Requirement(d).name): Requirement(d).specifier for d in PROJECT["dependencies"]}
+    assert set(declared) == set(pinned) - NOT_IMPORTED_BY_COMPONENTS
+    for name, specifier in declared.items():
+        assert pinned[name] in specifier, f"requirements.txt pins {name}=={pinned[name]}, outside {specifier}"
+
+
+def test_every_package_the_components_import_is_a_dependency():
+    """What left `regex` out of requirements.txt: an import nothing declared."""
+    imported = set()
+    for path in (ROOT / "components").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    distributions = importlib.metadata.packages_distributions()
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m not in ("components", "__future__")}
+    needed = {canonicalize_name(d) for m in third_party for d in distributions.get(m, [m])}
+    declared = {canonicalize_name(Requirement(d).name) for d in PROJECT["dependencies"]}
+    assert needed == declared
+
+
+def test_version_changelog_and_license():
+    version = PROJECT["version"]
+    assert f"## {version}" in (ROOT / "CHANGELOG.md").read_text()
+    license_text = (ROOT / "LICENSE").read_text()
+    assert "Apache License" in license_text and "Version 2.0, January 2004" in license_text
+    assert "END OF TERMS AND CONDITIONS" in license_text
+
+
+def run_example(**kwargs) -> runner.RunResult:
+    config = {"aws:region": "us-east-1", "eks-pod-identity:clusterName": "shop",
+              "eks-pod-identity:namespace": "checkout", "eks-pod-identity:serviceAccount": "payments"}
+    return runner.run(config, stack="dev", program=runner.main_program(EXAMPLE), **kwargs)
+
+
+def test_the_example_binds_a_role_on_the_existing_cluster():
+    result = run_example()
+    assert not result.of_type("eks:index:Cluster"), "the cluster is adopted, not created"
+    assert not result.of_type("aws:eks/addon:Addon"), "the agent someone else installed is left alone"
+    (role,) = result.of_type("aws:iam/role:Role")
+    trust = json.loads(role.inputs["assumeRolePolicy"])
+    (statement,) = trust["Statement"]
+    assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    conditions = statement["Condition"]["StringEquals"]
+    assert conditions["aws:RequestTag/kubernetes-namespace"] == ["checkout"]
+    assert conditions["aws:RequestTag/kubernetes-service-account"] == ["payments"]
+    assert conditions["aws:RequestTag/eks-cluster-arn"] == [f"arn:aws:eks:us-east-1:{mocks.ACCOUNT}:cluster/shop"]
+    (attachment,) = result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    assert attachment.inputs["policyArn"] == "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    (association,) = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert {k: association.inputs[k] for k in ("clusterName", "namespace", "serviceAccount")} == {
+        "clusterName": "shop", "namespace": "checkout", "serviceAccount": "payments"}
+    assert association.inputs["roleArn"] == result.outputs["roleArn"]
+    assert set(result.outputs["associationIds"]) == {"shop/checkout/payments"}
+
+
+def test_the_example_installs_the_agent_only_where_it_is_missing():
+    result = run_example(adopted={"shop": AdoptedCluster(addons={})})
+    (addon,) = result.of_type("aws:eks/addon:Addon")
+    assert addon.inputs["addonName"] == "eks-pod-identity-agent" and addon.retain_on_delete
+
+
+def test_the_installed_wheel_runs_the_example(wheel, tmp_path):
+    """pip install of the wheel (its dependencies are this venv's), then the example imports the
+    installed components, outside the checkout, and runs under the offline mocks."""
+    target = tmp_path / "site"
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(target), str(wheel)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    script = (
+        "import json, pathlib, sys; sys.path.append(sys.argv[1]);"
+        "import components, components.limits as limits; from offline import runner;"
+        "r = runner.run({'aws:region': 'us-east-1', 'eks-pod-identity:clusterName': 'shop'}, stack='dev',"
+        " program=runner.main_program(pathlib.Path(sys.argv[2])));"
+        "print(json.dumps({'from': components.__file__, 'managed': len(limits.managed_policy_paths()),"
+        " 'types': sorted({x.type for x in r.registrations})}))"
+    )
+    env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-c", script, str(ROOT), str(EXAMPLE)], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    found = json.loads(run.stdout.strip().splitlines()[-1])
+    assert found["from"].startswith(str(target)), "the installed copy, not the checkout's"
+    assert found["managed"] > 100, "components/data/*.json shipped and readable"
+    assert "aws:eks/podIdentityAssociation:PodIdentityAssociation" in found["types"]
