@@ -9,7 +9,7 @@ BACKEND ?= file://$(HOME)/.pulumi-eks-pod-identity
 # missing tool is reported before anything is installed. SKIP_PREFLIGHT=1 skips the checks.
 SKIP_PREFLIGHT ?=
 
-.PHONY: test login up preview destroy policy-preview plan bench check-stacks \
+.PHONY: test login up preview destroy policy-preview plan bench check-stacks check-package \
 	preflight preflight-up preflight-preview preflight-destroy
 # Prerequisites run in the order written: the checks before any install or pulumi command.
 .NOTPARALLEL:
@@ -69,3 +69,13 @@ policypack/venv/.installed: policypack/requirements.txt
 policy-preview: preflight-preview $(VENV)/.program policypack/venv/.installed login
 	pulumi stack select --create $(STACK)
 	pulumi preview --stack $(STACK) --policy-pack policypack
+
+# The components' package in a throwaway virtualenv, dependencies from the index (about a
+# minute): the wheel installs, its dependency ranges resolve, and the components import.
+check-package: $(VENV)/.dev
+	rm -rf build/package && mkdir -p build/package
+	$(VENV)/bin/pip wheel --quiet --no-deps --no-build-isolation -w build/package .
+	$(PYTHON) -m venv build/package/venv
+	build/package/venv/bin/pip install --quiet build/package/*.whl
+	build/package/venv/bin/pip check
+	cd build/package && venv/bin/python -c "import components.program, components.limits as l; assert l.managed_policy_paths(); print('the installed components import and read their data')"

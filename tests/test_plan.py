@@ -198,3 +198,8 @@ def test_every_typical_time_has_a_source():
 
 def test_the_shape_checks_see_the_roles(stack_runs):
     assert len(pod_iam(stack_runs["dev"])) == 2 and len(pod_iam(stack_runs["fleet"])) > 20
+
+
+def test_the_readme_quotes_the_dev_graph_line(planned, stack_runs):
+    readme = (runner.ROOT / "README.md").read_text()
+    assert f"wrote plan-out/dev.mmd ({plan.graph_size(stack_runs['dev'])})" in readme

@@ -185,3 +185,15 @@ def test_make_runs_the_checks_before_installing_anything(target, tmp_path):
     assert done.returncode != 0
     assert "the Pulumi CLI is not installed" in done.stderr and "https://www.pulumi.com/docs/iac/download-install/" in done.stderr
     assert not venv.exists(), "nothing is installed before the checks pass"
+
+
+def test_the_readme_shows_what_make_up_prints(world, capsys):
+    """README, Quick start: its sample is what a machine without pulumi and credentials gets."""
+    (world[0] / "pulumi").unlink()
+    (world[1] / ".aws" / "credentials").unlink()
+    status, out = run(capsys, "up", "--stack", "dev")
+    readme = (ROOT / "README.md").read_text()
+    sample = readme.split("When something is missing, `make up` says so")[1].split("```")[1]
+    shown = [line for line in sample.splitlines()[1:] if line.strip() and line.strip() != "..."]
+    assert status == 1 and shown and all(line in out.splitlines() for line in shown)
+    assert f"[Pulumi CLI](https://www.pulumi.com/docs/iac/download-install/) {preflight.dotted(MINIMUM)} or newer" in readme
