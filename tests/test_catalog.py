@@ -340,7 +340,7 @@ def test_managed_alternatives_need_no_arns():
 def _moto_managed_policies() -> dict:
     spec = importlib.util.find_spec("moto")
     if spec is None or not spec.submodule_search_locations:
-        pytest.skip("moto (requirements.txt) is not installed")
+        pytest.skip("moto (requirements-dev.txt) is not installed")
     source = (Path(next(iter(spec.submodule_search_locations))) / "iam" / "aws_managed_policies.py").read_text()
     return json.loads(source.split('"""')[1])
 
