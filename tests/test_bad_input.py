@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from offline import check, plan
+from offline import check, plan, runner
 
 # name -> (file, scratch folder) -> (main, argv). The good side of --against is the small
 # `identities` stack, so that the bad side is reached quickly.
@@ -94,3 +94,12 @@ def test_graph_that_cannot_be_written(where, tmp_path, capsys):
     graph = tmp_path / "file" / "g.mmd" if where == "under a file" else tmp_path
     assert plan.main(["identities", "--graph", str(graph)]) == 1
     assert f"error: --graph {graph}: cannot write it" in capsys.readouterr().err
+
+
+def test_yaml_anchors_and_merge_keys_are_fine(tmp_path):
+    """What a stack file may do that looks like a key given twice: a merge key overridden."""
+    path = tmp_path / "Pulumi.merge.yaml"
+    path.write_text("config:\n  aws:region: us-east-1\n  eks-pod-identity:clusters:\n"
+                    "    - &base {name: a, create: false}\n    - <<: *base\n      name: b\n")
+    assert runner.stack_config("merge", path=path)["eks-pod-identity:clusters"] == (
+        '[{"name": "a", "create": false}, {"name": "b", "create": false}]')
