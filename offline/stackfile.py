@@ -12,11 +12,13 @@ refuse the same files here, with the file and the fix named, before anything run
 Dates are read as the text they are written as: the CLI reads stack files with Go's yaml
 package, which keeps a timestamp decoded into an untyped value as its string (gopkg.in/yaml
 decode.go, "for backward compatibility reasons we set it as a string"), so the program sees
-`2024-01-01`, not a date.
+`2024-01-01`, not a date. Likewise `yes`, `no`, `on` and `off` stay text (only `true` and
+`false` are booleans), where PyYAML alone would make them booleans.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from typing import Any
 import yaml
 
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
+BOOL = "tag:yaml.org,2002:bool"
 
 
 class StackFileError(Exception):
@@ -57,8 +60,11 @@ class Loader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+# Go's yaml.v3 keeps YAML 1.1's yes/no/on/off as text unless decoding into a bool (its README,
+# "Compatibility"): only true/false are booleans, as in YAML 1.2.
+BOOL_1_2 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 Loader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != TIMESTAMP]
+    first: [(tag, BOOL_1_2 if tag == BOOL else pattern) for tag, pattern in resolvers if tag != TIMESTAMP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 

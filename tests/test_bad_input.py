@@ -103,3 +103,12 @@ def test_yaml_anchors_and_merge_keys_are_fine(tmp_path):
                     "    - &base {name: a, create: false}\n    - <<: *base\n      name: b\n")
     assert runner.stack_config("merge", path=path)["eks-pod-identity:clusters"] == (
         '[{"name": "a", "create": false}, {"name": "b", "create": false}]')
+
+
+def test_yaml_1_1_booleans_and_dates_stay_text_as_the_cli_reads_them(tmp_path):
+    path = tmp_path / "Pulumi.words.yaml"
+    path.write_text("config:\n  aws:region: us-east-1\n  eks-pod-identity:environment: on\n"
+                    "  eks-pod-identity:clusters: [{name: a, create: true, version: 2024-01-01}]\n")
+    config = runner.stack_config("words", path=path)
+    assert config["eks-pod-identity:environment"] == "on"
+    assert config["eks-pod-identity:clusters"] == '[{"name": "a", "create": true, "version": "2024-01-01"}]'
