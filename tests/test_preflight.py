@@ -197,3 +197,9 @@ def test_the_readme_shows_what_make_up_prints(world, capsys):
     shown = [line for line in sample.splitlines()[1:] if line.strip() and line.strip() != "..."]
     assert status == 1 and shown and all(line in out.splitlines() for line in shown)
     assert f"[Pulumi CLI](https://www.pulumi.com/docs/iac/download-install/) {preflight.dotted(MINIMUM)} or newer" in readme
+
+
+def test_a_python_too_old_for_the_program(world, capsys, monkeypatch):
+    monkeypatch.setattr(preflight, "MIN_PYTHON", (99, 0))
+    status, out = run(capsys, "up", "--stack", "dev")
+    assert status == 1 and "Python 99.0+ is needed to create ./venv" in out and "PYTHON=python3.11" in out
