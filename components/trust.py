@@ -47,8 +47,8 @@ def exact_scopes(
     for (namespace, service_account), clusters in clusters_of.items():
         namespaces_of[(frozenset(clusters), service_account)].add(namespace)
     accounts_of: dict[tuple[frozenset[str], frozenset[str]], set[str]] = defaultdict(set)
-    for (clusters, service_account), namespaces in namespaces_of.items():
-        accounts_of[(clusters, frozenset(namespaces))].add(service_account)
+    for (cluster_set, service_account), namespaces in namespaces_of.items():
+        accounts_of[(cluster_set, frozenset(namespaces))].add(service_account)
     scopes = [
         TrustScope(tuple(sorted(ns - {""})), tuple(sorted(sas - {""})), tuple(sorted(clusters - {""})))
         for (clusters, ns), sas in accounts_of.items()

@@ -40,12 +40,12 @@ class TrustConfig(Model):
         return value
 
 
-WellKnownConfig = create_model(
+WellKnownConfig: type[Model] = create_model(  # type: ignore[call-overload]  # fields built from the catalog
     "WellKnownConfig", __base__=Model, **{key: (typing.Optional[entry.params], None) for key, entry in catalog.CATALOG.items()}
 )
 """`identities[].wellKnown`: one optional block per catalog entry."""
 
-AbacConfig = create_model(
+AbacConfig: type[Model] = create_model(  # type: ignore[call-overload]  # fields built from the templates
     "AbacConfig", __base__=Model, **{key: (typing.Optional[t.params], None) for key, t in abac.TEMPLATES.items()}
 )
 """`identities[].abac`: one optional block per session-tag template."""
@@ -124,8 +124,8 @@ class IdentityConfig(Model):
     role_arn: RoleArn | None = None
     role_from_stack: StackRoleConfig | None = None
     shared: bool = False
-    well_known: WellKnownConfig = Field(default_factory=WellKnownConfig)  # type: ignore[valid-type]
-    abac: AbacConfig = Field(default_factory=AbacConfig)  # type: ignore[valid-type]
+    well_known: WellKnownConfig = Field(default_factory=WellKnownConfig)
+    abac: AbacConfig = Field(default_factory=AbacConfig)
     target_role: TargetRoleConfig | None = None
     allow_admin: bool = False
     irsa: IrsaConfig | None = None
