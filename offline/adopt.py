@@ -175,7 +175,7 @@ def _addon_changes(addon: awsjson.Addon, reg: runner.Registration, cluster: Any)
     elif not wanted:
         key = "agentVersion" if addon.name == AGENT_ADDON else f"addons[name={addon.name}].version"
         notes.append(f"{reg.name}: the stack does not pin a version, so `pulumi up` moves {addon.version} to the newest "
-                     f"for the cluster's Kubernetes version; set `{key}: {addon.version}` to keep it")
+                     f"for the cluster's Kubernetes version when a newer one exists; set `{key}: {addon.version}` to keep it")
     declared_ns = (reg.inputs.get("namespaceConfig") or {}).get("namespace")
     if declared_ns and addon.namespace and declared_ns != addon.namespace:
         notes.append(f"{reg.name}: installed in namespace {addon.namespace}, the stack declares {declared_ns}: the add-on would be REPLACED")
@@ -302,7 +302,7 @@ def report(adoption: Adoption, out_path: str, document: dict[str, Any], notes: l
               "`--generate-code=false`: the program already declares them. The preview still shows in-place updates: "
               "the stack's tags on every imported resource, and what is listed below."]
     if adoption.attention:
-        lines += ["", "## What the next `pulumi up` changes", "", *[f"- {n}" for n in adoption.attention]]
+        lines += ["", "## What the next `pulumi up` changes, and what to check", "", *[f"- {n}" for n in adoption.attention]]
     lines += ["", "## Left as they are (not in the stack)", ""]
     if adoption.unmanaged:
         lines += ["| object | cluster | why |", "|---|---|---|", *[f"| {o} | {c} | {w} |" for o, c, w in adoption.unmanaged]]
