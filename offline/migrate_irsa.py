@@ -94,6 +94,8 @@ class Migration:
     skipped: list[str] = field(default_factory=list)
     workloads: dict[tuple[str, str], list[awsjson.Workload]] | None = None
     notes: list[str] = field(default_factory=list)
+    issuer: str = ""
+    """The cluster's OIDC issuer (describe-cluster): tells its IRSA statements from other clusters'."""
 
 
 def identity_name(role_name: str, taken: set[str]) -> str:
@@ -261,7 +263,7 @@ def plan(inputs: awsjson.Inputs, cluster: str, account: str | None = None) -> Mi
             p.final, p.kept = without_irsa(p.merged, pairs, issuer)
         identities += mine
         plans.append(p)
-    migration = Migration(cluster, account, source, identities, plans, inputs.service_accounts, skipped, notes=list(inputs.notes))
+    migration = Migration(cluster, account, source, identities, plans, inputs.service_accounts, skipped, notes=list(inputs.notes), issuer=issuer)
     if inputs.workloads:
         migration.workloads = {}
         for w in inputs.workloads:
@@ -379,8 +381,10 @@ def render(m: Migration, config_path: str | None) -> str:
         if p.final == p.merged:
             lines += ["No OIDC statement can go yet."]
         else:
-            lines += ["Once no service account in any cluster is annotated with this role:", "", "```sh",
-                      update_command(p.name, p.final or {}), "```"]
+            when = (f"Once no service account of {m.cluster} is annotated with this role" if m.issuer else
+                    "Once no service account in any cluster is annotated with this role (pass --cluster-info to "
+                    f"drop only {m.cluster}'s statements)")
+            lines += [f"{when}:", "", "```sh", update_command(p.name, p.final or {}), "```"]
         lines += [*[f"- kept: {k}" for k in p.kept], ""]
     if m.notes:
         lines += ["## Notes on the inputs", "", *[f"- {n}" for n in m.notes]]
