@@ -266,8 +266,8 @@ def _table(stmts: list[Statement]) -> list[str]:
     return rows
 
 
-def _role_lines(label: str, r: RoleAccess, bound: list[str]) -> list[str]:
-    lines = [f"### {label}: `{r.arn}`", "", f"- managed by: {r.managed_by}", f"- bound to: {', '.join(bound)}",
+def _role_lines(label: str, r: RoleAccess, bound: list[str], heading: str) -> list[str]:
+    lines = [f"{heading} {label}: `{r.arn}`", "", f"- managed by: {r.managed_by}", f"- bound to: {', '.join(bound)}",
              f"- managed policies: {', '.join(r.managed_policies) or '—'}",
              f"- policies created for it (catalog entries): {', '.join(dict.fromkeys(re.sub(r'-[0-9]+$', '', c) for c in r.catalog)) or '—'}"]
     lines += [f"- permissions boundary: `{r.boundary}`"] if r.boundary else []
@@ -280,10 +280,10 @@ def _role_lines(label: str, r: RoleAccess, bound: list[str]) -> list[str]:
     return lines
 
 
-def render(result: runner.RunResult, other_stack: OtherStack | None = None, title: str | None = None) -> str:
-    """The report in Markdown."""
+def render(result: runner.RunResult, other_stack: OtherStack | None = None, title: str | None = None, depth: int = 1) -> str:
+    """The report in Markdown; `depth` is the level of its title (2 inside the offline plan)."""
     found = bindings(result, other_stack)
-    lines = [f"# {title}", ""] if title else []
+    lines = [f"{'#' * depth} {title}", ""] if title else []
     if not found:
         return "\n".join([*lines, "No binding: no pod gets a role from this stack."]) + "\n"
     lines += ["| cluster | namespace | service account | role (pods run as) | identity | flags |", "|---|---|---|---|---|---|"]
@@ -292,16 +292,16 @@ def render(result: runner.RunResult, other_stack: OtherStack | None = None, titl
         via = b.identity + (f" (add-on {b.addon})" if b.addon else "")
         lines.append(f"| {b.cluster} | {b.namespace} | {b.service_account} | {runs} | {via} | {', '.join(f'**{f}**' for f in b.flags) or '—'} |")
     used = [f for f in FLAGS if any(f in b.flags for b in found)]
-    lines += ["", *([f"- **{f}**: {FLAGS[f]}" for f in used] + [""] if used else []), "## Roles", ""]
+    lines += ["", *([f"- **{f}**: {FLAGS[f]}" for f in used] + [""] if used else []), f"{'#' * (depth + 1)} Roles", ""]
     roles: dict[tuple[str, str], tuple[RoleAccess, list[str]]] = {}
     for b in found:
         roles.setdefault(("role", b.role.arn), (b.role, []))[1].append(b.key)
         if b.target:
             roles.setdefault(("target role", b.target.arn), (b.target, []))[1].append(b.key)
     for (label, _), (r, bound) in roles.items():
-        lines += _role_lines(label, r, bound)
+        lines += _role_lines(label, r, bound, "#" * (depth + 2))
     for b in (b for b in found if b.session_policy):
-        lines += [f"### Session policy of {b.key}", "",
+        lines += [f"{'#' * (depth + 2)} Session policy of {b.key}", "",
                   "The association narrows the role: pods get the intersection of the role's permissions and this.", "",
                   *_table(b.session_policy), ""]
     return "\n".join(lines).rstrip() + "\n"

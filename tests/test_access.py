@@ -135,3 +135,13 @@ def test_cli_refuses_an_unknown_stack_and_a_bad_config(tmp_path, capsys):
     assert access.main([str(bad)]) == 1
     assert "eks-pod-identity:clusters[0].version = '1.20'" in capsys.readouterr().err
     assert access.main([str(tmp_path / "Pulumi.missing.yaml")]) == 1
+
+
+@pytest.mark.parametrize("stack", ["prod", "team-cluster"])
+def test_the_offline_plan_has_a_who_gets_what_section(stack, stack_runs):
+    from offline import plan
+
+    text = plan.render(stack, stack_runs[stack])
+    section = text.split("## Who gets what")[1].split("## Critical path")[0]
+    assert "| cluster | namespace | service account |" in section and "#### role: `arn:aws:iam::<ACCOUNT>:role/s3-reader-role-" in section
+    assert "AmazonS3ReadOnlyAccess (AWS managed)" in section, "team-cluster's role is read from the identities stack"
