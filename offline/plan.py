@@ -106,8 +106,8 @@ def render(stack: str, result: runner.RunResult) -> str:
     out += [yaml.safe_dump_all([_integral(d) for d in docs], sort_keys=False).rstrip() if docs else "(none)", ""]
     outputs = {k: ("[secret]" if k in SECRET_OUTPUTS else v) for k, v in result.outputs.items()}
     out += ["## Stack outputs", yaml.safe_dump(outputs, sort_keys=True).rstrip(), ""]
-    out += [access.render(result, access.committed_stack, "Who gets what (each binding's role and its permissions)", depth=2)]
     out += ["## Critical path (typical create times, see docs/performance.md)", critical_path.critical_path(result).report(), ""]
+    out += [access.render(result, access.committed_stack, "Who gets what (each binding's role and its permissions)", depth=2)]
     return placeholders("\n".join(out))
 
 

@@ -142,6 +142,6 @@ def test_the_offline_plan_has_a_who_gets_what_section(stack, stack_runs):
     from offline import plan
 
     text = plan.render(stack, stack_runs[stack])
-    section = text.split("## Who gets what")[1].split("## Critical path")[0]
+    section = text.split("## Who gets what")[1]
     assert "| cluster | namespace | service account |" in section and "#### role: `arn:aws:iam::<ACCOUNT>:role/s3-reader-role-" in section
     assert "AmazonS3ReadOnlyAccess (AWS managed)" in section, "team-cluster's role is read from the identities stack"
