@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from components import config as config_module
-from offline import awsjson, migrate_irsa
+from offline import awsjson, migrate_irsa, trust
 
 AWS = Path(__file__).parent / "fixtures" / "aws"
 SAS = AWS / "irsa-service-accounts.json"
@@ -99,7 +99,7 @@ def test_the_pods_statement_is_added_once_with_the_current_trust_kept(migration)
         "Action": ["sts:AssumeRole", "sts:TagSession"],
         "Condition": {"StringEquals": {"aws:RequestTag/kubernetes-namespace": ["default"],
                                        "aws:RequestTag/kubernetes-service-account": ["irsa-demo"]}}}
-    again, changed = migrate_irsa.merge(p.merged, p.statement)
+    again, changed = trust.merge(p.merged, p.statement)
     assert not changed and again["Statement"] == p.merged["Statement"], "merging twice duplicates nothing"
 
 
@@ -117,8 +117,8 @@ def test_an_unconditioned_pods_statement_needs_no_change(migration):
 
 
 def test_a_statement_with_a_taken_sid_gets_a_free_one():
-    trust = {"Version": "2012-10-17", "Statement": [{"Sid": "EksPodIdentity", "Effect": "Deny", "Principal": "*", "Action": "sts:*"}]}
-    merged, changed = migrate_irsa.merge(trust, {"Sid": "EksPodIdentity", "Effect": "Allow", "Principal": {"AWS": "x"}, "Action": "sts:AssumeRole"})
+    doc = {"Version": "2012-10-17", "Statement": [{"Sid": "EksPodIdentity", "Effect": "Deny", "Principal": "*", "Action": "sts:*"}]}
+    merged, changed = trust.merge(doc, {"Sid": "EksPodIdentity", "Effect": "Allow", "Principal": {"AWS": "x"}, "Action": "sts:AssumeRole"})
     assert changed and [s["Sid"] for s in merged["Statement"]] == ["EksPodIdentity", "EksPodIdentity2"]
 
 
@@ -128,13 +128,13 @@ def test_a_statement_with_a_taken_sid_gets_a_free_one():
 def test_merging_is_idempotent_and_admits_every_pair(first, second):
     from components import documents
 
-    trust = {"Version": "2012-10-17", "Statement": []}
+    doc = {"Version": "2012-10-17", "Statement": []}
     for pairs in (first, second):
         statement = documents.trust_policy([ns for ns, _ in pairs], [sa for _, sa in pairs])["Statement"][0]
-        trust, _ = migrate_irsa.merge(trust, statement)
-        again, changed = migrate_irsa.merge(trust, statement)
-        assert not changed and again == trust
-    (pods,) = trust["Statement"]
+        doc, _ = trust.merge(doc, statement)
+        again, changed = trust.merge(doc, statement)
+        assert not changed and again == doc
+    (pods,) = doc["Statement"]
     allowed = pods["Condition"]["StringEquals"]
     assert {ns for ns, _ in first + second} <= set(allowed["aws:RequestTag/kubernetes-namespace"])
     assert {sa for _, sa in first + second} <= set(allowed["aws:RequestTag/kubernetes-service-account"])
