@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+import yaml
 
 from . import mocks, runner
 
@@ -333,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
             text = json.dumps([{**asdict(b), "key": b.key} for b in bindings(result, committed_stack)], indent=2) + "\n"
         else:
             text = render(result, committed_stack, title=f"Who gets what: stack '{name}' (offline; <ACCOUNT> is the stack's AWS account)")
-    except (pulumi.RunError, ValueError) as error:
+    except (pulumi.RunError, ValueError, yaml.YAMLError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(text.replace(mocks.ACCOUNT, "<ACCOUNT>"), end="")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+import yaml
 
 from components import config as config_module
 from components.agent import AGENT_ADDON
@@ -156,6 +157,9 @@ def adopt(stack_file: str, found: awsjson.Inputs, stack: str, path: Path | None 
                    else f"belongs to add-on {name} (EKS-managed, goes with the add-on), which stays as it is")
         if why is None and reg is None:
             why = f"no identity of the stack binds {assoc.namespace}/{assoc.service_account} on {assoc.cluster}"
+        if why is None and reg is not None and reg.urn in matched:
+            why = ("another association of the files binds the same service account (EKS keeps one per service "
+                   "account): the files disagree, list the cluster's associations again")
         if why:
             out.unmanaged.append((label, assoc.cluster, why))
             continue
@@ -352,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     except awsjson.InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except pulumi.RunError as error:
+    except (pulumi.RunError, yaml.YAMLError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     document = import_document(adoption, existing, args.new_stack)

@@ -168,11 +168,18 @@ def read(paths: Iterable[str | Path]) -> Inputs:
         for i, doc in enumerate(documents(path)):
             _classify(doc, str(path), f"document {i + 1}" if i else "", out)
     out.associations = _merge_associations(out.associations)
+    # The last output read for an add-on wins: a describe saved after create-addon is newer.
+    out.addons = list({(a.cluster, a.name): a for a in out.addons}.values())
     return out
 
 
 def _where(path: str, where: str) -> str:
     return f"{path}: {where}" if where else f"{path}"
+
+
+def _at(where: str, key: str) -> str:
+    """The place of `key` inside the document part `where` (e.g. `document 2.association`)."""
+    return f"{where}.{key}" if where else key
 
 
 def _str(obj: dict[str, Any], key: str, path: str, where: str, required: bool = True) -> str:
@@ -216,31 +223,34 @@ def _classify(doc: Any, path: str, where: str, out: Inputs) -> None:
         if doc.get("nextToken"):
             out.notes.append(f"{path}: the list has a nextToken, so it is one page only; run the CLI without --max-items")
         for i, item in enumerate(_list(doc["associations"], path, where, "'associations'")):
-            out.associations.append(_association(_dict(item, path, f"associations[{i}]", "an association"), path, f"associations[{i}]", False))
+            at = _at(where, f"associations[{i}]")
+            out.associations.append(_association(_dict(item, path, at, "an association"), path, at, False))
     elif "association" in doc:
-        out.associations.append(_association(_dict(doc["association"], path, where, "'association'"), path, "association", True))
+        out.associations.append(_association(_dict(doc["association"], path, where, "'association'"), path, _at(where, "association"), True))
     elif "addon" in doc:
-        out.addons.append(_addon(_dict(doc["addon"], path, where, "'addon'"), path, "addon"))
+        out.addons.append(_addon(_dict(doc["addon"], path, where, "'addon'"), path, _at(where, "addon")))
     elif "addons" in doc:
         raise InputError(f"{_where(path, where)}: this is `aws eks list-addons` output (names only); save "
                          "`aws eks describe-addon --cluster-name C --addon-name A` for each add-on instead")
     elif "Role" in doc:
-        out.roles.append(_role(_dict(doc["Role"], path, where, "'Role'"), path, "Role"))
+        out.roles.append(_role(_dict(doc["Role"], path, where, "'Role'"), path, _at(where, "Role")))
     elif "Roles" in doc or "RoleDetailList" in doc:
         key = "Roles" if "Roles" in doc else "RoleDetailList"
         if doc.get("IsTruncated"):
             out.notes.append(f"{path}: IsTruncated is true, so some roles are missing; run the CLI without --max-items")
         for i, item in enumerate(_list(doc[key], path, where, repr(key))):
-            out.roles.append(_role(_dict(item, path, f"{key}[{i}]", "a role"), path, f"{key}[{i}]"))
+            at = _at(where, f"{key}[{i}]")
+            out.roles.append(_role(_dict(item, path, at, "a role"), path, at))
     elif "cluster" in doc and isinstance(doc["cluster"], dict):
         c = doc["cluster"]
         issuer = ((c.get("identity") or {}).get("oidc") or {}).get("issuer") or ""
-        out.clusters.append(Cluster(_str(c, "name", path, "cluster"), _str(c, "arn", path, "cluster"), str(issuer), path))
+        at = _at(where, "cluster")
+        out.clusters.append(Cluster(_str(c, "name", path, at), _str(c, "arn", path, at), str(issuer), path))
     elif isinstance(doc.get("kind"), str) and isinstance(doc.get("items"), list):
         for i, item in enumerate(doc["items"]):
-            item = _dict(item, path, f"items[{i}]", "an item")
+            item = _dict(item, path, _at(where, f"items[{i}]"), "an item")
             kind = item.get("kind") or doc["kind"].removesuffix("List")
-            _kubernetes({**item, "kind": kind}, path, f"items[{i}]", out)
+            _kubernetes({**item, "kind": kind}, path, _at(where, f"items[{i}]"), out)
     elif isinstance(doc.get("kind"), str) and isinstance(doc.get("metadata"), dict):
         _kubernetes(doc, path, where, out)
     else:
@@ -320,8 +330,8 @@ def _role(r: dict[str, Any], path: str, where: str) -> Role:
 def _kubernetes(obj: dict[str, Any], path: str, where: str, out: Inputs) -> None:
     kind = obj.get("kind")
     meta = _dict(obj.get("metadata"), path, where, "'metadata'")
-    name = _str(meta, "name", path, f"{where}.metadata" if where else "metadata")
-    namespace = _str(meta, "namespace", path, f"{where}.metadata" if where else "metadata", required=False) or "default"
+    name = _str(meta, "name", path, _at(where, "metadata"))
+    namespace = _str(meta, "namespace", path, _at(where, "metadata"), required=False) or "default"
     if kind == "ServiceAccount":
         out.service_accounts.append(
             ServiceAccount(namespace, name, _map(meta, "annotations", path, where), _map(meta, "labels", path, where), path)

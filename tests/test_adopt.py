@@ -252,3 +252,19 @@ def test_an_unknown_stack_and_a_bad_state_file(tmp_path, capsys):
     bad.write_text('{"version": 3}')
     assert adopt.main(["prod", "--from", str(PROD_FILES[0]), "--out", str(tmp_path / "x.json"), "--state", str(bad)]) == 1
     assert "not `pulumi stack export` output" in capsys.readouterr().err
+
+
+def test_two_ids_for_one_service_account_import_only_the_first(tmp_path):
+    listing = json.loads((AWS / "prod-blue-list-associations.json").read_text())
+    stale = {**listing["associations"][0], "associationId": "a-0000000000000000z"}
+    (tmp_path / "list.json").write_text(json.dumps({"associations": [*listing["associations"], stale]}))
+    adoption = adopt.adopt("prod", awsjson.read([tmp_path / "list.json"]), "prod")
+    assert [i for _, i, _ in adoption.imports] == ["prod-blue,a-7fk2m9qz3xw8ty1pb"]
+    assert "the files disagree" in adoption.unmanaged[0][2]
+
+
+def test_a_stack_file_that_is_not_yaml_exits_1(tmp_path, capsys):
+    bad = tmp_path / "Pulumi.bad.yaml"
+    bad.write_text("config: [unclosed\n")
+    assert adopt.main([str(bad), "--from", str(PROD_FILES[0]), "--out", str(tmp_path / "x.json")]) == 1
+    assert capsys.readouterr().err.startswith("error: ")
