@@ -295,7 +295,11 @@ def report(adoption: Adoption, out_path: str, document: dict[str, Any], notes: l
         lines.append("Nothing in the files matches what the stack declares.")
     if any(e.get("component") for e in document["resources"]):
         lines += ["", "Parents not yet in the stack are declared in the document as empty components "
-                  "(`component: true`); `pulumi up` fills them in."]
+                  "(`component: true`, Pulumi CLI 3.94 or later); `pulumi up` fills them in."]
+    if document.get("nameTable"):
+        lines += ["", "Parents named in `nameTable` by URN must already be in the stack (`pulumi stack --show-urns "
+                  "--stack " + stack + "`); the engine refuses an unknown parent. For a stack never deployed, run "
+                  "this again with `--new-stack`, or give `--state` a `pulumi stack export`."]
     if adoption.tag_commands:
         lines += ["", "## First, tag the add-ons as this stack's", "",
                   "The program manages an add-on on an adopted cluster only when it carries the stack's owner tags:", "", "```sh",
