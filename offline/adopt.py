@@ -295,7 +295,7 @@ def report(adoption: Adoption, out_path: str, document: dict[str, Any], notes: l
         lines.append("Nothing in the files matches what the stack declares.")
     if any(e.get("component") for e in document["resources"]):
         lines += ["", "Parents not yet in the stack are declared in the document as empty components "
-                  "(`component: true`, Pulumi CLI 3.94 or later); `pulumi up` fills them in."]
+                  "(`component: true`, `logicalName`: a Pulumi CLI from 2024 on reads them); `pulumi up` fills them in."]
     if document.get("nameTable"):
         lines += ["", "Parents named in `nameTable` by URN must already be in the stack (`pulumi stack --show-urns "
                   "--stack " + stack + "`); the engine refuses an unknown parent. For a stack never deployed, run "
