@@ -35,6 +35,8 @@ ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 IRSA_ANNOTATIONS = (ROLE_ANNOTATION, "eks.amazonaws.com/audience", "eks.amazonaws.com/sts-regional-endpoints",
                     "eks.amazonaws.com/token-expiration")
 """What the IRSA webhook reads from a service account; all of it goes with IRSA."""
+EKSCTL_SA_TAG = "alpha.eksctl.io/iamserviceaccount-name"
+"""What `eksctl create iamserviceaccount` tags its roles with: `<namespace>/<name>`."""
 SDK_MINIMUMS = (("AWS CLI v2", "2.15.0"), ("AWS CLI v1", "1.30.0"), ("boto3 / botocore", "1.34.41"),
                 ("Go v2", "release-2023-11-14"), ("Java v2", "2.21.30"), ("JavaScript v3", "3.458.0"))
 """The oldest SDKs that read Pod Identity credentials (reference/pod-identity-facts.md)."""
@@ -150,7 +152,9 @@ def plan(inputs: awsjson.Inputs, cluster: str, account: str | None = None) -> Mi
     identities, plans = [], []
     for arn, pairs in by_role.items():
         cross = arn.split(":")[4] != account
-        mine = [Identity(identity_name(rules.role_name_of(arn), taken), arn, ns, sas) for ns, sas in blocks(pairs)]
+        # eksctl names its roles after a CloudFormation logical ID; the service account it tags them with reads better.
+        eksctl = roles[arn].tags.get(EKSCTL_SA_TAG, "").replace("/", "-") if arn in roles else ""
+        mine = [Identity(identity_name(eksctl or rules.role_name_of(arn), taken), arn, ns, sas) for ns, sas in blocks(pairs)]
         namespaces = sorted({ns for ns, _ in pairs})
         sas = sorted({sa for _, sa in pairs})
         if cross:

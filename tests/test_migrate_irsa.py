@@ -52,6 +52,7 @@ def test_service_accounts_sharing_a_role_are_grouped(migration):
     assert [(v.get("namespace"), v.get("serviceAccount")) for k, v in found.items() if k.startswith("analytics-data")] == [
         ("analytics", "reader"), ("etl", "loader")]
     assert len(found) == 8, "nine annotated service accounts, one skipped for a bad ARN, two sharing one identity"
+    assert found["default-irsa-demo"]["roleArn"].endswith(EKSCTL_ROLE), "named after the service account eksctl tagged it with"
 
 
 @pytest.mark.parametrize("pairs,expected", [
