@@ -23,7 +23,7 @@ from typing import Any
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components import config, documents, program
+from components import config, documents, program, trust
 from components.kubeconfig import exec_kubeconfig
 from offline import mocks, runner
 
@@ -55,8 +55,9 @@ def baseline(raw: dict[str, Any]) -> Callable[[], Any]:
 
     Documents are built before the clock starts, so the baseline times registration alone.
     """
-    trust = {
-        i["name"]: documents.to_json(documents.trust_policy(i["namespaces"], [i["serviceAccount"]])) for i in raw["identities"]
+    trust_json = {
+        i["name"]: documents.to_json(trust.trust_policy([trust.TrustScope(tuple(sorted(i["namespaces"])), (i["serviceAccount"],))]))
+        for i in raw["identities"]
     }
     kubeconfig = exec_kubeconfig(CLUSTER, f"https://MOCK{mocks._suffix(CLUSTER).upper()}.gr7.us-east-1.eks.amazonaws.com",
                                  "TU9DSyBDQQ==", "us-east-1")
@@ -67,7 +68,7 @@ def baseline(raw: dict[str, Any]) -> Callable[[], Any]:
         k8s.Provider(f"{CLUSTER}-k8s", kubeconfig=kubeconfig, cluster_identifier=CLUSTER, upsert_existing_objects=False)
         for ident in raw["identities"]:
             name, sa = ident["name"], ident["serviceAccount"]
-            role = aws.iam.Role(f"{name}-role", assume_role_policy=trust[name], path="/", max_session_duration=3600,
+            role = aws.iam.Role(f"{name}-role", assume_role_policy=trust_json[name], path="/", max_session_duration=3600,
                                 description=f"EKS Pod Identity role {name}", tags=tags)
             aws.iam.RolePolicyAttachment(f"{name}/aws/AmazonS3ReadOnlyAccess", role=role.name, policy_arn=POLICY)
             for ns in ident["namespaces"]:

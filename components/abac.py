@@ -24,7 +24,8 @@ CLUSTER_NAME = "${aws:PrincipalTag/eks-cluster-name}"
 class BucketsParams(Model):
     bucket_arns: list[BucketArn] = Field(min_length=1)
     per_cluster: bool = False
-    """Prefix `<cluster>/<namespace>/` instead of `<namespace>/`, for buckets shared by clusters."""
+    """Prefix `cluster/<cluster>/namespace/<namespace>/` instead of `namespace/<namespace>/`, for
+    buckets shared by clusters."""
 
 
 class SecretsParams(Model):
@@ -37,8 +38,14 @@ class TablesParams(Model):
 
 
 def s3_namespace_prefix(params: BucketsParams, partition: str) -> list[Statement]:
-    """Each namespace reads and writes only under its own prefix of shared buckets."""
-    prefix = f"{CLUSTER_NAME}/{NAMESPACE}" if params.per_cluster else NAMESPACE
+    """Each namespace reads and writes only under its own prefix of shared buckets.
+
+    The two layouts start with different literal segments, so they never overlap on one
+    bucket: with `<cluster>/<namespace>/` beside `<namespace>/`, a namespace named like a
+    cluster would read that cluster's tenants. Namespaces are DNS labels (no `/`), so
+    `namespace/<ns>/` cannot reach into `cluster/...` either.
+    """
+    prefix = f"cluster/{CLUSTER_NAME}/namespace/{NAMESPACE}" if params.per_cluster else f"namespace/{NAMESPACE}"
     return [
         {
             "Sid": "OwnPrefixObjects",

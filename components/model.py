@@ -13,13 +13,15 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from . import documents, rules
+from . import limits, policy_checks, rules
 
 
 class Model(BaseModel):
     """Config section: keys are camelCase in YAML, snake_case in Python; typos are errors."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
+    # Only the camelCase spelling is accepted: `service_account` would otherwise pass silently
+    # in YAML, where every documented key is camelCase.
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=False, extra="forbid", frozen=True)
 
 
 def matching(pattern: re.Pattern[str], what: str) -> AfterValidator:
@@ -46,7 +48,7 @@ def passing(problem: Callable[[str], str | None]) -> AfterValidator:
 
 
 def _statements(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    problems = [f"statement {i} {p}" for i, s in enumerate(values) for p in documents.statement_problems(s)]
+    problems = [f"statement {i} {p}" for i, s in enumerate(values) for p in policy_checks.statement_problems(s)]
     if problems:
         raise ValueError("; ".join(problems))
     return values
@@ -54,14 +56,34 @@ def _statements(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 Namespace = Annotated[str, passing(rules.namespace_problem)]
 ServiceAccountName = Annotated[str, passing(rules.service_account_problem)]
-RoleName = Annotated[str, matching(rules.ROLE_NAME, "an IAM role name: 1-64 of letters, digits and +=,.@_-")]
-IamPath = Annotated[str, matching(rules.IAM_PATH, "an IAM path: '/' or '/segment/.../', printable ASCII, at most 512 characters")]
+def limited(key: str, what: str) -> AfterValidator:
+    """A value must keep to AWS's modelled limit `key` (see `limits`)."""
+    return passing(lambda value: limits.problem(key, value, what))
+
+
+def _tag_key(value: str) -> str | None:
+    if value.lower().startswith("aws:"):
+        return "starts with 'aws:', which AWS reserves for its own tags"
+    return limits.problem("iam.tagKey", value, "a tag key") or limits.problem("eks.tagKey", value, "a tag key")
+
+
+def _aws_managed(value: str) -> str | None:
+    return limits.managed_policy_problem(value) if ":iam::aws:policy/" in value else None
+
+
+RoleName = Annotated[str, limited("iam.roleName", "a role name")]
+IamPath = Annotated[str, limited("iam.path", "an IAM path ('/' or '/segment/.../')")]
+Description = Annotated[str, limited("iam.roleDescription", "a role description")]
+TagKey = Annotated[str, passing(_tag_key)]
+TagValue = Annotated[str, limited("iam.tagValue", "a tag value")]
+InstanceType = Annotated[str, passing(limits.instance_type_problem)]
 PolicyArn = Annotated[
     str,
     matching(
         rules.POLICY_ARN,
         f"an IAM policy ARN like 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' (partitions: {', '.join(rules.PARTITIONS)})",
     ),
+    passing(_aws_managed),
 ]
 RoleArn = Annotated[str, matching(rules.ROLE_ARN, "an IAM role ARN like 'arn:aws:iam::123456789012:role/name'")]
 AddonVersion = Annotated[str, matching(rules.ADDON_VERSION, "an add-on version like 'v1.3.10-eksbuild.2'; omit it to use the newest")]

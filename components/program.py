@@ -22,11 +22,11 @@ from .association import (
     PodIdentityAssociationsArgs,
 )
 from .cluster import EksCluster, EksClusterArgs
-from .config import PROJECT, ClusterConfig, IdentityConfig, StackConfig
+from .config import PROJECT, ClusterConfig, ConfigError, IdentityConfig, StackConfig
 from .existing import InstalledAddon, installed_addon
 from .network import NetworkArgs
-from .role import PodIdentityRole, PodIdentityRoleArgs
-from .target_role import CrossAccountRole, CrossAccountRoleArgs, target_role_arn
+from .role import PodIdentityRole
+from .identity_wiring import TRUST_SCOPES_OUTPUT, role_args, shared_role_arns, target_arn, target_role, trust_scopes_output
 from .workload import SampleWorkload, SampleWorkloadArgs
 
 
@@ -38,105 +38,6 @@ def base_tags(cfg: StackConfig) -> dict[str, str]:
         "pulumi-stack": pulumi.get_stack(),
         **({"environment": cfg.environment} if cfg.environment else {}),
     }
-
-
-def target_arn(ident: IdentityConfig) -> str | None:
-    """The ARN pods of this identity end up as, when it chains into another account."""
-    target = ident.target_role
-    if target is None:
-        return None
-    if target.arn:
-        return target.arn
-    create = target.create
-    assert create is not None
-    return target_role_arn(rules.partition_of(create.deploy_role_arn), create.account, create.path, target_role_name(ident))
-
-
-def target_role_name(ident: IdentityConfig) -> str:
-    create = ident.target_role.create if ident.target_role else None
-    return create.role_name if create and create.role_name else f"{ident.name}-target"
-
-
-def _role_args(
-    cfg: StackConfig, ident: IdentityConfig, cluster_arns: list[pulumi.Output[str]], partition: str, tags: dict[str, str]
-) -> PodIdentityRoleArgs:
-    scoped = ident.scoped_to_service_accounts
-    namespaces, service_accounts = cfg.trust_scope(ident)
-    bound = cfg.clusters_of(ident)
-    statements: list[documents.Statement] = [*ident.statements, *abac.statements_for(ident.abac_templates, partition)]
-    target = target_arn(ident)
-    if target:
-        statements.append(documents.assume_target_statement(target))
-    policy_documents: dict[str, documents.Document] = {}
-    managed = list(ident.managed_policy_arns)
-    for key, params in ident.well_known_entries:
-        docs = catalog.policy_documents(key, params, partition, bound)
-        policy_documents.update({key if len(docs) == 1 else f"{key}-{i + 1}": d for i, d in enumerate(docs)})
-        managed += catalog.managed_policy_arns(key, partition)
-    return PodIdentityRoleArgs(
-        namespaces=namespaces if scoped else (),
-        service_accounts=service_accounts if scoped else (),
-        cluster_arns=cluster_arns if ident.trust.scope_to_clusters else (),
-        source_org_id=ident.trust.source_org_id,
-        managed_policy_arns=managed,
-        statements=statements,
-        policy_documents=policy_documents,
-        name=ident.role_name,
-        name_prefix=ident.role_name_prefix,
-        path=ident.path,
-        permissions_boundary=ident.permissions_boundary,
-        max_session_duration=ident.max_session_duration,
-        description=ident.description,
-        tags={**tags, **ident.tags},
-    )
-
-
-def _shared_role_arns(cfg: StackConfig) -> dict[str, pulumi.Output[str]]:
-    """Role ARNs exported by other stacks (one StackReference per stack)."""
-    refs: dict[str, pulumi.StackReference] = {}
-    arns = {}
-    for ident in cfg.identities:
-        ref = ident.role_from_stack
-        if ref is None:
-            continue
-        if ref.stack not in refs:
-            refs[ref.stack] = pulumi.StackReference(ref.stack)
-        key = ref.key or ident.name
-        arns[ident.name] = refs[ref.stack].require_output(ref.output).apply(lambda m, key=key: m[key])
-    return arns
-
-
-def _target_role(
-    cfg: StackConfig,
-    ident: IdentityConfig,
-    role_arn: pulumi.Output[str],
-    associations: PodIdentityAssociations,
-    region: pulumi.Output[str],
-    tags: dict[str, str],
-) -> CrossAccountRole:
-    """The cross-account target role: trusted through session tags, or through the
-    associations' external IDs when the identity disables the tags."""
-    create = ident.target_role.create if ident.target_role else None
-    assert create is not None
-    tagged = not ident.disable_session_tags
-    namespaces, service_accounts = cfg.trust_scope(ident) if tagged else ((), ())
-    external_ids = () if tagged else pulumi.Output.all(*(a.external_id for a in associations.associations.values()))
-    return CrossAccountRole(
-        f"{ident.name}-target",
-        CrossAccountRoleArgs(
-            name=target_role_name(ident),
-            deploy_role_arn=create.deploy_role_arn,
-            source_role_arns=pulumi.Output.all(role_arn),
-            region=region,
-            namespaces=namespaces,
-            service_accounts=service_accounts,
-            external_ids=external_ids,
-            path=create.path,
-            managed_policy_arns=create.managed_policy_arns,
-            statements=create.statements,
-            tags=tags,
-        ),
-    )
 
 
 def _network_args(c: ClusterConfig, tags: dict[str, str]) -> NetworkArgs:
@@ -166,6 +67,10 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     profile = pulumi.Config("aws").get("profile")
     partition = aws.get_partition().partition
     region = aws.get_region_output().region
+    account = aws.get_caller_identity().account_id
+    problems = cfg.account_problems(account)
+    if problems:
+        raise ConfigError([f"{PROJECT}:{path} = {value!r}: {why}" for path, value, why in problems])
     clusters = {
         c.name: EksCluster(
             c.name,
@@ -208,7 +113,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     roles = {
         ident.name: PodIdentityRole(
             ident.name,
-            _role_args(cfg, ident, [clusters[c].static_arn for c in cfg.clusters_of(ident)], partition, tags),
+            role_args(cfg, ident, {name: c.static_arn for name, c in clusters.items()}, partition, tags),
         )
         for ident in cfg.identities
         if ident.creates_role
@@ -216,7 +121,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     role_arns: dict[str, pulumi.Output[str]] = {
         **{name: role.arn for name, role in roles.items()},
         **{i.name: pulumi.Output.from_input(i.role_arn) for i in cfg.identities if i.role_arn},
-        **_shared_role_arns(cfg),
+        **shared_role_arns(cfg, account),
     }
     bindings = cfg.bindings()
     former_associations = names.unambiguous(
@@ -245,7 +150,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         if not ident.shared
     }
     targets = {
-        ident.name: _target_role(cfg, ident, role_arns[ident.name], associations[ident.name], region, tags)
+        ident.name: target_role(cfg, ident, role_arns[ident.name], associations[ident.name], region, profile, tags)
         for ident in cfg.identities
         if ident.target_role and ident.target_role.create
     }
@@ -284,6 +189,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         "agentVersions": {k: a.version for k, a in agents.items() if a.version is not None},
         "addonVersions": {k: a.addon.addon_version for k, a in addons.items() if a.addon},
         "roleArns": role_arns,
+        TRUST_SCOPES_OUTPUT: trust_scopes_output(cfg),
         "targetRoleArns": {i.name: target_arn(i) for i in cfg.identities if i.target_role},
         "associationIds": {key: i for a in associations.values() for key, i in a.association_ids.items()},
         # Who gets what: `cluster/namespace/serviceAccount` -> the role its pods run as (the

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import documents, names
+from .trust import TrustScope, trust_policy
 
 
 def grant_permissions(
@@ -56,13 +57,13 @@ def grant_permissions(
 class PodIdentityRoleArgs:
     """Trust scope, permissions and naming of a Pod Identity role.
 
-    Non-empty `namespaces`, `service_accounts` and `cluster_arns` each narrow the trust
-    policy with a session-tag condition; leave them all empty for the unscoped trust.
+    Each of `scopes` is one trust statement (see `trust.exact_scopes`); none at all gives the
+    unscoped trust AWS documents.
     """
 
-    namespaces: Sequence[str] = ()
-    service_accounts: Sequence[str] = ()
-    cluster_arns: pulumi.Input[Sequence[str]] = ()
+    scopes: Sequence[TrustScope] = ()
+    cluster_arns: pulumi.Input[Mapping[str, str]] = field(default_factory=dict)
+    """ARNs of the clusters the scopes name, by cluster name (may be Outputs)."""
     source_org_id: str | None = None
     managed_policy_arns: Sequence[str] = ()
     statements: Sequence[pulumi.Input[documents.Statement]] = ()
@@ -104,9 +105,7 @@ class PodIdentityRole(pulumi.ComponentResource):
         legacy = name if key != name else None
         child = pulumi.ResourceOptions(parent=self)
         trust = pulumi.Output.from_input(args.cluster_arns).apply(
-            lambda arns: documents.to_json(
-                documents.trust_policy(args.namespaces, args.service_accounts, arns or (), args.source_org_id)
-            )
+            lambda arns: documents.to_json(trust_policy(args.scopes, arns, args.source_org_id))
         )
         self.role = aws.iam.Role(
             f"{key}-role",

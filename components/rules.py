@@ -57,6 +57,11 @@ SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 # CreatePodIdentityAssociation documentation); the sample waits between these bounds.
 MIN_PROPAGATION_SECONDS, MAX_PROPAGATION_SECONDS = 5, 300
 
+# Account IDs AWS's documentation uses in its examples (IAM User Guide: 111122223333,
+# 444455556666, 777788889999; EKS User Guide and most SDK docs: 123456789012). An ARN in one
+# of them marks an example config; the offline mocks deploy into 123456789012.
+PLACEHOLDER_ACCOUNTS = frozenset({"123456789012", "111122223333", "444455556666", "777788889999"})
+
 # Pulumi stack references: "stack", "project/stack" or "organization/project/stack".
 STACK_NAME = re.compile(r"^([A-Za-z0-9_.-]+/){0,2}[A-Za-z0-9_.-]+$")
 

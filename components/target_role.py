@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from . import documents
+from . import documents, names
 from .role import grant_permissions
+from .trust import target_trust_policy
 
 
 def target_role_arn(partition: str, account: str, path: str, name: str) -> str:
@@ -30,14 +31,15 @@ class CrossAccountRoleArgs:
     """A role in the target account that the program assumes to create the target role."""
     source_role_arns: pulumi.Input[Sequence[str]]
     region: pulumi.Input[str]
-    namespaces: Sequence[str] = ()
-    service_accounts: Sequence[str] = ()
-    external_ids: pulumi.Input[Sequence[str]] = ()
-    """With session tags disabled: the associations' external IDs, matched as sts:ExternalId."""
+    external_ids: pulumi.Input[Sequence[str]]
+    """The associations' external IDs, required as sts:ExternalId."""
     path: str = "/"
     managed_policy_arns: Sequence[str] = ()
     statements: Sequence[documents.Statement] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
+    profile: str | None = None
+    """The AWS CLI profile that assumes `deploy_role_arn` (the stack's `aws:profile`): an extra
+    provider does not inherit the default provider's credentials settings."""
 
 
 class CrossAccountRole(pulumi.ComponentResource):
@@ -52,28 +54,35 @@ class CrossAccountRole(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: CrossAccountRoleArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("eks-pod-identity:index:CrossAccountRole", name, None, opts)
+        # Named after the role's fixed name, not the component: renaming the identity then
+        # keeps the role (and its provider) in place instead of creating a second role of one
+        # name, which IAM refuses. The aliases keep what earlier releases named otherwise.
+        key = names.role_key(name, args.name)
         self.provider = aws.Provider(
-            f"{name}-account",
+            f"{key}-account",
             region=args.region,
+            profile=args.profile,
             assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=args.deploy_role_arn, session_name="eks-pod-identity")],
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=f"{name}-account")]),
         )
         child = pulumi.ResourceOptions(parent=self, provider=self.provider)
         trust = pulumi.Output.all(args.source_role_arns, args.external_ids).apply(
-            lambda v: documents.to_json(
-                documents.target_trust_policy(v[0], args.namespaces, args.service_accounts, v[1] or ())
-            )
+            lambda v: documents.to_json(target_trust_policy(v[0], v[1]))
         )
         self.role = aws.iam.Role(
-            f"{name}-role",
+            f"{key}-role",
             name=args.name,
             path=args.path,
             assume_role_policy=trust,
             description=f"EKS Pod Identity cross-account target role {name}",
             tags=dict(args.tags),
-            opts=child,
+            # The name is fixed (the association names the ARN up front): IAM refuses a
+            # second role of that name, so a replacement deletes the old one first.
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(delete_before_replace=True, aliases=[pulumi.Alias(name=f"{name}-role")])
+            ),
         )
         self.arn = self.role.arn
-        attachments, inline = grant_permissions(name, self.role, args.managed_policy_arns, args.statements, child)
+        attachments, inline = grant_permissions(key, self.role, args.managed_policy_arns, args.statements, child, legacy_name=name)
         self.ready = [self.role, *attachments, *([inline] if inline else [])]
         self.register_outputs({"arn": self.arn})

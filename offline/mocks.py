@@ -83,6 +83,8 @@ class Mocks(pulumi.runtime.Mocks):
     """Answers resource registrations and invokes as AWS and Kubernetes would, minus the waiting."""
 
     region: str = "us-east-1"
+    caller_account: str = ACCOUNT
+    """The account `pulumi up` runs in (`get_caller_identity`); resources are still mocked in ACCOUNT."""
     adopted: dict[str, AdoptedCluster] = field(default_factory=dict)
     stack_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Outputs of the stacks a StackReference may name, by stack name."""
@@ -97,7 +99,8 @@ class Mocks(pulumi.runtime.Mocks):
         if token == "aws:index/getRegion:getRegion":
             return {"id": self.region, "name": self.region, "region": self.region, "endpoint": f"ec2.{self.region}.amazonaws.com"}
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"id": ACCOUNT, "accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/MOCK", "userId": "MOCK"}
+            account = self.caller_account
+            return {"id": account, "accountId": account, "arn": f"arn:aws:iam::{account}:user/MOCK", "userId": "MOCK"}
         if token == "aws:eks/getAddonVersion:getAddonVersion":
             version = AGENT_VERSION if a["addonName"] == "eks-pod-identity-agent" else OTHER_ADDON_VERSION
             return {"id": a["addonName"], "addonName": a["addonName"], "kubernetesVersion": a["kubernetesVersion"], "version": version}

@@ -1,11 +1,16 @@
 """Offline plan: what a stack would create, without credentials or network.
 
     python -m offline.plan dev [--graph plan.mmd]
+    python -m offline.plan dev --against plan-out/base.yaml [--accept HAZARD-ID ...]
 
 Runs the program for `Pulumi.<stack>.yaml` under the tests' mocks and prints the resource
 tree, each resource's dependencies, every IAM document, every Kubernetes manifest, the stack
 outputs and the critical path. Values only AWS would know are placeholders: the account is
 shown as <ACCOUNT> and generated IDs and names carry "mock".
+
+With `--against OLD` it reviews the change from OLD to the stack instead (offline/review.py):
+what `pulumi up` would create, update, replace and delete, IAM changes per statement, and
+hazards; it exits 3 while a hazard is not accepted with `--accept`.
 """
 
 from __future__ import annotations
@@ -115,7 +120,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m offline.plan", description=__doc__.split("\n\n")[0])
     parser.add_argument("stack", help="stack name (reads Pulumi.<stack>.yaml), or the path of a stack file")
     parser.add_argument("--graph", metavar="FILE", help="also write the dependency graph as a Mermaid flowchart")
+    parser.add_argument("--against", metavar="OLD",
+                        help="review the change from OLD (a stack name or stack file) to this stack instead of planning it")
+    parser.add_argument("--accept", metavar="HAZARD-ID", action="append", default=[],
+                        help="with --against: a hazard reviewed and accepted (repeatable; shell-style * wildcards)")
+    parser.add_argument("--accept-file", metavar="FILE", action="append", default=[],
+                        help="with --against: a file of accepted hazard IDs, one a line (# comments)")
     args = parser.parse_args(argv)
+    if args.against is not None:
+        from . import review
+
+        return review.main(args.stack, args.against, args.accept, args.accept_file)
+    if args.accept or args.accept_file:
+        parser.error("--accept and --accept-file need --against")
     path = Path(args.stack) if args.stack.endswith((".yaml", ".yml")) else None
     name = path.name.removeprefix("Pulumi.").rsplit(".", 1)[0] if path else args.stack
     if path is None and name not in runner.stack_names():

@@ -8,6 +8,7 @@ including the parent, provider and dependencies mocks alone do not show.
 
 from __future__ import annotations
 
+import datetime
 import json
 import runpy
 from collections.abc import Callable, Mapping
@@ -24,6 +25,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from . import mocks as mocks_module
 from .mocks import AdoptedCluster, Mocks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,8 +42,16 @@ def stack_names(root: Path = ROOT) -> list[str]:
 
 
 def _encode(value: Any) -> str:
-    # The CLI passes strings as-is and everything else as JSON.
-    return value if isinstance(value, str) else json.dumps(value)
+    # The CLI passes strings as-is and everything else as JSON (YAML dates as ISO text).
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value if isinstance(value, str) else json.dumps(value, default=_iso)
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a YAML value a stack file can hold")
 
 
 def stack_config(
@@ -63,23 +73,17 @@ def stack_config(
 
 
 def raw_config(config: Mapping[str, str]) -> dict[str, Any]:
-    """The project's keys of a config map, decoded as the program's `config.raw_from_pulumi` does."""
+    """The project's keys of a config map, decoded as the program does (`config.from_config_map`)."""
     from components import config as config_module
 
-    prefix = f"{config_module.PROJECT}:"
-    raw: dict[str, Any] = {}
-    for key, value in config.items():
-        if key.startswith(prefix):
-            name = key[len(prefix) :]
-            raw[name] = json.loads(value) if name in config_module.STRUCTURED_KEYS else value
-    return raw
+    return config_module.from_config_map(config)[0]
 
 
 def parsed_config(stack: str, overrides: Mapping[str, Any] | None = None) -> Any:
     """The validated StackConfig of a committed stack file (raises ConfigError when invalid)."""
     from components import config as config_module
 
-    return config_module.parse(raw_config(stack_config(stack, overrides=overrides)))
+    return config_module.parse(*config_module.from_config_map(stack_config(stack, overrides=overrides)))
 
 
 @dataclass
@@ -256,6 +260,7 @@ def run(
     program: Callable[[], Mapping[str, Any] | None] | None = None,
     raise_errors: bool = True,
     stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
+    caller_account: str = mocks_module.ACCOUNT,
 ) -> RunResult:
     """Run `program` (default: `__main__.py`) under mocks with `config`.
 
@@ -267,6 +272,7 @@ def run(
         region=config.get("aws:region", "us-east-1"),
         adopted=dict(adopted or {}),
         stack_outputs={k: dict(v) for k, v in (stack_outputs or {}).items()},
+        caller_account=caller_account,
     )
     monitor = RecordingMonitor(mocks)
     mocks.monitor = monitor

@@ -1,15 +1,22 @@
 """Policies of the eks-pod-identity pack, each a plain `validate(args, report_violation)`.
 
-Self-contained on purpose: the pack runs in its own virtualenv, beside any stack, without
-the program's code. Resource properties arrive as the engine sees them (camelCase keys,
-JSON documents as strings); values unknown during a preview are skipped, not guessed.
+The pack runs in its own virtualenv, beside any stack. What counts as admin is the program's
+own semantic check (components/policy_checks.py, standard library only), imported from the
+repository the pack lives in, so the config and the pack never disagree. Resource properties
+arrive as the engine sees them (camelCase keys, JSON documents as strings); values unknown
+during a preview are skipped, not guessed.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from components import policy_checks  # noqa: E402
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -79,16 +86,9 @@ def validate_pod_role_trust(args: ResourceValidationArgs, report_violation: Repo
             report_violation(f"Statement {i} allows {sorted(actions)}; a Pod Identity role allows exactly {sorted(POD_ACTIONS)}.")
 
 
-def _admin_statements(doc: dict[str, Any]) -> Iterable[int]:
-    for i, statement in enumerate(_statements(doc)):
-        actions = _as_list(statement.get("Action", []))
-        resources = _as_list(statement.get("Resource", []))
-        if statement.get("Effect") == "Allow" and any(a in ("*", "*:*") for a in actions) and "*" in resources:
-            yield i
-
-
 def validate_no_admin_wildcards(args: ResourceValidationArgs, report_violation: Report) -> None:
-    """No policy grants every action on every resource, and nothing attaches AdministratorAccess."""
+    """No policy grants every action on every resource (NotAction, NotResource and `arn:*` included)
+    nor a privilege-escalation path, and nothing attaches AdministratorAccess."""
     props = args.props
     documents: list[tuple[str, Any]] = []
     if args.resource_type in ("aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"):
@@ -99,12 +99,12 @@ def validate_no_admin_wildcards(args: ResourceValidationArgs, report_violation: 
         documents += [(f"inline policy {p.get('name')}", p.get("policy")) for p in props.get("inlinePolicies") or [] if isinstance(p, dict)]
     elif args.resource_type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
         arn = props.get("policyArn")
-        if isinstance(arn, str) and arn.endswith(":policy/AdministratorAccess") and ":iam::aws:" in arn:
+        if isinstance(arn, str) and policy_checks.is_admin_policy_arn(arn):
             report_violation("AdministratorAccess is attached; grant the actions the workload needs instead.")
     for where, value in documents:
         doc = _document(value)
-        for i in _admin_statements(doc) if doc else ():
-            report_violation(f"Statement {i} of the {where} allows '*' on '*'; narrow the actions and resources.")
+        for problem in policy_checks.admin_problems(_statements(doc)) if doc else ():
+            report_violation(f"The {where}: {problem}; narrow the actions and resources.")
 
 
 def _containers(resource_type: str, props: dict[str, Any]) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from components.association import (
 from components.cluster import NODE_POLICIES, EksCluster, EksClusterArgs
 from components.network import NetworkArgs
 from components.role import PodIdentityRole, PodIdentityRoleArgs
+from components.trust import TrustScope
 from components.workload import SampleWorkload, SampleWorkloadArgs
 from offline import mocks, runner
 
@@ -28,7 +29,8 @@ def run(program, **kwargs):
 # --- PodIdentityRole -------------------------------------------------------------------
 
 def test_role_trust_policy_is_exactly_pods_eks_scoped_to_its_service_accounts():
-    result = run(lambda: {"arn": PodIdentityRole("app", PodIdentityRoleArgs(namespaces=["ns"], service_accounts=["sa"])).arn})
+    scopes = [TrustScope(("ns",), ("sa",))]
+    result = run(lambda: {"arn": PodIdentityRole("app", PodIdentityRoleArgs(scopes=scopes)).arn})
     role = result.named("app-role")
     assert json.loads(role.inputs["assumeRolePolicy"]) == {
         "Version": "2012-10-17",
@@ -53,8 +55,8 @@ def test_role_trust_policy_is_exactly_pods_eks_scoped_to_its_service_accounts():
 
 def test_role_scoped_to_cluster_arns_that_are_outputs():
     def program():
-        arns = [pulumi.Output.from_input("arn:aws:eks:eu-west-1:123456789012:cluster/a")]
-        return {"arn": PodIdentityRole("app", PodIdentityRoleArgs(cluster_arns=arns)).arn}
+        arns = {"a": pulumi.Output.from_input("arn:aws:eks:eu-west-1:123456789012:cluster/a")}
+        return {"arn": PodIdentityRole("app", PodIdentityRoleArgs(scopes=[TrustScope(clusters=("a",))], cluster_arns=arns)).arn}
 
     (statement,) = json.loads(run(program).named("app-role").inputs["assumeRolePolicy"])["Statement"]
     assert statement["Condition"] == {

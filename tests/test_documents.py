@@ -2,45 +2,11 @@
 
 import json
 
-from components import documents
-
-
-def test_unscoped_trust_policy_is_exactly_the_documented_one():
-    assert documents.trust_policy() == {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "EksPodIdentity",
-                "Effect": "Allow",
-                "Principal": {"Service": "pods.eks.amazonaws.com"},
-                "Action": ["sts:AssumeRole", "sts:TagSession"],
-            }
-        ],
-    }
-
-
-def test_scoped_trust_policy_conditions_on_each_session_tag():
-    doc = documents.trust_policy(
-        namespaces=["b", "a", "a"],
-        service_accounts=["sa"],
-        cluster_arns=["arn:aws:eks:us-east-1:123456789012:cluster/c"],
-        source_org_id="o-abcdefghij",
-    )
-    (statement,) = doc["Statement"]
-    assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
-    assert statement["Action"] == ["sts:AssumeRole", "sts:TagSession"]
-    assert statement["Condition"] == {
-        "StringEquals": {
-            "aws:RequestTag/kubernetes-namespace": ["a", "b"],
-            "aws:RequestTag/kubernetes-service-account": ["sa"],
-            "aws:RequestTag/eks-cluster-arn": ["arn:aws:eks:us-east-1:123456789012:cluster/c"],
-            "aws:SourceOrgId": "o-abcdefghij",
-        }
-    }
+from components import documents, policy_checks
 
 
 def test_to_json_is_stable_and_round_trips():
-    doc = documents.trust_policy(["ns"], ["sa"])
+    doc = documents.document([documents.s3_put_object_statement("arn:aws:s3:::b")])
     assert documents.to_json(doc) == documents.to_json(json.loads(documents.to_json(doc)))
     assert json.loads(documents.to_json(doc)) == doc
 
@@ -58,14 +24,14 @@ def test_put_object_statement_is_write_only_on_the_bucket_objects():
 
 
 def test_statement_problems_accepts_a_valid_statement():
-    assert documents.statement_problems(
+    assert policy_checks.statement_problems(
         {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/*",
          "Condition": {"StringEquals": {"aws:ResourceTag/team": "x"}}}
     ) == []
 
 
 def test_statement_problems_names_each_defect():
-    problems = documents.statement_problems(
+    problems = policy_checks.statement_problems(
         {"Effect": "allow", "Action": "GetObject", "Principal": "*", "Resource": "bucket", "Sid": "no-dashes"}
     )
     text = " | ".join(problems)
@@ -73,13 +39,13 @@ def test_statement_problems_names_each_defect():
 
 
 def test_grants_admin_only_for_allow_star_on_star():
-    assert documents.grants_admin({"Effect": "Allow", "Action": "*", "Resource": "*"})
-    assert documents.grants_admin({"Effect": "Allow", "Action": ["s3:GetObject", "*:*"], "Resource": ["*"]})
-    assert not documents.grants_admin({"Effect": "Deny", "Action": "*", "Resource": "*"})
-    assert not documents.grants_admin({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
-    assert not documents.grants_admin({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"})
+    assert policy_checks.grants_admin({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    assert policy_checks.grants_admin({"Effect": "Allow", "Action": ["s3:GetObject", "*:*"], "Resource": ["*"]})
+    assert not policy_checks.grants_admin({"Effect": "Deny", "Action": "*", "Resource": "*"})
+    assert not policy_checks.grants_admin({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+    assert not policy_checks.grants_admin({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"})
 
 
 def test_admin_policy_arn_in_any_partition():
-    assert documents.is_admin_policy_arn("arn:aws-us-gov:iam::aws:policy/AdministratorAccess")
-    assert not documents.is_admin_policy_arn("arn:aws:iam::123456789012:policy/AdministratorAccess")
+    assert policy_checks.is_admin_policy_arn("arn:aws-us-gov:iam::aws:policy/AdministratorAccess")
+    assert not policy_checks.is_admin_policy_arn("arn:aws:iam::123456789012:policy/AdministratorAccess")

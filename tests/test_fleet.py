@@ -7,96 +7,26 @@ import json
 
 import pytest
 
-from components import abac, catalog, documents
+from components import abac, documents, identity_wiring, policy_checks
 from components.target_role import CrossAccountRole, CrossAccountRoleArgs
 from offline import mocks, runner
 from tests import validators
 
-PARTITIONS = ["aws", "aws-cn", "aws-us-gov"]
-KMS = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-ZONE = "arn:aws:route53:::hostedzone/Z0123456789"
-PARAMS = {
-    "awsLoadBalancerController": {},
-    "ebsCsi": {"kmsKeyArns": [KMS]},
-    "efsCsi": {},
-    "externalDns": {"hostedZoneArns": [ZONE]},
-    "certManager": {"hostedZoneArns": [ZONE]},
-    "clusterAutoscaler": {},
-    "externalSecrets": {
-        "secretsManagerArns": ["arn:aws:secretsmanager:us-west-2:123456789012:secret:prod/*"],
-        "ssmParameterArns": ["arn:aws:ssm:us-west-2:123456789012:parameter/prod/*"],
-        "kmsKeyArns": [KMS],
-    },
-    "velero": {"bucketArns": ["arn:aws:s3:::backups"], "kmsKeyArns": [KMS]},
-    "cloudwatchObservability": {},
-    "mountpointS3Csi": {"bucketArns": ["arn:aws:s3:::data"], "kmsKeyArns": [KMS]},
-}
+
+def target_role(result: runner.RunResult) -> runner.Registration:
+    (role,) = result.under("analytics-reader-target", "aws:iam/role:Role")
+    return role
+
+
+def cfg_of(identity: str):
+    return runner.parsed_config("fleet").identity(identity)
 
 
 def statements_of(doc: str | dict) -> list[dict]:
     return (json.loads(doc) if isinstance(doc, str) else doc)["Statement"]
 
 
-# --- well-known catalog ------------------------------------------------------------------
-
-def test_catalog_covers_the_common_controllers_with_sources():
-    assert set(PARAMS) == set(catalog.CATALOG)
-    for entry in catalog.CATALOG.values():
-        assert entry.source and entry.checked == catalog.CHECKED and entry.title
-        assert entry.build or entry.managed_policies
-
-
-@pytest.mark.parametrize("partition", PARTITIONS)
-@pytest.mark.parametrize("key", sorted(PARAMS))
-def test_catalog_entry_is_valid_iam_that_passes_parliament_and_fits_a_managed_policy(key, partition):
-    params = catalog.CATALOG[key].params.model_validate(PARAMS[key])
-    docs = catalog.policy_documents(key, params, partition, ["west", "east"])
-    for doc in docs:
-        assert documents.document_problems(doc) == []
-        assert len(documents.to_json(doc)) <= documents.MANAGED_POLICY_MAX
-        assert validators.unwaived(validators.parliament_findings(doc)) == []
-        # Every ARN the entry builds itself is in the stack's partition (the given ARNs are the user's).
-        text = documents.to_json(doc)
-        for given in json.dumps(PARAMS[key]).split('"'):
-            text = text.replace(given, "") if given.startswith("arn:") else text
-        if partition != "aws":
-            assert "arn:aws:" not in text
-    for arn in catalog.managed_policy_arns(key, partition):
-        assert arn.startswith(f"arn:{partition}:iam::aws:policy/")
-
-
-def test_the_waiver_covers_only_the_load_balancer_controller_condition_key():
-    params = catalog.CATALOG["awsLoadBalancerController"].params.model_validate({})
-    findings = [f for d in catalog.policy_documents("awsLoadBalancerController", params, "aws", []) for f in validators.parliament_findings(d)]
-    assert findings and {issue for issue, _ in findings} == {"UNKNOWN_CONDITION_FOR_ACTION"}
-    assert validators.unwaived(findings) == []
-
-
-def test_catalog_writes_are_scoped_to_the_given_arns():
-    params = catalog.CATALOG["externalDns"].params.model_validate(PARAMS["externalDns"])
-    (change,) = [s for s in catalog.statements_for("externalDns", params, "aws", []) if "route53:ChangeResourceRecordSets" in s["Action"]]
-    assert change["Resource"] == [ZONE]
-    velero = catalog.CATALOG["velero"].params.model_validate(PARAMS["velero"])
-    objects = [s for s in catalog.statements_for("velero", velero, "aws", []) if "s3:PutObject" in s["Action"]]
-    assert objects[0]["Resource"] == ["arn:aws:s3:::backups/*"]
-
-
-def test_autoscaler_scales_only_the_bound_clusters_groups():
-    params = catalog.CATALOG["clusterAutoscaler"].params.model_validate({})
-    scale = [s for s in catalog.statements_for("clusterAutoscaler", params, "aws", ["west", "east"]) if "autoscaling:SetDesiredCapacity" in s["Action"]]
-    assert [s["Condition"]["StringEquals"]["aws:ResourceTag/k8s.io/cluster-autoscaler/west"] for s in scale[:1]] == ["owned"]
-    assert len(scale) == 2
-
-
-@pytest.mark.parametrize(
-    "key, bad",
-    [("externalDns", {}), ("certManager", {"hostedZoneArns": ["Z123"]}), ("velero", {"bucketArns": ["my-bucket"]}),
-     ("externalSecrets", {}), ("ebsCsi", {"kmsKeyArns": ["alias/x"]})],
-)
-def test_catalog_parameters_are_validated(key, bad):
-    with pytest.raises(ValueError):
-        catalog.CATALOG[key].params.model_validate(bad)
-
+# --- policy documents ----------------------------------------------------------------------
 
 def test_large_policies_are_split_to_fit():
     statements = [{"Sid": f"S{i}", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::bucket-{i:04d}/*"} for i in range(200)]
@@ -113,45 +43,56 @@ def test_abac_templates_key_on_the_namespace_session_tag_and_pass_parliament(key
            "dynamodbNamespaceKeys": {"tableArns": ["arn:aws:dynamodb:us-west-2:123456789012:table/t"]}}[key]
     doc = documents.document(abac.TEMPLATES[key].build(abac.TEMPLATES[key].params.model_validate(raw), "aws"))
     assert "${aws:PrincipalTag/kubernetes-namespace}" in documents.to_json(doc)
-    assert documents.document_problems(doc) == []
+    assert policy_checks.document_problems(doc) == []
     assert validators.unwaived(validators.parliament_findings(doc)) == []
 
 
 def test_s3_prefix_per_cluster():
     params = abac.BucketsParams.model_validate({"bucketArns": ["arn:aws:s3:::shared"], "perCluster": True})
     objects = abac.s3_namespace_prefix(params, "aws")[0]
-    assert objects["Resource"] == ["arn:aws:s3:::shared/${aws:PrincipalTag/eks-cluster-name}/${aws:PrincipalTag/kubernetes-namespace}/*"]
+    assert objects["Resource"] == [
+        "arn:aws:s3:::shared/cluster/${aws:PrincipalTag/eks-cluster-name}/namespace/${aws:PrincipalTag/kubernetes-namespace}/*"]
+
+
+def test_the_two_s3_layouts_never_overlap_on_one_bucket():
+    """A flat-layout namespace named like a cluster must not reach that cluster's tenants."""
+    def prefix(per_cluster: bool, cluster: str, namespace: str) -> str:
+        params = abac.BucketsParams.model_validate({"bucketArns": ["arn:aws:s3:::shared"], "perCluster": per_cluster})
+        (resource,) = abac.s3_namespace_prefix(params, "aws")[0]["Resource"]
+        return resource.replace("${aws:PrincipalTag/eks-cluster-name}", cluster).replace(
+            "${aws:PrincipalTag/kubernetes-namespace}", namespace).removesuffix("*")
+
+    for cluster in ("prod-blue", "cluster", "namespace"):
+        for ns in ("prod-blue", "cluster", "namespace", "team-a"):
+            flat, scoped = prefix(False, "x", cluster), prefix(True, cluster, ns)
+            assert not scoped.startswith(flat) and not flat.startswith(scoped)
 
 
 # --- cross-account target role (component) -----------------------------------------------------
 
-def test_target_role_trusts_the_association_role_with_tags_or_external_ids():
+def test_target_role_trusts_the_association_role_by_its_external_ids():
     def program():
         CrossAccountRole("t", CrossAccountRoleArgs(
-            name="t", deploy_role_arn="arn:aws:iam::210987654321:role/deployer",
-            source_role_arns=["arn:aws:iam::123456789012:role/src"], region="us-west-2",
-            namespaces=["ns"], service_accounts=["sa"], statements=[documents.s3_put_object_statement("arn:aws:s3:::b")],
-        ))
-        CrossAccountRole("x", CrossAccountRoleArgs(
-            name="x", deploy_role_arn="arn:aws:iam::210987654321:role/deployer",
+            name="t", deploy_role_arn="arn:aws:iam::444455556666:role/deployer",
             source_role_arns=["arn:aws:iam::123456789012:role/src"], region="us-west-2", external_ids=["id-1", "id-2"],
+            statements=[documents.s3_put_object_statement("arn:aws:s3:::b")], profile="team",
         ))
 
     result = runner.run({"aws:region": "us-west-2"}, program=program)
-    tagged, by_id = (json.loads(result.named(n).inputs["assumeRolePolicy"])["Statement"][0] for n in ("t-role", "x-role"))
-    for statement in (tagged, by_id):
-        assert statement["Principal"] == {"AWS": ["arn:aws:iam::123456789012:root"]}
-        assert statement["Action"] == ["sts:AssumeRole", "sts:TagSession"]
-        assert statement["Condition"]["ArnEquals"] == {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/src"]}
-    assert tagged["Condition"]["StringEquals"] == {
-        "aws:RequestTag/kubernetes-namespace": ["ns"], "aws:RequestTag/kubernetes-service-account": ["sa"]}
-    assert by_id["Condition"]["StringEquals"] == {"sts:ExternalId": ["id-1", "id-2"]}
-    assert len(result.of_type("pulumi:providers:aws")) == 2
-    provider = result.named("t-account")
-    assert json.loads(provider.inputs["assumeRoles"])[0]["roleArn"] == "arn:aws:iam::210987654321:role/deployer"
-    role = result.named("t-role")
+    (statement,) = json.loads(result.named("fixed.t-role").inputs["assumeRolePolicy"])["Statement"]
+    assert statement["Principal"] == {"AWS": ["arn:aws:iam::123456789012:root"]}
+    assert statement["Action"] == ["sts:AssumeRole", "sts:TagSession"]
+    assert statement["Condition"] == {
+        "ArnEquals": {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/src"]},
+        "StringEquals": {"sts:ExternalId": ["id-1", "id-2"]},
+    }
+    provider = result.named("fixed.t-account")
+    assert json.loads(provider.inputs["assumeRoles"])[0]["roleArn"] == "arn:aws:iam::444455556666:role/deployer"
+    assert provider.inputs["profile"] == "team", "the second provider uses the stack's credentials too"
+    role = result.named("fixed.t-role")
     assert role.provider.startswith(provider.urn + "::") and role.inputs["name"] == "t"
-    assert result.named("t-inline").provider.startswith(provider.urn + "::")
+    assert role.delete_before_replace, "a fixed name: IAM refuses a second role of that name"
+    assert result.named("fixed.t-inline").provider.startswith(provider.urn + "::")
 
 
 # --- the committed fleet stacks --------------------------------------------------------------
@@ -185,7 +126,7 @@ def test_fleet_fan_out_binds_one_role_per_namespace_and_cluster(fleet):
 def test_fleet_abac_inline_policy_uses_the_namespace_tag(fleet):
     result, _ = fleet
     policy = result.named("tenants-inline").inputs["policy"]
-    assert "arn:aws:s3:::fleet-shared-data/${aws:PrincipalTag/kubernetes-namespace}/*" in policy
+    assert "arn:aws:s3:::fleet-shared-data/namespace/${aws:PrincipalTag/kubernetes-namespace}/*" in policy
 
 
 def test_fleet_catalog_policies_are_managed_policies_on_the_role(fleet):
@@ -203,9 +144,10 @@ def test_fleet_catalog_policies_are_managed_policies_on_the_role(fleet):
 
 def test_fleet_cross_account_chain_has_no_cycle(fleet):
     result, _ = fleet
-    target = result.named("analytics-reader-target-role")
+    target = target_role(result)
     target_arn = result.outputs["targetRoleArns"]["analytics-reader"]
-    assert target_arn == "arn:aws:iam::210987654321:role/analytics-reader-target"
+    assert target_arn == f"arn:aws:iam::444455556666:role/{identity_wiring.target_role_name(cfg_of('analytics-reader'), 'fleet')}"
+    assert target_arn.startswith("arn:aws:iam::444455556666:role/analytics-reader-target-")
     (assoc,) = result.under("analytics-reader", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert assoc.inputs["targetRoleArn"] == target_arn and assoc.inputs["disableSessionTags"] is True
     assert target.urn not in result.all_dependencies(assoc), "the association must not wait for the target role"
@@ -248,7 +190,7 @@ def test_fleet_addon_identities_are_ordered_after_the_agent(fleet):
 def test_fleet_binds_the_existing_role_as_given(fleet):
     result, _ = fleet
     (assoc,) = result.under("ci-runner", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
-    assert assoc.inputs["roleArn"] == "arn:aws:iam::444455556666:role/existing-ci-runner"
+    assert assoc.inputs["roleArn"] == "arn:aws:iam::123456789012:role/existing-ci-runner"
     assert not [r for r in result.under("ci-runner") if r.type.startswith("aws:iam/")]
     assert not [r for r in result.registrations if r.name == "ci-runner" and r.type.endswith(":PodIdentityRole")]
 
@@ -272,18 +214,24 @@ def test_existing_role_arn_is_bound_without_creating_a_role():
     assert assoc.inputs["roleArn"] == "arn:aws:iam::123456789012:role/existing"
 
 
-def test_cross_account_with_session_tags_trusts_the_tags_not_external_ids():
-    identities = runner.parsed_config("fleet").model_dump(by_alias=True, exclude_none=True)["identities"]
+def test_cross_account_with_session_tags_still_requires_the_external_ids():
+    identities = runner.parsed_config("fleet").model_dump(by_alias=True, exclude_unset=True)["identities"]
     for ident in identities:
         if ident["name"] == "analytics-reader":
             ident["disableSessionTags"] = False
     result = runner.run_stack("fleet", overrides={"eks-pod-identity:identities": identities})
-    trust = statements_of(result.named("analytics-reader-target-role").inputs["assumeRolePolicy"])[0]
-    assert trust["Condition"]["StringEquals"] == {
-        "aws:RequestTag/kubernetes-namespace": ["analytics"], "aws:RequestTag/kubernetes-service-account": ["reader"]}
+    trust = statements_of(target_role(result).inputs["assumeRolePolicy"])[0]
     (assoc,) = result.under("analytics-reader", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert trust["Condition"]["StringEquals"] == {"sts:ExternalId": [f"mock-{mocks._suffix(assoc.name, length=32)}"]}
     assert "disableSessionTags" not in assoc.inputs
-    assert assoc.urn not in result.all_dependencies(result.named("analytics-reader-target-role"))
+    assert assoc.urn in result.all_dependencies(target_role(result))
+
+
+def test_target_role_names_differ_between_stacks_and_fit_iam():
+    ident = cfg_of("analytics-reader")
+    assert identity_wiring.target_role_name(ident, "dev") != identity_wiring.target_role_name(ident, "prod")
+    long = ident.model_copy(update={"name": "x" * 50})
+    assert len(identity_wiring.target_role_name(long, "s" * 100)) <= 64
 
 
 def test_a_sample_on_a_cross_account_identity_waits_for_the_target_role_and_its_permissions():
@@ -291,5 +239,5 @@ def test_a_sample_on_a_cross_account_identity_waits_for_the_target_role_and_its_
     result = runner.run_stack("fleet", overrides={"eks-pod-identity:sample": sample})
     (deployment,) = result.of_type("kubernetes:apps/v1:Deployment")
     deps = result.all_dependencies(deployment)
-    assert result.named("analytics-reader-target-role").urn in deps
-    assert result.named("analytics-reader-target/aws/AmazonS3ReadOnlyAccess").urn in deps
+    assert target_role(result).urn in deps
+    assert result.under("analytics-reader-target", "aws:iam/rolePolicyAttachment:RolePolicyAttachment")[0].urn in deps

@@ -130,3 +130,18 @@ def test_earlier_releases_names_are_aliases():
     (attachment,) = result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
     assert attachment.name == "reader/aws/AmazonS3ReadOnlyAccess"
     assert attachment.aliases == [attachment.urn.rsplit("::", 1)[0] + "::reader-AmazonS3ReadOnlyAccess"]
+
+
+def test_renaming_an_identity_keeps_its_fixed_name_target_role():
+    target = {"create": {"deployRoleArn": "arn:aws:iam::444455556666:role/deployer", "roleName": "team-a-target",
+                         "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]}}
+    before = [{**BASE[0], "targetRole": target}]
+    after = [{**before[0], "name": "s3-reader"}]
+    first, second = run(adopted("blue"), before), run(adopted("blue"), after)
+
+    def target(result):
+        (role,) = [r for r in result.of_type(ROLE) if r.inputs.get("name") == "team-a-target"]
+        (attached,) = [a for a in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment") if a.parent == role.parent]
+        return role.urn, attached.urn
+
+    assert target(first) == target(second), "a second role named team-a-target would be refused, and its policy detached"

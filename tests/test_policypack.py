@@ -14,7 +14,7 @@ from pulumi_policy import (
     StackValidationArgs,
 )
 
-from components import documents
+from components import documents, trust
 from policypack import policies
 
 from .conftest import STACKS
@@ -30,12 +30,12 @@ def role(doc):
     return {"assumeRolePolicy": json.dumps(doc)}
 
 
-POD_TRUST = documents.trust_policy(["ns"], ["sa"])
+POD_TRUST = trust.trust_policy([trust.TrustScope(("ns",), ("sa",))])
 
 
 def test_pod_role_trust_accepts_the_program_trust_policies():
     assert check(policies.validate_pod_role_trust, "aws:iam/role:Role", role(POD_TRUST)) == []
-    assert check(policies.validate_pod_role_trust, "aws:iam/role:Role", role(documents.trust_policy())) == []
+    assert check(policies.validate_pod_role_trust, "aws:iam/role:Role", role(trust.trust_policy())) == []
 
 
 def test_pod_role_trust_refuses_extra_principals_or_actions():

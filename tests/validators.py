@@ -19,6 +19,51 @@ WAIVERS: dict[tuple[str, str], str] = {
         "balancers and target groups, which the AWS Load Balancer Controller's own policy relies on; "
         "parliament's bundled IAM definitions predate it."
     ),
+    # Actions and services AWS added after parliament 1.6.4's IAM data (catalog entries follow
+    # their upstream policies, which grant them).
+    ("UNKNOWN_ACTION", "elasticloadbalancing:ModifyIpPools"): (
+        "ModifyIpPools (IPAM pools of Application Load Balancers, 2025) is in the AWS Load Balancer "
+        "Controller's iam_policy.json since v2.13; parliament's IAM data predates it."
+    ),
+    ("UNKNOWN_ACTION", "ec2:CopyVolumes"): (
+        "CopyVolumes (EBS volume copies, 2025) is in the EBS CSI driver's policies since v1.5x, for "
+        "cloning volumes; parliament's IAM data predates it."
+    ),
+    ("UNKNOWN_PREFIX", "s3files"): (
+        "Amazon S3 Files (2026) access points are managed by the EFS CSI driver since v3.4; parliament's "
+        "IAM data has no s3files service, so its actions keep upstream's `*`."
+    ),
+    ("RESOURCE_STAR", "['arc-zonal-shift:GetManagedResource']"): (
+        "Karpenter reads the zonal-shift status of its EKS cluster: GetManagedResource on `*` with "
+        "arc-zonal-shift:ResourceIdentifier = the cluster ARN, as upstream writes it; parliament's IAM "
+        "data knows only load balancers as zonal-shift resources, not EKS clusters."
+    ),
+    # Karpenter launches through three statements, each naming only some of the resources that
+    # RunInstances / CreateFleet authorize (shared images, subnets, security groups; its own launch
+    # templates; the new, cluster-tagged instances, volumes and interfaces), so that each resource
+    # gets its own condition: IAM authorizes every resource of a request separately, and AWS's EC2
+    # guide prescribes this split. parliament checks each statement alone and reports the types it
+    # does not name; these are exactly those three statements' findings.
+    ("RESOURCE_MISMATCH", (
+        "[{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:instance/*'}, "
+        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:network-interface/*'}, "
+        "{'action': 'ec2:CreateFleet', 'required_format': 'arn:*:ec2:*:*:fleet/*'}, "
+        "{'action': 'ec2:CreateFleet', 'required_format': 'arn:*:ec2:*:*:instance/*'}]"
+    )): "Karpenter's launch from shared resources (images, snapshots, subnets, security groups, reservations, placement groups).",
+    ("RESOURCE_MISMATCH", (
+        "[{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*::image/*'}, "
+        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:instance/*'}, "
+        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:network-interface/*'}, "
+        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:security-group/*'}, "
+        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:subnet/*'}, "
+        "{'action': 'ec2:CreateFleet', 'required_format': 'arn:*:ec2:*:*:fleet/*'}, "
+        "{'action': 'ec2:CreateFleet', 'required_format': 'arn:*:ec2:*:*:instance/*'}]"
+    )): "Karpenter's launch from its own cluster's launch templates (aws:ResourceTag/kubernetes.io/cluster/<name> = owned).",
+    ("RESOURCE_MISMATCH", (
+        "[{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*::image/*'}, "
+        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:security-group/*'}, "
+        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:subnet/*'}]"
+    )): "Karpenter's launch of new resources carrying its cluster's tags (aws:RequestTag conditions).",
 }
 
 # IAM resolves policy variables such as ${aws:PrincipalTag/kubernetes-namespace} to plain

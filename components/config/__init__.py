@@ -9,12 +9,12 @@ each key parsed on its own.
 
 from .clusters import DEFAULT_KUBERNETES_VERSION, AddonConfig, ClusterConfig
 from .identities import AbacConfig, IdentityConfig, StackRoleConfig, TargetRoleConfig, TargetRoleCreate, TrustConfig, WellKnownConfig
-from .load import STRUCTURED_KEYS, ConfigError, load, parse, raw_from_pulumi
+from .load import STRUCTURED_KEYS, ConfigError, from_config_map, load, parse, raw_from_pulumi
 from .sample import SampleConfig
 from .stack import DEFAULT_AWS_CLI_IMAGE, PROJECT, Binding, StackConfig
 
 __all__ = [
     "DEFAULT_AWS_CLI_IMAGE", "DEFAULT_KUBERNETES_VERSION", "PROJECT", "STRUCTURED_KEYS", "AbacConfig", "AddonConfig", "Binding",
     "ClusterConfig", "ConfigError", "IdentityConfig", "SampleConfig", "StackConfig", "StackRoleConfig", "TargetRoleConfig",
-    "TargetRoleCreate", "TrustConfig", "WellKnownConfig", "load", "parse", "raw_from_pulumi",
+    "TargetRoleCreate", "TrustConfig", "WellKnownConfig", "from_config_map", "load", "parse", "raw_from_pulumi",
 ]

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .. import rules
-from ..model import AddonVersion, ClusterName, Model, Namespace, PrincipalArn, ServiceAccountName, SubnetId, VpcId
+from .. import limits, rules
+from ..model import AddonVersion, ClusterName, InstanceType, Model, Namespace, PrincipalArn, ServiceAccountName, SubnetId, VpcId
 
 DEFAULT_KUBERNETES_VERSION = "1.35"
 # Add-ons whose service account does not live in kube-system by default (EKS User Guide,
@@ -104,7 +104,7 @@ class ClusterConfig(Model):
     name: ClusterName
     create: bool = True
     version: str | None = None
-    instance_type: str = "t3.medium"
+    instance_type: InstanceType = "t3.medium"
     desired_capacity: int = Field(2, ge=0)
     min_size: int = Field(1, ge=0)
     max_size: int = Field(3, ge=1)
@@ -146,6 +146,11 @@ class ClusterConfig(Model):
             raise ValueError(f"{value!r} is not a Kubernetes minor version; quote it in YAML, e.g. \"1.35\"")
         if int(match.group(1)) < rules.MIN_POD_IDENTITY_MINOR:
             raise ValueError(f"{value!r} is too old: EKS Pod Identity needs Kubernetes 1.{rules.MIN_POD_IDENTITY_MINOR} or newer")
+        if value not in limits.EKS_VERSIONS:
+            raise ValueError(
+                f"{value!r} is not a version EKS offers for new clusters (as of {limits.EKS_VERSIONS_AS_OF}: "
+                f"{', '.join(limits.EKS_VERSIONS)})"
+            )
         return value
 
     @model_validator(mode="after")
@@ -168,6 +173,10 @@ class ClusterConfig(Model):
                 f"{len(self.name)}): pulumi-eks names its IAM roles after it (`<name>-eks-nodeRole-role-` and a 7-character "
                 f"suffix) and IAM stops at {rules.ROLE_NAME_MAX}"
             )
+        if self.auto_mode and self.agent_version:
+            raise ValueError("agentVersion pins an add-on Auto Mode does not use (its agent is built in): remove it")
+        if not self.install_agent and self.agent_version:
+            raise ValueError("agentVersion pins the agent add-on that installAgent: false leaves alone: remove one of them")
         if not self.create:
             ignored = sorted(_aliases(self, self.model_fields_set) & CREATED_ONLY)
             if ignored:

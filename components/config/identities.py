@@ -8,8 +8,21 @@ from typing import Annotated, Any
 
 from pydantic import Field, create_model, field_validator, model_validator
 
-from .. import abac, catalog, documents, rules
-from ..model import IamPath, Model, Namespace, PolicyArn, RoleArn, RoleName, ServiceAccountName, Statements, matching
+from .. import abac, catalog, documents, limits, policy_checks, rules
+from ..model import (
+    Description,
+    IamPath,
+    Model,
+    Namespace,
+    PolicyArn,
+    RoleArn,
+    RoleName,
+    ServiceAccountName,
+    Statements,
+    TagKey,
+    TagValue,
+    matching,
+)
 
 
 class TrustConfig(Model):
@@ -96,8 +109,8 @@ class IdentityConfig(Model):
     path: IamPath = "/"
     permissions_boundary: PolicyArn | None = None
     max_session_duration: int = Field(rules.MIN_SESSION_DURATION, ge=rules.MIN_SESSION_DURATION, le=rules.MAX_SESSION_DURATION)
-    description: str | None = None
-    tags: dict[str, str] = Field(default_factory=dict)
+    description: Description | None = None
+    tags: dict[TagKey, TagValue] = Field(default_factory=dict)
     trust: TrustConfig = Field(default_factory=TrustConfig)
     disable_session_tags: bool = False
     session_policy: dict[str, Any] | None = None
@@ -125,8 +138,8 @@ class IdentityConfig(Model):
     @field_validator("managed_policy_arns")
     @classmethod
     def _policy_arns(cls, values: list[str]) -> list[str]:
-        if len(values) > rules.MAX_MANAGED_POLICIES_PER_ROLE:
-            raise ValueError(f"{len(values)} policies; IAM attaches at most {rules.MAX_MANAGED_POLICIES_PER_ROLE} to a role")
+        if len(values) > limits.MANAGED_POLICIES_PER_ROLE_MAX:
+            raise ValueError(f"{len(values)} policies; IAM attaches at most {limits.MANAGED_POLICIES_PER_ROLE_MAX} to a role")
         names = Counter(arn.rsplit("/", 1)[-1] for arn in values)
         repeated = sorted(name for name, count in names.items() if count > 1)
         if repeated:
@@ -136,7 +149,7 @@ class IdentityConfig(Model):
     @field_validator("role_name_prefix")
     @classmethod
     def _role_name_prefix(cls, value: str | None) -> str | None:
-        if value is not None and (len(value) > rules.ROLE_NAME_PREFIX_MAX or not rules.ROLE_NAME.match(value)):
+        if value is not None and (len(value) > rules.ROLE_NAME_PREFIX_MAX or limits.problem("iam.roleName", value, "")):
             raise ValueError(
                 f"{value!r} is not a role name prefix: at most {rules.ROLE_NAME_PREFIX_MAX} of letters, digits and +=,.@_- "
                 "(a 26-character suffix is added)"
@@ -148,9 +161,14 @@ class IdentityConfig(Model):
     def _session_policy(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
         if value is None:
             return value
-        problems = documents.document_problems(value)
+        problems = policy_checks.document_problems(value)
         if problems:
             raise ValueError("is not an IAM policy document: " + "; ".join(problems))
+        if documents.size(value) > limits.SESSION_POLICY_SIZE:
+            raise ValueError(
+                f"is {documents.size(value)} characters; a session policy holds at most {limits.SESSION_POLICY_SIZE} "
+                "(IAM and STS quotas): narrow it"
+            )
         return value
 
     @model_validator(mode="after")
@@ -167,17 +185,20 @@ class IdentityConfig(Model):
             problems.append("shared: true exports a role this stack creates; it cannot also use roleArn/roleFromStack")
         if self.shared and self.clusters:
             problems.append("a shared identity binds nowhere in this stack (cluster stacks bind it); remove clusters")
+        if self.shared and self.target_role:
+            problems.append(
+                "a shared role is bound by cluster stacks, whose associations would have to name the target role and whose "
+                "external IDs its trust needs: chaining is not supported for shared roles; remove targetRole"
+            )
+        if self.shared and self.trust.scope_to_clusters:
+            problems.append(
+                "a shared role is bound in other stacks' clusters, which this stack cannot name: scopeToClusters would trust "
+                "none of them; remove it (trust.sourceOrgId limits the role to your organization)"
+            )
         if self.abac_templates and self.disable_session_tags:
             problems.append("abac templates match session tags, which disableSessionTags turns off; drop one of them")
         if self.target_role and not self.creates_role:
             problems.append("targetRole needs a role this stack creates, to grant it sts:AssumeRole on the target")
-        attachments = len(self.managed_policy_arns) + sum(
-            catalog.policy_count(k, p, self.clusters or []) for k, p in self.well_known_entries
-        )
-        if attachments > rules.MAX_MANAGED_POLICIES_PER_ROLE:
-            problems.append(
-                f"{attachments} managed policies (managedPolicyArns plus wellKnown) exceed IAM's {rules.MAX_MANAGED_POLICIES_PER_ROLE} per role"
-            )
         if self.session_policy is not None and not self.disable_session_tags:
             problems.append("EKS accepts a sessionPolicy only with disableSessionTags: true; set it")
         if self.namespace and self.namespaces:
@@ -189,10 +210,18 @@ class IdentityConfig(Model):
         if bool(self.all_namespaces) != bool(self.all_service_accounts):
             problems.append("a binding needs both a namespace and a service account")
         if not self.allow_admin:
-            admin = [arn for arn in self.managed_policy_arns if documents.is_admin_policy_arn(arn)]
-            admin += [f"statements[{i}]" for i, s in enumerate(self.statements) if documents.grants_admin(s)]
+            admin = policy_checks.admin_problems(self.statements, self.managed_policy_arns)
+            create = self.target_role.create if self.target_role else None
+            if create:
+                admin += [f"targetRole.create: {p}" for p in policy_checks.admin_problems(create.statements, create.managed_policy_arns)]
             if admin:
-                problems.append(f"{admin} grant every action on every resource; narrow them, or set allowAdmin: true")
+                problems.append(f"admin permissions: {'; '.join(admin)}; narrow them, or set allowAdmin: true")
+        duplicates = policy_checks.duplicate_sids(self.inline_statements("aws", "arn:aws:iam::123456789012:role/target"))
+        if duplicates:
+            problems.append(
+                f"Sids {duplicates} appear twice in the role's inline policy (statements plus the abac and targetRole "
+                "statements the program adds); IAM needs them unique: rename yours"
+            )
         tags_trust = self.trust.scope_to_service_accounts or self.trust.scope_to_clusters
         if self.disable_session_tags and tags_trust:
             problems.append(
@@ -205,6 +234,7 @@ class IdentityConfig(Model):
 
     def _role_settings(self) -> dict[str, Any]:
         """Settings that shape a role this program creates (meaningless for an existing role)."""
+        given = self.model_fields_set
         return {
             "managedPolicyArns": self.managed_policy_arns,
             "statements": self.statements,
@@ -213,7 +243,18 @@ class IdentityConfig(Model):
             "permissionsBoundary": self.permissions_boundary,
             "wellKnown": self.well_known_entries,
             "abac": self.abac_templates,
+            **{key: True for key, field in (("path", "path"), ("description", "description"), ("tags", "tags"),
+                                              ("maxSessionDuration", "max_session_duration"), ("trust", "trust"),
+                                              ("allowAdmin", "allow_admin")) if field in given},
         }
+
+    def inline_statements(self, partition: str, target_arn: str | None) -> list[dict[str, Any]]:
+        """The role's inline policy: the identity's statements, its ABAC templates', and the
+        grant to chain into its target role (`target_arn`, when it has one)."""
+        statements = [*self.statements, *abac.statements_for(self.abac_templates, partition)]
+        if self.target_role and target_arn:
+            statements.append(documents.assume_target_statement(target_arn))
+        return statements
 
     @property
     def well_known_entries(self) -> list[tuple[str, Model]]:

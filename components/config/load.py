@@ -1,14 +1,22 @@
-"""Reading the config: every problem collected, described with its key, value and fix."""
+"""Reading the config: every problem collected, described with its key, value and fix.
+
+Each list element is validated on its own, so one bad identity does not hide the problems of
+the others, and the checks that span keys still run on what did parse. Nothing is registered
+before the whole config passed: the program raises ConfigError (a RunError, so `pulumi up`
+prints it without a traceback), and the offline tools print the same lines.
+"""
 
 from __future__ import annotations
 
 import difflib
+import json
 import typing
 from collections.abc import Mapping
 from typing import Any
 
 import pulumi
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic.alias_generators import to_camel
 
 from .clusters import ClusterConfig
 from .identities import IdentityConfig
@@ -25,14 +33,18 @@ class ConfigError(pulumi.RunError):
         super().__init__(f"stack config has {len(problems)} problem(s); nothing was created:\n{lines}")
 
 
-_SECTIONS: dict[str, Any] = {
-    "clusters": TypeAdapter(list[ClusterConfig]),
-    "identities": TypeAdapter(list[IdentityConfig]),
-    "sample": TypeAdapter(SampleConfig),
-}
-_SCALARS = {"awsCliImage", "environment"}
-STRUCTURED_KEYS = frozenset(_SECTIONS)
+LISTS: dict[str, type[BaseModel]] = {"clusters": ClusterConfig, "identities": IdentityConfig}
+OBJECTS: dict[str, type[BaseModel]] = {"sample": SampleConfig}
+SCALARS = {"awsCliImage", "environment", "roleManagedPolicyQuota", "roleTrustPolicyQuota"}
+STRUCTURED_KEYS = frozenset({*LISTS, *OBJECTS})
 """Keys whose values are objects or lists (JSON on the wire), not declared in Pulumi.yaml."""
+# Config namespaces a stack file legitimately holds besides the project's own.
+OTHER_NAMESPACES = {"aws", "kubernetes", "pulumi", "awsx", "eks", "time"}
+SHAPES = {
+    "clusters": "a list of clusters, e.g. `eks-pod-identity:clusters: [{name: dev}]`",
+    "identities": "a list of identities, e.g. `eks-pod-identity:identities: [{name: app, namespace: team-a, serviceAccount: app}]`",
+    "sample": "an object, e.g. `eks-pod-identity:sample: {kind: none}`",
+}
 
 
 def _path(loc: tuple[Any, ...]) -> str:
@@ -42,9 +54,8 @@ def _path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _field_names(section: str, loc: tuple[Any, ...]) -> list[str]:
-    """Known keys at the place an unknown key was found, for 'did you mean'."""
-    model: Any = {"clusters": ClusterConfig, "identities": IdentityConfig, "sample": SampleConfig}[section]
+def _model_at(model: Any, loc: tuple[Any, ...]) -> Any:
+    """The model that holds the last key of `loc`, for 'did you mean'."""
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
@@ -52,83 +63,152 @@ def _field_names(section: str, loc: tuple[Any, ...]) -> list[str]:
             if field.alias != part:
                 continue
             for candidate in (field.annotation, *typing.get_args(field.annotation)):
-                if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                    model = candidate
-    return [f.alias or n for n, f in model.model_fields.items()]
+                for inner in (candidate, *typing.get_args(candidate)):
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        model = inner
+    return model
 
 
-def _describe(section: str, err: Mapping[str, Any]) -> str:
-    loc = (section, *err["loc"])
+def _known_key_hint(key: str, known: list[str]) -> str:
+    if to_camel(key) in known and to_camel(key) != key:
+        return f"did you mean {to_camel(key)!r}? (keys are camelCase)"
+    guess = difflib.get_close_matches(key, known, n=1)
+    return f"did you mean {guess[0]!r}?" if guess else f"known keys: {', '.join(sorted(known))}"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str) and value != value.strip():
+        return f"{value!r} (mind the spaces)"
+    return repr(value)
+
+
+def _describe(section: str, model: Any, err: Mapping[str, Any]) -> str:
     # Pydantic appends the validator kind to the location of model-level errors.
-    loc = tuple(p for p in loc if p not in ("function-after", "function-before"))
-    key = f"{PROJECT}:{_path(loc)}"
+    loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
+    key = f"{PROJECT}:{_path((section, *loc))}"
     kind = err["type"]
+    value = err.get("input")
     if kind == "missing":
         return f"{key}: is required; add it"
     if kind == "extra_forbidden":
-        known = _field_names(section, err["loc"])
-        guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        hint = f"did you mean {guess[0]!r}?" if guess else f"known keys: {', '.join(sorted(known))}"
-        return f"{key}: unknown key; {hint}"
+        known = [f.alias or n for n, f in _model_at(model, loc).model_fields.items()]
+        return f"{key}: unknown key; {_known_key_hint(str(loc[-1]), known)}"
     message = err["msg"].removeprefix("Value error, ")
-    value = err.get("input")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{key} = {_shown(value)}: must be an object of keys (a mapping), not {type(value).__name__}"
+    if kind == "list_type":
+        return f"{key} = {_shown(value)}: must be a list (YAML `- item` lines, or [a, b]); a single value needs brackets"
+    if kind in ("string_type",) and isinstance(value, (int, float, bool)):
+        return f"{key} = {value!r}: must be text; quote it in YAML (\"{value}\")"
     if isinstance(value, (dict, list)):
         return f"{key}: {message}"
     # Validators name the value themselves so that they read well alone; say it once.
     message = message.removeprefix(f"{value!r} ")
-    shown = f" = {value!r}"
-    return f"{key}{shown}: {message}"
+    return f"{key} = {_shown(value)}: {message}"
 
 
-def parse(raw: Mapping[str, Any]) -> StackConfig:
+def _misplaced(key: str) -> str | None:
+    for section, model in {**LISTS, **OBJECTS}.items():
+        if key in [f.alias or n for n, f in model.model_fields.items()]:
+            return f"belongs under {section}{'[]' if section in LISTS else ''} (each {section.rstrip('s')}'s own key)"
+    return None
+
+
+def _unknown_key(key: str) -> str:
+    known = [*STRUCTURED_KEYS, *SCALARS]
+    guess = difflib.get_close_matches(to_camel(key), known, n=1, cutoff=0.75)
+    hint = f"did you mean {PROJECT}:{guess[0]}?" if guess else _misplaced(key)
+    if hint is None:
+        guess = difflib.get_close_matches(key, known, n=1)
+        hint = f"did you mean {PROJECT}:{guess[0]}?" if guess else f"known keys: {', '.join(sorted(known))}"
+    return f"{PROJECT}:{key}: unknown key; {hint}"
+
+
+def _validate_list(section: str, value: Any, problems: list[str], broken: set[str]) -> list[Any]:
+    model = LISTS[section]
+    if not isinstance(value, list):
+        problems.append(f"{PROJECT}:{section} = {_shown(value)}: must be {SHAPES[section]}")
+        broken.add("*")
+        return []
+    items = []
+    for i, item in enumerate(value):
+        try:
+            items.append(model.model_validate(item))
+        except ValidationError as exc:
+            problems += [_describe(section, model, {**e, "loc": (i, *e["loc"])}) for e in exc.errors()]
+            name = item.get("name") if isinstance(item, dict) else None
+            broken.add(name if isinstance(name, str) else "*")
+    return items
+
+
+def parse(raw: Mapping[str, Any], region: str | None = None, early: list[str] | None = None) -> StackConfig:
     """Validate raw config values (keys without the project prefix) into a StackConfig.
 
-    Raises ConfigError listing every problem found.
+    `region` is the stack's `aws:region` when known; `early` holds problems found while
+    reading the keys (misspelled namespaces). Raises ConfigError listing every problem.
     """
-    problems: list[str] = []
-    unknown = sorted(set(raw) - set(_SECTIONS) - _SCALARS)
-    for key in unknown:
-        guess = difflib.get_close_matches(key, [*_SECTIONS, *_SCALARS], n=1)
-        problems.append(f"{PROJECT}:{key}: unknown key" + (f"; did you mean {PROJECT}:{guess[0]}?" if guess else ""))
+    problems: list[str] = list(early or [])
+    problems += [_unknown_key(key) for key in sorted(set(raw) - STRUCTURED_KEYS - SCALARS)]
     parsed: dict[str, Any] = {}
-    for section, adapter in _SECTIONS.items():
-        if section not in raw:
-            if section == "clusters":
-                problems.append(f"{PROJECT}:clusters: is required; list at least one cluster (see README, Configuration)")
-            continue
+    broken: set[str] = set()
+    if "clusters" not in raw:
+        problems.append(f"{PROJECT}:clusters: is required; list at least one cluster, or [] in an identity-only stack (see README)")
+    for section in LISTS:
+        if section in raw:
+            parsed[section] = _validate_list(section, raw[section], problems, broken)
+    if "sample" in raw:
         try:
-            parsed[section] = adapter.validate_python(raw[section])
+            parsed["sample"] = SampleConfig.model_validate(raw["sample"])
         except ValidationError as exc:
-            problems += [_describe(section, e) for e in exc.errors()]
-    for key in _SCALARS & set(raw):
-        parsed[key] = raw[key]
+            problems += [_describe("sample", SampleConfig, e) for e in exc.errors()]
+    for key in SCALARS & set(raw):
+        try:
+            StackConfig.model_validate({"clusters": [], key: raw[key]})
+            parsed[key] = raw[key]
+        except ValidationError as exc:
+            problems += [_describe(key, StackConfig, {**e, "loc": e["loc"][1:]}) for e in exc.errors()]
+    config = StackConfig.model_validate({"clusters": [], **parsed})
+    if "*" not in broken:
+        cross = [c for c in config.cross_problems(region, quotas=not problems) if not (isinstance(c[1], str) and c[1] in broken)]
+        problems += [f"{PROJECT}:{path} = {value!r}: {why}" for path, value, why in cross]
     if problems:
         raise ConfigError(problems)
-    try:
-        config = StackConfig.model_validate(parsed)
-    except ValidationError as exc:
-        raise ConfigError([_describe(str(e["loc"][0]), {**e, "loc": e["loc"][1:]}) for e in exc.errors()]) from None
-    cross = config.cross_problems()
-    if cross:
-        raise ConfigError([f"{PROJECT}:{path} = {value!r}: {why}" for path, value, why in cross])
     return config
 
 
-def raw_from_pulumi() -> dict[str, Any]:
-    """The project's config keys as the CLI passed them, objects decoded from JSON."""
-    config = pulumi.Config(PROJECT)
+def decode(key: str, text: str) -> Any:
+    """A structured key's value as the CLI passes it (JSON), or the text when it is not JSON
+    (`sample: none`), for the model to refuse with the key and the fix."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def from_config_map(config: Mapping[str, str]) -> tuple[dict[str, Any], str | None, list[str]]:
+    """(the project's keys, decoded; `aws:region`; problems with the key names themselves)."""
     raw: dict[str, Any] = {}
-    # The SDK has no public way to list keys; the runtime's map is needed to spot typos in
-    # top-level key names, which would otherwise be ignored silently.
-    all_keys = pulumi.runtime.config.CONFIG.get()
-    for full_key in all_keys:
+    problems: list[str] = []
+    for full_key, value in config.items():
         namespace, _, key = full_key.partition(":")
-        if namespace != PROJECT:
-            continue
-        raw[key] = config.get_object(key) if key in STRUCTURED_KEYS else config.get(key)
-    return raw
+        if namespace == PROJECT:
+            raw[key] = decode(key, value) if key in STRUCTURED_KEYS else value
+        elif namespace not in OTHER_NAMESPACES and difflib.get_close_matches(namespace, [PROJECT], n=1, cutoff=0.75):
+            problems.append(f"{full_key}: unknown namespace {namespace!r}; did you mean {PROJECT}:{key}?")
+    return raw, config.get("aws:region"), problems
+
+
+def raw_from_pulumi() -> tuple[dict[str, Any], str | None, list[str]]:
+    """The config map the CLI passed this program (see `from_config_map`).
+
+    The SDK has no public way to list keys; the runtime's map is needed to spot typos in key
+    names, which would otherwise be ignored silently.
+    """
+    return from_config_map(dict(pulumi.runtime.config.CONFIG.get()))
 
 
 def load() -> StackConfig:
     """Read and validate this stack's config; raises ConfigError before anything is created."""
-    return parse(raw_from_pulumi())
+    raw, region, early = raw_from_pulumi()
+    return parse(raw, region, early)
+

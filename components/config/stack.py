@@ -7,10 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import rules
-from ..model import Image, Model
+from .. import limits, rules
+from ..trust import TrustScope, exact_scopes
+from ..model import Image, Model, TagValue
 from .clusters import ClusterConfig
 from .identities import IdentityConfig
+from . import quotas as quota_checks
 from .sample import SampleConfig
 
 PROJECT = "eks-pod-identity"
@@ -40,7 +42,12 @@ class StackConfig(Model):
     identities: list[IdentityConfig] = Field(default_factory=list)
     sample: SampleConfig = Field(default_factory=SampleConfig)
     aws_cli_image: Image = DEFAULT_AWS_CLI_IMAGE
-    environment: str = ""
+    environment: TagValue = ""
+    role_managed_policy_quota: int = Field(limits.MANAGED_POLICIES_PER_ROLE, ge=limits.MANAGED_POLICIES_PER_ROLE,
+                                           le=limits.MANAGED_POLICIES_PER_ROLE_MAX)
+    """The account's "Managed policies attached to an IAM role" quota (10 unless raised)."""
+    role_trust_policy_quota: int = Field(limits.TRUST_POLICY_SIZE, ge=limits.TRUST_POLICY_SIZE, le=limits.TRUST_POLICY_SIZE_MAX)
+    """The account's "Role trust policy length" quota (2,048 unless raised)."""
 
     def identity(self, name: str) -> IdentityConfig:
         return next(i for i in self.identities if i.name == name)
@@ -60,12 +67,16 @@ class StackConfig(Model):
             if a.identity and a.service_account
         ]
 
-    def trust_scope(self, identity: IdentityConfig) -> tuple[list[str], list[str]]:
-        """Namespaces and service accounts the identity's role may serve: its own and its add-ons'."""
-        uses = [b for b in self.addon_bindings() if b.identity == identity.name]
-        namespaces = [*identity.all_namespaces, *(b.namespace for b in uses)]
-        service_accounts = [*identity.all_service_accounts, *(b.service_account for b in uses)]
-        return list(dict.fromkeys(namespaces)), list(dict.fromkeys(service_accounts))
+    def trust_bindings(self, identity: IdentityConfig) -> list[tuple[str, str, str]]:
+        """The (cluster, namespace, service account) triples the identity's role must admit:
+        its bindings and its add-ons'; for a shared role, every pair it names (in no cluster)."""
+        if identity.shared:
+            return [("", ns, sa) for ns in identity.all_namespaces for sa in identity.all_service_accounts]
+        return [b.key for b in [*self.bindings(), *self.addon_bindings()] if b.identity == identity.name]
+
+    def trust_scopes(self, identity: IdentityConfig) -> list[TrustScope]:
+        """The role's trust statements: exactly its bindings, on the tags the identity scopes by."""
+        return exact_scopes(self.trust_bindings(identity), identity.scoped_to_service_accounts, identity.trust.scope_to_clusters)
 
     def bindings(self) -> list[Binding]:
         """Every association the stack declares: the fan-out of each identity."""
@@ -92,15 +103,46 @@ class StackConfig(Model):
                 return b
         return None
 
-    def cross_problems(self) -> list[tuple[str, Any, str]]:
-        """Problems that span keys: references, duplicates and per-cluster limits."""
+    def account_problems(self, account: str) -> list[tuple[str, Any, str]]:
+        """Problems only the caller's account reveals, checked at run time before anything registers.
+
+        EKS binds a role only when the caller may pass it (iam:PassRole, EKS User Guide
+        pod-id-association), which holds for roles of the cluster's own account: another
+        account's role is reached by chaining (`targetRole`). And a config still holding the
+        example accounts of AWS's documentation is an example, never deployed as it stands.
+        """
         problems: list[tuple[str, Any, str]] = []
+        for i, ident in enumerate(self.identities):
+            if ident.role_arn and ident.role_arn.split(":")[4] != account:
+                problems.append((
+                    f"identities[{i}].roleArn", ident.role_arn,
+                    f"is a role of account {ident.role_arn.split(':')[4]}, but this stack deploys to {account}: an association "
+                    "binds a role of the cluster's own account; reach the other account with targetRole: {arn: ...}",
+                ))
+        if account not in rules.PLACEHOLDER_ACCOUNTS:
+            for path, value in _strings(self.model_dump(by_alias=True, exclude_none=True)):
+                parts = value.split(":")
+                if value.startswith("arn:") and len(parts) > 4 and parts[4] in rules.PLACEHOLDER_ACCOUNTS:
+                    problems.append((path, value, f"names account {parts[4]}, a placeholder of AWS's documentation: replace it with yours"))
+        return problems
+
+    def cross_problems(self, region: str | None = None, quotas: bool = True) -> list[tuple[str, Any, str]]:
+        """Problems that span keys: references, duplicates, per-cluster limits and IAM quotas.
+
+        `region` is the stack's `aws:region` when known: it fixes the partition every ARN must
+        be in, and the length of the ARNs the trust policies will name.
+        """
+        problems: list[tuple[str, Any, str]] = self._region_problems(region)
         cluster_names = [c.name for c in self.clusters]
         for i, name in enumerate(cluster_names):
             if name in cluster_names[:i]:
                 problems.append((f"clusters[{i}].name", name, "names a cluster twice; each cluster appears once"))
         identity_names = [ident.name for ident in self.identities]
         addon_bindings = self.addon_bindings()
+        fan_out = self._fan_out_problems()
+        if fan_out:
+            # Too many to build (2,000 x 2,000 bindings would take gigabytes): stop here.
+            return [*problems, *fan_out]
         all_bindings = [*self.bindings(), *addon_bindings]
         for i, name in enumerate(identity_names):
             if name in identity_names[:i]:
@@ -130,25 +172,49 @@ class StackConfig(Model):
                 elif addon.identity and self.identity(addon.identity).target_role:
                     problems.append((f"{path}.identity", addon.identity, "add-on associations cannot chain into a target role"))
         seen: dict[tuple[str, str, str], str] = {}
+        index = {name: i for i, name in reversed(list(enumerate(identity_names)))}
         for b in all_bindings:
             if b.key in seen:
                 problems.append(
                     (
-                        f"identities[{identity_names.index(b.identity)}]",
+                        f"identities[{index[b.identity]}]" if b.identity in index else f"clusters[{cluster_names.index(b.cluster)}].addons",
                         f"{b.cluster}/{b.namespace}/{b.service_account}",
                         f"is bound by both {seen[b.key]!r} and {b.identity!r}; EKS allows one association per service account "
                         "per cluster (the second fails with 409 after the rest was created)",
                     )
                 )
             seen.setdefault(b.key, b.identity)
-        per_cluster = Counter(b.cluster for b in all_bindings)
-        for cluster, count in per_cluster.items():
-            if count > rules.MAX_ASSOCIATIONS_PER_CLUSTER:
-                problems.append(
-                    ("clusters", cluster, f"gets {count} associations; EKS allows {rules.MAX_ASSOCIATIONS_PER_CLUSTER} per cluster")
-                )
         problems += self._sample_problems()
+        if quotas and not problems:
+            problems += quota_checks.problems(self, region)
         return problems
+
+    def _fan_out_problems(self) -> list[tuple[str, Any, str]]:
+        """Associations per cluster, counted before any binding is built."""
+        per_cluster: Counter[str] = Counter(
+            b.cluster for b in self.addon_bindings()
+        )
+        for ident in self.identities:
+            for cluster in self.clusters_of(ident):
+                per_cluster[cluster] += len(ident.all_namespaces) * len(ident.all_service_accounts)
+        return [
+            ("clusters", cluster, f"gets {count} associations; EKS allows {rules.MAX_ASSOCIATIONS_PER_CLUSTER} per cluster")
+            for cluster, count in per_cluster.items()
+            if count > rules.MAX_ASSOCIATIONS_PER_CLUSTER
+        ]
+
+    def _region_problems(self, region: str | None) -> list[tuple[str, Any, str]]:
+        if region is None:
+            return []
+        found = limits.region_problem(region)
+        if found:
+            return [("aws:region", region, found)]
+        partition = limits.partition_of_region(region)
+        return [
+            (path, value, f"is in partition {value.split(':')[1]!r}, but aws:region {region!r} is in {partition!r}")
+            for path, value in _strings(self.model_dump(by_alias=True, exclude_none=True))
+            if value.startswith("arn:") and value.count(":") >= 5 and value.split(":")[1] != partition
+        ]
 
     def _sample_problems(self) -> list[tuple[str, Any, str]]:
         s = self.sample
@@ -185,4 +251,19 @@ class StackConfig(Model):
             return [("sample.identity", s.identity, "kind: job adds a policy to the role, so the identity must create its role")]
         if s.kind == "job" and self.identity(s.identity).target_role:
             return [("sample.identity", s.identity, "kind: job writes to a bucket of this account; its identity must not chain into a target role")]
+        cluster = next(c for c in self.clusters if c.name == binding.cluster)
+        if cluster.create and not cluster.auto_mode and cluster.desired_capacity == 0:
+            i = self.clusters.index(cluster)
+            return [(f"clusters[{i}].desiredCapacity", 0, "the sample runs a pod there and nothing would run it: give at least 1 node")]
         return []
+
+
+def _strings(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """Every string in a config dump, with its key path (`identities[0].roleArn`)."""
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _strings(v, f"{path}.{k}" if path else k)]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _strings(v, f"{path}[{i}]")]
+    return []

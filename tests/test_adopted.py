@@ -1,0 +1,163 @@
+"""What a real account already has: adopted clusters with their own add-ons and objects, the
+caller's account, other stacks' outputs. `pulumi up` must neither fail on them nor, at
+`pulumi destroy`, remove what the stack does not own."""
+
+from __future__ import annotations
+
+import pulumi
+import pytest
+
+from components import config, existing
+from offline import mocks, runner
+
+ADDON = "aws:eks/addon:Addon"
+ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+OWNER = {"pulumi-project": "eks-pod-identity", "pulumi-stack": "prod", "managed-by": "pulumi"}
+EBS = {"name": "aws-ebs-csi-driver", "identity": "ebs", "serviceAccount": "ebs-csi-controller-sa"}
+EBS_IDENTITY = {"name": "ebs", "wellKnown": {"ebsCsi": {}}}
+
+
+def prod(adopted: dict[str, mocks.AdoptedCluster] | None = None, **overrides) -> runner.RunResult:
+    return runner.run_stack(
+        "prod", overrides={f"eks-pod-identity:{k}": v for k, v in overrides.items()}, adopted=adopted, raise_errors=False
+    )
+
+
+def agents(result: runner.RunResult) -> dict[str, runner.Registration]:
+    return {a.inputs["clusterName"]: a for a in result.of_type(ADDON) if a.inputs["addonName"] == "eks-pod-identity-agent"}
+
+
+def test_an_agent_someone_installed_is_left_alone_and_the_pod_still_waits_for_its_association():
+    result = prod()  # the mocks' adopted clusters run a hand-installed agent
+    assert result.error is None
+    assert agents(result) == {}, "declaring it would fail: CreateAddon answers ResourceInUseException"
+    assert result.outputs["agentVersions"] == {"prod-blue": mocks.AGENT_VERSION, "prod-green": mocks.AGENT_VERSION}
+    (job,) = result.of_type("kubernetes:batch/v1:Job")
+    (sleep,) = result.of_type("time:index/sleep:Sleep")
+    assert sleep.urn in result.all_dependencies(job)
+
+
+def test_a_missing_agent_is_installed_and_survives_destroy():
+    result = prod({"prod-blue": mocks.AdoptedCluster(addons={})})
+    (agent,) = agents(result).values()
+    assert agent.inputs["clusterName"] == "prod-blue"
+    assert agent.retain_on_delete and agent.inputs["preserve"] is True
+    (job,) = result.of_type("kubernetes:batch/v1:Job")
+    assert agent.urn in result.all_dependencies(job)
+
+
+def test_an_agent_this_stack_installed_earlier_stays_managed():
+    owned = {"eks-pod-identity-agent": mocks.MockAddon(mocks.AGENT_VERSION, tags=OWNER)}
+    result = prod({"prod-blue": mocks.AdoptedCluster(addons=owned), "prod-green": mocks.AdoptedCluster(addons=owned)})
+    assert set(agents(result)) == {"prod-blue", "prod-green"}, "dropping it from the program would look like a delete"
+    assert all(a.retain_on_delete for a in agents(result).values())
+
+
+def test_another_stacks_agent_is_not_this_stacks():
+    theirs = {"eks-pod-identity-agent": mocks.MockAddon(mocks.AGENT_VERSION, tags={**OWNER, "pulumi-stack": "dev"})}
+    assert agents(prod({"prod-blue": mocks.AdoptedCluster(addons=theirs)})) == {}
+
+
+def clusters_with_ebs() -> list[dict]:
+    return [{"name": "prod-blue", "create": False, "addons": [EBS]}, {"name": "prod-green", "create": False}]
+
+
+def identities_with_ebs() -> list[dict]:
+    return [*runner.parsed_config("prod").model_dump(by_alias=True, exclude_unset=True)["identities"], EBS_IDENTITY]
+
+
+@pytest.mark.parametrize("bound", [False, True])
+def test_an_add_on_someone_installed_is_left_alone_and_its_service_account_still_bound(bound):
+    installed = {"eks-pod-identity-agent": mocks.MockAddon(mocks.AGENT_VERSION),
+                 "aws-ebs-csi-driver": mocks.MockAddon("v1.40.0-eksbuild.1",
+                                                       associations={"ebs-csi-controller-sa": "arn:aws:iam::123456789012:role/x"} if bound else {})}
+    result = prod({"prod-blue": mocks.AdoptedCluster(addons=installed)}, clusters=clusters_with_ebs(), identities=identities_with_ebs())
+    assert result.error is None
+    assert [a for a in result.of_type(ADDON) if a.inputs["addonName"] == "aws-ebs-csi-driver"] == []
+    standalone = [a for a in result.of_type(ASSOCIATION) if a.inputs["serviceAccount"] == "ebs-csi-controller-sa"]
+    if bound:
+        assert standalone == [], "the add-on's own association would make a second one fail (409)"
+    else:
+        (assoc,) = standalone
+        assert assoc.inputs["namespace"] == "kube-system" and assoc.inputs["roleArn"] == result.outputs["roleArns"]["ebs"]
+
+
+def test_an_add_on_missing_on_an_adopted_cluster_is_created_and_survives_destroy():
+    result = prod(clusters=clusters_with_ebs(), identities=identities_with_ebs())
+    (addon,) = [a for a in result.of_type(ADDON) if a.inputs["addonName"] == "aws-ebs-csi-driver"]
+    assert addon.retain_on_delete and addon.inputs["preserve"] is True
+    assert addon.inputs["podIdentityAssociations"] == [
+        {"roleArn": result.outputs["roleArns"]["ebs"], "serviceAccount": "ebs-csi-controller-sa"}]
+
+
+def test_an_add_on_namespace_reaches_the_add_on_and_the_trust():
+    clusters = [{"name": "prod-blue", "create": False, "addons": [{**EBS, "namespace": "storage"}]}, {"name": "prod-green", "create": False}]
+    result = prod(clusters=clusters, identities=identities_with_ebs())
+    (addon,) = [a for a in result.of_type(ADDON) if a.inputs["addonName"] == "aws-ebs-csi-driver"]
+    assert addon.inputs["namespaceConfig"] == {"namespace": "storage"}
+    trust = result.named("ebs-role").inputs["assumeRolePolicy"]
+    assert '"aws:RequestTag/kubernetes-namespace":["storage"]' in trust
+
+
+def test_an_add_on_lookup_refused_is_a_clear_error(monkeypatch):
+    def denied(self, args):
+        if args.token == "aws:eks/getAddon:getAddon":
+            return {}, [("clusterName", "AccessDeniedException: not authorized to perform: eks:DescribeAddon")]
+        return original(self, args)
+
+    original = mocks.Mocks.call
+    monkeypatch.setattr(mocks.Mocks, "call", denied)
+    result = prod()
+    assert isinstance(result.error, existing.AddonLookupError) and isinstance(result.error, pulumi.RunError)
+    assert "grant eks:DescribeAddon" in str(result.error)
+
+
+def test_objects_every_cluster_has_are_never_created():
+    overrides = {"identities": [{"name": "s3-reader", "namespace": "default", "serviceAccount": "default",
+                                 "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]}],
+                 "sample": {"kind": "job", "identity": "s3-reader", "cluster": "prod-blue", "createServiceAccount": False}}
+    result = prod(**overrides)
+    assert result.error is None and result.of_type("kubernetes:core/v1:ServiceAccount") == []
+
+
+def test_the_seeds_service_account_already_on_the_cluster_needs_create_service_account_false():
+    seeded = {"prod-blue": mocks.AdoptedCluster(objects={("ServiceAccount", "default", "aws-cli-sa")})}
+    failed = prod(seeded)
+    assert isinstance(failed.error, mocks.AlreadyExists), "pulumi-kubernetes >= 4.29 refuses an object that exists"
+    sample = {"kind": "job", "identity": "s3-reader", "cluster": "prod-blue", "createServiceAccount": False}
+    assert prod(seeded, sample=sample).error is None
+
+
+# --- the caller's account --------------------------------------------------------------------
+
+def test_a_role_of_another_account_is_refused_before_anything_registers():
+    identities = [{"name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa",
+                   "roleArn": "arn:aws:iam::999988887777:role/elsewhere"}]
+    result = prod(identities=identities, sample={"kind": "none"})
+    assert isinstance(result.error, config.ConfigError) and result.registrations == []
+    assert "identities[0].roleArn" in str(result.error) and "targetRole" in str(result.error)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod", "identities"])
+def test_committed_stacks_deploy_into_a_real_account(stack):
+    assert runner.run_stack(stack, caller_account="999988887777", raise_errors=False).error is None
+
+
+def test_the_fleet_example_refuses_to_deploy_its_placeholders():
+    result = runner.run_stack("fleet", caller_account="999988887777", raise_errors=False)
+    assert isinstance(result.error, config.ConfigError) and result.registrations == []
+    assert "a placeholder of AWS's documentation" in str(result.error)
+
+
+def test_a_role_another_stack_does_not_export_is_a_clear_error():
+    outputs = {"organization/eks-pod-identity/identities": {"roleArns": {"other": "arn:aws:iam::123456789012:role/o"}}}
+    result = runner.run_stack("team-cluster", stack_outputs=outputs, raise_errors=False)
+    assert isinstance(result.error, pulumi.RunError) and not isinstance(result.error, KeyError)
+    assert "exports no role 's3-reader'" in str(result.error) and "['other']" in str(result.error)
+
+
+def test_a_role_another_stack_exports_from_another_account_is_refused():
+    outputs = {"organization/eks-pod-identity/identities": {"roleArns": {"s3-reader": "arn:aws:iam::999988887777:role/o"}}}
+    result = runner.run_stack("team-cluster", stack_outputs=outputs, raise_errors=False)
+    assert isinstance(result.error, pulumi.RunError) and "another account" in str(result.error)
+    assert result.of_type(ASSOCIATION) == []

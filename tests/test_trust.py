@@ -1,0 +1,115 @@
+"""Trust policies admit exactly the bound pods: checked by evaluating them the way IAM
+evaluates `StringEquals` conditions, on the session tags EKS sends, for every combination."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from components import trust
+
+ARN = {c: f"arn:aws:eks:us-east-1:123456789012:cluster/{c}" for c in ("blue", "green", "red")}
+
+
+def admits(doc: dict, cluster: str, namespace: str, service_account: str, arns: dict[str, str] = ARN) -> bool:
+    """Would IAM let EKS assume the role for this pod? (Allow statements, StringEquals only.)"""
+    tags = {
+        "aws:RequestTag/kubernetes-namespace": namespace,
+        "aws:RequestTag/kubernetes-service-account": service_account,
+        "aws:RequestTag/eks-cluster-arn": arns[cluster],
+        "aws:SourceOrgId": "${aws:ResourceOrgId}",
+    }
+    for statement in doc["Statement"]:
+        assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+        assert statement["Action"] == ["sts:AssumeRole", "sts:TagSession"]
+        conditions = statement.get("Condition", {})
+        assert set(conditions) <= {"StringEquals"}, "only StringEquals is evaluated here"
+        equals = conditions.get("StringEquals", {})
+        if all(tags[key] in (values if isinstance(values, list) else [values]) for key, values in equals.items()):
+            return True
+    return False
+
+
+def policy(bindings, by_service_account=True, by_cluster=False) -> dict:
+    return trust.trust_policy(trust.exact_scopes(bindings, by_service_account, by_cluster), ARN)
+
+
+def test_unscoped_trust_is_exactly_the_documented_one():
+    assert trust.trust_policy() == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "EksPodIdentity",
+                "Effect": "Allow",
+                "Principal": {"Service": "pods.eks.amazonaws.com"},
+                "Action": ["sts:AssumeRole", "sts:TagSession"],
+            }
+        ],
+    }
+
+
+def test_a_fan_out_stays_one_statement():
+    bindings = [(c, ns, "app") for c in ("blue", "green") for ns in ("team-a", "team-b", "team-c")]
+    (statement,) = policy(bindings)["Statement"]
+    assert statement["Sid"] == "EksPodIdentity"
+    assert statement["Condition"] == {"StringEquals": {
+        "aws:RequestTag/kubernetes-namespace": ["team-a", "team-b", "team-c"],
+        "aws:RequestTag/kubernetes-service-account": ["app"]}}
+
+
+def test_an_add_on_binding_does_not_widen_the_trust_to_mixed_pairs():
+    """The issue's case: team-a/app plus the EBS CSI add-on at kube-system/ebs-csi-controller-sa."""
+    doc = policy([("blue", "team-a", "app"), ("blue", "kube-system", "ebs-csi-controller-sa")])
+    assert admits(doc, "blue", "team-a", "app") and admits(doc, "blue", "kube-system", "ebs-csi-controller-sa")
+    assert not admits(doc, "blue", "kube-system", "app")
+    assert not admits(doc, "blue", "team-a", "ebs-csi-controller-sa")
+    assert [s["Sid"] for s in doc["Statement"]] == ["EksPodIdentity1", "EksPodIdentity2"]
+
+
+def test_cluster_scope_admits_each_binding_in_its_own_clusters():
+    doc = policy([("blue", "team-a", "app"), ("green", "kube-system", "ebs-csi-controller-sa")], by_cluster=True)
+    assert admits(doc, "blue", "team-a", "app") and admits(doc, "green", "kube-system", "ebs-csi-controller-sa")
+    assert not admits(doc, "green", "team-a", "app")
+
+
+def test_source_org_goes_into_every_statement():
+    doc = trust.trust_policy(trust.exact_scopes([("", "a", "x"), ("", "b", "y")]), source_org_id="o-abcdefghij")
+    assert all(s["Condition"]["StringEquals"]["aws:SourceOrgId"] == "o-abcdefghij" for s in doc["Statement"])
+
+
+def test_target_trust_always_requires_the_external_ids():
+    doc = trust.target_trust_policy(["arn:aws:iam::123456789012:role/a"], ["ext-2", "ext-1"])
+    (statement,) = doc["Statement"]
+    assert statement["Principal"] == {"AWS": ["arn:aws:iam::123456789012:root"]}
+    assert statement["Condition"] == {
+        "ArnEquals": {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/a"]},
+        "StringEquals": {"sts:ExternalId": ["ext-1", "ext-2"]},
+    }
+    with pytest.raises(ValueError, match="external IDs"):
+        trust.target_trust_policy(["arn:aws:iam::123456789012:role/a"], [])
+
+
+names = st.sampled_from(["a", "b", "c", "d"])
+bindings_strategy = st.sets(st.tuples(st.sampled_from(sorted(ARN)), names, st.sampled_from(["x", "y", "z"])), min_size=1, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(bindings=bindings_strategy, by_cluster=st.booleans())
+def test_trust_admits_exactly_the_bindings(bindings, by_cluster):
+    doc = policy(bindings, by_cluster=by_cluster)
+    bound = bindings if by_cluster else {(c, ns, sa) for c in ARN for (_, ns, sa) in bindings}
+    for cluster, ns, sa in itertools.product(ARN, ["a", "b", "c", "d"], ["x", "y", "z"]):
+        assert admits(doc, cluster, ns, sa) == ((cluster, ns, sa) in bound), (cluster, ns, sa)
+    assert len(doc["Statement"]) <= len(bindings)
+
+
+@settings(max_examples=100, deadline=None)
+@given(bindings=bindings_strategy)
+def test_unscoped_by_service_account_still_scopes_clusters(bindings):
+    doc = policy(bindings, by_service_account=False, by_cluster=True)
+    clusters = {c for c, _, _ in bindings}
+    for cluster in ARN:
+        assert admits(doc, cluster, "any", "thing") == (cluster in clusters)

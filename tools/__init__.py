@@ -1,0 +1,1 @@
+"""Maintenance commands that are not part of the Pulumi program."""
