@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -99,22 +100,34 @@ def _foreign_owner(addon: awsjson.Addon, stack: str) -> str | None:
     return None
 
 
-def run_stack(stack_file: str, path: Path | None, stack: str, adopted: dict[str, mocks.AdoptedCluster]) -> runner.RunResult:
-    """The program run as `pulumi up` of stack `stack` would run it, against `adopted`."""
+def account_of(found: awsjson.Inputs) -> str | None:
+    """The AWS account the objects live in, from their ARNs: the program checks bound roles
+    against the account it deploys to, so the mocks must deploy to this one."""
+    arns = [a.association_arn for a in found.associations] + [a.arn for a in found.addons]
+    accounts = sorted({m.group(1) for arn in arns if (m := re.search(r":(\d{12}):", arn))})
+    if len(accounts) > 1:
+        raise awsjson.InputError(f"the files hold objects of accounts {', '.join(accounts)}; adopt one account's clusters at a time")
+    return accounts[0] if accounts else None
+
+
+def run_stack(
+    stack_file: str, path: Path | None, stack: str, adopted: dict[str, mocks.AdoptedCluster], account: str | None = None
+) -> runner.RunResult:
+    """The program run as `pulumi up` of stack `stack` would run it, in `account`, against `adopted`."""
     cfg_map = runner.stack_config(stack_file, path=path)
     refs = {
         ref: runner.run_stack(ref.rsplit("/", 1)[-1]).outputs
         for ref in runner.referenced_stacks(cfg_map)
         if ref.rsplit("/", 1)[-1] in runner.stack_names()
     }
-    return runner.run(cfg_map, stack=stack, adopted=adopted, stack_outputs=refs)
+    return runner.run(cfg_map, stack=stack, adopted=adopted, stack_outputs=refs, caller_account=account or mocks.ACCOUNT)
 
 
 def adopt(stack_file: str, found: awsjson.Inputs, stack: str, path: Path | None = None, leave_addons: bool = False) -> Adoption:
     """Match every object in `found` to what the program registers for `stack`."""
     cfg = config_module.parse(runner.raw_config(runner.stack_config(stack_file, path=path)))
     clusters = {c.name: c for c in cfg.clusters}
-    result = run_stack(stack_file, path, stack, world(cfg, found, stack, leave_addons))
+    result = run_stack(stack_file, path, stack, world(cfg, found, stack, leave_addons), account_of(found))
     out = Adoption(stack=stack, result=result)
     regs = {
         (r.type, r.inputs.get("clusterName"), r.inputs.get("addonName") or f"{r.inputs.get('namespace')}/{r.inputs.get('serviceAccount')}"): r

@@ -26,10 +26,11 @@ from typing import Any
 import yaml
 
 from components import config as config_module
-from components import documents, rules
+from components import rules
+from components.trust import exact_scopes, target_trust_policy, trust_policy
 
 from . import awsjson
-from .trust import TRUST_LIMIT, compact, merge, update_command, without_irsa
+from .trust import PLACEHOLDER, TRUST_LIMIT, compact, merge, placeholder, update_command, without_irsa
 
 ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 IRSA_ANNOTATIONS = (ROLE_ANNOTATION, "eks.amazonaws.com/audience", "eks.amazonaws.com/sts-regional-endpoints",
@@ -71,13 +72,15 @@ class RolePlan:
     arn: str
     pairs: list[tuple[str, str]]
     cross_account: bool
-    statement: dict[str, Any]
+    statements: list[dict[str, Any]]
     role: awsjson.Role | None = None
     merged: dict[str, Any] | None = None
     changed: bool = False
     final: dict[str, Any] | None = None
     kept: list[str] = field(default_factory=list)
     """OIDC statements that stay, and why."""
+    external_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    """For a role in another account: the shell variable that will hold each association's external ID."""
 
     @property
     def name(self) -> str:
@@ -155,18 +158,19 @@ def plan(inputs: awsjson.Inputs, cluster: str, account: str | None = None) -> Mi
         # eksctl names its roles after a CloudFormation logical ID; the service account it tags them with reads better.
         eksctl = roles[arn].tags.get(EKSCTL_SA_TAG, "").replace("/", "-") if arn in roles else ""
         mine = [Identity(identity_name(eksctl or rules.role_name_of(arn), taken), arn, ns, sas) for ns, sas in blocks(pairs)]
-        namespaces = sorted({ns for ns, _ in pairs})
-        sas = sorted({sa for _, sa in pairs})
+        variables: dict[tuple[str, str], str] = {}
         if cross:
             for ident in mine:
                 ident.chain_role_name = f"{ident.name}-pod-identity"[: rules.ROLE_NAME_MAX]
             sources = [f"arn:{rules.partition_of(arn)}:iam::{account}:role/{i.chain_role_name}" for i in mine]
-            statement = documents.target_trust_policy(sources, namespaces, sas)["Statement"][0]
+            # EKS passes each association's external ID when it chains; they exist once `pulumi up` made them.
+            variables = {pair: f"EXTERNAL_ID_{len(plans) + 1}_{i + 1}" for i, pair in enumerate(pairs)}
+            statements = target_trust_policy(sources, [placeholder(v) for v in variables.values()])["Statement"]
         else:
-            statement = documents.trust_policy(namespaces, sas)["Statement"][0]
-        p = RolePlan(arn, pairs, cross, statement, roles.get(arn))
+            statements = trust_policy(exact_scopes([(cluster, ns, sa) for ns, sa in pairs]))["Statement"]
+        p = RolePlan(arn, pairs, cross, statements, roles.get(arn), external_ids=variables)
         if p.role is not None:
-            p.merged, p.changed = merge(p.role.trust, statement)
+            p.merged, p.changed = merge(p.role.trust, statements)
             p.final, p.kept = without_irsa(p.merged, pairs, issuer)
         identities += mine
         plans.append(p)
@@ -192,8 +196,49 @@ def fragment_problems(m: Migration) -> list[str]:
     return []
 
 
-def _json(doc: dict[str, Any]) -> list[str]:
-    return ["```json", json.dumps(doc, indent=2), "```"]
+def _json(value: Any, p: RolePlan) -> list[str]:
+    """A document as Markdown JSON, an external ID still to come shown for what it is."""
+    names = {v: f"<externalId of the association {ns}/{sa}>" for (ns, sa), v in p.external_ids.items()}
+    return ["```json", PLACEHOLDER.sub(lambda m: names[m.group(1)], json.dumps(value, indent=2)), "```"]
+
+
+def _command(p: RolePlan, m: Migration, doc: dict[str, Any]) -> list[str]:
+    """The trust update, preceded by the lookups of the external IDs it names."""
+    lines = ["```sh"]
+    for (ns, sa), variable in p.external_ids.items():
+        lines += [f"ID=$(aws eks list-pod-identity-associations --cluster-name {m.cluster} --namespace {ns} "
+                  f"--service-account {sa} --query 'associations[0].associationId' --output text)",
+                  f"{variable}=$(aws eks describe-pod-identity-association --cluster-name {m.cluster} --association-id "
+                  '"$ID" --query association.externalId --output text)']
+    return [*lines, update_command(p.name, doc), "```"]
+
+
+def _trust_section(p: RolePlan, m: Migration) -> list[str]:
+    who = ", ".join(f"{ns}/{sa}" for ns, sa in p.pairs)
+    lines = [f"### {p.name} ({who})", ""]
+    if p.cross_account:
+        chain = [i.chain_role_name for i in m.identities if i.role_arn == p.arn]
+        lines += [f"This role is in account {p.arn.split(':')[4]}, not the cluster's ({m.account}). Pod Identity needs the "
+                  f"association's role in the cluster's account, so the stack created {', '.join(f'`{c}`' for c in chain)} "
+                  "there and chains into this one (`targetRole`), passing each association's external ID. The lookups "
+                  f"read the cluster's account; the update needs account {p.arn.split(':')[4]}'s credentials "
+                  "(e.g. `--profile`).", ""]
+    lines += ["Statements to add:", "", *_json(p.statements, p), ""]
+    if p.role is None:
+        return [*lines, f"No `aws iam get-role --role-name {p.name}` output was given, so it cannot be merged with the role's "
+                "current trust here; save it, run this again, and use the command it prints.", ""]
+    if not p.changed:
+        lines += ["Its trust already lets these pods in (statements covering them): nothing to change.", ""]
+    else:
+        lines += ["Merged with its current trust:", "", *_command(p, m, p.merged or {}), ""]
+    size = len(compact(p.merged or {}))
+    if size > TRUST_LIMIT:
+        lines += [f"The merged trust is {size} characters, over IAM's default {TRUST_LIMIT}: request the 4,096 quota "
+                  "or remove OIDC statements of clusters that no longer use this role first.", ""]
+    if "aws:cloudformation:stack-name" in p.role.tags:
+        lines += [f"CloudFormation stack `{p.role.tags['aws:cloudformation:stack-name']}` owns this role: the edit drifts "
+                  "from its template, and deleting the stack deletes the role the associations use.", ""]
+    return lines
 
 
 def render(m: Migration, config_path: str | None) -> str:
@@ -222,32 +267,8 @@ def render(m: Migration, config_path: str | None) -> str:
               "- The pods' AWS SDK must read Pod Identity credentials; older ones fall back to the node role:", "",
               "| SDK | at least |", "|---|---|", *[f"| {n} | {v} |" for n, v in SDK_MINIMUMS], ""]
     lines += ["## 1. Let each role trust Pod Identity (IRSA keeps working)", ""]
-    for p in m.roles:
-        who = ", ".join(f"{ns}/{sa}" for ns, sa in p.pairs)
-        lines += [f"### {p.name} ({who})", ""]
-        if p.cross_account:
-            chain = [i.chain_role_name for i in m.identities if i.role_arn == p.arn]
-            lines += [f"This role is in account {p.arn.split(':')[4]}, not the cluster's ({m.account}). Pod Identity needs the "
-                      f"association's role in the cluster's account, so the stack creates {', '.join(f'`{c}`' for c in chain)} "
-                      "there and chains into this one (`targetRole`). This role must trust that one; run this with "
-                      f"account {p.arn.split(':')[4]}'s credentials.", ""]
-        lines += ["Statement to add:", "", *_json(p.statement), ""]
-        if p.role is None:
-            lines += [f"No `aws iam get-role --role-name {p.name}` output was given, so it cannot be merged with the role's "
-                      "current trust here; save it, run this again, and use the command it prints.", ""]
-            continue
-        if not p.changed:
-            lines += ["Its trust already lets these pods in (a pods.eks.amazonaws.com statement covering them): nothing to change.", ""]
-        else:
-            lines += ["Merged with its current trust:", "", "```sh", update_command(p.name, p.merged or {}), "```", ""]
-        size = len(compact(p.merged or {}))
-        if size > TRUST_LIMIT:
-            lines += [f"The merged trust is {size} characters, over IAM's default {TRUST_LIMIT}: request the 4,096 quota "
-                      "or remove OIDC statements of clusters that no longer use this role first.", ""]
-        if "aws:cloudformation:stack-name" in p.role.tags:
-            lines += [f"CloudFormation stack `{p.role.tags['aws:cloudformation:stack-name']}` owns this role (eksctl's "
-                      "iamserviceaccount stacks do): the edit drifts from its template, and deleting the stack (or "
-                      "`eksctl delete iamserviceaccount`) deletes the role the associations use.", ""]
+    for p in (p for p in m.roles if not p.cross_account):
+        lines += _trust_section(p, m)
     lines += ["## 2. Bind them with the stack", ""]
     if config_path:
         lines += [f"Merge `{config_path}` into the stack file (the cluster must be in `eks-pod-identity:clusters`, "
@@ -258,6 +279,11 @@ def render(m: Migration, config_path: str | None) -> str:
                   "```yaml", yaml.safe_dump(fragment(m), sort_keys=False).rstrip(), "```", ""]
     lines += ["Roles the program creates can instead keep their IRSA trust during the move with an identity setting "
               "(`irsa: {oidcProviderArns: [...]}`), so one stack covers both until the annotation is gone.", ""]
+    chained = [p for p in m.roles if p.cross_account]
+    if chained:
+        lines += ["### After `pulumi up`: roles in other accounts trust the new association roles", ""]
+        for p in chained:
+            lines += _trust_section(p, m)
     lines += ["## 3. Move each workload", "",
               "Until its annotation is removed and its pods restart, a pod keeps IRSA: the webhook injects "
               "`AWS_ROLE_ARN`/`AWS_WEB_IDENTITY_TOKEN_FILE`, which the SDKs' default chains try before Pod Identity's "
@@ -291,7 +317,7 @@ def render(m: Migration, config_path: str | None) -> str:
             when = (f"Once no service account of {m.cluster} is annotated with this role" if m.issuer else
                     "Once no service account in any cluster is annotated with this role (pass --cluster-info to "
                     f"drop only {m.cluster}'s statements)")
-            lines += [f"{when}:", "", "```sh", update_command(p.name, p.final or {}), "```"]
+            lines += [f"{when}:", "", *_command(p, m, p.final or {})]
         lines += [*[f"- kept: {k}" for k in p.kept], ""]
     if m.notes:
         lines += ["## Notes on the inputs", "", *[f"- {n}" for n in m.notes]]

@@ -9,6 +9,7 @@ service account still needs.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from typing import Any
 
@@ -26,41 +27,47 @@ def _statements(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in _as_list(doc.get("Statement", [])) if isinstance(s, dict)]
 
 
-def _is_pods(s: dict[str, Any]) -> bool:
-    principal = s.get("Principal") if isinstance(s.get("Principal"), dict) else {}
-    actions = set(_as_list(s.get("Action", [])))
-    return (s.get("Effect") == "Allow" and documents.POD_IDENTITY_PRINCIPAL in _as_list(principal.get("Service", []))
-            and set(documents.POD_IDENTITY_ACTIONS) <= actions)
+def covers(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether the statement `have` already admits every request `wanted` admits.
+
+    Only the plain shapes are judged: no condition at all, or `StringEquals` whose every key
+    is also a key of `wanted` with no value outside `have`'s. Anything else is taken as not
+    covering, and the wanted statement is added beside it (an extra Allow never narrows).
+    """
+    if have.get("Effect") != wanted.get("Effect") or have.get("Principal") != wanted.get("Principal"):
+        return False
+    if not set(_as_list(wanted.get("Action", []))) <= set(_as_list(have.get("Action", []))):
+        return False
+    if "Condition" not in have:
+        return True
+    if set(have["Condition"]) != {"StringEquals"} or not isinstance(have["Condition"]["StringEquals"], dict):
+        return False
+    need = (wanted.get("Condition") or {}).get("StringEquals", {})
+    return all(key in need and set(_as_list(need[key])) <= set(_as_list(values)) for key, values in have["Condition"]["StringEquals"].items())
 
 
-def merge(trust: dict[str, Any], statement: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """`trust` with `statement` in it, and whether that changed anything.
+def merge(trust: dict[str, Any], statements: list[dict[str, Any]]) -> tuple[dict[str, Any], bool]:
+    """`trust` with `statements` in it, and whether that changed anything.
 
-    Merging twice changes nothing the second time. A pods statement already there is widened
-    (its namespace and service-account lists take the new values) rather than repeated; one
-    with no condition already admits every pod, so nothing is added.
+    A statement that an existing one already covers is not added, so merging twice changes
+    nothing the second time; existing statements are never widened: a pods statement lists
+    namespaces and service accounts that combine freely, and widening one would admit
+    combinations nobody bound (the program's trust is exact for the same reason).
     """
     current = [dict(s) for s in _statements(trust)]
-    wanted = statement.get("Condition", {}).get("StringEquals", {})
-    if _is_pods(statement):
-        for s in (s for s in current if _is_pods(s)):
-            if "Condition" not in s:
-                return {**trust, "Statement": current}, False
-            have = s["Condition"]
-            if set(have) == {"StringEquals"} and set(have["StringEquals"]) == set(wanted):
-                union = {k: sorted(set(_as_list(have["StringEquals"][k])) | set(_as_list(v))) for k, v in wanted.items()}
-                if all(sorted(set(_as_list(have["StringEquals"][k]))) == union[k] for k in union):
-                    return {**trust, "Statement": current}, False
-                s["Condition"] = {"StringEquals": union}
-                return {**trust, "Statement": current}, True
-    if any(s == statement or {**s, "Sid": None} == {**statement, "Sid": None} for s in current):
-        return {**trust, "Statement": current}, False
-    sids = {s.get("Sid") for s in current}
-    sid, n = statement.get("Sid", "EksPodIdentity"), 1
-    while sid in sids:
-        n += 1
-        sid = f"{statement.get('Sid', 'EksPodIdentity')}{n}"
-    return {**trust, "Version": trust.get("Version", documents.VERSION), "Statement": [*current, {**statement, "Sid": sid}]}, True
+    added = []
+    for statement in statements:
+        if any(covers(s, statement) for s in [*current, *added]):
+            continue
+        sids = {s.get("Sid") for s in [*current, *added]}
+        base = statement.get("Sid", "EksPodIdentity")
+        sid, n = base, 1
+        while sid in sids:
+            n += 1
+            sid = f"{base}{n}"
+        added.append({**statement, "Sid": sid})
+    version = trust.get("Version", documents.VERSION)
+    return {**trust, "Version": version, "Statement": [*current, *added]}, bool(added)
 
 
 def _subs(s: dict[str, Any]) -> dict[str, list[str]]:
@@ -110,5 +117,24 @@ def compact(doc: dict[str, Any]) -> str:
     return json.dumps(doc, separators=(",", ":"))
 
 
+def placeholder(variable: str) -> str:
+    """A value known only later (an association's external ID), to be read into `variable`."""
+    return f"@@{variable}@@"
+
+
+PLACEHOLDER = re.compile(r"@@([A-Z][A-Z0-9_]*)@@")
+
+
 def update_command(role_name: str, doc: dict[str, Any]) -> str:
-    return f"aws iam update-assume-role-policy --role-name {shlex.quote(role_name)} --policy-document {shlex.quote(compact(doc))}"
+    """The shell command that makes `doc` the trust of `role_name`.
+
+    Without placeholders, the document is one quoted argument. With them, it goes through a
+    here-document in which each placeholder becomes its shell variable and every other `$`,
+    backtick and backslash is escaped, so only those variables are expanded.
+    """
+    text, role = compact(doc), shlex.quote(role_name)
+    if not PLACEHOLDER.search(text):
+        return f"aws iam update-assume-role-policy --role-name {role} --policy-document {shlex.quote(text)}"
+    body = PLACEHOLDER.sub(r"${\1}", text.replace("\\", "\\\\").replace("$", "\\$").replace("`", "\\`"))
+    path = shlex.quote(f"{role_name}-trust.json")
+    return f"cat > {path} <<EOF\n{body}\nEOF\naws iam update-assume-role-policy --role-name {role} --policy-document file://{path}"

@@ -160,7 +160,7 @@ def test_the_seeds_cluster_imports_agent_and_both_associations(workshop):
     world = {"eks-workshop": mocks.AdoptedCluster(addons={
         "eks-pod-identity-agent": mocks.MockAddon("v1.1.0-eksbuild.1", tags=tags),
         "aws-ebs-csi-driver": mocks.MockAddon("v1.38.1-eksbuild.2")})}
-    expected = runner.run_stack("workshop", path=WORKSHOP, adopted=world)
+    expected = runner.run_stack("workshop", path=WORKSHOP, adopted=world, caller_account="123456789000")
     assert as_registrations(document) == {(r.type, r.name, r.parent) for r in expected.registrations if r.type in IMPORTED}
     assert {e["id"] for e in document["resources"]} == {
         "eks-workshop:eks-pod-identity-agent", "eks-workshop,a-abcdefghijklmnop1", "eks-workshop,a-kvbxt9pyavos3iwxy"}
@@ -268,3 +268,10 @@ def test_a_stack_file_that_is_not_yaml_exits_1(tmp_path, capsys):
     bad.write_text("config: [unclosed\n")
     assert adopt.main([str(bad), "--from", str(PROD_FILES[0]), "--out", str(tmp_path / "x.json")]) == 1
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_objects_of_two_accounts_are_refused(tmp_path, capsys):
+    other = (AWS / "prod-green-describe-agent.json").read_text().replace("111122223333", "210987654321")
+    (tmp_path / "green.json").write_text(other)
+    assert adopt.main(["prod", "--from", str(PROD_FILES[0]), "--from", str(tmp_path / "green.json"), "--out", str(tmp_path / "x.json")]) == 1
+    assert "objects of accounts 111122223333, 210987654321" in capsys.readouterr().err

@@ -76,9 +76,31 @@ def test_a_role_in_another_account_becomes_a_target_role(migration):
     assert found["targetRole"] == {"arn": "arn:aws:iam::444455556666:role/reporting-exporter"}
     assert found["roleName"] == "reporting-exporter-pod-identity" and "roleArn" not in found
     p = role_plan(migration, "reporting-exporter")
-    assert p.cross_account
-    assert p.statement["Principal"] == {"AWS": ["arn:aws:iam::111122223333:root"]}
-    assert p.statement["Condition"]["ArnEquals"] == {"aws:PrincipalArn": ["arn:aws:iam::111122223333:role/reporting-exporter-pod-identity"]}
+    (statement,) = p.statements
+    assert p.cross_account and p.external_ids == {("reporting", "exporter"): "EXTERNAL_ID_5_1"}
+    assert statement["Principal"] == {"AWS": ["arn:aws:iam::111122223333:root"]}
+    assert statement["Condition"] == {
+        "ArnEquals": {"aws:PrincipalArn": ["arn:aws:iam::111122223333:role/reporting-exporter-pod-identity"]},
+        "StringEquals": {"sts:ExternalId": ["@@EXTERNAL_ID_5_1@@"]}}
+
+
+def test_the_external_id_is_read_after_pulumi_up_and_reaches_the_trust(migration, tmp_path):
+    """The target role trusts the association's external ID, which exists once `pulumi up` made
+    the association: the plan reads it then, and the here-document puts exactly it in the trust."""
+    text = migrate_irsa.render(migration, None)
+    section = text.split("### After `pulumi up`")[1].split("## 3.")[0]
+    assert text.index("## 2. Bind them with the stack") < text.index("### After `pulumi up`")
+    script = section.split("```sh\n")[1].split("```")[0]
+    lookups, rest = script.split("\ncat > ", 1)
+    assert "aws eks list-pod-identity-associations --cluster-name pod-identity-demo --namespace reporting --service-account exporter" in lookups
+    heredoc = "cat > " + rest.split("\naws iam update-assume-role-policy")[0]
+    import subprocess
+
+    subprocess.run(["bash", "-c", heredoc], cwd=tmp_path, check=True, env={"EXTERNAL_ID_5_1": "9a1e5c7b-ext", "PATH": "/usr/bin:/bin"})
+    written = json.loads((tmp_path / "reporting-exporter-trust.json").read_text())
+    p = role_plan(migration, "reporting-exporter")
+    assert written == json.loads(json.dumps(p.merged).replace("@@EXTERNAL_ID_5_1@@", "9a1e5c7b-ext"))
+    assert "<externalId of the association reporting/exporter>" in section
 
 
 def test_the_fragment_passes_the_programs_config_checks(migration):
@@ -100,16 +122,20 @@ def test_the_pods_statement_is_added_once_with_the_current_trust_kept(migration)
         "Action": ["sts:AssumeRole", "sts:TagSession"],
         "Condition": {"StringEquals": {"aws:RequestTag/kubernetes-namespace": ["default"],
                                        "aws:RequestTag/kubernetes-service-account": ["irsa-demo"]}}}
-    again, changed = trust.merge(p.merged, p.statement)
+    again, changed = trust.merge(p.merged, p.statements)
     assert not changed and again["Statement"] == p.merged["Statement"], "merging twice duplicates nothing"
 
 
-def test_an_existing_scoped_pods_statement_is_widened_not_repeated(migration):
+def test_an_existing_scoped_statement_is_kept_and_only_the_uncovered_pair_is_added(migration):
+    """analytics/reader is already admitted; etl/loader gets its own statement. Widening the
+    existing one to both namespaces and both service accounts would also admit
+    analytics/loader and etl/reader, which nobody bound."""
     p = role_plan(migration, "analytics-data")
     pods = [s for s in (p.merged or {})["Statement"] if s.get("Principal", {}).get("Service")]
-    assert len(pods) == 1 and p.changed
-    assert pods[0]["Condition"]["StringEquals"] == {"aws:RequestTag/kubernetes-namespace": ["analytics", "etl"],
-                                                    "aws:RequestTag/kubernetes-service-account": ["loader", "reader"]}
+    assert p.changed and [s["Condition"]["StringEquals"] for s in pods] == [
+        {"aws:RequestTag/kubernetes-namespace": ["analytics"], "aws:RequestTag/kubernetes-service-account": ["reader"]},
+        {"aws:RequestTag/kubernetes-namespace": ["etl"], "aws:RequestTag/kubernetes-service-account": ["loader"]}]
+    assert [s["Sid"] for s in pods] == ["EksPodIdentity", "EksPodIdentity2"]
 
 
 def test_an_unconditioned_pods_statement_needs_no_change(migration):
@@ -119,26 +145,27 @@ def test_an_unconditioned_pods_statement_needs_no_change(migration):
 
 def test_a_statement_with_a_taken_sid_gets_a_free_one():
     doc = {"Version": "2012-10-17", "Statement": [{"Sid": "EksPodIdentity", "Effect": "Deny", "Principal": "*", "Action": "sts:*"}]}
-    merged, changed = trust.merge(doc, {"Sid": "EksPodIdentity", "Effect": "Allow", "Principal": {"AWS": "x"}, "Action": "sts:AssumeRole"})
+    merged, changed = trust.merge(doc, [{"Sid": "EksPodIdentity", "Effect": "Allow", "Principal": {"AWS": "x"}, "Action": "sts:AssumeRole"}])
     assert changed and [s["Sid"] for s in merged["Statement"]] == ["EksPodIdentity", "EksPodIdentity2"]
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(["x", "y"])), min_size=1, max_size=4),
        st.lists(st.tuples(st.sampled_from(["a", "b", "d"]), st.sampled_from(["x", "z"])), min_size=1, max_size=4))
-def test_merging_is_idempotent_and_admits_every_pair(first, second):
-    from components import documents
+def test_merging_is_idempotent_and_admits_exactly_the_pairs(first, second):
+    """After merging the program's exact statements for two sets of pairs, in either order and
+    any number of times, the trust admits every pair merged and no other combination."""
+    from components.trust import exact_scopes, trust_policy
 
     doc = {"Version": "2012-10-17", "Statement": []}
     for pairs in (first, second):
-        statement = documents.trust_policy([ns for ns, _ in pairs], [sa for _, sa in pairs])["Statement"][0]
-        doc, _ = trust.merge(doc, statement)
-        again, changed = trust.merge(doc, statement)
+        statements = trust_policy(exact_scopes([("c", ns, sa) for ns, sa in pairs]))["Statement"]
+        doc, _ = trust.merge(doc, statements)
+        again, changed = trust.merge(doc, statements)
         assert not changed and again == doc
-    (pods,) = doc["Statement"]
-    allowed = pods["Condition"]["StringEquals"]
-    assert {ns for ns, _ in first + second} <= set(allowed["aws:RequestTag/kubernetes-namespace"])
-    assert {sa for _, sa in first + second} <= set(allowed["aws:RequestTag/kubernetes-service-account"])
+    admitted = {(ns, sa) for s in doc["Statement"] for ns in s["Condition"]["StringEquals"]["aws:RequestTag/kubernetes-namespace"]
+                for sa in s["Condition"]["StringEquals"]["aws:RequestTag/kubernetes-service-account"]}
+    assert admitted == set(first) | set(second)
 
 
 def test_the_final_trust_drops_only_oidc_statements_of_migrated_service_accounts(migration):
