@@ -299,7 +299,9 @@ def report(adoption: Adoption, out_path: str, document: dict[str, Any], notes: l
     """The summary for the user, in Markdown."""
     stack = adoption.stack
     lines = [f"# Adopting into stack '{stack}' (URNs urn:pulumi:{stack}::{config_module.PROJECT}::…)", ""]
-    lines += [f"## Import: {len(document['resources'])} entries written to {out_path}", ""]
+    parents = sum(1 for e in document["resources"] if e.get("component"))
+    count = len(document["resources"]) - parents
+    lines += [f"## Import: {count} resource(s)" + (f" and {parents} parent component(s)" if parents else "") + f" written to {out_path}", ""]
     if adoption.imports:
         lines += ["| resource | type | import ID | parent | read from |", "|---|---|---|---|---|"]
         for reg, import_id, source in adoption.imports:
