@@ -235,9 +235,10 @@ def _trust_section(p: RolePlan, m: Migration) -> list[str]:
     if size > TRUST_LIMIT:
         lines += [f"The merged trust is {size} characters, over IAM's default {TRUST_LIMIT}: request the 4,096 quota "
                   "or remove OIDC statements of clusters that no longer use this role first.", ""]
-    if "aws:cloudformation:stack-name" in p.role.tags:
-        lines += [f"CloudFormation stack `{p.role.tags['aws:cloudformation:stack-name']}` owns this role: the edit drifts "
-                  "from its template, and deleting the stack deletes the role the associations use.", ""]
+    if EKSCTL_SA_TAG in p.role.tags or "aws:cloudformation:stack-name" in p.role.tags:
+        owner = p.role.tags.get("aws:cloudformation:stack-name") or f"eksctl's stack for {p.role.tags[EKSCTL_SA_TAG]}"
+        lines += [f"A CloudFormation stack ({owner}) owns this role: the edit drifts from its template, and deleting the "
+                  "stack (`eksctl delete iamserviceaccount`) deletes the role the associations use.", ""]
     return lines
 
 
@@ -258,7 +259,7 @@ def render(m: Migration, config_path: str | None) -> str:
             flags = [*(["**other account**: needs a target role"] if p.cross_account else []),
                      *(["no get-role output"] if p.role is None else []),
                      *(["created by eksctl"] if s.labels.get("app.kubernetes.io/managed-by") == "eksctl" else []),
-                     *(["CloudFormation-managed role"] if p.role and "aws:cloudformation:stack-name" in p.role.tags else [])]
+                     *(["CloudFormation-managed role"] if p.role and ({EKSCTL_SA_TAG, "aws:cloudformation:stack-name"} & set(p.role.tags)) else [])]
             lines.append(f"| {s.namespace} | {s.name} | `{p.arn}` | {ident.name} | {', '.join(flags)} |")
     lines += ["", *[f"- skipped: {s}" for s in m.skipped], *([""] if m.skipped else [])]
     lines += ["## 0. Before you start", "",

@@ -205,7 +205,8 @@ def test_the_steps_come_in_order_with_sdk_versions_and_flags(migration):
     assert positions == sorted(positions)
     assert "| boto3 / botocore | 1.34.41 |" in text and "| AWS CLI v2 | 2.15.0 |" in text
     assert "| reporting | exporter | `arn:aws:iam::444455556666:role/reporting-exporter` | reporting-exporter | **other account**" in text
-    assert "created by eksctl" in text and "utils migrate-to-pod-identity" in text
+    assert "created by eksctl, CloudFormation-managed role" in text and "utils migrate-to-pod-identity" in text
+    assert "A CloudFormation stack (eksctl's stack for default/irsa-demo) owns this role" in text
     assert "No `aws iam get-role --role-name batch-nightly` output was given" in text
     assert "update-assume-role-policy --role-name batch-nightly" not in text, "never overwrite a trust it has not seen"
     assert "skipped: legacy/old: eks.amazonaws.com/role-arn = 'arn:aws:iam::role/missing-account' is not an IAM role ARN" in text
