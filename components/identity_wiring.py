@@ -58,6 +58,8 @@ def role_args(
         managed += catalog.managed_policy_arns(key, partition, params)
     return PodIdentityRoleArgs(
         scopes=scopes,
+        irsa_oidc_provider_arns=ident.irsa.oidc_provider_arns if ident.irsa else (),
+        irsa_pairs=sorted({(ns, sa) for _, ns, sa in cfg.trust_bindings(ident)}),
         cluster_arns=pulumi.Output.all(**{c: cluster_arns[c] for s in scopes for c in s.clusters}),
         source_org_id=ident.trust.source_org_id,
         managed_policy_arns=managed,

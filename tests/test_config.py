@@ -190,6 +190,8 @@ CASES = [
     ("managed-policy-typo", "identities[0].managedPolicyArns", ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAcess"], ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"], "did you mean arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"),
     ("managed-policy-path", "identities[0].managedPolicyArns", ["arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicy"], ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"], "policy/service-role/AmazonEBSCSIDriverPolicy"),
     ("quota-raised", "roleManagedPolicyQuota", 9, 20, "roleManagedPolicyQuota = 9"),
+    ("irsa-provider-arn", "identities[0].irsa", {"oidcProviderArns": ["arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"]},
+     {"oidcProviderArns": ["arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789"]}, "an EKS OIDC provider ARN"),
     # clear errors for what a YAML file can hold
     ("snake-case-key", "identities[0].service_account", "app", DELETE, "did you mean 'serviceAccount'? (keys are camelCase)"),
     ("misplaced-top-level-key", "namespace", "team-a", DELETE, "belongs under identities[]"),

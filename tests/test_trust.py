@@ -113,3 +113,30 @@ def test_unscoped_by_service_account_still_scopes_clusters(bindings):
     clusters = {c for c, _, _ in bindings}
     for cluster in ARN:
         assert admits(doc, cluster, "any", "thing") == (cluster in clusters)
+
+
+OIDC = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+
+
+def test_irsa_trust_kept_during_a_move_names_exactly_the_bound_service_accounts():
+    (statement,) = trust.irsa_statements([OIDC], [("team-a", "app"), ("team-b", "app")])
+    issuer = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+    assert statement == {
+        "Sid": "Irsa1", "Effect": "Allow", "Principal": {"Federated": OIDC}, "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {f"{issuer}:sub": ["system:serviceaccount:team-a:app", "system:serviceaccount:team-b:app"],
+                                       f"{issuer}:aud": "sts.amazonaws.com"}},
+    }
+
+
+def test_an_identity_can_keep_its_irsa_trust(stack_runs):
+    from offline import runner
+
+    identities = [{"name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa",
+                   "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"], "irsa": {"oidcProviderArns": [OIDC]}}]
+    result = runner.run_stack("dev", overrides={"eks-pod-identity:identities": identities})
+    (role,) = result.under("s3-reader", "aws:iam/role:Role")
+    doc = __import__("json").loads(role.inputs["assumeRolePolicy"])
+    assert [s["Sid"] for s in doc["Statement"]] == ["EksPodIdentity", "Irsa1"]
+    from moto.iam.policy_validation import IAMTrustPolicyDocumentValidator
+
+    IAMTrustPolicyDocumentValidator(__import__("json").dumps(doc)).validate()

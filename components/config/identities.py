@@ -51,6 +51,13 @@ AbacConfig = create_model(
 """`identities[].abac`: one optional block per session-tag template."""
 
 
+class IrsaConfig(Model):
+    """IRSA trust the role keeps while its service accounts move to Pod Identity."""
+
+    oidc_provider_arns: list[Annotated[str, matching(rules.OIDC_PROVIDER_ARN, "an EKS OIDC provider ARN like "
+                                                     "'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE'")]] = Field(min_length=1)
+
+
 class StackRoleConfig(Model):
     """A role exported by another stack of this project (the shared identity stack)."""
 
@@ -121,6 +128,7 @@ class IdentityConfig(Model):
     abac: AbacConfig = Field(default_factory=AbacConfig)  # type: ignore[valid-type]
     target_role: TargetRoleConfig | None = None
     allow_admin: bool = False
+    irsa: IrsaConfig | None = None
 
     @field_validator("name")
     @classmethod
@@ -243,6 +251,7 @@ class IdentityConfig(Model):
             "permissionsBoundary": self.permissions_boundary,
             "wellKnown": self.well_known_entries,
             "abac": self.abac_templates,
+            "irsa": self.irsa,
             **{key: True for key, field in (("path", "path"), ("description", "description"), ("tags", "tags"),
                                               ("maxSessionDuration", "max_session_duration"), ("trust", "trust"),
                                               ("allowAdmin", "allow_admin")) if field in given},
