@@ -352,3 +352,14 @@ def _merge_associations(found: list[Association]) -> list[Association]:
         if key not in merged or (a.described and not merged[key].described):
             merged[key] = a
     return list(merged.values())
+
+
+def only(found: Inputs, allowed: set[str], flag: str, paths: list[str]) -> None:
+    """Refuse files given for `flag` that hold other kinds than `allowed`, or none of them."""
+    kinds = {"associations": found.associations, "addons": found.addons, "roles": found.roles,
+             "service accounts": found.service_accounts, "workloads": found.workloads, "clusters": found.clusters}
+    for kind, items in kinds.items():
+        if items and kind not in allowed:
+            raise InputError(f"{getattr(items[0], 'source', paths[0])}: holds {kind}, but {flag} reads {', '.join(sorted(allowed))}")
+    if not any(kinds[k] for k in allowed):
+        raise InputError(f"{', '.join(paths)}: no {' nor '.join(sorted(allowed))} found for {flag}")

@@ -182,6 +182,21 @@ def plan(inputs: awsjson.Inputs, cluster: str, account: str | None = None) -> Mi
     return migration
 
 
+def oidc_providers(m: Migration) -> list[str]:
+    """The cluster's IAM OIDC provider ARNs, as its roles' IRSA statements name them (the
+    cluster's account only; this cluster's issuer only, when describe-cluster told it)."""
+    host = m.issuer.removeprefix("https://")
+    found = set()
+    for p in (p for p in m.roles if p.role is not None):
+        for s in p.role.trust.get("Statement", []):
+            principal = s.get("Principal") if isinstance(s, dict) else None
+            federated = principal.get("Federated", []) if isinstance(principal, dict) else []
+            for arn in map(str, federated if isinstance(federated, list) else [federated]):
+                if ":oidc-provider/" in arn and arn.split(":")[4] == m.account and (not host or arn.endswith(f"/{host}")):
+                    found.add(arn)
+    return sorted(found)
+
+
 def fragment(m: Migration) -> dict[str, Any]:
     return {"config": {f"{config_module.PROJECT}:identities": [i.config(m.cluster) for i in m.identities]}}
 
@@ -278,8 +293,11 @@ def render(m: Migration, config_path: str | None) -> str:
     else:
         lines += ["Add to the stack file (the cluster must be in `eks-pod-identity:clusters`), then `pulumi up`:", "",
                   "```yaml", yaml.safe_dump(fragment(m), sort_keys=False).rstrip(), "```", ""]
-    lines += ["Roles the program creates can instead keep their IRSA trust during the move with an identity setting "
-              "(`irsa: {oidcProviderArns: [...]}`), so one stack covers both until the annotation is gone.", ""]
+    providers = oidc_providers(m)
+    lines += ["To have the stack create fresh roles instead of binding these, drop `roleArn` and give each identity "
+              f"`irsa: {{oidcProviderArns: [{', '.join(providers) or '<this cluster’s OIDC provider ARN>'}]}}`: the role it "
+              "creates keeps IRSA trust for exactly its service accounts, so one stack covers both until the annotations "
+              "are gone (then remove `irsa`).", ""]
     chained = [p for p in m.roles if p.cross_account]
     if chained:
         lines += ["### After `pulumi up`: roles in other accounts trust the new association roles", ""]
@@ -325,17 +343,6 @@ def render(m: Migration, config_path: str | None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _only(found: awsjson.Inputs, allowed: set[str], flag: str, paths: list[str]) -> None:
-    """Refuse a file of the wrong kind for its flag, naming what it holds."""
-    kinds = {"associations": found.associations, "addons": found.addons, "roles": found.roles,
-             "service accounts": found.service_accounts, "workloads": found.workloads, "clusters": found.clusters}
-    for kind, items in kinds.items():
-        if items and kind not in allowed:
-            raise awsjson.InputError(f"{getattr(items[0], 'source', paths[0])}: holds {kind}, but {flag} reads {', '.join(sorted(allowed))}")
-    if not any(kinds[k] for k in allowed):
-        raise awsjson.InputError(f"{', '.join(paths)}: no {' nor '.join(sorted(allowed))} found for {flag}")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m offline.migrate_irsa", description=__doc__.split("\n\n")[0])
     parser.add_argument("--service-accounts", action="append", required=True, metavar="FILE",
@@ -357,19 +364,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         sas = awsjson.read(args.service_accounts)
-        _only(sas, {"service accounts"}, "--service-accounts", args.service_accounts)
+        awsjson.only(sas, {"service accounts"}, "--service-accounts", args.service_accounts)
         roles = awsjson.read(args.roles)
-        _only(roles, {"roles"}, "--roles", args.roles)
+        awsjson.only(roles, {"roles"}, "--roles", args.roles)
         found = awsjson.Inputs(roles=roles.roles, service_accounts=sas.service_accounts, notes=sas.notes + roles.notes)
         if args.cluster_info:
             info = awsjson.read([args.cluster_info])
-            _only(info, {"clusters"}, "--cluster-info", [args.cluster_info])
+            awsjson.only(info, {"clusters"}, "--cluster-info", [args.cluster_info])
             if info.clusters[0].name != args.cluster:
                 raise awsjson.InputError(f"{args.cluster_info}: describes cluster {info.clusters[0].name}, not {args.cluster}")
             found.clusters = info.clusters
         if args.workloads:
             loads = awsjson.read(args.workloads)
-            _only(loads, {"workloads"}, "--workloads", args.workloads)
+            awsjson.only(loads, {"workloads"}, "--workloads", args.workloads)
             found.workloads, found.notes = loads.workloads, found.notes + loads.notes
     except awsjson.InputError as error:
         print(f"error: {error}", file=sys.stderr)

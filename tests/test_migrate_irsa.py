@@ -281,3 +281,13 @@ def test_no_annotated_service_account_means_nothing_to_move(tmp_path):
                                                   "metadata": {"name": "default", "namespace": "default"}}))
     m = migrate_irsa.plan(awsjson.read([tmp_path / "sa.json", ROLES[0]]), CLUSTER)
     assert m.identities == [] and "nothing to move" in migrate_irsa.render(m, None)
+
+
+def test_the_irsa_setting_is_offered_with_this_clusters_oidc_provider(migration):
+    assert migrate_irsa.oidc_providers(migration) == [f"arn:aws:iam::111122223333:oidc-provider/{ISSUER}"]
+    assert f"`irsa: {{oidcProviderArns: [arn:aws:iam::111122223333:oidc-provider/{ISSUER}]}}`" in migrate_irsa.render(migration, None)
+    from components import config as cfg
+
+    raw = {"clusters": [{"name": CLUSTER, "create": False}], "identities": [
+        {"name": "app", "namespace": "team-a", "serviceAccount": "app", "irsa": {"oidcProviderArns": migrate_irsa.oidc_providers(migration)}}]}
+    assert cfg.parse(raw).identities[0].irsa is not None, "what the plan offers is a valid setting"
