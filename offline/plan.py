@@ -25,7 +25,7 @@ import yaml
 
 from components.config import ConfigError
 
-from . import critical_path, mocks, runner
+from . import access, critical_path, mocks, runner
 
 IAM_DOCUMENT_KEYS = ("assumeRolePolicy", "policy")
 SECRET_OUTPUTS = ("kubeconfigs", "sampleKubeconfig")
@@ -112,6 +112,7 @@ def render(stack: str, result: runner.RunResult) -> str:
     outputs = {k: ("[secret]" if k in SECRET_OUTPUTS else v) for k, v in result.outputs.items()}
     out += ["## Stack outputs", yaml.safe_dump(outputs, sort_keys=True).rstrip(), ""]
     out += ["## Critical path (typical create times, see docs/performance.md)", critical_path.critical_path(result).report(), ""]
+    out += [access.render(result, access.committed_stack, "Who gets what (each binding's role and its permissions)", depth=2)]
     return placeholders("\n".join(out))
 
 
