@@ -140,3 +140,21 @@ def test_an_identity_can_keep_its_irsa_trust(stack_runs):
     from moto.iam.policy_validation import IAMTrustPolicyDocumentValidator
 
     IAMTrustPolicyDocumentValidator(__import__("json").dumps(doc)).validate()
+
+
+def test_an_add_on_in_a_cluster_outside_the_identitys_clusters_passes_the_cluster_scoped_trust():
+    from offline import runner
+
+    clusters = [{"name": "blue", "create": False}, {"name": "green", "create": False,
+                "addons": [{"name": "aws-ebs-csi-driver", "identity": "ebs", "serviceAccount": "ebs-csi-controller-sa"}]}]
+    identities = [{"name": "ebs", "namespace": "team-a", "serviceAccount": "app", "clusters": ["blue"],
+                   "trust": {"scopeToClusters": True}}]
+    result = runner.run_stack("prod", overrides={"eks-pod-identity:clusters": clusters, "eks-pod-identity:identities": identities,
+                                                 "eks-pod-identity:sample": {"kind": "none"}})
+    (role,) = result.under("ebs", "aws:iam/role:Role")
+    doc = __import__("json").loads(role.inputs["assumeRolePolicy"])
+    arns = {c: f"arn:aws:eks:us-east-1:123456789012:cluster/{c}" for c in ("blue", "green")}
+    assert admits(doc, "green", "kube-system", "ebs-csi-controller-sa", arns), "the add-on's pods could not assume the role"
+    assert admits(doc, "blue", "team-a", "app", arns)
+    assert not admits(doc, "blue", "kube-system", "ebs-csi-controller-sa", arns)
+    assert not admits(doc, "green", "team-a", "app", arns)
