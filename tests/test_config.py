@@ -192,6 +192,9 @@ CASES = [
     ("quota-raised", "roleManagedPolicyQuota", 9, 20, "roleManagedPolicyQuota = 9"),
     ("irsa-provider-arn", "identities[0].irsa", {"oidcProviderArns": ["arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"]},
      {"oidcProviderArns": ["arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789"]}, "an EKS OIDC provider ARN"),
+    ("catalog-needs-clusters", "identities[0]", {"name": "as", "shared": True, "namespace": "kube-system", "serviceAccount": "cluster-autoscaler", "wellKnown": {"clusterAutoscaler": {}}},
+     {"name": "as", "shared": True, "namespace": "kube-system", "serviceAccount": "cluster-autoscaler", "wellKnown": {"clusterAutoscaler": {"clusterNames": ["c1"]}}},
+     "wellKnown.clusterAutoscaler = 'as': needs clusterNames"),
     # clear errors for what a YAML file can hold
     ("snake-case-key", "identities[0].service_account", "app", DELETE, "did you mean 'serviceAccount'? (keys are camelCase)"),
     ("misplaced-top-level-key", "namespace", "team-a", DELETE, "belongs under identities[]"),
@@ -229,6 +232,7 @@ BASES = {
     "shared-with-target": NO_SAMPLE,
     "shared-scoped-to-clusters": with_change("identities[0].shared", True, NO_SAMPLE),
     "inline-too-large": NO_SAMPLE,
+    "catalog-needs-clusters": NO_SAMPLE,
     "trust-too-large": with_change("identities[0].namespace", DELETE, NO_SAMPLE),
     "session-policy-too-large": with_change("identities[0].disableSessionTags", True),
     "agent-version-on-auto-mode": with_change("clusters[0].agentVersion", "v1.3.10-eksbuild.2"),

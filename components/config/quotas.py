@@ -68,7 +68,7 @@ def problems(cfg: StackConfig, region: str | None) -> list[tuple[str, Any, str]]
                 "policy (managedPolicyArns)"
             )))
         attached = len(set(ident.managed_policy_arns)) + sum(
-            catalog.policy_count(key, params, cfg.clusters_of(ident) or ["x" * 100]) for key, params in ident.well_known_entries
+            catalog.policy_count(key, params, cfg.clusters_of(ident)) for key, params in ident.well_known_entries
         )
         if attached > cfg.role_managed_policy_quota:
             found.append((f"{path}.managedPolicyArns", ident.name, (

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import limits, rules
+from .. import catalog, limits, rules
 from ..trust import TrustScope, exact_scopes
 from ..model import Image, Model, TagValue
 from .clusters import ClusterConfig
@@ -197,9 +197,22 @@ class StackConfig(Model):
                 )
             seen.setdefault(b.key, b.identity)
         problems += self._sample_problems()
+        problems += self._catalog_problems()
         if quotas and not problems:
             problems += quota_checks.problems(self, region)
         return problems
+
+    def _catalog_problems(self) -> list[tuple[str, Any, str]]:
+        """Catalog entries that cannot be built for where the identity is bound (e.g. an entry
+        scoped to clusters, on a shared identity that binds in none)."""
+        found: list[tuple[str, Any, str]] = []
+        for i, ident in enumerate(self.identities):
+            for key, params in ident.well_known_entries:
+                try:
+                    catalog.statements_for(key, params, "aws", self.clusters_of(ident))
+                except ValueError as error:
+                    found.append((f"identities[{i}].wellKnown.{key}", ident.name, str(error).removeprefix(f"wellKnown.{key} ")))
+        return found
 
     def _fan_out_problems(self) -> list[tuple[str, Any, str]]:
         """Associations per cluster, counted before any binding is built."""
