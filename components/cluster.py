@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -161,7 +161,7 @@ class EksCluster(pulumi.ComponentResource):
             aws.iam.RolePolicyAttachment(
                 f"{name}-node-{policy}",
                 role=node_role.name,
-                policy_arn=partition.partition.apply(lambda p, policy=policy: f"arn:{p}:iam::aws:policy/{policy}"),
+                policy_arn=partition.partition.apply(aws_managed_policy(policy)),
                 opts=child,
             )
             for policy in NODE_POLICIES
@@ -219,3 +219,8 @@ def admin_entries(principal_arns: Sequence[str]) -> dict[str, eks.AccessEntryArg
         )
         for arn in principal_arns
     }
+
+
+def aws_managed_policy(name: str) -> Callable[[str], str]:
+    """The ARN of AWS managed policy `name` in a partition (known only at deploy time)."""
+    return lambda partition: f"arn:{partition}:iam::aws:policy/{name}"

@@ -6,7 +6,7 @@ Pure wiring between the validated config and the IAM components; `program.build`
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pulumi
@@ -58,6 +58,8 @@ def role_args(
         managed += catalog.managed_policy_arns(key, partition, params)
     return PodIdentityRoleArgs(
         scopes=scopes,
+        irsa_oidc_provider_arns=ident.irsa.oidc_provider_arns if ident.irsa else (),
+        irsa_pairs=sorted({(ns, sa) for _, ns, sa in cfg.trust_bindings(ident)}),
         cluster_arns=pulumi.Output.all(**{c: cluster_arns[c] for s in scopes for c in s.clusters}),
         source_org_id=ident.trust.source_org_id,
         managed_policy_arns=managed,
@@ -103,11 +105,16 @@ def shared_role_arns(cfg: StackConfig, account: str) -> dict[str, pulumi.Output[
             refs[ref.stack] = pulumi.StackReference(ref.stack)
         key = ref.key or ident.name
         wanted = sorted({(ns, sa) for _, ns, sa in cfg.trust_bindings(ident)})
-        arns[ident.name] = pulumi.Output.all(
-            refs[ref.stack].require_output(ref.output), refs[ref.stack].get_output(TRUST_SCOPES_OUTPUT)
-        ).apply(lambda v, ref=ref, key=key, name=ident.name, wanted=wanted: _in_scope(
-            _exported(v[0], ref.stack, ref.output, key, name, account), v[1], key, name, wanted, ref.stack))
+        exported = pulumi.Output.all(refs[ref.stack].require_output(ref.output), refs[ref.stack].get_output(TRUST_SCOPES_OUTPUT))
+        arns[ident.name] = exported.apply(_checked(ref.stack, ref.output, key, ident.name, account, wanted))
     return arns
+
+
+def _checked(
+    stack: str, output: str, key: str, identity: str, account: str, wanted: list[tuple[str, str]]
+) -> Callable[[list[Any]], str]:
+    """The check of what another stack exports, for one identity (applied to [roleArns, scopes])."""
+    return lambda v: _in_scope(_exported(v[0], stack, output, key, identity, account), v[1], key, identity, wanted, stack)
 
 
 def _in_scope(arn: str, scopes: Any, key: str, identity: str, wanted: list[tuple[str, str]], stack: str) -> str:

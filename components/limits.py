@@ -52,19 +52,22 @@ EKS_VERSIONS: dict[str, tuple[str, str, str]] = {
 
 @cache
 def data() -> dict[str, Any]:
-    return json.loads((DATA / "aws_limits.json").read_text())
+    loaded: dict[str, Any] = json.loads((DATA / "aws_limits.json").read_text())
+    return loaded
 
 
 @cache
 def managed_policy_paths() -> dict[str, str]:
     """AWS managed policy name -> its path (`/` or e.g. `/service-role/`)."""
-    return json.loads((DATA / "aws_managed_policies.json").read_text())["paths"]
+    paths: dict[str, str] = json.loads((DATA / "aws_managed_policies.json").read_text())["paths"]
+    return paths
 
 
 def spec(key: str) -> dict[str, Any]:
     """A modelled limit, e.g. `spec("iam.roleName")` -> {"min": 1, "max": 64, "pattern": ...}."""
     section, name = key.split(".")
-    return data()[section][name]
+    limit: dict[str, Any] = data()[section][name]
+    return limit
 
 
 def problem(key: str, value: str, what: str) -> str | None:

@@ -154,7 +154,7 @@ def job(app: str, namespace: str, service_account: str, image: str, proof: Proof
 
     Retries (backoffLimit) absorb IAM's eventual consistency right after the role is made.
     """
-    env = [
+    env: list[dict[str, Any]] = [
         {"name": "BUCKET", "value": bucket},
         {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
     ]

@@ -44,9 +44,9 @@ class Network(pulumi.ComponentResource):
     vpc: awsx.ec2.Vpc | None
     """The VPC this stack created, or None for an existing one."""
     vpc_id: pulumi.Output[str]
-    private_subnet_ids: pulumi.Output[list[str]]
+    private_subnet_ids: pulumi.Output[Sequence[str]]
     """Where the nodes go."""
-    public_subnet_ids: pulumi.Output[list[str]]
+    public_subnet_ids: pulumi.Output[Sequence[str]]
     """Where internet-facing load balancers go (empty for an existing VPC without them)."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None):

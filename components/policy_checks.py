@@ -114,7 +114,7 @@ def statement_problems(statement: Any) -> list[str]:
 
 def duplicate_sids(statements: Iterable[Any]) -> list[str]:
     """Sids used twice in one document (IAM requires them unique within a policy)."""
-    counts = Counter(s.get("Sid") for s in statements if isinstance(s, dict) and s.get("Sid"))
+    counts = Counter(str(s["Sid"]) for s in statements if isinstance(s, dict) and s.get("Sid"))
     return sorted(sid for sid, n in counts.items() if n > 1)
 
 

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import documents, names
-from .trust import TrustScope, trust_policy
+from .trust import TrustScope, irsa_statements, trust_policy
 
 
 def grant_permissions(
@@ -65,6 +65,10 @@ class PodIdentityRoleArgs:
     cluster_arns: pulumi.Input[Mapping[str, str]] = field(default_factory=dict)
     """ARNs of the clusters the scopes name, by cluster name (may be Outputs)."""
     source_org_id: str | None = None
+    irsa_oidc_provider_arns: Sequence[str] = ()
+    """Keep IRSA trust for these clusters' OIDC providers while moving to Pod Identity."""
+    irsa_pairs: Sequence[tuple[str, str]] = ()
+    """The (namespace, service account) pairs IRSA may still serve."""
     managed_policy_arns: Sequence[str] = ()
     statements: Sequence[pulumi.Input[documents.Statement]] = ()
     """Inline permission statements; an element may be an Output (an ARN known at deploy time)."""
@@ -105,7 +109,9 @@ class PodIdentityRole(pulumi.ComponentResource):
         legacy = name if key != name else None
         child = pulumi.ResourceOptions(parent=self)
         trust = pulumi.Output.from_input(args.cluster_arns).apply(
-            lambda arns: documents.to_json(trust_policy(args.scopes, arns, args.source_org_id))
+            lambda arns: documents.to_json(
+                trust_policy(args.scopes, arns, args.source_org_id, irsa_statements(args.irsa_oidc_provider_arns, args.irsa_pairs))
+            )
         )
         self.role = aws.iam.Role(
             f"{key}-role",

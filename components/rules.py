@@ -62,6 +62,10 @@ MIN_PROPAGATION_SECONDS, MAX_PROPAGATION_SECONDS = 5, 300
 # of them marks an example config; the offline mocks deploy into 123456789012.
 PLACEHOLDER_ACCOUNTS = frozenset({"123456789012", "111122223333", "444455556666", "777788889999"})
 
+OIDC_PROVIDER_ARN = re.compile(
+    rf"^arn:{_PARTITION}:iam::\d{{12}}:oidc-provider/oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/id/[A-Z0-9]+$"
+)
+
 # Pulumi stack references: "stack", "project/stack" or "organization/project/stack".
 STACK_NAME = re.compile(r"^([A-Za-z0-9_.-]+/){0,2}[A-Za-z0-9_.-]+$")
 

@@ -47,8 +47,8 @@ def exact_scopes(
     for (namespace, service_account), clusters in clusters_of.items():
         namespaces_of[(frozenset(clusters), service_account)].add(namespace)
     accounts_of: dict[tuple[frozenset[str], frozenset[str]], set[str]] = defaultdict(set)
-    for (clusters, service_account), namespaces in namespaces_of.items():
-        accounts_of[(clusters, frozenset(namespaces))].add(service_account)
+    for (cluster_set, service_account), namespaces in namespaces_of.items():
+        accounts_of[(cluster_set, frozenset(namespaces))].add(service_account)
     scopes = [
         TrustScope(tuple(sorted(ns - {""})), tuple(sorted(sas - {""})), tuple(sorted(clusters - {""})))
         for (clusters, ns), sas in accounts_of.items()
@@ -56,8 +56,29 @@ def exact_scopes(
     return sorted(scopes, key=lambda s: (s.clusters, s.namespaces, s.service_accounts))
 
 
+def irsa_statements(oidc_provider_arns: Sequence[str], pairs: Iterable[tuple[str, str]]) -> list[Statement]:
+    """IRSA trust kept during a move to Pod Identity: each cluster's OIDC provider may still
+    issue web identities for exactly the bound service accounts (`<issuer>:sub`), for STS
+    (`<issuer>:aud`), as the EKS User Guide's IRSA trust policy does."""
+    subjects = sorted({f"system:serviceaccount:{ns}:{sa}" for ns, sa in pairs})
+    statements = []
+    for i, arn in enumerate(sorted(set(oidc_provider_arns))):
+        issuer = arn.split(":oidc-provider/", 1)[1]
+        statements.append({
+            "Sid": f"Irsa{i + 1}",
+            "Effect": "Allow",
+            "Principal": {"Federated": arn},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {f"{issuer}:sub": subjects, f"{issuer}:aud": "sts.amazonaws.com"}},
+        })
+    return statements
+
+
 def trust_policy(
-    scopes: Sequence[TrustScope] = (), cluster_arns: Mapping[str, str] | None = None, source_org_id: str | None = None
+    scopes: Sequence[TrustScope] = (),
+    cluster_arns: Mapping[str, str] | None = None,
+    source_org_id: str | None = None,
+    extra: Sequence[Statement] = (),
 ) -> Document:
     """The trust policy of a Pod Identity role.
 
@@ -65,7 +86,7 @@ def trust_policy(
     is one statement conditioned with `StringEquals` on the session tags EKS sends, so no
     association elsewhere can use the role; `cluster_arns` maps the scopes' cluster names to
     ARNs; `source_org_id` blocks use from outside the organisation. With no scope at all the
-    statement is the unconditioned one AWS documents.
+    statement is the unconditioned one AWS documents. `extra` statements follow (IRSA's).
     """
     arns = cluster_arns or {}
     statements = []
@@ -89,7 +110,7 @@ def trust_policy(
         if equals:
             statement["Condition"] = {"StringEquals": equals}
         statements.append(statement)
-    return document(statements)
+    return document([*statements, *extra])
 
 
 def target_trust_policy(source_role_arns: Sequence[str], external_ids: Sequence[str]) -> Document:

@@ -24,7 +24,7 @@ from typing import Any
 import pulumi
 import yaml
 
-from . import critical_path, runner
+from . import access, critical_path, runner
 from .placeholders import ADOPTED_VERSION, LEGEND, mark, recording
 
 IAM_DOCUMENT_KEYS = ("assumeRolePolicy", "policy")
@@ -219,6 +219,7 @@ def render(stack: str, result: runner.RunResult, invented: set[str] | frozenset[
     outputs = adopted_versions(result, {k: ("[secret]" if k in SECRET_OUTPUTS else v) for k, v in result.outputs.items()})
     out += ["## Stack outputs", yaml.safe_dump(outputs, sort_keys=True).rstrip(), ""]
     out += ["## Critical path (typical create times, see docs/performance.md)", critical_path.critical_path(result).report(), ""]
+    out += [access.render(result, access.committed_stack, "Who gets what (each binding's role and its permissions)", depth=2)]
     return placeholders("\n".join(out), invented)
 
 

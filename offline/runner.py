@@ -345,3 +345,15 @@ def run_stack(stack: str, overrides: Mapping[str, Any] | None = None, path: Path
                                       *str(error).splitlines()]) from None
         kwargs["stack_outputs"] = outputs
     return run(config, stack=stack, **kwargs)
+
+
+def close_event_loops() -> None:
+    """Close the event loops the mocks leave open (one per executor thread), for a command
+    about to exit: interpreter shutdown would otherwise finalize them after their self-pipe
+    sockets and, now and then, print "Exception ignored ... Invalid file descriptor: -1"."""
+    import asyncio
+    import gc
+
+    for loop in [o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop)]:
+        if not loop.is_running() and not loop.is_closed():
+            loop.close()

@@ -23,14 +23,16 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import yaml
 
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
 BOOL = "tag:yaml.org,2002:bool"
 
 
-class StackFileError(Exception):
-    """A stack file the offline tools cannot use; one problem per line."""
+class StackFileError(pulumi.RunError):
+    """A stack file the offline tools cannot use; one problem per line. A RunError, like the
+    config's own errors, so every command that reports those reports this too."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems

@@ -68,15 +68,30 @@ def _trusts_pods(doc: dict[str, Any]) -> bool:
     return False
 
 
+def _scoped_irsa(statement: dict[str, Any]) -> bool:
+    """An IRSA statement kept during a move to Pod Identity: an EKS OIDC provider, web identity
+    only, for named service accounts (`<issuer>:sub` without wildcards)."""
+    principal = statement.get("Principal")
+    federated = principal.get("Federated") if isinstance(principal, dict) and len(principal) == 1 else None
+    if not isinstance(federated, str) or ":oidc-provider/oidc.eks." not in federated:
+        return False
+    if _as_list(statement.get("Action")) != ["sts:AssumeRoleWithWebIdentity"]:
+        return False
+    issuer = federated.split(":oidc-provider/", 1)[1]
+    subjects = (statement.get("Condition") or {}).get("StringEquals", {}).get(f"{issuer}:sub")
+    return bool(subjects) and not any("*" in s or "?" in s for s in _as_list(subjects))
+
+
 def validate_pod_role_trust(args: ResourceValidationArgs, report_violation: Report) -> None:
-    """A role that trusts pods.eks.amazonaws.com trusts it alone, for exactly the two actions."""
+    """A role that trusts pods.eks.amazonaws.com trusts it alone, for exactly the two actions
+    (besides, during a move from IRSA, its clusters' OIDC providers for named service accounts)."""
     if args.resource_type != "aws:iam/role:Role":
         return
     doc = _document(args.props.get("assumeRolePolicy"))
     if doc is None or not _trusts_pods(doc):
         return
     for i, statement in enumerate(_statements(doc)):
-        if statement.get("Effect") != "Allow":
+        if statement.get("Effect") != "Allow" or _scoped_irsa(statement):
             continue
         principal = statement.get("Principal")
         if principal != {"Service": POD_PRINCIPAL} and principal != {"Service": [POD_PRINCIPAL]}:

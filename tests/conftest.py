@@ -21,6 +21,8 @@ def pytest_configure(config):
     # deprecated siblings; the program uses none of them.
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:pulumi_aws.*")
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:pulumi_eks.*")
+    # parliament imports pkg_resources, which setuptools 80 (requirements-dev.txt) deprecates.
+    config.addinivalue_line("filterwarnings", "ignore:pkg_resources is deprecated:UserWarning")
 
 
 @pytest.fixture(scope="session")

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from components import config, documents, limits, policy_checks
 from offline import mocks, runner
+from tests.test_catalog import PARAMS as CATALOG_PARAMS
 from tests.test_trust import admits
 
 STACKS = ["dev", "prod", "fleet", "identities"]
@@ -73,6 +74,12 @@ def mutated_stacks(draw: Any) -> tuple[str, dict[str, str]]:
     stack = draw(st.sampled_from(STACKS))
     structured = {k.split(":", 1)[1]: json.loads(v) for k, v in runner.stack_config(stack).items()
                   if k.split(":", 1)[1] in config.STRUCTURED_KEYS}
+    identities = structured.get("identities")
+    if isinstance(identities, list) and identities and draw(st.booleans()):
+        # A catalog entry with valid parameters on some identity: entries differ in what they
+        # need (clusters, ARNs), which only the whole config decides.
+        key = draw(st.sampled_from(sorted(CATALOG_PARAMS)))
+        identities[draw(st.integers(0, len(identities) - 1))]["wellKnown"] = {key: copy.deepcopy(CATALOG_PARAMS[key])}
     for _ in range(draw(st.integers(1, 3))):
         candidates = paths(structured)
         if not candidates:

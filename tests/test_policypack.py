@@ -111,3 +111,13 @@ def test_pack_policy_names_and_levels():
     assert set(names) == {"pod-identity-role-trust", "no-admin-wildcards", "images-pinned", "associations-bind-declared-service-accounts"}
     assert names["associations-bind-declared-service-accounts"] is EnforcementLevel.ADVISORY
     assert {names[n] for n in names if n != "associations-bind-declared-service-accounts"} == {None}, "pack default: mandatory"
+
+
+def test_pod_role_trust_allows_irsa_kept_for_named_service_accounts_only():
+    oidc = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE"
+    kept = trust.trust_policy([trust.TrustScope(("ns",), ("sa",))], extra=trust.irsa_statements([oidc], [("ns", "sa")]))
+    assert check(policies.validate_pod_role_trust, "aws:iam/role:Role", role(kept)) == []
+    wide = json.loads(json.dumps(kept))
+    issuer = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE"
+    wide["Statement"][1]["Condition"]["StringEquals"][f"{issuer}:sub"] = ["system:serviceaccount:ns:*"]
+    assert len(check(policies.validate_pod_role_trust, "aws:iam/role:Role", role(wide))) == 2

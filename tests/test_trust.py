@@ -113,3 +113,48 @@ def test_unscoped_by_service_account_still_scopes_clusters(bindings):
     clusters = {c for c, _, _ in bindings}
     for cluster in ARN:
         assert admits(doc, cluster, "any", "thing") == (cluster in clusters)
+
+
+OIDC = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+
+
+def test_irsa_trust_kept_during_a_move_names_exactly_the_bound_service_accounts():
+    (statement,) = trust.irsa_statements([OIDC], [("team-a", "app"), ("team-b", "app")])
+    issuer = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+    assert statement == {
+        "Sid": "Irsa1", "Effect": "Allow", "Principal": {"Federated": OIDC}, "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {f"{issuer}:sub": ["system:serviceaccount:team-a:app", "system:serviceaccount:team-b:app"],
+                                       f"{issuer}:aud": "sts.amazonaws.com"}},
+    }
+
+
+def test_an_identity_can_keep_its_irsa_trust(stack_runs):
+    from offline import runner
+
+    identities = [{"name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa",
+                   "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"], "irsa": {"oidcProviderArns": [OIDC]}}]
+    result = runner.run_stack("dev", overrides={"eks-pod-identity:identities": identities})
+    (role,) = result.under("s3-reader", "aws:iam/role:Role")
+    doc = __import__("json").loads(role.inputs["assumeRolePolicy"])
+    assert [s["Sid"] for s in doc["Statement"]] == ["EksPodIdentity", "Irsa1"]
+    from moto.iam.policy_validation import IAMTrustPolicyDocumentValidator
+
+    IAMTrustPolicyDocumentValidator(__import__("json").dumps(doc)).validate()
+
+
+def test_an_add_on_in_a_cluster_outside_the_identitys_clusters_passes_the_cluster_scoped_trust():
+    from offline import runner
+
+    clusters = [{"name": "blue", "create": False}, {"name": "green", "create": False,
+                "addons": [{"name": "aws-ebs-csi-driver", "identity": "ebs", "serviceAccount": "ebs-csi-controller-sa"}]}]
+    identities = [{"name": "ebs", "namespace": "team-a", "serviceAccount": "app", "clusters": ["blue"],
+                   "trust": {"scopeToClusters": True}}]
+    result = runner.run_stack("prod", overrides={"eks-pod-identity:clusters": clusters, "eks-pod-identity:identities": identities,
+                                                 "eks-pod-identity:sample": {"kind": "none"}})
+    (role,) = result.under("ebs", "aws:iam/role:Role")
+    doc = __import__("json").loads(role.inputs["assumeRolePolicy"])
+    arns = {c: f"arn:aws:eks:us-east-1:123456789012:cluster/{c}" for c in ("blue", "green")}
+    assert admits(doc, "green", "kube-system", "ebs-csi-controller-sa", arns), "the add-on's pods could not assume the role"
+    assert admits(doc, "blue", "team-a", "app", arns)
+    assert not admits(doc, "blue", "kube-system", "ebs-csi-controller-sa", arns)
+    assert not admits(doc, "green", "team-a", "app", arns)

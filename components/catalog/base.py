@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ..documents import Statement
 from ..model import KmsKeyArn, Model, matching
@@ -67,10 +67,20 @@ def kms_statements(keys: Sequence[str], actions: Sequence[str], grants: bool = F
     return statements
 
 
-def managed_choice(*names: str) -> Any:
-    """The `awsManagedPolicies` field of an entry that AWS also publishes managed policies for:
-    a list of those policies' names (their IAM paths are the catalog's business)."""
-    return Annotated[list[Literal[names]], Field(default_factory=list)]  # type: ignore[valid-type]
+class ManagedChoice(Model):
+    """Parameters of an entry AWS also publishes managed policies for: `awsManagedPolicies`
+    names some of them (`MANAGED`; their IAM paths are the catalog's business)."""
+
+    MANAGED: ClassVar[tuple[str, ...]] = ()
+    aws_managed_policies: list[str] = Field(default_factory=list)
+
+    @field_validator("aws_managed_policies")
+    @classmethod
+    def _offered(cls, names: list[str]) -> list[str]:
+        unknown = [n for n in names if n not in cls.MANAGED]
+        if unknown:
+            raise ValueError(f"{unknown} are not offered for this entry; choose among {list(cls.MANAGED)}")
+        return names
 
 
 class NoParams(Model):

@@ -3,13 +3,15 @@ issuer for cert-manager."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from collections.abc import Sequence
 
 from pydantic import Field, model_validator
 
 from ..documents import Statement
 from ..model import HostedZoneArn, Model
-from .base import CertificateAuthorityArn, Upstream, WellKnown, managed_choice, stmt
+from .base import CertificateAuthorityArn, Upstream, WellKnown, ManagedChoice, stmt
 
 PCA_MANAGED = ("AWSPrivateCAConnectorForKubernetesPolicy",)
 
@@ -40,9 +42,9 @@ def cert_manager(params: HostedZoneParams, partition: str, _: Sequence[str]) -> 
     ]
 
 
-class PrivateCaParams(Model):
+class PrivateCaParams(ManagedChoice):
     certificate_authority_arns: list[CertificateAuthorityArn] = Field(default_factory=list)
-    aws_managed_policies: managed_choice(*PCA_MANAGED)
+    MANAGED: ClassVar[tuple[str, ...]] = PCA_MANAGED
 
     @model_validator(mode="after")
     def _scoped(self) -> PrivateCaParams:

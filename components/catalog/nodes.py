@@ -3,13 +3,15 @@ the VPC CNI. The cluster-scoped ones default to the clusters the identity is bou
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from collections.abc import Sequence
 
 from pydantic import Field, model_validator
 
 from ..documents import Statement
 from ..model import ClusterName, Model, RoleArn
-from .base import QueueArn, Upstream, VpcId, WellKnown, arn, managed_choice, stmt
+from .base import QueueArn, Upstream, VpcId, WellKnown, arn, ManagedChoice, stmt
 
 CNI_MANAGED = ("AmazonEKS_CNI_Policy",)
 
@@ -61,7 +63,10 @@ def karpenter(params: KarpenterParams, partition: str, bound: Sequence[str]) -> 
     pins each ARN to the stack's region; here any region, since one identity may serve clusters in
     several, and the cluster tag conditions keep Karpenter to its own cluster's resources."""
     clusters = clusters_of(params.cluster_names, bound, "karpenter")
-    ec2 = lambda resource: arn(partition, "ec2", resource)  # noqa: E731
+
+    def ec2(resource: str) -> str:
+        return arn(partition, "ec2", resource)
+
     profiles = f"arn:{partition}:iam::*:instance-profile/*"
     launched = [ec2(r) for r in ("fleet/*", "instance/*", "volume/*", "network-interface/*", "launch-template/*", "spot-instances-request/*")]
     nodepool = {"aws:ResourceTag/karpenter.sh/nodepool": "*"}
@@ -140,12 +145,12 @@ def node_termination_handler(params: TerminationHandlerParams, partition: str, _
     ]
 
 
-class CniParams(ClusterParams):
+class CniParams(ClusterParams, ManagedChoice):
     vpc_ids: list[VpcId] = Field(default_factory=list)
     """The clusters' VPCs: new network interfaces go only in their subnets and security groups."""
     ipv6: bool = False
     """The cluster's IP family is IPv6 (`ec2:AssignIpv6Addresses`)."""
-    aws_managed_policies: managed_choice(*CNI_MANAGED)
+    MANAGED: ClassVar[tuple[str, ...]] = CNI_MANAGED
 
     @model_validator(mode="after")
     def _scoped(self) -> CniParams:

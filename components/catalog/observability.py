@@ -3,25 +3,27 @@ Prometheus, and Fluent Bit's CloudWatch Logs output."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from collections.abc import Sequence
 
 from pydantic import Field, model_validator
 
 from ..documents import Statement
 from ..model import Model
-from .base import LogGroupName, NoParams, Upstream, WellKnown, WorkspaceArn, arn, managed_choice, stmt
+from .base import LogGroupName, NoParams, Upstream, WellKnown, WorkspaceArn, arn, ManagedChoice, stmt
 
 AMP_MANAGED = ("AmazonPrometheusRemoteWriteAccess", "AmazonPrometheusQueryAccess")
 QUERY_ACTIONS = ["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"]
 
 
-class PrometheusParams(Model):
+class PrometheusParams(ManagedChoice):
     workspace_arns: list[WorkspaceArn] = Field(default_factory=list)
     ingest: bool = True
     """Remote write (Prometheus server, ADOT or Grafana Agent sending samples)."""
     query: bool = False
     """PromQL queries (Grafana, the query proxy)."""
-    aws_managed_policies: managed_choice(*AMP_MANAGED)
+    MANAGED: ClassVar[tuple[str, ...]] = AMP_MANAGED
 
     @model_validator(mode="after")
     def _scoped(self) -> PrometheusParams:

@@ -3,23 +3,25 @@ Velero's AWS plugin."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from collections.abc import Sequence
 
 from pydantic import Field
 
 from ..documents import Statement
 from ..model import BucketArn, KmsKeyArn, Model
-from .base import Upstream, WellKnown, arn, kms_statements, managed_choice, stmt
+from .base import Upstream, WellKnown, arn, kms_statements, ManagedChoice, stmt
 
 EBS_REPO = "kubernetes-sigs/aws-ebs-csi-driver"
 EBS_MANAGED = ("AmazonEBSCSIDriverPolicyV2", "AmazonEBSCSIDriverEKSClusterScopedPolicy", "service-role/AmazonEBSCSIDriverPolicy")
 EFS_MANAGED = ("service-role/AmazonEFSCSIDriverPolicy", "service-role/AmazonS3FilesCSIDriverPolicy")
 
 
-class EbsParams(Model):
+class EbsParams(ManagedChoice):
     kms_key_arns: list[KmsKeyArn] = Field(default_factory=list)
     """Customer managed keys of encrypted volumes (kept with a managed policy too: none covers them)."""
-    aws_managed_policies: managed_choice(*(p.rsplit("/", 1)[-1] for p in EBS_MANAGED))
+    MANAGED: ClassVar[tuple[str, ...]] = tuple(p.rsplit("/", 1)[-1] for p in EBS_MANAGED)
 
 
 def ebs_csi(params: EbsParams, partition: str, _: Sequence[str]) -> list[Statement]:
@@ -73,8 +75,8 @@ def ebs_csi(params: EbsParams, partition: str, _: Sequence[str]) -> list[Stateme
     ]
 
 
-class EfsParams(Model):
-    aws_managed_policies: managed_choice(*(p.rsplit("/", 1)[-1] for p in EFS_MANAGED))
+class EfsParams(ManagedChoice):
+    MANAGED: ClassVar[tuple[str, ...]] = tuple(p.rsplit("/", 1)[-1] for p in EFS_MANAGED)
 
 
 def efs_csi(params: EfsParams, partition: str, _: Sequence[str]) -> list[Statement]:

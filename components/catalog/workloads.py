@@ -3,13 +3,15 @@ provider), image builds into ECR, and KEDA's AWS scalers."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from collections.abc import Sequence
 
 from pydantic import Field, model_validator
 
 from ..documents import Statement
 from ..model import KmsKeyArn, Model, SecretArn, SsmParameterArn
-from .base import QueueArn, RepositoryArn, Upstream, WellKnown, kms_statements, managed_choice, stmt
+from .base import QueueArn, RepositoryArn, Upstream, WellKnown, kms_statements, ManagedChoice, stmt
 
 ECR_MANAGED = ("AmazonEC2ContainerRegistryPowerUser",)
 
@@ -58,12 +60,12 @@ def secrets_store_csi(params: SecretsParams, partition: str, _: Sequence[str]) -
     return statements + kms_statements(params.kms_key_arns, ["kms:Decrypt"])
 
 
-class ImageBuilderParams(Model):
+class ImageBuilderParams(ManagedChoice):
     repository_arns: list[RepositoryArn] = Field(default_factory=list)
     """Repositories the builder pushes to (and pulls cached layers from)."""
     pull_repository_arns: list[RepositoryArn] = Field(default_factory=list)
     """Further repositories it only pulls from (base images)."""
-    aws_managed_policies: managed_choice(*ECR_MANAGED)
+    MANAGED: ClassVar[tuple[str, ...]] = ECR_MANAGED
 
     @model_validator(mode="after")
     def _scoped(self) -> ImageBuilderParams:

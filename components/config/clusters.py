@@ -91,6 +91,7 @@ class AddonConfig(Model):
         return self.namespace or ADDON_NAMESPACES.get(self.name, "kube-system")
 
 
+NodeType = Literal["linux", "windows", "fargate", "hybrid"]
 # Keys that only shape a cluster the stack creates.
 CREATED_ONLY = {
     "version", "instanceType", "desiredCapacity", "minSize", "maxSize", "authenticationMode", "autoMode", "network",
@@ -112,7 +113,7 @@ class ClusterConfig(Model):
     auto_mode: bool = False
     install_agent: bool = True
     agent_version: AddonVersion | None = None
-    node_types: list[Literal["linux", "windows", "fargate", "hybrid"]] = Field(default_factory=lambda: ["linux"])
+    node_types: list[NodeType] = Field(default_factory=lambda: list[NodeType](["linux"]))
     addons: list[AddonConfig] = Field(default_factory=list)
     network: NetworkConfig = Field(default_factory=NetworkConfig)
     endpoint_public_access: bool = True

@@ -40,15 +40,22 @@ class TrustConfig(Model):
         return value
 
 
-WellKnownConfig = create_model(
+WellKnownConfig: type[Model] = create_model(  # type: ignore[call-overload]  # fields built from the catalog
     "WellKnownConfig", __base__=Model, **{key: (typing.Optional[entry.params], None) for key, entry in catalog.CATALOG.items()}
 )
 """`identities[].wellKnown`: one optional block per catalog entry."""
 
-AbacConfig = create_model(
+AbacConfig: type[Model] = create_model(  # type: ignore[call-overload]  # fields built from the templates
     "AbacConfig", __base__=Model, **{key: (typing.Optional[t.params], None) for key, t in abac.TEMPLATES.items()}
 )
 """`identities[].abac`: one optional block per session-tag template."""
+
+
+class IrsaConfig(Model):
+    """IRSA trust the role keeps while its service accounts move to Pod Identity."""
+
+    oidc_provider_arns: list[Annotated[str, matching(rules.OIDC_PROVIDER_ARN, "an EKS OIDC provider ARN like "
+                                                     "'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE'")]] = Field(min_length=1)
 
 
 class StackRoleConfig(Model):
@@ -117,10 +124,11 @@ class IdentityConfig(Model):
     role_arn: RoleArn | None = None
     role_from_stack: StackRoleConfig | None = None
     shared: bool = False
-    well_known: WellKnownConfig = Field(default_factory=WellKnownConfig)  # type: ignore[valid-type]
-    abac: AbacConfig = Field(default_factory=AbacConfig)  # type: ignore[valid-type]
+    well_known: WellKnownConfig = Field(default_factory=WellKnownConfig)
+    abac: AbacConfig = Field(default_factory=AbacConfig)
     target_role: TargetRoleConfig | None = None
     allow_admin: bool = False
+    irsa: IrsaConfig | None = None
 
     @field_validator("name")
     @classmethod
@@ -243,6 +251,7 @@ class IdentityConfig(Model):
             "permissionsBoundary": self.permissions_boundary,
             "wellKnown": self.well_known_entries,
             "abac": self.abac_templates,
+            "irsa": self.irsa,
             **{key: True for key, field in (("path", "path"), ("description", "description"), ("tags", "tags"),
                                               ("maxSessionDuration", "max_session_duration"), ("trust", "trust"),
                                               ("allowAdmin", "allow_admin")) if field in given},

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import catalog, documents, limits, rules
-from ..trust import trust_policy
+from ..trust import irsa_statements, trust_policy
 
 if TYPE_CHECKING:
     from .stack import StackConfig
@@ -46,7 +46,9 @@ def problems(cfg: StackConfig, region: str | None) -> list[tuple[str, Any, str]]
             )))
         scopes = cfg.trust_scopes(ident)
         arns = {c: cluster_arn(c, region) for s in scopes for c in s.clusters}
-        trust = documents.size(trust_policy(scopes, arns, ident.trust.source_org_id))
+        pairs = {(ns, sa) for _, ns, sa in cfg.trust_bindings(ident)}
+        irsa = irsa_statements(ident.irsa.oidc_provider_arns, pairs) if ident.irsa else []
+        trust = documents.size(trust_policy(scopes, arns, ident.trust.source_org_id, irsa))
         if trust > cfg.role_trust_policy_quota:
             found.append((f"{path}.trust", ident.name, (
                 f"the trust policy for its {len(cfg.trust_bindings(ident))} binding(s) is {trust} characters; IAM's quota is "
@@ -66,7 +68,7 @@ def problems(cfg: StackConfig, region: str | None) -> list[tuple[str, Any, str]]
                 "policy (managedPolicyArns)"
             )))
         attached = len(set(ident.managed_policy_arns)) + sum(
-            catalog.policy_count(key, params, cfg.clusters_of(ident) or ["x" * 100]) for key, params in ident.well_known_entries
+            catalog.policy_count(key, params, cfg.clusters_of(ident)) for key, params in ident.well_known_entries
         )
         if attached > cfg.role_managed_policy_quota:
             found.append((f"{path}.managedPolicyArns", ident.name, (

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import limits, rules
+from .. import catalog, limits, rules
 from ..trust import TrustScope, exact_scopes
 from ..model import Image, Model, TagValue
 from .clusters import ClusterConfig
@@ -72,14 +73,25 @@ class StackConfig(Model):
         its bindings and its add-ons'; for a shared role, every pair it names (in no cluster)."""
         if identity.shared:
             return [("", ns, sa) for ns in identity.all_namespaces for sa in identity.all_service_accounts]
-        return [b.key for b in [*self.bindings(), *self.addon_bindings()] if b.identity == identity.name]
+        return self._bindings_by_identity.get(identity.name, [])
+
+    @cached_property
+    def _bindings_by_identity(self) -> dict[str, list[tuple[str, str, str]]]:
+        by_identity: dict[str, list[tuple[str, str, str]]] = {}
+        for b in [*self.bindings(), *self.addon_bindings()]:
+            by_identity.setdefault(b.identity, []).append(b.key)
+        return by_identity
 
     def trust_scopes(self, identity: IdentityConfig) -> list[TrustScope]:
         """The role's trust statements: exactly its bindings, on the tags the identity scopes by."""
         return exact_scopes(self.trust_bindings(identity), identity.scoped_to_service_accounts, identity.trust.scope_to_clusters)
 
     def bindings(self) -> list[Binding]:
-        """Every association the stack declares: the fan-out of each identity."""
+        """Every association the stack declares: the fan-out of each identity (built once)."""
+        return list(self._bindings)
+
+    @cached_property
+    def _bindings(self) -> list[Binding]:
         return [
             Binding(identity=ident.name, cluster=cluster, namespace=ns, service_account=sa)
             for ident in self.identities
@@ -185,9 +197,22 @@ class StackConfig(Model):
                 )
             seen.setdefault(b.key, b.identity)
         problems += self._sample_problems()
+        problems += self._catalog_problems()
         if quotas and not problems:
             problems += quota_checks.problems(self, region)
         return problems
+
+    def _catalog_problems(self) -> list[tuple[str, Any, str]]:
+        """Catalog entries that cannot be built for where the identity is bound (e.g. an entry
+        scoped to clusters, on a shared identity that binds in none)."""
+        found: list[tuple[str, Any, str]] = []
+        for i, ident in enumerate(self.identities):
+            for key, params in ident.well_known_entries:
+                try:
+                    catalog.statements_for(key, params, "aws", self.clusters_of(ident))
+                except ValueError as error:
+                    found.append((f"identities[{i}].wellKnown.{key}", ident.name, str(error).removeprefix(f"wellKnown.{key} ")))
+        return found
 
     def _fan_out_problems(self) -> list[tuple[str, Any, str]]:
         """Associations per cluster, counted before any binding is built."""
