@@ -9,7 +9,7 @@ BACKEND ?= file://$(HOME)/.pulumi-eks-pod-identity
 # missing tool is reported before anything is installed. SKIP_PREFLIGHT=1 skips the checks.
 SKIP_PREFLIGHT ?=
 
-.PHONY: test login up preview destroy policy-preview plan bench check-stacks check-package \
+.PHONY: test fuzz refresh-aws-data refresh-upstream review adopt migrate-irsa access login up preview destroy policy-preview plan bench check-stacks check-package \
 	preflight preflight-up preflight-preview preflight-destroy
 # Prerequisites run in the order written: the checks before any install or pulumi command.
 .NOTPARALLEL:
@@ -27,13 +27,61 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.program
 
+# Lint, types (strict on components/), then the suite: what CI runs (.ci/run).
 test: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -q
+
+# A longer fuzzing campaign than the suite's (tests/test_fuzz.py): random mutated stack files.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(VENV)/.dev
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=random $(VENV)/bin/python -m pytest -q tests/test_fuzz.py
+
+# Regenerate AWS's limits and managed policy list from botocore and moto (components/data/).
+refresh-aws-data: $(VENV)/.dev
+	$(VENV)/bin/python -m tools.refresh_aws_data
 
 # What a stack would create, offline: no AWS account, no credentials (see README, Offline plan).
 plan: $(VENV)/.program
 	@mkdir -p plan-out
 	$(VENV)/bin/python -m offline.plan $(STACK) --graph plan-out/$(STACK).mmd
+
+# Review a stack-file change offline (README, Reviewing a change): what `pulumi up` would
+# create, update, replace and delete going from Pulumi.$(STACK).yaml at BASE (a git ref) to
+# the working tree's, with IAM diffs and hazards. No AWS, no credentials, no state.
+# Exit 3 while a hazard is not accepted: pass ACCEPT="<id> ..." or list the ids in ACCEPT_FILE.
+# A stack file that does not exist at BASE is a new stack (everything is a create).
+BASE ?= origin/main
+ACCEPT ?=
+ACCEPT_FILE ?= review-accepted-$(STACK).txt
+
+review: $(VENV)/.program
+	@mkdir -p plan-out
+	@git rev-parse --verify --quiet '$(BASE)^{commit}' >/dev/null || { echo "review: BASE=$(BASE) is not a git ref here (git fetch?)" >&2; exit 1; }
+	@if git cat-file -e '$(BASE):Pulumi.$(STACK).yaml' 2>/dev/null; then \
+		git show '$(BASE):Pulumi.$(STACK).yaml' > plan-out/base-$(STACK).yaml; \
+	else \
+		echo "review: Pulumi.$(STACK).yaml is new since $(BASE)" >&2; : > plan-out/base-$(STACK).yaml; \
+	fi
+	$(VENV)/bin/python -m offline.plan $(STACK) --against plan-out/base-$(STACK).yaml \
+		$(foreach id,$(ACCEPT),--accept '$(id)') $(if $(wildcard $(ACCEPT_FILE)),--accept-file $(ACCEPT_FILE))
+
+# Adopt what exists: make adopt STACK=prod FROM="associations.json described.json agent.json"
+# (ADOPT_FLAGS=--new-stack for a stack never deployed; see README, Adopting what already exists).
+adopt: $(VENV)/.program
+	$(VENV)/bin/python -m offline.adopt $(STACK) $(foreach f,$(FROM),--from $(f)) --out import-$(STACK).json $(ADOPT_FLAGS)
+
+# Move from IRSA: make migrate-irsa CLUSTER=my-cluster SA=sa.json ROLES="roles.json" [MIGRATE_FLAGS="--workloads workloads.json"]
+migrate-irsa: $(VENV)/.program
+	$(VENV)/bin/python -m offline.migrate_irsa --cluster $(CLUSTER) --service-accounts $(SA) \
+		$(foreach f,$(ROLES),--roles $(f)) --out-config irsa-identities.yaml $(MIGRATE_FLAGS)
+
+# Who gets what, as Markdown for a pull request: plan-out/<stack>-access.md
+access: $(VENV)/.program
+	@mkdir -p plan-out
+	$(VENV)/bin/python -m offline.access $(STACK) > plan-out/$(STACK)-access.md
+	@echo "plan-out/$(STACK)-access.md"
 
 # Your own stack files (every Pulumi.*.yaml here, committed or not), checked offline.
 check-stacks: $(VENV)/.program
@@ -79,3 +127,16 @@ check-package: $(VENV)/.dev
 	build/package/venv/bin/pip install --quiet build/package/*.whl
 	build/package/venv/bin/pip check
 	cd build/package && venv/bin/python -c "import components.program, components.limits as l; assert l.managed_policy_paths(); print('the installed components import and read their data')"
+
+# Refresh the catalog's recorded upstream action sets (docs/catalog.md).
+# UPSTREAM lists OWNER/REPO=CHECKOUT[@REF] (a clone, or a bare git dir with @REF), e.g.
+#   make refresh-upstream UPSTREAM="kubernetes-sigs/aws-load-balancer-controller=../aws-load-balancer-controller@v3.6.0"
+# AWS=--aws-managed also re-reads the AWS managed policies from the installed moto (make AWS=--aws-managed ...).
+# Then `make test`: the drift test fails for every entry whose upstream gained or lost an action
+# until components/catalog/ follows it (and its Upstream version is bumped) or
+# tests/upstream/<entry>.json lists the difference with its reason.
+UPSTREAM ?=
+AWS ?=
+
+refresh-upstream: $(VENV)/.dev
+	$(VENV)/bin/python -m tools.refresh_upstream $(UPSTREAM) $(AWS)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pulumi
 
-from . import abac, catalog, documents, rules
+from . import catalog, documents, rules
 from .association import PodIdentityAssociations
 from .config import PROJECT, IdentityConfig, StackConfig
 from .role import PodIdentityRoleArgs

@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from . import abac, catalog, documents, names, rules
+from . import documents, names, rules
 from .addon import EksAddon, EksAddonArgs
 from .agent import AGENT_ADDON, PodIdentityAgent, PodIdentityAgentArgs
 from .association import (
@@ -22,11 +22,11 @@ from .association import (
     PodIdentityAssociationsArgs,
 )
 from .cluster import EksCluster, EksClusterArgs
-from .config import PROJECT, ClusterConfig, ConfigError, IdentityConfig, StackConfig
+from .config import PROJECT, ClusterConfig, ConfigError, StackConfig
 from .existing import InstalledAddon, installed_addon
+from .identity_wiring import TRUST_SCOPES_OUTPUT, role_args, shared_role_arns, target_arn, target_role, trust_scopes_output
 from .network import NetworkArgs
 from .role import PodIdentityRole
-from .identity_wiring import TRUST_SCOPES_OUTPUT, role_args, shared_role_arns, target_arn, target_role, trust_scopes_output
 from .workload import SampleWorkload, SampleWorkloadArgs
 
 

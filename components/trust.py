@@ -14,7 +14,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from . import rules
-from .documents import POD_IDENTITY_ACTIONS, POD_IDENTITY_PRINCIPAL, TAG_CLUSTER_ARN, TAG_NAMESPACE, TAG_SERVICE_ACCOUNT, Document, Statement, document
+from .documents import (
+    POD_IDENTITY_ACTIONS,
+    POD_IDENTITY_PRINCIPAL,
+    TAG_CLUSTER_ARN,
+    TAG_NAMESPACE,
+    TAG_SERVICE_ACCOUNT,
+    Document,
+    Statement,
+    document,
+)
 
 SID = "EksPodIdentity"
 

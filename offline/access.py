@@ -94,7 +94,7 @@ def _levels() -> dict[str, dict[str, str]]:
     """Access level of every action, by service prefix (parliament's copy of AWS's service
     reference); empty when parliament is not installed, and verbs decide instead."""
     try:
-        import parliament  # noqa: PLC0415 - imported only when a report needs it
+        import parliament
     except ImportError:  # pragma: no cover - requirements.txt installs it
         return {}
     return {s["prefix"]: {p["privilege"].lower(): p["access_level"] for p in s["privileges"]} for s in parliament.iam_definition}
@@ -193,7 +193,7 @@ def flags(b: Binding, cluster_account: str | None) -> list[str]:
     for s in allowed:
         actions = [f"{svc}:{a}" if svc != "*" else "*" for svc, names in s.services.items() for a in names if not a.startswith("NOT ")]
         lv = set().union(*(levels(a) for a in actions)) if actions else set()
-        negated = any(n.startswith("NOT ") for n in sum(s.services.values(), []))
+        negated = any(n.startswith("NOT ") for names in s.services.values() for n in names)
         if "*" in s.resources and ("*" in actions or negated):
             found.add("admin")
         if "*" in s.resources or any(r.startswith("NOT ") for r in s.resources):
@@ -276,8 +276,8 @@ def _role_lines(label: str, r: RoleAccess, bound: list[str], heading: str) -> li
     if r.statements:
         lines += [*_table(r.statements), ""]
     elif r.managed_by == "outside this stack" or r.managed_by.endswith("(not run here)"):
-        lines += ["Its policies are not in this stack: run this report on the stack that owns it, or "
-                  f"`aws iam list-attached-role-policies --role-name {r.name}` and `list-role-policies`.", ""]
+        lines += [("Its policies are not in this stack: run this report on the stack that owns it, or "
+                  f"`aws iam list-attached-role-policies --role-name {r.name}` and `list-role-policies`."), ""]
     return lines
 
 

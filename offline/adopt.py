@@ -309,8 +309,8 @@ def report(adoption: Adoption, out_path: str, document: dict[str, Any], notes: l
     else:
         lines.append("Nothing in the files matches what the stack declares.")
     if any(e.get("component") for e in document["resources"]):
-        lines += ["", "Parents not yet in the stack are declared in the document as empty components "
-                  "(`component: true`, `logicalName`: a Pulumi CLI from 2024 on reads them); `pulumi up` fills them in."]
+        lines += ["", ("Parents not yet in the stack are declared in the document as empty components "
+                  "(`component: true`, `logicalName`: a Pulumi CLI from 2024 on reads them); `pulumi up` fills them in.")]
     if document.get("nameTable"):
         lines += ["", "Parents named in `nameTable` by URN must already be in the stack (`pulumi stack --show-urns "
                   "--stack " + stack + "`); the engine refuses an unknown parent. For a stack never deployed, run "
@@ -322,8 +322,8 @@ def report(adoption: Adoption, out_path: str, document: dict[str, Any], notes: l
     lines += ["", "## Then import, and check", "", "```sh",
               f"pulumi import --stack {stack} --file {out_path} --protect=false --generate-code=false",
               f"pulumi preview --stack {stack}   # no create for the imported resources", "```", "",
-              "`--generate-code=false`: the program already declares them. The preview still shows in-place updates: "
-              "the stack's tags on every imported resource, and what is listed below."]
+              ("`--generate-code=false`: the program already declares them. The preview still shows in-place updates: "
+              "the stack's tags on every imported resource, and what is listed below.")]
     if adoption.attention:
         lines += ["", "## What the next `pulumi up` changes, and what to check", "", *[f"- {n}" for n in adoption.attention]]
     lines += ["", "## Left as they are (not in the stack)", ""]

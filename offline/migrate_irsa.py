@@ -221,10 +221,10 @@ def _command(p: RolePlan, m: Migration, doc: dict[str, Any]) -> list[str]:
     """The trust update, preceded by the lookups of the external IDs it names."""
     lines = ["```sh"]
     for (ns, sa), variable in p.external_ids.items():
-        lines += [f"ID=$(aws eks list-pod-identity-associations --cluster-name {m.cluster} --namespace {ns} "
-                  f"--service-account {sa} --query 'associations[0].associationId' --output text)",
-                  f"{variable}=$(aws eks describe-pod-identity-association --cluster-name {m.cluster} --association-id "
-                  '"$ID" --query association.externalId --output text)']
+        lines += [(f"ID=$(aws eks list-pod-identity-associations --cluster-name {m.cluster} --namespace {ns} "
+                  f"--service-account {sa} --query 'associations[0].associationId' --output text)"),
+                  (f"{variable}=$(aws eks describe-pod-identity-association --cluster-name {m.cluster} --association-id "
+                  '"$ID" --query association.externalId --output text)')]
     return [*lines, update_command(p.name, doc), "```"]
 
 
@@ -233,27 +233,27 @@ def _trust_section(p: RolePlan, m: Migration) -> list[str]:
     lines = [f"### {p.name} ({who})", ""]
     if p.cross_account:
         chain = [i.chain_role_name for i in m.identities if i.role_arn == p.arn]
-        lines += [f"This role is in account {p.arn.split(':')[4]}, not the cluster's ({m.account}). Pod Identity needs the "
+        lines += [(f"This role is in account {p.arn.split(':')[4]}, not the cluster's ({m.account}). Pod Identity needs the "
                   f"association's role in the cluster's account, so the stack created {', '.join(f'`{c}`' for c in chain)} "
                   "there and chains into this one (`targetRole`), passing each association's external ID. The lookups "
                   f"read the cluster's account; the update needs account {p.arn.split(':')[4]}'s credentials "
-                  "(e.g. `--profile`).", ""]
+                  "(e.g. `--profile`)."), ""]
     lines += ["Statements to add:", "", *_json(p.statements, p), ""]
     if p.role is None:
-        return [*lines, f"No `aws iam get-role --role-name {p.name}` output was given, so it cannot be merged with the role's "
-                "current trust here; save it, run this again, and use the command it prints.", ""]
+        return [*lines, (f"No `aws iam get-role --role-name {p.name}` output was given, so it cannot be merged with the role's "
+                "current trust here; save it, run this again, and use the command it prints."), ""]
     if not p.changed:
         lines += ["Its trust already lets these pods in (statements covering them): nothing to change.", ""]
     else:
         lines += ["Merged with its current trust:", "", *_command(p, m, p.merged or {}), ""]
     size = len(compact(p.merged or {}))
     if size > TRUST_LIMIT:
-        lines += [f"The merged trust is {size} characters, over IAM's default {TRUST_LIMIT}: request the 4,096 quota "
-                  "or remove OIDC statements of clusters that no longer use this role first.", ""]
+        lines += [(f"The merged trust is {size} characters, over IAM's default {TRUST_LIMIT}: request the 4,096 quota "
+                  "or remove OIDC statements of clusters that no longer use this role first."), ""]
     if EKSCTL_SA_TAG in p.role.tags or "aws:cloudformation:stack-name" in p.role.tags:
         owner = p.role.tags.get("aws:cloudformation:stack-name") or f"eksctl's stack for {p.role.tags[EKSCTL_SA_TAG]}"
-        lines += [f"A CloudFormation stack ({owner}) owns this role: the edit drifts from its template, and deleting the "
-                  "stack (`eksctl delete iamserviceaccount`) deletes the role the associations use.", ""]
+        lines += [(f"A CloudFormation stack ({owner}) owns this role: the edit drifts from its template, and deleting the "
+                  "stack (`eksctl delete iamserviceaccount`) deletes the role the associations use."), ""]
     return lines
 
 
@@ -263,8 +263,8 @@ def render(m: Migration, config_path: str | None) -> str:
     ident_of = {(ns, sa): i for i in m.identities for ns in i.namespaces for sa in i.service_accounts}
     annotated = [s for s in m.service_accounts if ROLE_ANNOTATION in s.annotations and (s.namespace, s.name) in ident_of]
     lines = [f"# Moving cluster {m.cluster} from IRSA to EKS Pod Identity", "",
-             f"Cluster account: {m.account or 'unknown'} ({m.account_from}). {len(annotated)} service account(s) "
-             f"use IRSA through {len(m.roles)} role(s).", ""]
+             (f"Cluster account: {m.account or 'unknown'} ({m.account_from}). {len(annotated)} service account(s) "
+             f"use IRSA through {len(m.roles)} role(s)."), ""]
     if not annotated:
         lines += ["No service account is annotated with a role ARN: nothing to move."]
     else:
@@ -278,8 +278,8 @@ def render(m: Migration, config_path: str | None) -> str:
             lines.append(f"| {s.namespace} | {s.name} | `{p.arn}` | {ident.name} | {', '.join(flags)} |")
     lines += ["", *[f"- skipped: {s}" for s in m.skipped], *([""] if m.skipped else [])]
     lines += ["## 0. Before you start", "",
-              f"- The agent add-on must run on {m.cluster}: the stack installs it (`installAgent`, default true) or adopts "
-              "the one there (`python -m offline.adopt`). Pods must run on Linux EC2 nodes (not Fargate, not Windows).",
+              (f"- The agent add-on must run on {m.cluster}: the stack installs it (`installAgent`, default true) or adopts "
+              "the one there (`python -m offline.adopt`). Pods must run on Linux EC2 nodes (not Fargate, not Windows)."),
               "- The pods' AWS SDK must read Pod Identity credentials; older ones fall back to the node role:", "",
               "| SDK | at least |", "|---|---|", *[f"| {n} | {v} |" for n, v in SDK_MINIMUMS], ""]
     lines += ["## 1. Let each role trust Pod Identity (IRSA keeps working)", ""]
@@ -287,26 +287,26 @@ def render(m: Migration, config_path: str | None) -> str:
         lines += _trust_section(p, m)
     lines += ["## 2. Bind them with the stack", ""]
     if config_path:
-        lines += [f"Merge `{config_path}` into the stack file (the cluster must be in `eks-pod-identity:clusters`, "
+        lines += [(f"Merge `{config_path}` into the stack file (the cluster must be in `eks-pod-identity:clusters`, "
                   f"adopted: `{{name: {m.cluster}, create: false}}`), then `pulumi up`: it creates one association per "
-                  "service account. Nothing changes for running pods yet.", ""]
+                  "service account. Nothing changes for running pods yet."), ""]
     else:
         lines += ["Add to the stack file (the cluster must be in `eks-pod-identity:clusters`), then `pulumi up`:", "",
                   "```yaml", yaml.safe_dump(fragment(m), sort_keys=False).rstrip(), "```", ""]
     providers = oidc_providers(m)
-    lines += ["To have the stack create fresh roles instead of binding these, drop `roleArn` and give each identity "
+    lines += [("To have the stack create fresh roles instead of binding these, drop `roleArn` and give each identity "
               f"`irsa: {{oidcProviderArns: [{', '.join(providers) or '<this cluster’s OIDC provider ARN>'}]}}`: the role it "
               "creates keeps IRSA trust for exactly its service accounts, so one stack covers both until the annotations "
-              "are gone (then remove `irsa`).", ""]
+              "are gone (then remove `irsa`)."), ""]
     chained = [p for p in m.roles if p.cross_account]
     if chained:
         lines += ["### After `pulumi up`: roles in other accounts trust the new association roles", ""]
         for p in chained:
             lines += _trust_section(p, m)
     lines += ["## 3. Move each workload", "",
-              "Until its annotation is removed and its pods restart, a pod keeps IRSA: the webhook injects "
+              ("Until its annotation is removed and its pods restart, a pod keeps IRSA: the webhook injects "
               "`AWS_ROLE_ARN`/`AWS_WEB_IDENTITY_TOKEN_FILE`, which the SDKs' default chains try before Pod Identity's "
-              "container credentials, and Pod Identity is injected only when a pod is admitted.", ""]
+              "container credentials, and Pod Identity is injected only when a pod is admitted."), ""]
     for s in annotated:
         remove = " ".join(f"{a}-" for a in IRSA_ANNOTATIONS if a in s.annotations)
         lines += [f"**{s.namespace}/{s.name}**", "", "```sh", f"kubectl annotate serviceaccount -n {s.namespace} {s.name} {remove}"]
@@ -321,13 +321,13 @@ def render(m: Migration, config_path: str | None) -> str:
             lines += [] if users else [f"# no Deployment, StatefulSet or DaemonSet in the files runs as {s.name}"]
         lines += ["```", ""]
         if s.labels.get("app.kubernetes.io/managed-by") == "eksctl":
-            lines += ["eksctl created this service account (`eksctl create iamserviceaccount`); eksctl's own "
-                      "`utils migrate-to-pod-identity` is the alternative for what eksctl manages.", ""]
+            lines += [("eksctl created this service account (`eksctl create iamserviceaccount`); eksctl's own "
+                      "`utils migrate-to-pod-identity` is the alternative for what eksctl manages."), ""]
         if s.namespace == "kube-system":
-            lines += ["If an EKS add-on owns this service account (its `serviceAccountRoleArn` set the annotation), bind it "
-                      "through `clusters[].addons[].identity` instead: the add-on would put the annotation back.", ""]
-    lines += ["Check a restarted pod: `kubectl exec -n NS POD -- env` shows `AWS_CONTAINER_CREDENTIALS_FULL_URI` and no "
-              "`AWS_ROLE_ARN`.", "", "## 4. Last, when nothing uses IRSA any more: drop the OIDC trust", ""]
+            lines += [("If an EKS add-on owns this service account (its `serviceAccountRoleArn` set the annotation), bind it "
+                      "through `clusters[].addons[].identity` instead: the add-on would put the annotation back."), ""]
+    lines += [("Check a restarted pod: `kubectl exec -n NS POD -- env` shows `AWS_CONTAINER_CREDENTIALS_FULL_URI` and no "
+              "`AWS_ROLE_ARN`."), "", "## 4. Last, when nothing uses IRSA any more: drop the OIDC trust", ""]
     for p in (p for p in m.roles if p.role is not None):
         lines += [f"### {p.name}", ""]
         if p.final == p.merged:

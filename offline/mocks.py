@@ -213,7 +213,7 @@ class Mocks(pulumi.runtime.Mocks):
     def _vpc_outputs(self, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         """pulumi-awsx's Vpc is a remote component too: one subnet of each kind per zone."""
         zones = len(inputs.get("availabilityZoneNames") or []) or int(inputs.get("numberOfAvailabilityZones") or 3)
-        subnet = lambda kind, i: f"subnet-mock{_suffix(name, kind, str(i), length=8)}"  # noqa: E731
+        subnet = lambda kind, i: f"subnet-mock{_suffix(name, kind, str(i), length=8)}"
         return {
             "vpcId": f"vpc-mock{_suffix(name, length=8)}",
             "privateSubnetIds": [subnet("private", i) for i in range(zones)],

@@ -128,8 +128,8 @@ _K8S_KEY = UniqueKey(
 )
 K8S_NAMED_DELETE_FIRST = f"{K8S} provider/pkg/provider/provider.go:1645-1657"
 _K8S_NOTES = (
-    f"named objects (metadata.name set, same name and namespace) are replaced delete-first by the provider: "
-    f"{K8S_NAMED_DELETE_FIRST}",
+    (f"named objects (metadata.name set, same name and namespace) are replaced delete-first by the provider: "
+    f"{K8S_NAMED_DELETE_FIRST}"),
 )
 _ROLE_NAME_KEY = UniqueKey(
     ("name",), "create-fails", "an IAM name in the account",
@@ -206,10 +206,10 @@ _add(
         UniqueKey(("clusterName", "namespace", "serviceAccount"), "create-fails",
                   "EKS's one association per (cluster, namespace, service account)",
                   f"{BOTO} eks CreatePodIdentityAssociation errors include ResourceInUseException (HTTP 409)"),
-        notes=("roleArn, targetRoleArn, disableSessionTags and tags update in place (Update calls "
-               "UpdatePodIdentityAssociation, same files)",
-               "policy (session policy) is in the 7.51.1 SDK but not in the upstream versions read; EKS's "
-               "UpdatePodIdentityAssociation accepts it (BOTO), so it is taken as updatable: unverified"),
+        notes=(("roleArn, targetRoleArn, disableSessionTags and tags update in place (Update calls "
+               "UpdatePodIdentityAssociation, same files)"),
+               ("policy (session policy) is in the 7.51.1 SDK but not in the upstream versions read; EKS's "
+               "UpdatePodIdentityAssociation accepts it (BOTO), so it is taken as updatable: unverified")),
     ),
     Rule(
         "aws:eks/addon:Addon", "custom",
@@ -264,11 +264,11 @@ _add(
         refused=(Fact("vpcId", f"{BOTO} eks UpdateClusterConfig: 'You can't change which VPC the subnets are from, the subnets "
                                "must be in the same VPC as the subnets that the cluster was created with'"),),
         inner="the EKS cluster (aws:eks/cluster:Cluster) and everything running in it",
-        notes=("version, authenticationMode, subnet IDs and tags update in place: subnet_ids and security_group_ids lost "
-               "ForceNew upstream (2026 cluster.go, index id 4997342113; TF514 still had them at 295/301)",
+        notes=(("version, authenticationMode, subnet IDs and tags update in place: subnet_ids and security_group_ids lost "
+               "ForceNew upstream (2026 cluster.go, index id 4997342113; TF514 still had them at 295/301)"),
                f"{BOTO} eks UpdateClusterConfig: 'You can't change which VPC the subnets are from': a vpcId change fails",
-               "bootstrapSelfManagedAddons and accessConfig.bootstrapClusterCreatorAdminPermissions are ignoreChanges "
-               f"({EKSPKG}/cluster/cluster.ts:749-754)",
+               ("bootstrapSelfManagedAddons and accessConfig.bootstrapClusterCreatorAdminPermissions are ignoreChanges "
+               f"({EKSPKG}/cluster/cluster.ts:749-754)"),
                "the component's other children (roles, security groups, the kube-proxy/coredns add-ons) are invisible under mocks"),
     ),
     Rule(
@@ -306,8 +306,8 @@ _add(
     Rule("pulumi:providers:kubernetes", "provider",
          notes=(f"{K8S} provider/pkg/provider/provider.go:453-566 (DiffConfig); see review.provider_replace",)),
     Rule("pulumi:providers:aws", "provider",
-         notes=(f"{BRIDGE} pkg/tfbridge/provider.go:841-890: only config keys pulumi-aws marks ForcesProviderReplace "
-                "replace the provider; that list was not read for 7.51.1, so a change is reported as an update",)),
+         notes=((f"{BRIDGE} pkg/tfbridge/provider.go:841-890: only config keys pulumi-aws marks ForcesProviderReplace "
+                "replace the provider; that list was not read for 7.51.1, so a change is reported as an update"),)),
 )
 
 LOCAL_COMPONENT_PREFIX = "eks-pod-identity:"

@@ -35,17 +35,17 @@ EXIT_BAD_INPUT = 1
 IAM_DOCUMENT_KEYS = ("assumeRolePolicy", "policy")
 
 CANNOT_KNOW = (
-    "real IDs, ARNs and generated names (the mocks make them up, the same way in both runs, so only "
-    "what the stack files change shows as a change)",
+    ("real IDs, ARNs and generated names (the mocks make them up, the same way in both runs, so only "
+    "what the stack files change shows as a change)"),
     "drift: what was changed outside Pulumi since the last `pulumi up` (no state is read)",
-    "provider defaults and the diffs providers compute themselves (normalised JSON, defaults filled in, "
-    "server-side defaults of Kubernetes objects, ignoreChanges inside providers)",
-    "the inside of remote components: eks:index:Cluster, eks:index:ManagedNodeGroup and awsx:ec2:Vpc are one "
-    "opaque registration each under mocks; only the inputs that replace their main resource are known",
-    "whether an output is unknown during a real preview beyond created or replaced resources (e.g. a pulumi-eks "
-    "kubeconfig recomputed on an update would replace the Kubernetes provider and every object)",
-    "live state the providers read while diffing: a Job annotated pulumi.com/replaceUnready is replaced when the "
-    "live Job is not complete (pulumi-kubernetes provider.go:1622-1643)",
+    ("provider defaults and the diffs providers compute themselves (normalised JSON, defaults filled in, "
+    "server-side defaults of Kubernetes objects, ignoreChanges inside providers)"),
+    ("the inside of remote components: eks:index:Cluster, eks:index:ManagedNodeGroup and awsx:ec2:Vpc are one "
+    "opaque registration each under mocks; only the inputs that replace their main resource are known"),
+    ("whether an output is unknown during a real preview beyond created or replaced resources (e.g. a pulumi-eks "
+    "kubeconfig recomputed on an update would replace the Kubernetes provider and every object)"),
+    ("live state the providers read while diffing: a Job annotated pulumi.com/replaceUnready is replaced when the "
+    "live Job is not complete (pulumi-kubernetes provider.go:1622-1643)"),
     "changes to the program itself: both stack files run through this working tree's program",
 )
 

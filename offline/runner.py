@@ -297,7 +297,7 @@ def run(
 
     try:
         execute()
-    except Exception as exc:  # noqa: BLE001 - handed back to the caller
+    except Exception as exc:
         if raise_errors:
             raise
         result.error = exc

@@ -104,8 +104,8 @@ def without_irsa(trust: dict[str, Any], pairs: list[tuple[str, str]], issuer: st
             why.append(f"{provider}: another cluster's OIDC provider")
         elif not subs:
             why.append(f"{provider}: no `:sub` condition, so any service account of that cluster may use it")
-        elif not set(v for vs in subs.values() for v in vs) <= migrated:
-            others = sorted(set(v for vs in subs.values() for v in vs) - migrated)
+        elif not {v for vs in subs.values() for v in vs} <= migrated:
+            others = sorted({v for vs in subs.values() for v in vs} - migrated)
             why.append(f"{provider}: also allows {', '.join(others)}")
         else:
             continue

@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from components import policy_checks  # noqa: E402
-
 from pulumi_policy import (
     EnforcementLevel,
     ResourceValidationArgs,
@@ -25,6 +23,8 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+
+from components import policy_checks
 
 POD_PRINCIPAL = "pods.eks.amazonaws.com"
 POD_ACTIONS = {"sts:AssumeRole", "sts:TagSession"}

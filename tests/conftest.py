@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from offline import runner  # noqa: E402
+from offline import runner
 
 STACKS = runner.committed_stack_names()
 

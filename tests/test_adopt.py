@@ -86,10 +86,10 @@ def test_import_ids_follow_the_providers_formats(prod):
 
 def test_prod_prints_the_tag_command_for_each_hand_installed_agent(prod):
     assert prod.tag_commands == [
-        "aws eks tag-resource --resource-arn arn:aws:eks:us-east-1:111122223333:addon/prod-blue/eks-pod-identity-agent/"
-        "52c7a9e1-0f3d-4b6a-8e21-9d4c7b3f1a06 --tags pulumi-project=eks-pod-identity,pulumi-stack=prod,managed-by=pulumi",
-        "aws eks tag-resource --resource-arn arn:aws:eks:us-east-1:111122223333:addon/prod-green/eks-pod-identity-agent/"
-        "e8b14c2d-6a7f-4e90-b3d5-1c2f8a9e7d41 --tags pulumi-project=eks-pod-identity,pulumi-stack=prod,managed-by=pulumi",
+        ("aws eks tag-resource --resource-arn arn:aws:eks:us-east-1:111122223333:addon/prod-blue/eks-pod-identity-agent/"
+        "52c7a9e1-0f3d-4b6a-8e21-9d4c7b3f1a06 --tags pulumi-project=eks-pod-identity,pulumi-stack=prod,managed-by=pulumi"),
+        ("aws eks tag-resource --resource-arn arn:aws:eks:us-east-1:111122223333:addon/prod-green/eks-pod-identity-agent/"
+        "e8b14c2d-6a7f-4e90-b3d5-1c2f8a9e7d41 --tags pulumi-project=eks-pod-identity,pulumi-stack=prod,managed-by=pulumi"),
     ]
     assert prod.unmanaged == [] and prod.to_create == []
 
@@ -99,8 +99,8 @@ def test_a_hand_made_role_is_reported_as_an_update_of_role_arn(prod):
     assert "EKS-PodIdentity-S3-ReadOnly-Role-101" in blue[0] and "updates roleArn in place" in blue[0]
     assert "roleArn: arn:aws:iam::111122223333:role/EKS-PodIdentity-S3-ReadOnly-Role-101" in blue[0]
     green = [n for n in prod.attention if n.startswith("prod-green/default/aws-cli-sa")]
-    assert green == ["prod-green/default/aws-cli-sa: only list output given (no role); add `aws eks "
-                     "describe-pod-identity-association` output to compare roles"]
+    assert green == [("prod-green/default/aws-cli-sa: only list output given (no role); add `aws eks "
+                     "describe-pod-identity-association` output to compare roles")]
 
 
 def test_new_stack_declares_the_parent_components(prod):
@@ -165,8 +165,8 @@ def test_the_seeds_cluster_imports_agent_and_both_associations(workshop):
     assert {e["id"] for e in document["resources"]} == {
         "eks-workshop:eks-pod-identity-agent", "eks-workshop,a-abcdefghijklmnop1", "eks-workshop,a-kvbxt9pyavos3iwxy"}
     assert workshop.tag_commands == [
-        "aws eks tag-resource --resource-arn arn:aws:eks:us-west-2:123456789000:addon/eks-workshop/eks-pod-identity-agent/"
-        "9ec6cfbd-8c9f-7ff4-fd26-640dda75bcea --tags pulumi-project=eks-pod-identity,pulumi-stack=workshop,managed-by=pulumi"]
+        ("aws eks tag-resource --resource-arn arn:aws:eks:us-west-2:123456789000:addon/eks-workshop/eks-pod-identity-agent/"
+        "9ec6cfbd-8c9f-7ff4-fd26-640dda75bcea --tags pulumi-project=eks-pod-identity,pulumi-stack=workshop,managed-by=pulumi")]
 
 
 def test_the_seeds_unknown_objects_stay_unmanaged(workshop):

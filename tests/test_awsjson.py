@@ -37,7 +37,7 @@ NOT_CLI_OUTPUT = {"malformed-truncated.json", "unknown-caller-identity.json", "a
 
 
 def model(service: str) -> dict[str, Any]:
-    folder = sorted((BOTOCORE_DATA / service).iterdir())[-1]
+    folder = max((BOTOCORE_DATA / service).iterdir())
     return json.loads(gzip.open(folder / "service-2.json.gz").read())["shapes"]
 
 
@@ -70,7 +70,7 @@ def shape_problems(value: Any, shape_name: str, shapes: dict[str, Any], where: s
         return [f"{where}: {value!r} not in {shape['enum']}"] if "enum" in shape and value not in shape["enum"] else []
     if kind == "timestamp":
         try:
-            datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            datetime.datetime.fromisoformat(value)
         except (AttributeError, ValueError):
             return [f"{where}: not an ISO timestamp"]
         return []

@@ -108,7 +108,7 @@ def test_every_entry_has_its_upstream_recorded_at_the_version_it_names():
 def _unlisted(found: set[str], listed: dict[str, str]) -> tuple[set[str], set[str]]:
     """Actions no listed difference covers, and listed differences that cover no action. A
     listed key is an action as written, or a glob over actions (e.g. `vpc-lattice:*`)."""
-    covers = lambda key, action: key == action or fnmatch.fnmatchcase(action, key)  # noqa: E731
+    covers = lambda key, action: key == action or fnmatch.fnmatchcase(action, key)
     return {a for a in found if not any(covers(k, a) for k in listed)}, {k for k in listed if not any(covers(k, a) for a in found)}
 
 
@@ -154,8 +154,8 @@ def test_entry_is_valid_iam_that_passes_parliament_and_fits_managed_policies(key
         assert validators.unwaived(validators.parliament_findings(doc)) == []
         # Every ARN the entry builds itself is in the stack's partition (the given ARNs are the user's).
         text = documents.to_json(doc)
-        for given in json.dumps(PARAMS[key]).split('"'):
-            text = text.replace(given, "") if given.startswith("arn:") else text
+        for value in json.dumps(PARAMS[key]).split('"'):
+            text = text.replace(value, "") if value.startswith("arn:") else text
         if partition != "aws":
             assert "arn:aws:" not in text
     assert catalog.policy_count(key, params(key), BOUND) <= 4, "one entry should leave room for the others (20 per role)"

@@ -6,13 +6,13 @@ import pulumi
 import pytest
 
 from components.agent import AGENT_ADDON, PodIdentityAgent, PodIdentityAgentArgs
-from components.existing import InstalledAddon
 from components.association import (
     AssociationTarget,
     PodIdentityAssociations,
     PodIdentityAssociationsArgs,
 )
 from components.cluster import NODE_POLICIES, EksCluster, EksClusterArgs
+from components.existing import InstalledAddon
 from components.network import NetworkArgs
 from components.role import PodIdentityRole, PodIdentityRoleArgs
 from components.trust import TrustScope

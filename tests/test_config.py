@@ -305,7 +305,7 @@ def test_config_error_is_a_clean_pulumi_run_error():
 # --- region, partial parses, sizes that must not be built ------------------------------------
 
 @pytest.mark.parametrize("region, expected", [
-    ("us-east-7", "is not a region where EKS runs; did you mean"),
+    ("us-east-7", "\n  - aws:region = 'us-east-7': is not a region where EKS runs; did you mean"),
     ("cn-north-1", "is in partition 'aws', but aws:region 'cn-north-1' is in 'aws-cn'"),
 ])
 def test_the_region_and_the_arns_partition_must_agree(region, expected):

@@ -17,7 +17,6 @@ import json
 import os
 from typing import Any
 
-import pulumi
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

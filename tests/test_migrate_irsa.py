@@ -174,8 +174,8 @@ def test_the_final_trust_drops_only_oidc_statements_of_migrated_service_accounts
     shared = role_plan(migration, "shared-s3-reader")
     federated = [s["Principal"].get("Federated") for s in shared.final["Statement"]]
     assert federated == ["arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/0A1B2C3D4E5F60718293A4B5C6D7E8F9", None]
-    assert shared.kept == ["arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/"
-                           "0A1B2C3D4E5F60718293A4B5C6D7E8F9: another cluster's OIDC provider"]
+    assert shared.kept == [("arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/"
+                           "0A1B2C3D4E5F60718293A4B5C6D7E8F9: another cluster's OIDC provider")]
     carts = role_plan(migration, "carts-dynamo")
     assert carts.final == carts.merged and "also allows system:serviceaccount:carts:*" in carts.kept[0]
 

@@ -74,6 +74,6 @@ def test_pulumi_yaml_defaults_match_the_program_defaults():
 def test_every_stack_file_only_sets_known_keys():
     known = {f"{config.PROJECT}:{k}" for k in ("clusters", "identities", "sample", *runner.project_file()["config"])}
     for stack in runner.committed_stack_names():
-        keys = set((yaml.safe_load((runner.ROOT / f"Pulumi.{stack}.yaml").read_text())["config"]))
+        keys = set(yaml.safe_load((runner.ROOT / f"Pulumi.{stack}.yaml").read_text())["config"])
         assert {k for k in keys if k.startswith(config.PROJECT + ":")} <= known, stack
         assert "aws:region" in keys, f"{stack} must set aws:region"

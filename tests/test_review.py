@@ -24,7 +24,7 @@ DEV = yaml.safe_load((runner.ROOT / "Pulumi.dev.yaml").read_text())["config"]
 KEY = "eks-pod-identity:"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _side(stack: str, overrides: str) -> review.Side:
     return review.side(stack, json.loads(overrides) or None)
 

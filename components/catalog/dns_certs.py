@@ -3,15 +3,14 @@ issuer for cert-manager."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from collections.abc import Sequence
+from typing import ClassVar
 
 from pydantic import Field, model_validator
 
 from ..documents import Statement
 from ..model import HostedZoneArn, Model
-from .base import CertificateAuthorityArn, Upstream, WellKnown, ManagedChoice, stmt
+from .base import CertificateAuthorityArn, ManagedChoice, Upstream, WellKnown, stmt
 
 PCA_MANAGED = ("AWSPrivateCAConnectorForKubernetesPolicy",)
 

@@ -3,15 +3,14 @@ the VPC CNI. The cluster-scoped ones default to the clusters the identity is bou
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from collections.abc import Sequence
+from typing import ClassVar
 
 from pydantic import Field, model_validator
 
 from ..documents import Statement
 from ..model import ClusterName, Model, RoleArn
-from .base import QueueArn, Upstream, VpcId, WellKnown, arn, ManagedChoice, stmt
+from .base import ManagedChoice, QueueArn, Upstream, VpcId, WellKnown, arn, stmt
 
 CNI_MANAGED = ("AmazonEKS_CNI_Policy",)
 

@@ -3,15 +3,14 @@ Prometheus, and Fluent Bit's CloudWatch Logs output."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from collections.abc import Sequence
+from typing import ClassVar
 
 from pydantic import Field, model_validator
 
 from ..documents import Statement
 from ..model import Model
-from .base import LogGroupName, NoParams, Upstream, WellKnown, WorkspaceArn, arn, ManagedChoice, stmt
+from .base import LogGroupName, ManagedChoice, NoParams, Upstream, WellKnown, WorkspaceArn, arn, stmt
 
 AMP_MANAGED = ("AmazonPrometheusRemoteWriteAccess", "AmazonPrometheusQueryAccess")
 QUERY_ACTIONS = ["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"]

@@ -3,15 +3,14 @@ Velero's AWS plugin."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from collections.abc import Sequence
+from typing import ClassVar
 
 from pydantic import Field
 
 from ..documents import Statement
 from ..model import BucketArn, KmsKeyArn, Model
-from .base import Upstream, WellKnown, arn, kms_statements, ManagedChoice, stmt
+from .base import ManagedChoice, Upstream, WellKnown, arn, kms_statements, stmt
 
 EBS_REPO = "kubernetes-sigs/aws-ebs-csi-driver"
 EBS_MANAGED = ("AmazonEBSCSIDriverPolicyV2", "AmazonEBSCSIDriverEKSClusterScopedPolicy", "service-role/AmazonEBSCSIDriverPolicy")

@@ -3,15 +3,14 @@ provider), image builds into ECR, and KEDA's AWS scalers."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from collections.abc import Sequence
+from typing import ClassVar
 
 from pydantic import Field, model_validator
 
 from ..documents import Statement
 from ..model import KmsKeyArn, Model, SecretArn, SsmParameterArn
-from .base import QueueArn, RepositoryArn, Upstream, WellKnown, kms_statements, ManagedChoice, stmt
+from .base import ManagedChoice, QueueArn, RepositoryArn, Upstream, WellKnown, kms_statements, stmt
 
 ECR_MANAGED = ("AmazonEC2ContainerRegistryPowerUser",)
 

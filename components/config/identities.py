@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import typing
 from collections import Counter
 from typing import Annotated, Any
 
@@ -41,12 +40,12 @@ class TrustConfig(Model):
 
 
 WellKnownConfig: type[Model] = create_model(  # type: ignore[call-overload]  # fields built from the catalog
-    "WellKnownConfig", __base__=Model, **{key: (typing.Optional[entry.params], None) for key, entry in catalog.CATALOG.items()}
+    "WellKnownConfig", __base__=Model, **{key: (entry.params | None, None) for key, entry in catalog.CATALOG.items()}
 )
 """`identities[].wellKnown`: one optional block per catalog entry."""
 
 AbacConfig: type[Model] = create_model(  # type: ignore[call-overload]  # fields built from the templates
-    "AbacConfig", __base__=Model, **{key: (typing.Optional[t.params], None) for key, t in abac.TEMPLATES.items()}
+    "AbacConfig", __base__=Model, **{key: (t.params | None, None) for key, t in abac.TEMPLATES.items()}
 )
 """`identities[].abac`: one optional block per session-tag template."""
 

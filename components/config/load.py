@@ -141,6 +141,11 @@ def _validate_list(section: str, value: Any, problems: list[str], broken: set[st
     return items
 
 
+def _key(path: str) -> str:
+    """The full config key of a path: the project's, or another namespace's (`aws:region`)."""
+    return path if ":" in path.split(".", 1)[0].split("[", 1)[0] else f"{PROJECT}:{path}"
+
+
 def parse(raw: Mapping[str, Any], region: str | None = None, early: list[str] | None = None) -> StackConfig:
     """Validate raw config values (keys without the project prefix) into a StackConfig.
 
@@ -170,7 +175,7 @@ def parse(raw: Mapping[str, Any], region: str | None = None, early: list[str] | 
     config = StackConfig.model_validate({"clusters": [], **parsed})
     if "*" not in broken:
         cross = [c for c in config.cross_problems(region, quotas=not problems) if not (isinstance(c[1], str) and c[1] in broken)]
-        problems += [f"{PROJECT}:{path} = {value!r}: {why}" for path, value, why in cross]
+        problems += [f"{_key(path)} = {value!r}: {why}" for path, value, why in cross]
     if problems:
         raise ConfigError(problems)
     return config

@@ -9,11 +9,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import catalog, limits, rules
-from ..trust import TrustScope, exact_scopes
 from ..model import Image, Model, TagValue
+from ..trust import TrustScope, exact_scopes
+from . import quotas as quota_checks
 from .clusters import ClusterConfig
 from .identities import IdentityConfig
-from . import quotas as quota_checks
 from .sample import SampleConfig
 
 PROJECT = "eks-pod-identity"
@@ -128,8 +128,8 @@ class StackConfig(Model):
             if ident.role_arn and ident.role_arn.split(":")[4] != account:
                 problems.append((
                     f"identities[{i}].roleArn", ident.role_arn,
-                    f"is a role of account {ident.role_arn.split(':')[4]}, but this stack deploys to {account}: an association "
-                    "binds a role of the cluster's own account; reach the other account with targetRole: {arn: ...}",
+                    (f"is a role of account {ident.role_arn.split(':')[4]}, but this stack deploys to {account}: an association "
+                    "binds a role of the cluster's own account; reach the other account with targetRole: {arn: ...}"),
                 ))
         if account not in rules.PLACEHOLDER_ACCOUNTS:
             for path, value in _strings(self.model_dump(by_alias=True, exclude_none=True)):
@@ -168,8 +168,8 @@ class StackConfig(Model):
             used_by_addon = any(b.identity == ident.name for b in addon_bindings)
             if not ident.shared and not used_by_addon and (ident.clusters == [] or not ident.all_namespaces):
                 problems.append(
-                    (f"identities[{i}]", ident.name, "is bound to no cluster: give namespace, serviceAccount and clusters "
-                     "(or shared: true to export the role for other stacks)")
+                    (f"identities[{i}]", ident.name, ("is bound to no cluster: give namespace, serviceAccount and clusters "
+                     "(or shared: true to export the role for other stacks)"))
                 )
             if ident.shared and not ident.all_namespaces:
                 problems.append((f"identities[{i}]", ident.name, "a shared role needs namespace and serviceAccount for its trust scope"))
@@ -191,8 +191,8 @@ class StackConfig(Model):
                     (
                         f"identities[{index[b.identity]}]" if b.identity in index else f"clusters[{cluster_names.index(b.cluster)}].addons",
                         f"{b.cluster}/{b.namespace}/{b.service_account}",
-                        f"is bound by both {seen[b.key]!r} and {b.identity!r}; EKS allows one association per service account "
-                        "per cluster (the second fails with 409 after the rest was created)",
+                        (f"is bound by both {seen[b.key]!r} and {b.identity!r}; EKS allows one association per service account "
+                        "per cluster (the second fails with 409 after the rest was created)"),
                     )
                 )
             seen.setdefault(b.key, b.identity)
@@ -263,14 +263,14 @@ class StackConfig(Model):
         if s.create_namespace and binding.namespace in rules.SYSTEM_NAMESPACES:
             return [(
                 "sample.createNamespace", True,
-                f"would create namespace {binding.namespace!r}, which every cluster has and no stack may own (destroy would "
-                "delete it): set createNamespace: false",
+                (f"would create namespace {binding.namespace!r}, which every cluster has and no stack may own (destroy would "
+                "delete it): set createNamespace: false"),
             )]
         if s.create_service_account and binding.service_account == "default":
             return [(
                 "sample.serviceAccount", "default",
-                "exists in every namespace and no stack may own it: bind another service account, or set "
-                "createServiceAccount: false to run the sample as 'default'",
+                ("exists in every namespace and no stack may own it: bind another service account, or set "
+                "createServiceAccount: false to run the sample as 'default'"),
             )]
         if s.kind == "job" and not self.identity(s.identity).creates_role:
             return [("sample.identity", s.identity, "kind: job adds a policy to the role, so the identity must create its role")]
