@@ -20,7 +20,6 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -320,15 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stack", help="stack name (reads Pulumi.<stack>.yaml), or the path of a stack file")
     parser.add_argument("--json", action="store_true", help="print the bindings as JSON instead of Markdown")
     args = parser.parse_args(argv)
-    path = Path(args.stack) if args.stack.endswith((".yaml", ".yml")) else None
-    name = path.name.removeprefix("Pulumi.").rsplit(".", 1)[0] if path else args.stack
-    if path is None and name not in runner.stack_names():
-        print(f"no Pulumi.{name}.yaml; stacks: {', '.join(runner.stack_names())}", file=sys.stderr)
-        return 2
-    if path is not None and not path.is_file():
-        print(f"error: no stack file {path}", file=sys.stderr)
-        return 1
     try:
+        name, path = runner.stack_argument(args.stack)
         result = runner.run_stack(name, path=path)
         if args.json:
             text = json.dumps([{**asdict(b), "key": b.key} for b in bindings(result, committed_stack)], indent=2) + "\n"

@@ -353,13 +353,10 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--state", metavar="FILE", help="`pulumi stack export` output: parents and resources already there are known")
     parser.add_argument("--leave-addons", action="store_true", help="import associations only; add-ons stay with whoever installed them")
     args = parser.parse_args(argv)
-    path = Path(args.stack) if args.stack.endswith((".yaml", ".yml")) else None
-    name = path.name.removeprefix("Pulumi.").rsplit(".", 1)[0] if path else args.stack
-    if path is None and name not in runner.stack_names():
-        print(f"no Pulumi.{name}.yaml; stacks: {', '.join(runner.stack_names())}", file=sys.stderr)
-        return 2
-    if path is not None and not path.is_file():
-        print(f"error: no stack file {path}", file=sys.stderr)
+    try:
+        name, path = runner.stack_argument(args.stack)
+    except runner.StackFileError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
     stack = (args.stack_name or name).rsplit("/", 1)[-1]
     try:

@@ -247,13 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         return review.main(args.stack, args.against, args.accept, args.accept_file)
     if args.accept or args.accept_file:
         parser.error("--accept and --accept-file need --against")
-    path = Path(args.stack) if args.stack.endswith((".yaml", ".yml")) or "/" in args.stack else None
-    name = path.name.removeprefix("Pulumi.").rsplit(".", 1)[0] if path else args.stack
-    if path is None and name not in runner.stack_names():
-        print(f"error: no stack file Pulumi.{name}.yaml; the stacks here are {', '.join(runner.stack_names())} "
-              f"(or give the path of a stack file)", file=sys.stderr)
-        return 1
     try:
+        name, path = runner.stack_argument(args.stack)
         result, invented = run(name, path)
     except runner.StackFileError as error:
         print("\n".join(f"error: {problem}" for problem in error.problems), file=sys.stderr)

@@ -43,6 +43,20 @@ def stack_names(root: Path = ROOT) -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
 
 
+def stack_argument(arg: str, root: Path = ROOT) -> tuple[str, Path | None]:
+    """(stack name, stack file or None) for a command-line STACK: a name with a Pulumi.<name>.yaml
+    here, or the path of a stack file. Raises StackFileError for an unknown name, saying what exists."""
+    path = Path(arg) if arg.endswith((".yaml", ".yml")) or "/" in arg else None
+    if path is None:
+        if arg not in stack_names(root):
+            raise StackFileError([
+                f"no stack file Pulumi.{arg}.yaml; the stacks here are {', '.join(stack_names(root))} (or give the path of a stack file)"
+            ])
+        return arg, None
+    # A missing or unreadable file is the stack file reader's to report, with its reason.
+    return path.name.removeprefix("Pulumi.").rsplit(".", 1)[0], path
+
+
 def committed_stack_names(root: Path = ROOT) -> list[str]:
     """The stacks whose files git tracks (all of them outside a git checkout): what the tests
     run, so that a stack file of one's own never breaks `make test`."""

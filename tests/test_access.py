@@ -130,7 +130,7 @@ def test_cli_markdown_and_json(capsys):
 
 
 def test_cli_refuses_an_unknown_stack_and_a_bad_config(tmp_path, capsys):
-    assert access.main(["nope"]) == 2
+    assert access.main(["nope"]) == 1
     bad = tmp_path / "Pulumi.bad.yaml"
     bad.write_text("config:\n  aws:region: us-east-1\n  eks-pod-identity:clusters: [{name: c, version: '1.20'}]\n")
     assert access.main([str(bad)]) == 1

@@ -247,7 +247,7 @@ def test_bad_inputs_exit_1_with_a_message_naming_the_file(name, tmp_path, capsys
 
 
 def test_an_unknown_stack_and_a_bad_state_file(tmp_path, capsys):
-    assert adopt.main(["nope", "--from", str(PROD_FILES[0]), "--out", str(tmp_path / "x.json")]) == 2
+    assert adopt.main(["nope", "--from", str(PROD_FILES[0]), "--out", str(tmp_path / "x.json")]) == 1
     bad = tmp_path / "state.json"
     bad.write_text('{"version": 3}')
     assert adopt.main(["prod", "--from", str(PROD_FILES[0]), "--out", str(tmp_path / "x.json"), "--state", str(bad)]) == 1
