@@ -17,8 +17,10 @@ import pulumi_aws as aws
 
 OWNER_TAGS = ("pulumi-project", "pulumi-stack")
 # terraform-provider-aws internal/service/eks/addon.go, findAddon: DescribeAddon's
-# ResourceNotFoundException becomes a NotFoundError whose text is the AWS error's.
-NOT_FOUND = "ResourceNotFoundException"
+# ResourceNotFoundException becomes a retry.NotFoundError, whose text is "couldn't find
+# resource" (internal/retry/error.go); the data source wraps it as "reading EKS Add-On (...)".
+# The AWS error's own name is matched too, should a provider version pass it through.
+NOT_FOUND = ("couldn't find resource", "ResourceNotFoundException")
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def installed_addon(cluster: str, addon: str, stack_tags: Mapping[str, str], par
     try:
         found = aws.eks.get_addon(addon_name=addon, cluster_name=cluster, opts=pulumi.InvokeOptions(parent=parent))
     except Exception as error:  # noqa: BLE001 - the invoke raises a plain Exception
-        if NOT_FOUND in str(error):
+        if any(marker in str(error) for marker in NOT_FOUND):
             return None
         raise AddonLookupError(
             f"could not read add-on {addon!r} of cluster {cluster!r} (eks:DescribeAddon): {error}. The program must "

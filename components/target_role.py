@@ -57,7 +57,7 @@ class CrossAccountRole(pulumi.ComponentResource):
         # Named after the role's fixed name, not the component: renaming the identity then
         # keeps the role (and its provider) in place instead of creating a second role of one
         # name, which IAM refuses. The aliases keep what earlier releases named otherwise.
-        key = names.role_key(name, args.name)
+        key = names.role_key(name, f"{args.deploy_role_arn.split(':')[4]}.{args.name}")
         self.provider = aws.Provider(
             f"{key}-account",
             region=args.region,

@@ -116,7 +116,7 @@ class Mocks(pulumi.runtime.Mocks):
         found = self.adopted.get(cluster, AdoptedCluster()).addons.get(addon)
         if found is None:
             # What the provider reports for DescribeAddon's 404 (see components/existing.py).
-            return {}, [("addonName", f"ResourceNotFoundException: No addon: {addon} found in cluster: {cluster}")]
+            return {}, [("addonName", f"reading EKS Add-On ({cluster}:{addon}): couldn't find resource")]
         return {
             "id": f"{cluster}:{addon}",
             "addonName": addon,

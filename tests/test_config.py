@@ -27,7 +27,7 @@ BASE: dict[str, Any] = {
             "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
         }
     ],
-    "sample": {"kind": "job", "identity": "app", "cluster": "c1"},
+    "sample": {"kind": "job", "identity": "app", "cluster": "c1", "createNamespace": True},
 }
 
 STATEMENT = {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/*"}
@@ -101,7 +101,7 @@ CASES = [
     ("sample-unbound-namespace", "sample.namespace", "team-b", "team-a", "matches no binding"),
     ("job-on-existing-role", "identities[0]", {"name": "app", "namespace": "team-a", "serviceAccount": "app", "roleArn": "arn:aws:iam::123456789012:role/x"}, {"name": "app", "namespace": "team-a", "serviceAccount": "app"}, "must create its role"),
     # duplicates
-    ("duplicate-binding", "identities[1]", SECOND, {**SECOND, "serviceAccount": "other"}, "identities[1] = 'c1/team-a/app': is bound by both 'app' and 'other'"),
+    ("duplicate-binding", "identities[1]", SECOND, {**SECOND, "serviceAccount": "other"}, "identities[1] = 'c1/team-a/app': is bound by both identity 'app' and identity 'other'"),
     ("duplicate-identity", "identities[1]", {**SECOND, "name": "app", "serviceAccount": "x"}, {**SECOND, "serviceAccount": "x"}, "identities[1].name = 'app': names an identity twice"),
     ("duplicate-cluster", "clusters[1].name", "c1", "c2", "clusters[1].name = 'c1': names a cluster twice"),
     # limits
@@ -139,7 +139,7 @@ CASES = [
     ("addon-without-service-account", "clusters[0].addons", [{"name": "aws-ebs-csi-driver", "identity": "app"}], [{"name": "aws-ebs-csi-driver"}], "needs both identity and serviceAccount"),
     ("addon-is-the-agent", "clusters[0].addons", [{"name": "eks-pod-identity-agent"}], [{"name": "vpc-cni"}], "installAgent/agentVersion"),
     ("addon-twice", "clusters[0].addons", [{"name": "vpc-cni"}, {"name": "vpc-cni"}], [{"name": "vpc-cni"}, {"name": "coredns"}], "is listed twice"),
-    ("addon-binding-duplicate", "clusters[0].addons", [{"name": "x-addon", "identity": "app", "serviceAccount": "app", "namespace": "team-a"}], [{"name": "x-addon", "identity": "app", "serviceAccount": "app", "namespace": "kube-system"}], "is bound by both 'app' and 'app'"),
+    ("addon-binding-duplicate", "clusters[0].addons", [{"name": "x-addon", "identity": "app", "serviceAccount": "app", "namespace": "team-a"}], [{"name": "x-addon", "identity": "app", "serviceAccount": "app", "namespace": "kube-system"}], "is bound by both identity 'app' and add-on 'x-addon' (identity 'app')"),
     # what a real deploy needs (issue: networking, adopted clusters, names, sample objects)
     ("created-cluster-name-too-long", "clusters[0].name", "c" * 39, "c" * 38, "has at most 38 characters"),
     ("adopted-with-creation-keys", "clusters[1].instanceType", "m5.large", DELETE, "shape a cluster the stack creates"),
@@ -195,6 +195,14 @@ CASES = [
     ("catalog-needs-clusters", "identities[0]", {"name": "as", "shared": True, "namespace": "kube-system", "serviceAccount": "cluster-autoscaler", "wellKnown": {"clusterAutoscaler": {}}},
      {"name": "as", "shared": True, "namespace": "kube-system", "serviceAccount": "cluster-autoscaler", "wellKnown": {"clusterAutoscaler": {"clusterNames": ["c1"]}}},
      "wellKnown.clusterAutoscaler = 'as': needs clusterNames"),
+    ("sample-namespace-not-created", "sample.createNamespace", False, True, "which the stack creates with only its system namespaces"),
+    ("private-endpoint-with-cidrs", "clusters[0].endpointPublicAccess", False, True, "publicAccessCidrs limit a public endpoint"),
+    ("namespace-listed-twice", "identities[0]", {"name": "app", "namespaces": ["team-a", "team-a"], "serviceAccount": "app"},
+     {"name": "app", "namespaces": ["team-a", "team-b"], "serviceAccount": "app"}, "is bound by both identity 'app' and identity 'app'"),
+    ("sample-on-unknown-cluster", "identities[0].clusters", ["zzz"], ["c1"], "identities[0].clusters[0] = 'zzz': is not a cluster"),
+    ("no-cluster-at-all", "clusters", [], [{"name": "c1"}], "is bound to no cluster"),
+    ("duplicate-role-name", "identities[1]", {**SECOND, "serviceAccount": "other", "roleName": "Team-Reader"},
+     {**SECOND, "serviceAccount": "other", "roleName": "team-writer"}, "names the same IAM role"),
     # clear errors for what a YAML file can hold
     ("snake-case-key", "identities[0].service_account", "app", DELETE, "did you mean 'serviceAccount'? (keys are camelCase)"),
     ("misplaced-top-level-key", "namespace", "team-a", DELETE, "belongs under identities[]"),
@@ -232,6 +240,10 @@ BASES = {
     "shared-with-target": NO_SAMPLE,
     "shared-scoped-to-clusters": with_change("identities[0].shared", True, NO_SAMPLE),
     "inline-too-large": NO_SAMPLE,
+    "private-endpoint-with-cidrs": with_change("clusters[0].publicAccessCidrs", ["203.0.113.0/24"]),
+    "namespace-listed-twice": NO_SAMPLE,
+    "no-cluster-at-all": NO_SAMPLE,
+    "duplicate-role-name": with_change("identities[0].roleName", "team-reader"),
     "catalog-needs-clusters": NO_SAMPLE,
     "trust-too-large": with_change("identities[0].namespace", DELETE, NO_SAMPLE),
     "session-policy-too-large": with_change("identities[0].disableSessionTags", True),

@@ -79,20 +79,20 @@ def test_target_role_trusts_the_association_role_by_its_external_ids():
         ))
 
     result = runner.run({"aws:region": "us-west-2"}, program=program)
-    (statement,) = json.loads(result.named("fixed.t-role").inputs["assumeRolePolicy"])["Statement"]
+    (statement,) = json.loads(result.named("fixed.444455556666.t-role").inputs["assumeRolePolicy"])["Statement"]
     assert statement["Principal"] == {"AWS": ["arn:aws:iam::123456789012:root"]}
     assert statement["Action"] == ["sts:AssumeRole", "sts:TagSession"]
     assert statement["Condition"] == {
         "ArnEquals": {"aws:PrincipalArn": ["arn:aws:iam::123456789012:role/src"]},
         "StringEquals": {"sts:ExternalId": ["id-1", "id-2"]},
     }
-    provider = result.named("fixed.t-account")
+    provider = result.named("fixed.444455556666.t-account")
     assert json.loads(provider.inputs["assumeRoles"])[0]["roleArn"] == "arn:aws:iam::444455556666:role/deployer"
     assert provider.inputs["profile"] == "team", "the second provider uses the stack's credentials too"
-    role = result.named("fixed.t-role")
+    role = result.named("fixed.444455556666.t-role")
     assert role.provider.startswith(provider.urn + "::") and role.inputs["name"] == "t"
     assert role.delete_before_replace, "a fixed name: IAM refuses a second role of that name"
-    assert result.named("fixed.t-inline").provider.startswith(provider.urn + "::")
+    assert result.named("fixed.444455556666.t-inline").provider.startswith(provider.urn + "::")
 
 
 # --- the committed fleet stacks --------------------------------------------------------------
@@ -235,7 +235,7 @@ def test_target_role_names_differ_between_stacks_and_fit_iam():
 
 
 def test_a_sample_on_a_cross_account_identity_waits_for_the_target_role_and_its_permissions():
-    sample = {"kind": "deployment", "identity": "analytics-reader", "cluster": "fleet-west"}
+    sample = {"kind": "deployment", "identity": "analytics-reader", "cluster": "fleet-west", "createNamespace": True}
     result = runner.run_stack("fleet", overrides={"eks-pod-identity:sample": sample})
     (deployment,) = result.of_type("kubernetes:apps/v1:Deployment")
     deps = result.all_dependencies(deployment)

@@ -131,8 +131,10 @@ def test_setting_a_fixed_role_name_replaces_the_role_delete_first():
 
 
 def test_moving_a_binding_to_another_namespace_creates_the_new_association_and_deletes_the_old():
-    result, status = judge(side("dev"), side("dev", dev(identities=identities(namespace="team-b"))))
+    sample = {**DEV[f"{KEY}sample"], "createNamespace": True}
+    result, status = judge(side("dev"), side("dev", dev(identities=identities(namespace="team-b"), sample=sample)))
     assert (ASSOCIATION, "pod-identity-dev/team-b/aws-cli-sa") in ops(result)["create"]
+    assert ("kubernetes:core/v1:Namespace", "sample-namespace") in ops(result)["create"], "the created cluster has no team-b"
     assert (ASSOCIATION, "pod-identity-dev/default/aws-cli-sa") in ops(result)["delete"]
     deployment = change_of(result, "kubernetes:apps/v1:Deployment", "sample-deployment")
     assert deployment.op == "replace" and not deployment.delete_first, "a new namespace: the provider replaces create-first"

@@ -174,6 +174,11 @@ class ClusterConfig(Model):
                 f"{len(self.name)}): pulumi-eks names its IAM roles after it (`<name>-eks-nodeRole-role-` and a 7-character "
                 f"suffix) and IAM stops at {rules.ROLE_NAME_MAX}"
             )
+        if not self.endpoint_public_access and self.public_access_cidrs:
+            raise ValueError(
+                "publicAccessCidrs limit a public endpoint, and endpointPublicAccess is false (pulumi-eks refuses "
+                "the pair, cluster.ts 708-716): drop one of them"
+            )
         if self.auto_mode and self.agent_version:
             raise ValueError("agentVersion pins an add-on Auto Mode does not use (its agent is built in): remove it")
         if not self.install_agent and self.agent_version:

@@ -166,7 +166,7 @@ class StackConfig(Model):
                         (f"identities[{i}].clusters[{j}]", cluster, f"is not a cluster of this stack; known: {cluster_names}")
                     )
             used_by_addon = any(b.identity == ident.name for b in addon_bindings)
-            if not ident.shared and not used_by_addon and (ident.clusters == [] or not ident.all_namespaces):
+            if not ident.shared and not used_by_addon and (not self.clusters_of(ident) or not ident.all_namespaces):
                 problems.append(
                     (f"identities[{i}]", ident.name, ("is bound to no cluster: give namespace, serviceAccount and clusters "
                      "(or shared: true to export the role for other stacks)"))
@@ -183,7 +183,7 @@ class StackConfig(Model):
                     problems.append((f"{path}.identity", addon.identity, f"is not an identity of this stack; known: {identity_names}"))
                 elif addon.identity and self.identity(addon.identity).target_role:
                     problems.append((f"{path}.identity", addon.identity, "add-on associations cannot chain into a target role"))
-        seen: dict[tuple[str, str, str], str] = {}
+        seen: dict[tuple[str, str, str], Binding] = {}
         index = {name: i for i, name in reversed(list(enumerate(identity_names)))}
         for b in all_bindings:
             if b.key in seen:
@@ -191,16 +191,38 @@ class StackConfig(Model):
                     (
                         f"identities[{index[b.identity]}]" if b.identity in index else f"clusters[{cluster_names.index(b.cluster)}].addons",
                         f"{b.cluster}/{b.namespace}/{b.service_account}",
-                        (f"is bound by both {seen[b.key]!r} and {b.identity!r}; EKS allows one association per service account "
-                        "per cluster (the second fails with 409 after the rest was created)"),
+                        f"is bound by both {_by(seen[b.key])} and {_by(b)}"
+                        + "; EKS allows one association per service account per cluster (the second fails with 409 after "
+                        "the rest was created)",
                     )
                 )
-            seen.setdefault(b.key, b.identity)
+            seen.setdefault(b.key, b)
         problems += self._sample_problems()
         problems += self._catalog_problems()
+        problems += self._role_name_problems()
         if quotas and not problems:
             problems += quota_checks.problems(self, region)
         return problems
+
+    def _role_name_problems(self) -> list[tuple[str, Any, str]]:
+        """Fixed role names this stack would give twice in one account. IAM role names are unique
+        per account regardless of case, and two resources of one name are one URN too."""
+        found: list[tuple[str, Any, str]] = []
+        seen: dict[tuple[str, str], str] = {}
+        for i, ident in enumerate(self.identities):
+            names = []
+            if ident.role_name:
+                names.append((f"identities[{i}].roleName", "", ident.role_name))
+            create = ident.target_role.create if ident.target_role else None
+            if create and create.role_name:
+                names.append((f"identities[{i}].targetRole.create.roleName", create.account, create.role_name))
+            for path, account, name in names:
+                key = (account, name.lower())
+                if key in seen:
+                    found.append((path, name, (f"names the same IAM role as {seen[key]} (role names are unique per account, "
+                                              "whatever their case): choose another")))
+                seen.setdefault(key, path)
+        return found
 
     def _catalog_problems(self) -> list[tuple[str, Any, str]]:
         """Catalog entries that cannot be built for where the identity is bound (e.g. an entry
@@ -235,7 +257,13 @@ class StackConfig(Model):
         if found:
             return [("aws:region", region, found)]
         partition = limits.partition_of_region(region)
-        return [
+        zones = [
+            (f"clusters[{i}].network.availabilityZoneNames[{j}]", zone, f"is not a zone of aws:region {region!r} ({region}a, {region}b, ...)")
+            for i, c in enumerate(self.clusters)
+            for j, zone in enumerate(c.network.availability_zone_names)
+            if not (zone.startswith(region) and len(zone) == len(region) + 1 and zone[-1].isalpha())
+        ]
+        return zones + [
             (path, value, f"is in partition {value.split(':')[1]!r}, but aws:region {region!r} is in {partition!r}")
             for path, value in _strings(self.model_dump(by_alias=True, exclude_none=True))
             if value.startswith("arn:") and value.count(":") >= 5 and value.split(":")[1] != partition
@@ -276,10 +304,16 @@ class StackConfig(Model):
             return [("sample.identity", s.identity, "kind: job adds a policy to the role, so the identity must create its role")]
         if s.kind == "job" and self.identity(s.identity).target_role:
             return [("sample.identity", s.identity, "kind: job writes to a bucket of this account; its identity must not chain into a target role")]
-        cluster = next(c for c in self.clusters if c.name == binding.cluster)
-        if cluster.create and not cluster.auto_mode and cluster.desired_capacity == 0:
+        cluster = next((c for c in self.clusters if c.name == binding.cluster), None)
+        if cluster is not None and cluster.create and not cluster.auto_mode and cluster.desired_capacity == 0:
             i = self.clusters.index(cluster)
             return [(f"clusters[{i}].desiredCapacity", 0, "the sample runs a pod there and nothing would run it: give at least 1 node")]
+        if cluster is not None and cluster.create and not s.create_namespace and binding.namespace not in rules.SYSTEM_NAMESPACES:
+            return [(
+                "sample.createNamespace", False,
+                (f"the sample runs in namespace {binding.namespace!r} of cluster {cluster.name!r}, which the stack creates "
+                "with only its system namespaces: set createNamespace: true"),
+            )]
         return []
 
 
@@ -292,3 +326,8 @@ def _strings(value: Any, path: str = "") -> list[tuple[str, str]]:
     if isinstance(value, list):
         return [p for i, v in enumerate(value) for p in _strings(v, f"{path}[{i}]")]
     return []
+
+
+def _by(binding: Binding) -> str:
+    """Who makes a binding, in words: an identity, or an add-on for its identity."""
+    return f"add-on {binding.addon!r} (identity {binding.identity!r})" if binding.addon else f"identity {binding.identity!r}"
