@@ -9,9 +9,12 @@ library only, so the pack's own virtualenv can import it.
 from __future__ import annotations
 
 import fnmatch
+import functools
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 VERSION = "2012-10-17"
@@ -33,7 +36,9 @@ SET_PREFIXES = ("ForAllValues:", "ForAnyValue:")
 # vendor must be fully qualified", so `arn:*` is refused).
 ARN = re.compile(r"^arn:[a-z-]*[a-z*?-]:[a-z0-9*?-]*:[a-z0-9*?-]*:[0-9a-z*?-]*:.+$")
 SHORT_WILDCARD_ARN = re.compile(r"^arn:[a-z-]+:([^:]*:){0,3}[^:]*\*$")
-ADMIN_POLICY_NAMES = {"AdministratorAccess"}
+# The AWS managed policies this module calls admin: written by tools/refresh_aws_data.py, which
+# runs admin_problems below over each policy's document (moto's copy of AWS's list).
+MANAGED_POLICIES = Path(__file__).resolve().parent / "data" / "aws_managed_policies.json"
 # Privilege-escalation methods: sets of actions that together let a principal grant itself
 # more. Facts from salesforce/cloudsplaining cloudsplaining/shared/constants.py
 # PRIVILEGE_ESCALATION_METHODS (commit 126e0524), its Rhino Security Labs set.
@@ -161,27 +166,37 @@ def grants_admin(statement: Any) -> bool:
 
 
 def escalations(statements: Sequence[Any]) -> list[str]:
-    """The privilege-escalation methods the Allow statements grant on unrestricted resources."""
-    allowed = [
-        a.lower()
+    """The privilege-escalation methods the Allow statements grant on unrestricted resources of
+    each action's own service (`iam:PutRolePolicy` on `arn:aws:s3:::*` grants nothing)."""
+    granted = [
+        (a.lower(), resource)
         for s in statements
         if isinstance(s, dict) and s.get("Effect") == "Allow" and "Action" in s
-        and ("NotResource" in s or any(_unrestricted(r) for r in as_list(s.get("Resource", []))))
+        for resource in (["*"] if "NotResource" in s else [r for r in as_list(s.get("Resource", [])) if _unrestricted(r)])
         for a in as_list(s["Action"])
         if isinstance(a, str)
     ]
     return [
         method
         for method, actions in ESCALATION_METHODS.items()
-        if all(any(fnmatch.fnmatchcase(action.lower(), pattern) for pattern in allowed) for action in actions)
+        if all(any(fnmatch.fnmatchcase(action.lower(), pattern) and _of_service(resource, action) for pattern, resource in granted)
+               for action in actions)
     ]
+
+
+def _of_service(resource: str, action: str) -> bool:
+    """True when a resource pattern can name a resource of the action's service."""
+    if resource == "*":
+        return True
+    service = resource.split(":")[2] if resource.count(":") >= 2 else ""
+    return service in ("", "*") or fnmatch.fnmatchcase(action.split(":")[0].lower(), service.lower())
 
 
 def admin_problems(statements: Sequence[Any], managed_policy_arns: Sequence[str] = ()) -> list[str]:
     """What in these permissions is admin: everything on everything, AdministratorAccess, or a
     privilege-escalation path; empty when nothing is."""
     problems = [f"statements[{i}] allows every action on every resource" for i, s in enumerate(statements) if grants_admin(s)]
-    problems += [f"{arn} grants everything" for arn in managed_policy_arns if is_admin_policy_arn(arn)]
+    problems += [f"{arn} is admin ({admin_managed_policies()[_name(arn)]})" for arn in managed_policy_arns if is_admin_policy_arn(arn)]
     methods = escalations(statements) if not problems else []  # everything includes every escalation
     if methods:
         problems.append(f"the statements allow privilege escalation on any resource ({', '.join(methods)})")
@@ -189,5 +204,18 @@ def admin_problems(statements: Sequence[Any], managed_policy_arns: Sequence[str]
 
 
 def is_admin_policy_arn(arn: str) -> bool:
-    """True for the AWS managed policies that grant everything."""
-    return ":iam::aws:policy/" in arn and arn.rsplit("/", 1)[-1] in ADMIN_POLICY_NAMES
+    """True for the AWS managed policies whose document is admin by this module's own check
+    (AdministratorAccess, PowerUserAccess, IAMFullAccess, ...): attaching one is no narrower
+    than writing its statements inline."""
+    return ":iam::aws:policy/" in arn and _name(arn) in admin_managed_policies()
+
+
+@functools.cache
+def admin_managed_policies() -> dict[str, str]:
+    """Name -> why, for every admin AWS managed policy."""
+    admin: dict[str, str] = json.loads(MANAGED_POLICIES.read_text())["admin"]
+    return admin
+
+
+def _name(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1]

@@ -25,6 +25,8 @@ from typing import Any
 import pulumi
 import yaml
 
+from components import policy_checks
+
 from . import mocks, runner
 
 ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
@@ -203,8 +205,11 @@ def flags(b: Binding, cluster_account: str | None) -> list[str]:
             found.add("iam-write")
     for policy in final.managed_policies:
         name = policy.split(" ", 1)[0]
-        if name == "AdministratorAccess":
+        why = policy_checks.admin_managed_policies().get(name, "") if "(AWS managed)" in policy else ""
+        if "every action" in why:
             found |= {"admin", "write", "iam-write", "wildcard-resource"}
+        elif why:  # a privilege-escalation path
+            found |= {"write", "iam-write", "wildcard-resource"}
         elif any(word in name for word in ("FullAccess", "Write", "PowerUser")):
             found.add("write")
         if "(AWS managed)" in policy and "ReadOnly" not in name and name != "AdministratorAccess":

@@ -79,6 +79,8 @@ def test_a_role_from_another_stack_is_read_from_that_stack(stack_runs):
 def test_audit_flags(audit):
     assert audit["audit/ops/default"].flags == ["admin", "iam-write", "write", "wildcard-resource", "default-sa"]
     assert audit["audit/ops/iam-bot"].flags == ["iam-write", "write"]
+    assert audit["audit/ops/power"].flags == ["admin", "iam-write", "write", "wildcard-resource", "not-expanded"], \
+        "PowerUserAccess allows everything but IAM; AWSLambda_FullAccess passes any role to a new function"
     assert audit["audit/apps/reader"].flags == [], "s3:Get* and s3:List* only read"
     assert audit["audit/apps/partner"].flags == ["cross-account", "outside-stack"]
 

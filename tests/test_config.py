@@ -213,7 +213,7 @@ CASES = [
      [{"name": "x-addon"}], "clusters[0].addons[0].identity = 'nobody'"),
     # least privilege
     ("admin-statement", "identities[0].statements", [{"Effect": "Allow", "Action": "*", "Resource": "*"}], [STATEMENT], "allowAdmin: true"),
-    ("admin-policy", "identities[0].managedPolicyArns", ["arn:aws:iam::aws:policy/AdministratorAccess"], ["arn:aws:iam::aws:policy/ReadOnlyAccess"], "AdministratorAccess grants everything"),
+    ("admin-policy", "identities[0].managedPolicyArns", ["arn:aws:iam::aws:policy/AdministratorAccess"], ["arn:aws:iam::aws:policy/ReadOnlyAccess"], "AdministratorAccess is admin (its statement[0] allows every action on every resource)"),
 ]
 
 # Cases whose change only shows against a slightly different valid config. Without the

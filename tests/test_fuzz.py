@@ -35,7 +35,12 @@ ODD_VALUES = [
     True, None, [], {}, ["x"], {"name": "x"}, datetime.date(2024, 1, 1), "arn:aws:iam::aws:policy/AdministratorAccess",
     "arn:aws:iam::123456789012:role/r", "arn:aws-cn:s3:::b", "*", "aws:reserved", "none", "job", "deployment",
     {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}, {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+    "arn:aws:iam::aws:policy/IAMFullAccess", "arn:aws:iam::aws:policy/PowerUserAccess", "arn:aws:iam::888888888888:policy/b",
+    "eu-west-1a", ["us-east-1a", "eu-west-1b"], False,
 ]
+# An oracle independent of policy_checks: AWS managed policies that are admin by any reading
+# (everything, everything but IAM, or IAM itself); no identity without allowAdmin gets one.
+ADMIN_MANAGED = {"AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AdministratorAccess-Amplify"}
 
 
 def paths(value: Any, prefix: tuple = ()) -> list[tuple]:
@@ -113,6 +118,9 @@ def check_invariants(cfg: config.StackConfig, result: runner.RunResult) -> None:
                 assert not any(admits(trust, c, ns, sa, arns) for c in arns), (ident.name, ns, sa)
         assert inline.get(role_names[ident.name], 0) <= limits.INLINE_POLICIES_SIZE
         if not ident.allow_admin:
+            for attachment in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment"):
+                if attachment.inputs["role"] == role_names[ident.name]:
+                    assert attachment.inputs["policyArn"].rsplit("/", 1)[-1] not in ADMIN_MANAGED, ident.name
             for policy in result.of_type("aws:iam/rolePolicy:RolePolicy"):
                 if policy.inputs["role"] == role_names[ident.name]:
                     assert policy_checks.admin_problems(json.loads(policy.inputs["policy"])["Statement"]) == [], ident.name

@@ -113,6 +113,35 @@ def test_privilege_escalation_paths_are_admin(statements, method):
         config.parse(with_change("identities[0].statements", statements))
 
 
+@pytest.mark.parametrize("resource, escalates", [
+    ("arn:aws:s3:::*", False),
+    ("arn:aws:ec2:*:*:instance/*", False),
+    ("arn:aws:iam::123456789012:role/*", True),
+    ("arn:aws:*:*:*:*", True),
+])
+def test_escalation_needs_unrestricted_resources_of_the_actions_own_service(resource, escalates):
+    statements = [{"Effect": "Allow", "Action": "iam:*", "Resource": resource}]
+    assert ("PutRolePolicy" in policy_checks.escalations(statements)) is escalates
+
+
+@pytest.mark.parametrize("name", ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AdministratorAccess-Amplify"])
+def test_admin_aws_managed_policies_are_refused_unless_allow_admin(name):
+    arn = f"arn:aws:iam::aws:policy/{name}"
+    data = with_change("identities[0].managedPolicyArns", [arn])
+    with pytest.raises(config.ConfigError, match=f"{arn} is admin .*allowAdmin: true"):
+        config.parse(data)
+    config.parse(with_change("identities[0].allowAdmin", True, data))
+
+
+def test_an_aws_managed_policy_is_admin_exactly_when_its_document_is():
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    for name, policy in json.loads(aws_managed_policies_data).items():
+        document = policy["Document"] if isinstance(policy["Document"], dict) else json.loads(policy["Document"])
+        admin = bool(policy_checks.admin_problems(policy_checks.as_list(document["Statement"])))
+        assert policy_checks.is_admin_policy_arn(f"arn:aws:iam::aws:policy{policy['Path']}{name}") is admin, name
+
+
 def test_passing_one_named_role_is_not_escalation():
     statements = [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/nodes"},
                   {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}]
@@ -123,7 +152,7 @@ def test_the_target_roles_own_permissions_pass_the_gate_too():
     target = {"create": {"deployRoleArn": "arn:aws:iam::444455556666:role/d",
                          "managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"]}}
     data = with_change("identities[0].targetRole", target, with_change("sample", {"kind": "none"}))
-    with pytest.raises(config.ConfigError, match="targetRole.create: arn:aws:iam::aws:policy/AdministratorAccess grants everything"):
+    with pytest.raises(config.ConfigError, match="targetRole.create: arn:aws:iam::aws:policy/AdministratorAccess is admin"):
         config.parse(data)
 
 

@@ -7,7 +7,8 @@
   service models (IAM, EKS, STS, EC2) and the regions where EKS has an endpoint, per partition,
   from botocore's endpoints.json.
 - components/data/aws_managed_policies.json: the name and path of every AWS managed policy, from
-  the copy of AWS's list that moto ships (moto/iam/aws_managed_policies.py).
+  the copy of AWS's list that moto ships (moto/iam/aws_managed_policies.py), and the ones whose
+  document components/policy_checks.py calls admin, each with its reason.
 
 The program reads only the JSON (botocore and moto are test tools); tests/test_limits.py
 fails when the committed files drift from the installed botocore and moto.
@@ -69,8 +70,21 @@ def managed_policies() -> dict[str, Any]:
     import moto
     from moto.iam.aws_managed_policies import aws_managed_policies_data
 
+    from components import policy_checks
+
     policies = json.loads(aws_managed_policies_data)
-    return {"source": f"moto {moto.__version__}", "paths": {name: p["Path"] for name, p in sorted(policies.items())}}
+    admin = {}
+    for name, policy in sorted(policies.items()):
+        document = policy["Document"]
+        document = json.loads(document) if isinstance(document, str) else document
+        problems = policy_checks.admin_problems(policy_checks.as_list(document.get("Statement", [])))
+        if problems:
+            admin[name] = problems[0].replace("statements[", "its statement[").replace("the statements", "its statements")
+    return {
+        "source": f"moto {moto.__version__}",
+        "paths": {name: p["Path"] for name, p in sorted(policies.items())},
+        "admin": admin,
+    }
 
 
 def rendered() -> dict[str, str]:
