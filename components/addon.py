@@ -30,7 +30,7 @@ class EksAddonArgs:
     """The agent add-on (and the role's permissions): the add-on's pods need credentials at start."""
     tags: Mapping[str, str] = field(default_factory=dict)
     former_name: str | None = None
-    """The component name an earlier release used, kept as an alias of the add-on."""
+    """The component name an earlier release used, kept as an alias of the component and its add-on."""
     cluster: str = ""
     """The cluster's key in this stack (names the standalone association, if one is needed)."""
     role_namespace: str = "kube-system"
@@ -54,7 +54,8 @@ class EksAddon(pulumi.ComponentResource):
     ready: list[pulumi.Resource]
 
     def __init__(self, name: str, args: EksAddonArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("eks-pod-identity:index:EksAddon", name, None, opts)
+        former = pulumi.ResourceOptions(aliases=[pulumi.Alias(name=args.former_name)] if args.former_name else None)
+        super().__init__("eks-pod-identity:index:EksAddon", name, None, pulumi.ResourceOptions.merge(opts, former))
         self.addon, self.association = None, None
         if args.installed is not None and not args.installed.owned:
             self._foreign(name, args, args.installed)

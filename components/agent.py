@@ -78,11 +78,14 @@ class PodIdentityAgent(pulumi.ComponentResource):
         if foreign:
             assert args.installed is not None
             self.version = pulumi.Output.from_input(args.installed.version)
-            pulumi.log.info(
-                f"{AGENT_ADDON} {args.installed.version} was installed on this cluster outside the stack: it is left "
-                "as it is, and `pulumi destroy` will not remove it",
-                resource=self,
-            )
+            note = (f"{AGENT_ADDON} {args.installed.version} was installed on this cluster outside the stack: it is left "
+                    "as it is, and `pulumi destroy` will not remove it")
+            if args.version and args.version != args.installed.version:
+                # A pin the user believes in, silently dropped, is worse than a warning.
+                pulumi.log.warn(f"{note}; agentVersion {args.version} applies only to an add-on the stack manages and is "
+                                "ignored here: upgrade the add-on where it is managed, or remove the pin", resource=self)
+            else:
+                pulumi.log.info(note, resource=self)
         elif not args.auto_mode:
             self.addon = aws.eks.Addon(
                 f"{name}-addon",

@@ -68,8 +68,8 @@ class EksCluster(pulumi.ComponentResource):
     use it, so roles need not wait ten minutes for the control plane."""
     version: pulumi.Output[str]
     """The cluster's Kubernetes version."""
-    kubernetes_version: str
-    """The Kubernetes version known at program time, for add-on version lookups."""
+    kubernetes_version: pulumi.Input[str]
+    """The Kubernetes version for add-on version lookups: the one asked for, else the cluster's own."""
     auto_mode: bool
     """True when EKS Auto Mode runs the nodes (the Pod Identity agent is built in)."""
     kubeconfig: pulumi.Output[str]
@@ -145,7 +145,8 @@ class EksCluster(pulumi.ComponentResource):
         self.name = eks_cluster.name
         self.arn = eks_cluster.arn
         self.version = eks_cluster.version
-        self.kubernetes_version = args.version or ""
+        # Without a version EKS picks its default; the add-ons then ask for that cluster's.
+        self.kubernetes_version = args.version or eks_cluster.version
         self.auto_mode = args.auto_mode
         return eks_cluster.endpoint, eks_cluster.certificate_authority.data, region
 

@@ -16,9 +16,10 @@ import pulumi
 import pulumi_aws as aws
 
 OWNER_TAGS = ("pulumi-project", "pulumi-stack")
-# terraform-provider-aws internal/service/eks/addon.go, findAddon: DescribeAddon's
-# ResourceNotFoundException becomes a retry.NotFoundError, whose text is "couldn't find
-# resource" (internal/retry/error.go); the data source wraps it as "reading EKS Add-On (...)".
+# terraform-provider-aws internal/service/eks/addon.go, findAddon (and cluster.go,
+# findClusterByName): DescribeAddon's (DescribeCluster's) ResourceNotFoundException becomes a
+# retry.NotFoundError, whose text is "couldn't find resource" (internal/retry/error.go); the
+# data sources wrap it as "reading EKS Add-On (...)" / "reading EKS Cluster (...)".
 # The AWS error's own name is matched too, should a provider version pass it through.
 NOT_FOUND = ("couldn't find resource", "ResourceNotFoundException")
 
@@ -60,3 +61,14 @@ def installed_addon(cluster: str, addon: str, stack_tags: Mapping[str, str], par
         owned=owned(found.tags, stack_tags),
         associations={a.service_account: a.role_arn for a in found.pod_identity_associations or []},
     )
+
+
+def cluster_exists(name: str, parent: pulumi.Resource | None = None) -> bool:
+    """Whether EKS already has a cluster of this name in the stack's region (eks:DescribeCluster)."""
+    try:
+        aws.eks.get_cluster(name=name, opts=pulumi.InvokeOptions(parent=parent))
+    except Exception as error:  # noqa: BLE001 - the invoke raises a plain Exception
+        if any(marker in str(error) for marker in NOT_FOUND):
+            return False
+        raise pulumi.RunError(f"could not read cluster {name!r} (eks:DescribeCluster): {error}") from None
+    return True

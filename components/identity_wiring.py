@@ -139,6 +139,11 @@ def _exported(exported: Any, stack: str, output: str, key: str, identity: str, a
             "set roleFromStack.key to one of them, or deploy the identity stack first"
         )
     arn: str = exported[key]
+    if not rules.ROLE_ARN.match(arn):
+        raise pulumi.RunError(
+            f"identity {identity!r}: stack {stack!r} exports {arn!r} as role {key!r} in its output {output!r}, which is not "
+            "an IAM role ARN; check what that stack exports there (roleFromStack.output)"
+        )
     if arn.split(":")[4] != account:
         raise pulumi.RunError(
             f"identity {identity!r}: the role {arn} that stack {stack!r} exports is in another account than this stack's "

@@ -13,6 +13,9 @@ resource in place instead of creating a second one before deleting the first, wh
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
 
 def association(cluster: str, namespace: str, service_account: str) -> str:
     """An association, named by EKS's own unique key and nothing else."""
@@ -47,6 +50,15 @@ def attachment(owner: str, policy_arn: str) -> str:
 
 def legacy_attachment(owner: str, policy_arn: str) -> str:
     return f"{owner}-{policy_arn.rsplit('/', 1)[-1]}"
+
+
+def shared_legacy_attachments(owners: Mapping[str, Sequence[str]]) -> frozenset[str]:
+    """Former attachment names (`<owner>-<policy name>`) that several (owner, policy) pairs of
+    one stack derive, e.g. `team` + `.../a-Reader` and `team-a` + `.../Reader`. Such a name was a
+    duplicate URN the engine refused, so no stack holds it; and two aliases claiming it are
+    refused too: none of them gets it."""
+    counts = Counter(legacy_attachment(owner, arn) for owner, arns in owners.items() for arn in dict.fromkeys(arns))
+    return frozenset(name for name, count in counts.items() if count > 1)
 
 
 def addon(cluster: str, addon_name: str) -> str:

@@ -8,6 +8,7 @@ role permissions) -> workload. Roles and associations wait for nothing but what 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pulumi
@@ -23,7 +24,7 @@ from .association import (
 )
 from .cluster import EksCluster, EksClusterArgs
 from .config import PROJECT, ClusterConfig, ConfigError, StackConfig
-from .existing import InstalledAddon, installed_addon
+from .existing import InstalledAddon, cluster_exists, installed_addon
 from .identity_wiring import TRUST_SCOPES_OUTPUT, role_args, shared_role_arns, target_arn, target_role, trust_scopes_output
 from .network import NetworkArgs
 from .role import PodIdentityRole
@@ -67,8 +68,18 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     profile = pulumi.Config("aws").get("profile")
     partition = aws.get_partition().partition
     region = aws.get_region_output().region
-    account = aws.get_caller_identity().account_id
+    caller = aws.get_caller_identity()
+    account = caller.account_id
     problems = cfg.account_problems(account)
+    for cluster_name, entries in cfg.creator_entries(caller.arn).items():
+        if not cluster_exists(cluster_name):
+            problems += [
+                (path, arn, (f"is who runs this `pulumi up` ({caller.arn}), which creates cluster {cluster_name!r}: EKS makes "
+                 "the creator cluster admin with an access entry of its own (pulumi-eks sets "
+                 "bootstrapClusterCreatorAdminPermissions), and a second entry for it fails with 409 once the cluster exists. "
+                 "Leave it out: the creator is admin already"))
+                for path, arn in entries
+            ]
     if problems:
         raise ConfigError([f"{PROJECT}:{path} = {value!r}: {why}" for path, value, why in problems])
     clusters = {
@@ -110,14 +121,10 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         for c in cfg.clusters
         if c.install_agent
     }
-    roles = {
-        ident.name: PodIdentityRole(
-            ident.name,
-            role_args(cfg, ident, {name: c.static_arn for name, c in clusters.items()}, partition, tags),
-        )
-        for ident in cfg.identities
-        if ident.creates_role
-    }
+    arns = {name: c.static_arn for name, c in clusters.items()}
+    all_role_args = {ident.name: role_args(cfg, ident, arns, partition, tags) for ident in cfg.identities if ident.creates_role}
+    shared = names.shared_legacy_attachments({name: a.managed_policy_arns for name, a in all_role_args.items()})
+    roles = {name: PodIdentityRole(name, replace(a, shared_legacy_names=shared)) for name, a in all_role_args.items()}
     role_arns: dict[str, pulumi.Output[str]] = {
         **{name: role.arn for name, role in roles.items()},
         **{i.name: pulumi.Output.from_input(i.role_arn) for i in cfg.identities if i.role_arn},

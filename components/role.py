@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -19,13 +19,16 @@ def grant_permissions(
     statements: Sequence[pulumi.Input[documents.Statement]],
     opts: pulumi.ResourceOptions,
     legacy_name: str | None = None,
+    shared_legacy_names: Collection[str] = (),
 ) -> tuple[list[aws.iam.RolePolicyAttachment], aws.iam.RolePolicy | None]:
     """Attach managed policies to `role` and put its inline statements in one role policy.
 
     An attachment is named by its role and the policy's full path. Renaming an attachment
     resource would attach again (a no-op) and then delete the old resource, which detaches
     the policy the new one needs: the aliases keep the names of earlier releases
-    (`legacy_name` is the owner name they used, when it differs from `name`).
+    (`legacy_name` is the owner name they used, when it differs from `name`), except those
+    another role of the stack derives too (`shared_legacy_names`, see
+    names.shared_legacy_attachments).
     """
     unique = list(dict.fromkeys(managed_policy_arns))
     legacy = [names.legacy_attachment(legacy_name or name, arn) for arn in unique]
@@ -35,7 +38,7 @@ def grant_permissions(
             role=role.name,
             policy_arn=arn,
             opts=pulumi.ResourceOptions.merge(
-                opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=old)] if legacy.count(old) == 1 else None)
+                opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=old)] if legacy.count(old) == 1 and old not in shared_legacy_names else None)
             ),
         )
         for arn, old in zip(unique, legacy)
@@ -82,6 +85,8 @@ class PodIdentityRoleArgs:
     max_session_duration: int = 3600
     description: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
+    shared_legacy_names: frozenset[str] = frozenset()
+    """Former attachment names other roles of the stack derive too: they get no alias."""
 
 
 class PodIdentityRole(pulumi.ComponentResource):
@@ -132,7 +137,8 @@ class PodIdentityRole(pulumi.ComponentResource):
         self.arn = self.role.arn
         self.role_name = self.role.name
         self.attachments, self.inline_policy = grant_permissions(
-            key, self.role, args.managed_policy_arns, args.statements, child, legacy_name=legacy
+            key, self.role, args.managed_policy_arns, args.statements, child, legacy_name=legacy,
+            shared_legacy_names=args.shared_legacy_names,
         )
         self.policies = {
             short: aws.iam.Policy(

@@ -27,19 +27,13 @@ EKS_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
 ROLE_NAME_MAX = 64
 # Pulumi/Terraform append a 26-character unique suffix to a name prefix.
 ROLE_NAME_PREFIX_MAX = 38
-ROLE_NAME = re.compile(rf"^{_IAM_NAME_CHARS}{{1,{ROLE_NAME_MAX}}}$")
-IAM_PATH = re.compile(r"^/$|^/[\x21-\x7e]{1,510}/$")
 POLICY_ARN = re.compile(rf"^arn:{_PARTITION}:iam::(?:aws|\d{{12}}):policy/(?:{_IAM_NAME_CHARS}+/)*{_IAM_NAME_CHARS}{{1,128}}$")
 ROLE_ARN = re.compile(rf"^arn:{_PARTITION}:iam::\d{{12}}:role/(?:{_IAM_NAME_CHARS}+/)*{_IAM_NAME_CHARS}{{1,64}}$")
 # An identity names its role resource "<identity>-role"; Pulumi appends "-" and 7 characters.
 IDENTITY_NAME_MAX = ROLE_NAME_MAX - len("-role-") - 7
-MAX_MANAGED_POLICIES_PER_ROLE = 20
 MIN_SESSION_DURATION, MAX_SESSION_DURATION = 3600, 43200
 ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
 RESOURCE_ORG_ID_VARIABLE = "${aws:ResourceOrgId}"
-IAM_ACTION = re.compile(r"^(\*|[a-zA-Z0-9-]+:[A-Za-z0-9*?]+)$")
-STATEMENT_KEYS = {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
-SID = re.compile(r"^[A-Za-z0-9]*$")
 
 # A created cluster names IAM roles after itself: pulumi-eks's Auto Mode node role is
 # `<cluster>-eks-nodeRole-role-<7>` (nodejs/eks/cluster/cluster.ts 629, the component being
@@ -163,3 +157,17 @@ S3_BUCKET_ARN = re.compile(rf"^arn:{_PARTITION}:s3:::[a-z0-9][a-z0-9.*-]{{1,61}}
 SECRET_ARN = re.compile(rf"^arn:{_PARTITION}:secretsmanager:[a-z0-9-]+:\d{{12}}:secret:[\w/*+=,.@-]+$")
 SSM_PARAMETER_ARN = re.compile(rf"^arn:{_PARTITION}:ssm:[a-z0-9-]+:\d{{12}}:parameter/[\w/*.-]+$")
 DYNAMODB_TABLE_ARN = re.compile(rf"^arn:{_PARTITION}:dynamodb:[a-z0-9-]+:\d{{12}}:table/[\w.-]+$")
+
+
+def same_principal(arn: str, caller_arn: str) -> bool:
+    """True when an IAM principal ARN names who `sts get-caller-identity` reports: the user
+    itself, or the role an `assumed-role/<name>/<session>` caller acts as (whatever the role's
+    path, which the caller ARN does not carry)."""
+    caller = caller_arn.split(":", 5)
+    principal = arn.split(":", 5)
+    if len(caller) < 6 or len(principal) < 6 or caller[4] != principal[4]:
+        return False
+    if caller[5].startswith("assumed-role/"):
+        role = caller[5].split("/")[1]
+        return principal[5].startswith("role/") and principal[5].rsplit("/", 1)[-1] == role
+    return principal[5] == caller[5]

@@ -70,7 +70,9 @@ class SampleWorkload(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: SampleWorkloadArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("eks-pod-identity:index:SampleWorkload", name, None, opts)
-        k8s_opts = pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=list(args.nodes))
+        # Every object waits for the association too: a role another stack exports is checked
+        # when the association's role ARN resolves, and a refused one then leaves nothing here.
+        k8s_opts = pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=[*args.nodes, args.association])
         objects: list[pulumi.Resource] = []
         if args.create_namespace:
             ns = manifests.namespace(args.namespace)

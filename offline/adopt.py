@@ -115,12 +115,13 @@ def run_stack(
 ) -> runner.RunResult:
     """The program run as `pulumi up` of stack `stack` would run it, in `account`, against `adopted`."""
     cfg_map = runner.stack_config(stack_file, path=path)
-    refs = {
-        ref: runner.run_stack(ref.rsplit("/", 1)[-1]).outputs
+    caller = account or mocks.ACCOUNT
+    refs = {  # run in the same account: a role another stack exports must be of this one's
+        ref: runner.run_stack(ref.rsplit("/", 1)[-1], caller_account=caller).outputs
         for ref in runner.referenced_stacks(cfg_map)
         if ref.rsplit("/", 1)[-1] in runner.stack_names()
     }
-    return runner.run(cfg_map, stack=stack, adopted=adopted, stack_outputs=refs, caller_account=account or mocks.ACCOUNT)
+    return runner.run(cfg_map, stack=stack, adopted=adopted, stack_outputs=refs, caller_account=caller)
 
 
 def adopt(stack_file: str, found: awsjson.Inputs, stack: str, path: Path | None = None, leave_addons: bool = False) -> Adoption:

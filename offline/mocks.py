@@ -84,7 +84,9 @@ class Mocks(pulumi.runtime.Mocks):
 
     region: str = "us-east-1"
     caller_account: str = ACCOUNT
-    """The account `pulumi up` runs in (`get_caller_identity`); resources are still mocked in ACCOUNT."""
+    """The account `pulumi up` runs in (`get_caller_identity`), where its resources land."""
+    caller_arn: str = ""
+    """Who runs `pulumi up` (`get_caller_identity`'s arn); by default a user MOCK of caller_account."""
     adopted: dict[str, AdoptedCluster] = field(default_factory=dict)
     stack_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Outputs of the stacks a StackReference may name, by stack name."""
@@ -100,13 +102,14 @@ class Mocks(pulumi.runtime.Mocks):
             return {"id": self.region, "name": self.region, "region": self.region, "endpoint": f"ec2.{self.region}.amazonaws.com"}
         if token == "aws:index/getCallerIdentity:getCallerIdentity":
             account = self.caller_account
-            return {"id": account, "accountId": account, "arn": f"arn:aws:iam::{account}:user/MOCK", "userId": "MOCK"}
+            return {"id": account, "accountId": account, "arn": self.caller_arn or f"arn:aws:iam::{account}:user/MOCK", "userId": "MOCK"}
         if token == "aws:eks/getAddonVersion:getAddonVersion":
             version = AGENT_VERSION if a["addonName"] == "eks-pod-identity-agent" else OTHER_ADDON_VERSION
             return {"id": a["addonName"], "addonName": a["addonName"], "kubernetesVersion": a["kubernetesVersion"], "version": version}
         if token == "aws:eks/getCluster:getCluster":
             if self.adopted.get(a["name"], AdoptedCluster()).missing:
-                return {}, [("name", f"ResourceNotFoundException: No cluster found for name: {a['name']}.")]
+                # What the provider reports for DescribeCluster's 404 (see components/existing.py).
+                return {}, [("name", f"reading EKS Cluster ({a['name']}): couldn't find resource")]
             return self._cluster_lookup(a["name"])
         if token == "aws:eks/getAddon:getAddon":
             return self._addon_lookup(a["clusterName"], a["addonName"])
@@ -122,7 +125,7 @@ class Mocks(pulumi.runtime.Mocks):
             "addonName": addon,
             "clusterName": cluster,
             "addonVersion": found.version,
-            "arn": f"arn:aws:eks:{self.region}:{ACCOUNT}:addon/{cluster}/{addon}/MOCK",
+            "arn": f"arn:aws:eks:{self.region}:{self.caller_account}:addon/{cluster}/{addon}/MOCK",
             "tags": found.tags,
             "podIdentityAssociations": [{"serviceAccount": sa, "roleArn": arn} for sa, arn in found.associations.items()],
             "configurationValues": "",
@@ -133,7 +136,7 @@ class Mocks(pulumi.runtime.Mocks):
         return {
             "id": name,
             "name": name,
-            "arn": f"arn:aws:eks:{self.region}:{ACCOUNT}:cluster/{name}",
+            "arn": f"arn:aws:eks:{self.region}:{self.caller_account}:cluster/{name}",
             "version": known.version,
             "endpoint": self._endpoint(name),
             "certificateAuthorities": [{"data": MOCK_CA}],
@@ -159,10 +162,10 @@ class Mocks(pulumi.runtime.Mocks):
             return stack, {"name": stack, "outputs": self.stack_outputs[stack], "secretOutputNames": []}
         if typ == "aws:eks/podIdentityAssociation:PodIdentityAssociation":
             assoc = f"a-mock{_suffix(name, length=13)}"
-            arn = f"arn:aws:eks:{self.region}:{ACCOUNT}:podidentityassociation/{inputs.get('clusterName')}/{assoc}"
+            arn = f"arn:aws:eks:{self.region}:{self.caller_account}:podidentityassociation/{inputs.get('clusterName')}/{assoc}"
             return assoc, {**inputs, "associationId": assoc, "associationArn": arn, "externalId": f"mock-{_suffix(name, length=32)}"}
         if typ == "aws:eks/addon:Addon":
-            arn = f"arn:aws:eks:{self.region}:{ACCOUNT}:addon/{inputs.get('clusterName')}/{inputs.get('addonName')}/MOCK"
+            arn = f"arn:aws:eks:{self.region}:{self.caller_account}:addon/{inputs.get('clusterName')}/{inputs.get('addonName')}/MOCK"
             return f"{inputs.get('clusterName')}:{inputs.get('addonName')}", {**inputs, "arn": arn}
         if typ == "aws:s3/bucket:Bucket":
             bucket = inputs.get("bucket") or f"{name}-mock{_suffix(name)}".lower()
@@ -208,7 +211,7 @@ class Mocks(pulumi.runtime.Mocks):
             roles = json.loads(roles) if isinstance(roles, str) else roles
             if roles and roles[0].get("roleArn"):
                 return roles[0]["roleArn"].split(":")[4]
-        return ACCOUNT
+        return self.caller_account
 
     def _vpc_outputs(self, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         """pulumi-awsx's Vpc is a remote component too: one subnet of each kind per zone."""
@@ -230,7 +233,7 @@ class Mocks(pulumi.runtime.Mocks):
         cluster_name = inputs.get("name") or name
         state = {
             "name": cluster_name,
-            "arn": f"arn:aws:eks:{self.region}:{ACCOUNT}:cluster/{cluster_name}",
+            "arn": f"arn:aws:eks:{self.region}:{self.caller_account}:cluster/{cluster_name}",
             "version": inputs.get("version") or ADOPTED_VERSION,
             "endpoint": self._endpoint(cluster_name),
             "certificateAuthority": {"data": MOCK_CA},

@@ -155,14 +155,23 @@ class DuplicateUrnError(Exception):
     """What the engine answers to a second registration of one URN."""
 
 
+class DuplicateAliasError(DuplicateUrnError):
+    """What the engine answers when two resources claim one URN through aliases."""
+
+
 class RecordingMonitor(pulumi_mocks.MockMonitor):
     """A mock monitor that keeps every registration request, in order, and refuses what the
-    engine refuses: a URN registered twice (Pulumi's stock mock monitor overwrites it)."""
+    engine refuses: a URN registered twice (Pulumi's stock mock monitor overwrites it), and
+    one URN claimed twice through aliases. The engine refuses the latter when the state holds
+    that URN (pkg/resource/deploy/step_generator.go getOldResource, errors 2008 and 2016); an
+    upgraded stack may, so the monitor refuses it always."""
 
     def __init__(self, mocks: Mocks):
         super().__init__(mocks)
         self.registrations: list[Registration] = []
         self.urns: set[str] = set()
+        self.aliased: dict[str, str] = {}
+        """alias URN -> the URN of the resource that claimed it."""
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """The URN the engine gives: the parent's whole type chain, except the root stack's
@@ -192,8 +201,18 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         if urn in self.urns:
             # pulumi/pulumi pkg/diag/errors.go, GetDuplicateResourceURNError (error 2001).
             raise DuplicateUrnError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
+        if urn in self.aliased:
+            raise DuplicateAliasError(f"Duplicate resource URN '{urn}' conflicting with alias on resource with URN '{self.aliased[urn]}'")
+        aliases = list(dict.fromkeys(a for a in self._alias_urns(request) if a != urn))
+        for alias in aliases:
+            claimed = self.aliased.get(alias) or (alias if alias in self.urns else None)
+            if claimed:
+                raise DuplicateAliasError(
+                    f"Duplicate resource alias '{alias}' applied to resource with URN '{urn}' conflicting with resource "
+                    f"with URN '{claimed}'"
+                )
         self.urns.add(urn)
-        aliases = list(dict.fromkeys(self._alias_urns(request)))
+        self.aliased.update(dict.fromkeys(aliases, urn))
         _ensure_event_loop()
         inputs = plain(json_format.MessageToDict(request.object))
         args = pulumi_mocks.MockResourceArgs(
@@ -283,6 +302,7 @@ def run(
     raise_errors: bool = True,
     stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
     caller_account: str = mocks_module.ACCOUNT,
+    caller_arn: str = "",
 ) -> RunResult:
     """Run `program` (default: `__main__.py`) under mocks with `config`.
 
@@ -295,6 +315,7 @@ def run(
         adopted=dict(adopted or {}),
         stack_outputs={k: dict(v) for k, v in (stack_outputs or {}).items()},
         caller_account=caller_account,
+        caller_arn=caller_arn,
     )
     monitor = RecordingMonitor(mocks)
     mocks.monitor = monitor
@@ -353,7 +374,9 @@ def run_stack(stack: str, overrides: Mapping[str, Any] | None = None, path: Path
                 cycle = " -> ".join((*_via, stack, short))
                 raise StackFileError([f"roleFromStack names stack {ref!r}: a cycle of stack references ({cycle})"])
             try:
-                outputs[ref] = run_stack(short, _via=(*_via, stack)).outputs
+                # Same caller: the referenced stack deploys with the credentials of this one's account.
+                same_caller = {k: kwargs[k] for k in ("caller_account", "caller_arn") if k in kwargs}
+                outputs[ref] = run_stack(short, _via=(*_via, stack), **same_caller).outputs
             except (StackFileError, pulumi.RunError) as error:
                 raise StackFileError([f"roleFromStack names stack {ref!r}, whose file Pulumi.{short}.yaml fails:",
                                       *str(error).splitlines()]) from None

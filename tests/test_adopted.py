@@ -138,9 +138,81 @@ def test_a_role_of_another_account_is_refused_before_anything_registers():
     assert "identities[0].roleArn" in str(result.error) and "targetRole" in str(result.error)
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod", "identities"])
+@pytest.mark.parametrize("stack", ["dev", "prod", "identities", "team-cluster"])
 def test_committed_stacks_deploy_into_a_real_account(stack):
+    """team-cluster reads the identities stack, which must then run in the same account."""
     assert runner.run_stack(stack, caller_account="999988887777", raise_errors=False).error is None
+
+
+def test_the_adoption_tool_runs_referenced_stacks_in_the_adopted_account():
+    from offline import adopt
+
+    assert adopt.run_stack("team-cluster", None, "team-cluster", {}, "210987654321").error is None
+
+
+CI_ROLE = "arn:aws:iam::123456789012:role/deploy/ci"
+CI_SESSION = "arn:aws:sts::123456789012:assumed-role/ci/1700000000000"
+
+
+def dev_with_admins(admins: list[str], cluster: mocks.AdoptedCluster) -> runner.RunResult:
+    clusters = [{**runner.raw_config(runner.stack_config("dev"))["clusters"][0], "adminPrincipalArns": admins}]
+    return runner.run_stack("dev", overrides={"eks-pod-identity:clusters": clusters}, adopted={"pod-identity-dev": cluster},
+                            caller_arn=CI_SESSION, raise_errors=False)
+
+
+def test_the_creator_listed_as_admin_is_refused_before_the_cluster_is_created():
+    """EKS already gives the creator an access entry; a second one fails with 409 after the
+    cluster (15 minutes) exists."""
+    result = dev_with_admins([CI_ROLE, "arn:aws:iam::123456789012:user/alice"], mocks.AdoptedCluster(missing=True))
+    assert isinstance(result.error, config.ConfigError) and result.registrations == []
+    assert f"clusters[0].adminPrincipalArns[0] = '{CI_ROLE}'" in str(result.error)
+    assert CI_SESSION in str(result.error) and "Leave it out" in str(result.error) and "alice" not in str(result.error)
+
+
+def test_the_creator_listed_as_admin_is_kept_once_the_cluster_exists():
+    """Someone else created it (or this stack did, without the entry): the entry is what gives
+    the CI role access, and must stay."""
+    result = dev_with_admins([CI_ROLE], mocks.AdoptedCluster())
+    assert result.error is None
+    (cluster,) = result.of_type("eks:index:Cluster")
+    assert [e["principalArn"] for e in cluster.inputs["accessEntries"].values()] == [CI_ROLE]
+
+
+@pytest.mark.parametrize("arn, caller, same", [
+    ("arn:aws:iam::123456789012:role/deploy/ci", "arn:aws:sts::123456789012:assumed-role/ci/s", True),
+    ("arn:aws:iam::123456789012:role/ci", "arn:aws:sts::123456789012:assumed-role/ci/s", True),
+    ("arn:aws:iam::123456789012:role/ci", "arn:aws:sts::210987654321:assumed-role/ci/s", False),
+    ("arn:aws:iam::123456789012:role/ci-2", "arn:aws:sts::123456789012:assumed-role/ci/s", False),
+    ("arn:aws:iam::123456789012:user/ci", "arn:aws:sts::123456789012:assumed-role/ci/s", False),
+    ("arn:aws:iam::123456789012:user/ops/alice", "arn:aws:iam::123456789012:user/ops/alice", True),
+    ("arn:aws:iam::123456789012:user/alice", "arn:aws:iam::123456789012:user/ops/alice", False),
+])
+def test_same_principal(arn, caller, same):
+    from components import rules
+
+    assert rules.same_principal(arn, caller) is same
+
+
+@pytest.mark.parametrize("key, value, path", [
+    ("managedPolicyArns", ["arn:aws:iam::888888888888:policy/reader"], "identities[0].managedPolicyArns[0]"),
+    ("permissionsBoundary", "arn:aws:iam::888888888888:policy/boundary", "identities[0].permissionsBoundary"),
+])
+def test_a_customer_managed_policy_of_another_account_is_refused(key, value, path):
+    identities = [{"name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa", key: value}]
+    result = prod(identities=identities, sample={"kind": "none"})
+    assert isinstance(result.error, config.ConfigError) and result.registrations == []
+    assert f"{path} = " in str(result.error) and "policy of account 888888888888" in str(result.error)
+    own = value.replace("888888888888", "123456789012") if isinstance(value, str) else [v.replace("888888888888", "123456789012") for v in value]
+    assert prod(identities=[{**identities[0], key: own}], sample={"kind": "none"}).error is None
+
+
+def test_a_target_roles_policies_must_be_of_the_target_account():
+    create = {"deployRoleArn": "arn:aws:iam::210987654321:role/deploy",
+              "managedPolicyArns": ["arn:aws:iam::123456789012:policy/reader"]}
+    identities = [{"name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa", "targetRole": {"create": create}}]
+    result = prod(identities=identities, sample={"kind": "none"})
+    assert isinstance(result.error, config.ConfigError)
+    assert "identities[0].targetRole.create.managedPolicyArns[0]" in str(result.error) and "is in 210987654321" in str(result.error)
 
 
 def test_the_fleet_example_refuses_to_deploy_its_placeholders():
@@ -156,8 +228,43 @@ def test_a_role_another_stack_does_not_export_is_a_clear_error():
     assert "exports no role 's3-reader'" in str(result.error) and "['other']" in str(result.error)
 
 
+def test_a_binding_outside_the_scope_a_shared_role_exports_is_refused_before_anything_binds():
+    outputs = {"organization/eks-pod-identity/identities": {
+        "roleArns": {"s3-reader": "arn:aws:iam::123456789012:role/o"},
+        "roleTrustScopes": {"s3-reader": [["default", "other"]]},
+    }}
+    result = runner.run_stack("team-cluster", stack_outputs=outputs, raise_errors=False)
+    assert isinstance(result.error, pulumi.RunError)
+    assert "trusts only default/other, so pods at default/aws-cli-sa would be denied" in str(result.error)
+    assert result.of_type(ASSOCIATION) == []
+    objects = [r.type for r in result.registrations if r.type.startswith("kubernetes:") and not r.type.startswith("kubernetes:index")]
+    assert objects == [], "the sample's objects wait for the association, so none is created"
+    inside = {**outputs["organization/eks-pod-identity/identities"], "roleTrustScopes": {"s3-reader": [["default", "aws-cli-sa"]]}}
+    assert runner.run_stack("team-cluster", stack_outputs={"organization/eks-pod-identity/identities": inside}).error is None
+
+
 def test_a_role_another_stack_exports_from_another_account_is_refused():
     outputs = {"organization/eks-pod-identity/identities": {"roleArns": {"s3-reader": "arn:aws:iam::999988887777:role/o"}}}
     result = runner.run_stack("team-cluster", stack_outputs=outputs, raise_errors=False)
     assert isinstance(result.error, pulumi.RunError) and "another account" in str(result.error)
     assert result.of_type(ASSOCIATION) == []
+    objects = [r.type for r in result.registrations if r.type.startswith("kubernetes:") and not r.type.startswith("kubernetes:index")]
+    assert objects == [], "the sample's objects wait for the association, so none is created"
+
+
+def test_an_agent_pin_on_an_agent_someone_else_installed_is_a_warning(caplog):
+    """The pin cannot apply (the stack does not manage that add-on); saying so only at info
+    level left users believing it did."""
+    clusters = [{"name": "prod-blue", "create": False, "agentVersion": "v1.3.4-eksbuild.1"}]
+    with caplog.at_level("INFO"):
+        result = prod(clusters=clusters, identities=[], sample={"kind": "none"})
+    assert result.error is None and agents(result) == {}
+    (warning,) = [r for r in caplog.records if r.levelname == "WARNING" and "agentVersion" in r.getMessage()]
+    assert "agentVersion v1.3.4-eksbuild.1 applies only to an add-on the stack manages" in warning.getMessage()
+
+
+def test_a_value_another_stack_exports_that_is_no_role_arn_is_a_clear_error():
+    outputs = {"organization/eks-pod-identity/identities": {"roleArns": {"s3-reader": "not-an-arn"}}}
+    result = runner.run_stack("team-cluster", stack_outputs=outputs, raise_errors=False)
+    assert isinstance(result.error, pulumi.RunError), "not an IndexError traceback"
+    assert "exports 'not-an-arn' as role 's3-reader'" in str(result.error) and "not an IAM role ARN" in str(result.error)

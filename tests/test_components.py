@@ -171,6 +171,22 @@ def test_agent_pinned_version_skips_the_lookup(monkeypatch):
     assert "aws:eks/getAddonVersion:getAddonVersion" not in calls
 
 
+def test_an_unversioned_cluster_looks_up_its_agent_for_the_clusters_own_version(monkeypatch):
+    """A component user may leave EksClusterArgs.version unset (EKS picks its default): the
+    add-on lookup then asks for the version the cluster got, not for ""."""
+    asked = []
+    original = mocks.Mocks.call
+    monkeypatch.setattr(mocks.Mocks, "call", lambda self, args: (
+        asked.append(args.args["kubernetesVersion"]) if args.token.endswith("getAddonVersion") else None) or original(self, args))
+
+    def program():
+        cluster = EksCluster("dev", EksClusterArgs())
+        PodIdentityAgent("a", PodIdentityAgentArgs(cluster_name=cluster.name, kubernetes_version=cluster.kubernetes_version))
+
+    run(program)
+    assert asked == [mocks.ADOPTED_VERSION], "the mock cluster's version when none is asked for"
+
+
 def test_agent_not_installed_on_auto_mode():
     result = run(lambda: PodIdentityAgent("a", PodIdentityAgentArgs("c", "1.33", auto_mode=True)) and None)
     assert result.of_type("aws:eks/addon:Addon") == []

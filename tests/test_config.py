@@ -198,7 +198,7 @@ CASES = [
     ("sample-namespace-not-created", "sample.createNamespace", False, True, "which the stack creates with only its system namespaces"),
     ("private-endpoint-with-cidrs", "clusters[0].endpointPublicAccess", False, True, "publicAccessCidrs limit a public endpoint"),
     ("namespace-listed-twice", "identities[0]", {"name": "app", "namespaces": ["team-a", "team-a"], "serviceAccount": "app"},
-     {"name": "app", "namespaces": ["team-a", "team-b"], "serviceAccount": "app"}, "is bound by both identity 'app' and identity 'app'"),
+     {"name": "app", "namespaces": ["team-a", "team-b"], "serviceAccount": "app"}, "is listed twice in identity 'app'"),
     ("sample-on-unknown-cluster", "identities[0].clusters", ["zzz"], ["c1"], "identities[0].clusters[0] = 'zzz': is not a cluster"),
     ("no-cluster-at-all", "clusters", [], [{"name": "c1"}], "is bound to no cluster"),
     ("duplicate-role-name", "identities[1]", {**SECOND, "serviceAccount": "other", "roleName": "Team-Reader"},

@@ -35,6 +35,31 @@ def test_the_offline_monitor_refuses_a_urn_twice_as_the_engine_does():
     assert "Duplicate resource URN" in str(result.error)
 
 
+@pytest.mark.parametrize("second", ["claims-the-alias", "is-the-alias"])
+def test_the_offline_monitor_refuses_one_urn_claimed_twice_through_aliases(second):
+    def program():
+        aws.iam.Role("first", assume_role_policy="{}", opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="old")]))
+        if second == "claims-the-alias":
+            aws.iam.Role("second", assume_role_policy="{}", opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="old")]))
+        else:
+            aws.iam.Role("old", assume_role_policy="{}")
+
+    result = runner.run({"aws:region": "us-east-1"}, program=program, raise_errors=False)
+    assert isinstance(result.error, runner.DuplicateAliasError)
+    assert "aws:iam/role:Role::old" in str(result.error)
+
+
+def test_former_attachment_names_two_identities_derive_are_no_ones_alias():
+    """`team` + `.../a-Reader` and `team-a` + `.../Reader` were both `team-a-Reader`."""
+    identities = [{"name": "team", "namespace": "a", "serviceAccount": "x", "managedPolicyArns": ["arn:aws:iam::123456789012:policy/a-Reader"]},
+                  {"name": "team-a", "namespace": "b", "serviceAccount": "y", "managedPolicyArns": ["arn:aws:iam::123456789012:policy/Reader"]},
+                  {"name": "other", "namespace": "c", "serviceAccount": "z", "managedPolicyArns": ["arn:aws:iam::123456789012:policy/Reader"]}]
+    result = run(adopted("x"), identities)
+    attachments = {a.name: a.aliases for a in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
+    assert attachments["team/123456789012/a-Reader"] == attachments["team-a/123456789012/Reader"] == []
+    assert [a.rsplit("::", 1)[1] for a in attachments["other/123456789012/Reader"]] == ["other-Reader"]
+
+
 def test_the_offline_monitor_gives_the_engines_urns():
     def program():
         parent = pulumi.ComponentResource("a:index:Outer", "outer")
@@ -62,6 +87,16 @@ def test_add_ons_of_clusters_whose_names_run_together_stay_apart():
     result = run(clusters, [])
     addons = [a for a in result.of_type("aws:eks/addon:Addon") if a.inputs["addonName"] != "eks-pod-identity-agent"]
     assert sorted((a.inputs["clusterName"], a.inputs["addonName"]) for a in addons) == [("a", "b-c"), ("a-b", "c")]
+    assert all(a.aliases == [] for a in result.of_type("eks-pod-identity:index:EksAddon")), "both were `a-b-c`"
+
+
+def test_an_add_on_component_keeps_its_former_name():
+    """0.1.0 named the component `<cluster>-<addon>`: without the alias a preview shows it
+    deleted and created (its add-on child has its own alias)."""
+    result = run([{**adopted("x")[0], "addons": [{"name": "aws-ebs-csi-driver"}]}], [])
+    (component,) = result.of_type("eks-pod-identity:index:EksAddon")
+    assert component.name == "x/aws-ebs-csi-driver"
+    assert component.aliases == ["urn:pulumi:dev::eks-pod-identity::eks-pod-identity:index:EksAddon::x-aws-ebs-csi-driver"]
 
 
 def test_a_policy_given_twice_is_attached_once():

@@ -131,12 +131,50 @@ class StackConfig(Model):
                     (f"is a role of account {ident.role_arn.split(':')[4]}, but this stack deploys to {account}: an association "
                     "binds a role of the cluster's own account; reach the other account with targetRole: {arn: ...}"),
                 ))
+        problems += self._policy_account_problems(account)
         if account not in rules.PLACEHOLDER_ACCOUNTS:
             for path, value in _strings(self.model_dump(by_alias=True, exclude_none=True)):
                 parts = value.split(":")
                 if value.startswith("arn:") and len(parts) > 4 and parts[4] in rules.PLACEHOLDER_ACCOUNTS:
                     problems.append((path, value, f"names account {parts[4]}, a placeholder of AWS's documentation: replace it with yours"))
         return problems
+
+    def _policy_account_problems(self, account: str) -> list[tuple[str, Any, str]]:
+        """Customer managed policies of another account than the role's: IAM attaches (and
+        bounds with) only policies of the role's own account or AWS's, so the attachment would
+        fail with NoSuchEntity after the role was created."""
+        problems: list[tuple[str, Any, str]] = []
+        for i, ident in enumerate(self.identities):
+            create = ident.target_role.create if ident.target_role else None
+            owned = [(f"identities[{i}].managedPolicyArns[{j}]", arn, account) for j, arn in enumerate(ident.managed_policy_arns)]
+            if ident.permissions_boundary:
+                owned.append((f"identities[{i}].permissionsBoundary", ident.permissions_boundary, account))
+            if create:
+                owned += [(f"identities[{i}].targetRole.create.managedPolicyArns[{j}]", arn, create.account)
+                          for j, arn in enumerate(create.managed_policy_arns)]
+            for path, arn, owner in owned:
+                policy_account = arn.split(":")[4]
+                if policy_account not in ("aws", owner):
+                    problems.append((path, arn, (
+                        f"is a policy of account {policy_account}, but the role it goes on is in {owner}: IAM attaches only "
+                        "AWS managed policies and the role's own account's; create the policy there"
+                    )))
+        return problems
+
+    def creator_entries(self, caller_arn: str) -> dict[str, list[tuple[str, str]]]:
+        """Created clusters whose `adminPrincipalArns` name the caller: cluster -> [(key, arn)].
+
+        pulumi-eks always sets bootstrapClusterCreatorAdminPermissions (cluster.ts 739), so
+        EKS gives whoever creates the cluster an admin access entry of its own; a second entry
+        for the same principal then fails with 409 after the cluster exists. It matters only
+        while the cluster does not exist: the program asks EKS before refusing.
+        """
+        found: dict[str, list[tuple[str, str]]] = {}
+        for i, c in enumerate(self.clusters):
+            for j, arn in enumerate(c.admin_principal_arns if c.create else []):
+                if rules.same_principal(arn, caller_arn):
+                    found.setdefault(c.name, []).append((f"clusters[{i}].adminPrincipalArns[{j}]", arn))
+        return found
 
     def cross_problems(self, region: str | None = None, quotas: bool = True) -> list[tuple[str, Any, str]]:
         """Problems that span keys: references, duplicates, per-cluster limits and IAM quotas.
@@ -191,7 +229,7 @@ class StackConfig(Model):
                     (
                         f"identities[{index[b.identity]}]" if b.identity in index else f"clusters[{cluster_names.index(b.cluster)}].addons",
                         f"{b.cluster}/{b.namespace}/{b.service_account}",
-                        f"is bound by both {_by(seen[b.key])} and {_by(b)}"
+                        (f"is listed twice in {_by(b)}" if seen[b.key] == b else f"is bound by both {_by(seen[b.key])} and {_by(b)}")
                         + "; EKS allows one association per service account per cluster (the second fails with 409 after "
                         "the rest was created)",
                     )
