@@ -434,3 +434,15 @@ def test_unknown_stacks_and_accept_without_against_are_usage_errors(capsys):
     with pytest.raises(SystemExit) as exit_:
         plan.main(["dev", "--accept", "x"])
     assert exit_.value.code == 2
+
+
+def test_the_readmes_review_example_is_what_the_review_prints():
+    """README, "Reviewing a change": each line of its (abridged) example is in the output."""
+    readme = (runner.ROOT / "README.md").read_text()
+    example = readme.split("### Reviewing a change", 1)[1].split("```", 2)[1]
+    sample = {**DEV[f"{KEY}sample"], "createNamespace": True}
+    result, status = judge(side("dev"), side("dev", dev(identities=identities(namespace="team-b"), sample=sample)))
+    printed = review.render(result)
+    lines = [line for line in example.strip().splitlines() if line.strip() and "…" not in line]
+    assert len(lines) > 10 and status == review.EXIT_HAZARDS
+    assert [line for line in lines if line not in printed] == []
