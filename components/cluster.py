@@ -12,6 +12,7 @@ import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
 from . import documents, rules
+from .credentials import Credentials
 from .kubeconfig import exec_kubeconfig
 from .network import Network, NetworkArgs
 
@@ -39,8 +40,8 @@ class EksClusterArgs:
     public_access_cidrs: Sequence[str] = ()
     admin_principal_arns: Sequence[str] = ()
     """IAM roles or users made cluster admins (access entries), e.g. a CI role or a colleague."""
-    profile: str | None = None
-    """The AWS CLI profile the kubeconfig's `aws eks get-token` uses (the stack's `aws:profile`)."""
+    credentials: Credentials = field(default_factory=Credentials)
+    """What the kubeconfig's `aws eks get-token` uses: the stack's `aws:profile` and `aws:assumeRoles`."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -92,7 +93,7 @@ class EksCluster(pulumi.ComponentResource):
         else:
             endpoint, authority, region = self._adopt(name)
         self.kubeconfig = pulumi.Output.secret(
-            pulumi.Output.all(endpoint, authority, region).apply(lambda v: exec_kubeconfig(name, v[0], v[1], v[2], args.profile))
+            pulumi.Output.all(endpoint, authority, region).apply(lambda v: exec_kubeconfig(name, v[0], v[1], v[2], args.credentials.get_token_args()))
         )
         self.provider = k8s.Provider(
             f"{name}-k8s",
@@ -132,7 +133,9 @@ class EksCluster(pulumi.ComponentResource):
             auto_mode=eks.AutoModeOptionsArgs(enabled=True) if args.auto_mode else None,
             # Managed nodes below replace pulumi-eks's self-managed default group.
             skip_default_node_group=True,
-            provider_credential_opts=eks.KubeconfigOptionsArgs(profile_name=args.profile) if args.profile else None,
+            provider_credential_opts=eks.KubeconfigOptionsArgs(
+                profile_name=args.credentials.profile, role_arn=args.credentials.role_arn
+            ) if args.credentials.profile or args.credentials.role_arn else None,
             tags=dict(args.tags),
             opts=child,
         )

@@ -14,6 +14,7 @@ import pulumi
 from . import catalog, documents, rules
 from .association import PodIdentityAssociations
 from .config import PROJECT, IdentityConfig, StackConfig
+from .credentials import Credentials
 from .role import PodIdentityRoleArgs
 from .target_role import CrossAccountRole, CrossAccountRoleArgs, target_role_arn
 
@@ -158,7 +159,7 @@ def target_role(
     role_arn: pulumi.Output[str],
     associations: PodIdentityAssociations,
     region: pulumi.Output[str],
-    profile: str | None,
+    credentials: Credentials,
     tags: dict[str, str],
 ) -> CrossAccountRole:
     """The cross-account target role. It always requires the associations' external IDs as
@@ -173,7 +174,7 @@ def target_role(
         CrossAccountRoleArgs(
             name=target_role_name(ident, pulumi.get_stack()),
             deploy_role_arn=create.deploy_role_arn,
-            profile=profile,
+            credentials=credentials,
             source_role_arns=pulumi.Output.all(role_arn),
             region=region,
             external_ids=external_ids,

@@ -7,14 +7,15 @@ credential and works for whoever runs `pulumi up` with access to the cluster.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 
-def exec_kubeconfig(cluster_name: str, endpoint: str, certificate_authority: str, region: str, profile: str | None = None) -> str:
+def exec_kubeconfig(cluster_name: str, endpoint: str, certificate_authority: str, region: str, credentials: Sequence[str] = ()) -> str:
     """A kubeconfig (JSON) that authenticates with `aws eks get-token` for `cluster_name`.
 
-    With `profile`, the token is made with that AWS CLI profile (`--profile`, as pulumi-eks
-    does: AWS_PROFILE would lose to ambient credentials), so the Kubernetes objects are
-    managed with the same credentials as the AWS resources of the stack.
+    `credentials` are more arguments of get-token (components/credentials.py: `--role-arn`,
+    `--profile`, as pulumi-eks passes them: AWS_PROFILE would lose to ambient credentials), so
+    the Kubernetes objects are managed with the same credentials as the AWS resources.
     """
     args = ["eks", "get-token", "--cluster-name", cluster_name, "--region", region, "--output", "json"]
     return json.dumps(
@@ -31,7 +32,7 @@ def exec_kubeconfig(cluster_name: str, endpoint: str, certificate_authority: str
                         "exec": {
                             "apiVersion": "client.authentication.k8s.io/v1beta1",
                             "command": "aws",
-                            "args": [*args, *(["--profile", profile] if profile else [])],
+                            "args": [*args, *credentials],
                             "interactiveMode": "Never",
                         }
                     },

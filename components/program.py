@@ -24,6 +24,7 @@ from .association import (
 )
 from .cluster import EksCluster, EksClusterArgs
 from .config import PROJECT, ClusterConfig, ConfigError, StackConfig
+from .credentials import stack_credentials
 from .existing import InstalledAddon, cluster_exists, installed_addon
 from .identity_wiring import TRUST_SCOPES_OUTPUT, role_args, shared_role_arns, target_arn, target_role, trust_scopes_output
 from .network import NetworkArgs
@@ -65,7 +66,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     tags = base_tags(cfg)
     # The credentials of `pulumi up` reach the kubeconfigs' `aws eks get-token` and the
     # target-account provider too, not only the default AWS provider.
-    profile = pulumi.Config("aws").get("profile")
+    credentials = stack_credentials()
     partition = aws.get_partition().partition
     region = aws.get_region_output().region
     caller = aws.get_caller_identity()
@@ -98,7 +99,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                 endpoint_public_access=c.endpoint_public_access,
                 public_access_cidrs=c.public_access_cidrs,
                 admin_principal_arns=c.admin_principal_arns,
-                profile=profile,
+                credentials=credentials,
                 tags=tags,
             ),
         )
@@ -157,7 +158,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         if not ident.shared
     }
     targets = {
-        ident.name: target_role(cfg, ident, role_arns[ident.name], associations[ident.name], region, profile, tags)
+        ident.name: target_role(cfg, ident, role_arns[ident.name], associations[ident.name], region, credentials, tags)
         for ident in cfg.identities
         if ident.target_role and ident.target_role.create
     }

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from . import documents, names
+from .credentials import Credentials
 from .role import grant_permissions
 from .trust import target_trust_policy
 
@@ -37,9 +38,9 @@ class CrossAccountRoleArgs:
     managed_policy_arns: Sequence[str] = ()
     statements: Sequence[documents.Statement] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
-    profile: str | None = None
-    """The AWS CLI profile that assumes `deploy_role_arn` (the stack's `aws:profile`): an extra
-    provider does not inherit the default provider's credentials settings."""
+    credentials: Credentials = field(default_factory=Credentials)
+    """The stack's `aws:profile` and `aws:assumeRoles`: an extra provider does not inherit the
+    default provider's credentials settings, so it chains from the same role."""
 
 
 class CrossAccountRole(pulumi.ComponentResource):
@@ -61,8 +62,8 @@ class CrossAccountRole(pulumi.ComponentResource):
         self.provider = aws.Provider(
             f"{key}-account",
             region=args.region,
-            profile=args.profile,
-            assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=args.deploy_role_arn, session_name="eks-pod-identity")],
+            profile=args.credentials.profile,
+            assume_roles=args.credentials.chain_to(args.deploy_role_arn),
             opts=pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=f"{name}-account")]),
         )
         child = pulumi.ResourceOptions(parent=self, provider=self.provider)

@@ -209,8 +209,8 @@ class Mocks(pulumi.runtime.Mocks):
             roles = registered.state.get("assumeRoles") if registered else None
             # Provider inputs travel as JSON strings.
             roles = json.loads(roles) if isinstance(roles, str) else roles
-            if roles and roles[0].get("roleArn"):
-                return roles[0]["roleArn"].split(":")[4]
+            if roles and roles[-1].get("roleArn"):  # a chain ends in the account it works in
+                return roles[-1]["roleArn"].split(":")[4]
         return self.caller_account
 
     def _vpc_outputs(self, name: str, inputs: dict[str, Any]) -> dict[str, Any]:

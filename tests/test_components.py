@@ -12,6 +12,7 @@ from components.association import (
     PodIdentityAssociationsArgs,
 )
 from components.cluster import NODE_POLICIES, EksCluster, EksClusterArgs
+from components.credentials import Credentials
 from components.existing import InstalledAddon
 from components.network import NetworkArgs
 from components.role import PodIdentityRole, PodIdentityRoleArgs
@@ -259,7 +260,7 @@ def test_created_cluster_gets_its_network_private_nodes_and_a_stable_provider():
 def test_created_cluster_in_an_existing_vpc_with_admins_and_a_profile():
     network = NetworkArgs(vpc_id="vpc-0123456789abcdef0", private_subnet_ids=["subnet-aaaaaaaa", "subnet-bbbbbbbb"])
     admin = "arn:aws:iam::123456789012:role/ci"
-    args = EksClusterArgs(network=network, admin_principal_arns=[admin], profile="team", endpoint_public_access=False)
+    args = EksClusterArgs(network=network, admin_principal_arns=[admin], credentials=Credentials(profile="team"), endpoint_public_access=False)
     result = run(lambda: {"kubeconfig": EksCluster("dev", args).kubeconfig})
     assert result.of_type("awsx:ec2:Vpc") == []
     (cluster,) = result.of_type("eks:index:Cluster")

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from components import abac, documents, identity_wiring, policy_checks
+from components.credentials import Credentials
 from components.target_role import CrossAccountRole, CrossAccountRoleArgs
 from offline import mocks, runner
 from tests import validators
@@ -75,7 +76,7 @@ def test_target_role_trusts_the_association_role_by_its_external_ids():
         CrossAccountRole("t", CrossAccountRoleArgs(
             name="t", deploy_role_arn="arn:aws:iam::444455556666:role/deployer",
             source_role_arns=["arn:aws:iam::123456789012:role/src"], region="us-west-2", external_ids=["id-1", "id-2"],
-            statements=[documents.s3_put_object_statement("arn:aws:s3:::b")], profile="team",
+            statements=[documents.s3_put_object_statement("arn:aws:s3:::b")], credentials=Credentials(profile="team"),
         ))
 
     result = runner.run({"aws:region": "us-west-2"}, program=program)

@@ -19,6 +19,7 @@ import pulumi
 from components.agent import AGENT_ADDON, PodIdentityAgent, PodIdentityAgentArgs
 from components.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
 from components.cluster import EksCluster, EksClusterArgs
+from components.credentials import stack_credentials
 from components.existing import installed_addon
 from components.role import PodIdentityRole, PodIdentityRoleArgs
 from components.trust import TrustScope
@@ -31,7 +32,7 @@ policy_arns = config.get_object("managedPolicyArns") or ["arn:aws:iam::aws:polic
 # Tags that mark what this stack created: an add-on carrying them is this stack's to manage.
 tags = {"pulumi-project": pulumi.get_project(), "pulumi-stack": pulumi.get_stack()}
 
-cluster = EksCluster(cluster_name, EksClusterArgs(create=False, profile=pulumi.Config("aws").get("profile")))
+cluster = EksCluster(cluster_name, EksClusterArgs(create=False, credentials=stack_credentials()))
 agent = PodIdentityAgent(
     f"{cluster_name}-agent",
     PodIdentityAgentArgs(

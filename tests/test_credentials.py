@@ -1,0 +1,55 @@
+"""The stack's credentials reach what the default AWS provider does not cover: the kubeconfigs'
+`aws eks get-token` and the providers that create target roles in other accounts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from components import config
+from components.credentials import Credentials, from_config
+from offline import runner
+
+CI = "arn:aws:iam::123456789012:role/ci"
+
+
+def token_args(result: runner.RunResult, cluster: str) -> list[str]:
+    provider = result.named(f"{cluster}-k8s")
+    return json.loads(provider.inputs["kubeconfig"])["users"][0]["user"]["exec"]["args"]
+
+
+def test_an_assumed_role_reaches_get_token_pulumi_eks_and_the_target_provider():
+    overrides = {"aws:assumeRoles": [{"roleArn": CI, "sessionName": "ci"}], "aws:profile": "deploy"}
+    result = runner.run_stack("fleet", overrides=overrides)
+    for cluster in ("fleet-west", "fleet-east"):
+        assert token_args(result, cluster)[-4:] == ["--role-arn", CI, "--profile", "deploy"]
+    created = [c for c in result.of_type("eks:index:Cluster")]
+    assert created and all(c.inputs["providerCredentialOpts"] == {"profileName": "deploy", "roleArn": CI} for c in created)
+    (provider,) = [p for p in result.of_type("pulumi:providers:aws") if p.inputs.get("assumeRoles")]
+    chain = json.loads(provider.inputs["assumeRoles"])
+    assert [r["roleArn"] for r in chain] == [CI, "arn:aws:iam::444455556666:role/pulumi-deployer"]
+    assert chain[0]["sessionName"] == "ci" and provider.inputs["profile"] == "deploy"
+
+
+def test_without_assumed_roles_the_kubeconfig_uses_the_ambient_credentials():
+    assert "--role-arn" not in token_args(runner.run_stack("dev"), "pod-identity-dev")
+
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("aws:assumeRoles", [{"roleArn": CI}, {"roleArn": "arn:aws:iam::123456789012:role/next"}], "chains 2 roles"),
+    ("aws:assumeRoles", [{"roleArn": CI, "externalId": "x"}], "aws:assumeRoles[0] = {'externalId': 'x'}: sets externalId"),
+    ("aws:assumeRoles", [{"roleArn": "ci"}], "aws:assumeRoles[0].roleArn = 'ci': is not an IAM role ARN"),
+    ("aws:assumeRoleWithWebIdentity", {"roleArn": CI, "webIdentityTokenFile": "/t"}, "configures the AWS provider only"),
+])
+def test_credentials_get_token_cannot_follow_are_refused_before_anything_registers(key, value, expected):
+    result = runner.run_stack("dev", overrides={key: value}, raise_errors=False)
+    assert isinstance(result.error, config.ConfigError) and result.registrations == []
+    assert expected in str(result.error)
+    assert "aws:profile" in str(result.error) or "like 'arn:aws:iam::" in str(result.error), "each says its fix"
+
+
+def test_from_config_is_pure():
+    assert from_config(None, None, None) == (Credentials(), [])
+    creds, problems = from_config("p", [{"roleArn": CI, "duration": "1h"}], None)
+    assert problems == [] and creds.get_token_args() == ["--role-arn", CI, "--profile", "p"]
