@@ -19,10 +19,18 @@ import pulumi_aws as aws
 from . import rules
 from .config import ConfigError
 
-# `aws eks get-token --role-arn` assumes one role from the CLI's own credentials and takes no
-# external ID, policy or tags (AWS CLI reference, eks get-token); these keys it can honour.
-GET_TOKEN_KEYS = {"roleArn", "sessionName", "duration"}
+# `aws eks get-token` takes `--role-arn` and nothing else of a role to assume (AWS CLI
+# reference, eks get-token: --cluster-name, --role-arn, --cluster-id). A session name or
+# duration can be dropped for it without changing who acts; an external ID, session policy,
+# tags or a second role cannot.
+DROPPABLE_FOR_GET_TOKEN = {"roleArn", "sessionName", "duration"}
 SESSION_NAME = "eks-pod-identity"
+# aws:assumeRoles keys -> ProviderAssumeRoleArgs arguments (pulumi-aws 7 config/outputs).
+ROLE_KEYS = {
+    "roleArn": "role_arn", "sessionName": "session_name", "externalId": "external_id", "duration": "duration",
+    "policy": "policy", "policyArns": "policy_arns", "tags": "tags", "transitiveTagKeys": "transitive_tag_keys",
+    "sourceIdentity": "source_identity",
+}
 
 
 @dataclass(frozen=True)
@@ -31,58 +39,65 @@ class Credentials:
 
     profile: str | None = None
     """`aws:profile`: passed as `--profile` (AWS_PROFILE would lose to ambient credentials)."""
-    role_arn: str | None = None
-    """The role `aws:assumeRoles` names: `aws eks get-token --role-arn`, and the first hop of a
-    target-account provider's chain."""
-    session_name: str | None = None
+    roles: tuple[Mapping[str, Any], ...] = ()
+    """`aws:assumeRoles` as configured, assumed in order."""
+
+    @property
+    def role_arn(self) -> str | None:
+        """The one role `aws eks get-token --role-arn` assumes, when there is one."""
+        return str(self.roles[0]["roleArn"]) if len(self.roles) == 1 else None
 
     def get_token_args(self) -> list[str]:
         """Arguments that make `aws eks get-token` act as the stack's provider does."""
         return [*(["--role-arn", self.role_arn] if self.role_arn else []), *(["--profile", self.profile] if self.profile else [])]
 
     def chain_to(self, deploy_role_arn: str) -> list[aws.ProviderAssumeRoleArgs]:
-        """A provider's role chain into `deploy_role_arn`, through the stack's own role if any."""
-        first = [aws.ProviderAssumeRoleArgs(role_arn=self.role_arn, session_name=self.session_name or SESSION_NAME)] if self.role_arn else []
-        return [*first, aws.ProviderAssumeRoleArgs(role_arn=deploy_role_arn, session_name=SESSION_NAME)]
+        """A provider's role chain into `deploy_role_arn`, through the stack's own roles first."""
+        own = [aws.ProviderAssumeRoleArgs(**{ROLE_KEYS[k]: v for k, v in role.items() if k in ROLE_KEYS}) for role in self.roles]
+        return [*own, aws.ProviderAssumeRoleArgs(role_arn=deploy_role_arn, session_name=SESSION_NAME)]
 
 
-def from_config(profile: str | None, assume_roles: Any, web_identity: Any) -> tuple[Credentials, list[tuple[str, Any, str]]]:
+def from_config(
+    profile: str | None, assume_roles: Any, web_identity: Any, kubeconfigs: bool = True
+) -> tuple[Credentials, list[tuple[str, Any, str]]]:
     """The credentials of `aws:profile` / `aws:assumeRoles`, or the problems with following them.
 
-    Refused: what `aws eks get-token` cannot reproduce (a chain of roles, an external ID, a
-    session policy or tags, `aws:assumeRoleWithWebIdentity`); an AWS CLI profile can say all of
-    it (`role_arn`, `source_profile`, `external_id`, `web_identity_token_file`), and both the
-    provider and the CLI read it.
+    With `kubeconfigs` (the stack has clusters), what `aws eks get-token` cannot reproduce is
+    refused: a chain of roles, an external ID, a session policy or tags, and
+    `aws:assumeRoleWithWebIdentity`. An AWS CLI profile can say all of it (`role_arn`,
+    `source_profile`, `external_id`, `web_identity_token_file`), and both the provider and the
+    CLI read it. Without clusters, the target-account providers take the whole chain.
     """
     fix = ("`aws eks get-token` in the kubeconfigs cannot do that: put it in an AWS CLI profile (role_arn, "
            "source_profile, external_id, web_identity_token_file in ~/.aws/config) and set aws:profile instead")
     problems: list[tuple[str, Any, str]] = []
-    if web_identity:
-        problems.append(("aws:assumeRoleWithWebIdentity", web_identity, f"configures the AWS provider only; {fix}"))
     roles: Sequence[Any] = assume_roles or []
     if not isinstance(roles, list) or not all(isinstance(r, Mapping) for r in roles):
-        return Credentials(profile), [*problems, ("aws:assumeRoles", assume_roles, "must be a list of {roleArn, ...} objects")]
-    if len(roles) > 1:
-        problems.append(("aws:assumeRoles", [r.get("roleArn") for r in roles], f"chains {len(roles)} roles; {fix}"))
-    elif roles:
-        role = roles[0]
-        extra = sorted(k for k, v in role.items() if k not in GET_TOKEN_KEYS and v not in (None, "", [], {}))
+        return Credentials(profile), [("aws:assumeRoles", assume_roles, "must be a list of {roleArn, ...} objects")]
+    for i, role in enumerate(roles):
         arn = role.get("roleArn")
-        if extra:
-            problems.append(("aws:assumeRoles[0]", {k: role[k] for k in extra}, f"sets {', '.join(extra)}; {fix}"))
         if not isinstance(arn, str) or not rules.ROLE_ARN.match(arn):
-            problems.append(("aws:assumeRoles[0].roleArn", arn, "is not an IAM role ARN like 'arn:aws:iam::123456789012:role/deploy'"))
-        if not problems:
-            return Credentials(profile, arn, role.get("sessionName")), []
-    return Credentials(profile), problems
+            problems.append((f"aws:assumeRoles[{i}].roleArn", arn, "is not an IAM role ARN like 'arn:aws:iam::123456789012:role/deploy'"))
+    if kubeconfigs:
+        if web_identity:
+            problems.append(("aws:assumeRoleWithWebIdentity", web_identity, f"configures the AWS provider only; {fix}"))
+        if len(roles) > 1:
+            problems.append(("aws:assumeRoles", [r.get("roleArn") for r in roles], f"chains {len(roles)} roles; {fix}"))
+        elif roles:
+            extra = sorted(k for k, v in roles[0].items() if k not in DROPPABLE_FOR_GET_TOKEN and v not in (None, "", [], {}))
+            if extra:
+                problems.append(("aws:assumeRoles[0]", {k: roles[0][k] for k in extra}, f"sets {', '.join(extra)}; {fix}"))
+    if problems:
+        return Credentials(profile), problems
+    return Credentials(profile, tuple(dict(r) for r in roles)), []
 
 
-def stack_credentials() -> Credentials:
+def stack_credentials(kubeconfigs: bool = True) -> Credentials:
     """The stack's own `aws:profile` / `aws:assumeRoles`, or a ConfigError naming what cannot
-    be followed (raised before anything registers)."""
+    be followed (raised before anything registers). `kubeconfigs`: the stack reaches clusters."""
     config = pulumi.Config("aws")
     credentials, problems = from_config(
-        config.get("profile"), config.get_object("assumeRoles"), config.get_object("assumeRoleWithWebIdentity")
+        config.get("profile"), config.get_object("assumeRoles"), config.get_object("assumeRoleWithWebIdentity"), kubeconfigs
     )
     if problems:
         raise ConfigError([f"{path} = {value!r}: {why}" for path, value, why in problems])

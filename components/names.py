@@ -13,7 +13,6 @@ resource in place instead of creating a second one before deleting the first, wh
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 
 
@@ -52,13 +51,20 @@ def legacy_attachment(owner: str, policy_arn: str) -> str:
     return f"{owner}-{policy_arn.rsplit('/', 1)[-1]}"
 
 
-def shared_legacy_attachments(owners: Mapping[str, Sequence[str]]) -> frozenset[str]:
-    """Former attachment names (`<owner>-<policy name>`) that several (owner, policy) pairs of
-    one stack derive, e.g. `team` + `.../a-Reader` and `team-a` + `.../Reader`. Such a name was a
-    duplicate URN the engine refused, so no stack holds it; and two aliases claiming it are
-    refused too: none of them gets it."""
-    counts = Counter(legacy_attachment(owner, arn) for owner, arns in owners.items() for arn in dict.fromkeys(arns))
-    return frozenset(name for name, count in counts.items() if count > 1)
+def legacy_attachment_claims(owners: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, str]]:
+    """Former attachment name (`<owner>-<policy name>`) -> the (owner, policy ARN) that keeps it
+    as an alias: the first, in declaration order, of the pairs that derive it.
+
+    Several pairs of one stack may derive one name (`team` + `.../a-Reader` and `team-a` +
+    `.../Reader`). The engine refused the second registration of that URN, so a stack holds at
+    most the first one, created before the refusal; and two aliases claiming one URN are
+    refused too (step_generator.go getOldResource, errors 2008 and 2016).
+    """
+    claims: dict[str, tuple[str, str]] = {}
+    for owner, arns in owners.items():
+        for arn in dict.fromkeys(arns):
+            claims.setdefault(legacy_attachment(owner, arn), (owner, arn))
+    return claims
 
 
 def addon(cluster: str, addon_name: str) -> str:

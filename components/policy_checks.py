@@ -152,8 +152,9 @@ def _every_resource(resource: Any) -> bool:
 
 
 def _unrestricted(resource: Any) -> bool:
-    """Every resource, or every resource of one type (`arn:aws:iam::123456789012:role/*`)."""
-    return _every_resource(resource) or (isinstance(resource, str) and bool(re.fullmatch(r"arn:[^:]*:[^:]*:[^:]*:[^:]*:([A-Za-z-]+/)?\*", resource)))
+    """Every resource, or every resource of one type (`arn:aws:iam::123456789012:role/*`,
+    `arn:aws:lambda:*:*:function:*`: some services separate the type with `:`)."""
+    return _every_resource(resource) or (isinstance(resource, str) and bool(re.fullmatch(r"arn:[^:]*:[^:]*:[^:]*:[^:]*:([A-Za-z-]+[/:])?\*", resource)))
 
 
 def grants_admin(statement: Any) -> bool:

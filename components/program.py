@@ -66,7 +66,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     tags = base_tags(cfg)
     # The credentials of `pulumi up` reach the kubeconfigs' `aws eks get-token` and the
     # target-account provider too, not only the default AWS provider.
-    credentials = stack_credentials()
+    credentials = stack_credentials(kubeconfigs=bool(cfg.clusters))
     partition = aws.get_partition().partition
     region = aws.get_region_output().region
     caller = aws.get_caller_identity()
@@ -124,8 +124,8 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     }
     arns = {name: c.static_arn for name, c in clusters.items()}
     all_role_args = {ident.name: role_args(cfg, ident, arns, partition, tags) for ident in cfg.identities if ident.creates_role}
-    shared = names.shared_legacy_attachments({name: a.managed_policy_arns for name, a in all_role_args.items()})
-    roles = {name: PodIdentityRole(name, replace(a, shared_legacy_names=shared)) for name, a in all_role_args.items()}
+    claims = names.legacy_attachment_claims({name: a.managed_policy_arns for name, a in all_role_args.items()})
+    roles = {name: PodIdentityRole(name, replace(a, legacy_claims=claims)) for name, a in all_role_args.items()}
     role_arns: dict[str, pulumi.Output[str]] = {
         **{name: role.arn for name, role in roles.items()},
         **{i.name: pulumi.Output.from_input(i.role_arn) for i in cfg.identities if i.role_arn},

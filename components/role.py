@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -19,26 +19,28 @@ def grant_permissions(
     statements: Sequence[pulumi.Input[documents.Statement]],
     opts: pulumi.ResourceOptions,
     legacy_name: str | None = None,
-    shared_legacy_names: Collection[str] = (),
+    legacy_claims: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[list[aws.iam.RolePolicyAttachment], aws.iam.RolePolicy | None]:
     """Attach managed policies to `role` and put its inline statements in one role policy.
 
     An attachment is named by its role and the policy's full path. Renaming an attachment
     resource would attach again (a no-op) and then delete the old resource, which detaches
     the policy the new one needs: the aliases keep the names of earlier releases
-    (`legacy_name` is the owner name they used, when it differs from `name`), except those
-    another role of the stack derives too (`shared_legacy_names`, see
-    names.shared_legacy_attachments).
+    (`legacy_name` is the owner name they used, when it differs from `name`). A former name
+    several pairs derive goes to the first of them only (`legacy_claims`, see
+    names.legacy_attachment_claims; by default this role's own pairs).
     """
     unique = list(dict.fromkeys(managed_policy_arns))
-    legacy = [names.legacy_attachment(legacy_name or name, arn) for arn in unique]
+    owner = legacy_name or name
+    claims = legacy_claims if legacy_claims is not None else names.legacy_attachment_claims({owner: unique})
+    legacy = [names.legacy_attachment(owner, arn) for arn in unique]
     attachments = [
         aws.iam.RolePolicyAttachment(
             names.attachment(name, arn),
             role=role.name,
             policy_arn=arn,
             opts=pulumi.ResourceOptions.merge(
-                opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=old)] if legacy.count(old) == 1 and old not in shared_legacy_names else None)
+                opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=old)] if claims.get(old) == (owner, arn) else None)
             ),
         )
         for arn, old in zip(unique, legacy)
@@ -85,8 +87,9 @@ class PodIdentityRoleArgs:
     max_session_duration: int = 3600
     description: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
-    shared_legacy_names: frozenset[str] = frozenset()
-    """Former attachment names other roles of the stack derive too: they get no alias."""
+    legacy_claims: Mapping[str, tuple[str, str]] | None = None
+    """Which (owner, policy) keeps each former attachment name, stack-wide
+    (names.legacy_attachment_claims); None: this role's own pairs decide."""
 
 
 class PodIdentityRole(pulumi.ComponentResource):
@@ -138,7 +141,7 @@ class PodIdentityRole(pulumi.ComponentResource):
         self.role_name = self.role.name
         self.attachments, self.inline_policy = grant_permissions(
             key, self.role, args.managed_policy_arns, args.statements, child, legacy_name=legacy,
-            shared_legacy_names=args.shared_legacy_names,
+            legacy_claims=args.legacy_claims,
         )
         self.policies = {
             short: aws.iam.Policy(

@@ -162,12 +162,13 @@ DYNAMODB_TABLE_ARN = re.compile(rf"^arn:{_PARTITION}:dynamodb:[a-z0-9-]+:\d{{12}
 def same_principal(arn: str, caller_arn: str) -> bool:
     """True when an IAM principal ARN names who `sts get-caller-identity` reports: the user
     itself, or the role an `assumed-role/<name>/<session>` caller acts as (whatever the role's
-    path, which the caller ARN does not carry)."""
+    path, which the caller ARN does not carry). IAM names are unique whatever their case, so
+    case does not matter."""
     caller = caller_arn.split(":", 5)
     principal = arn.split(":", 5)
     if len(caller) < 6 or len(principal) < 6 or caller[4] != principal[4]:
         return False
     if caller[5].startswith("assumed-role/"):
-        role = caller[5].split("/")[1]
-        return principal[5].startswith("role/") and principal[5].rsplit("/", 1)[-1] == role
-    return principal[5] == caller[5]
+        role = caller[5].split("/")[1].lower()
+        return principal[5].startswith("role/") and principal[5].rsplit("/", 1)[-1].lower() == role
+    return principal[5].lower() == caller[5].lower()

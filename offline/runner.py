@@ -199,7 +199,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         if request.type == "pulumi:pulumi:Stack":
             return resource_pb2.RegisterResourceResponse(urn=urn)
         if urn in self.urns:
-            # pulumi/pulumi pkg/diag/errors.go, GetDuplicateResourceURNError (error 2001).
+            # pulumi/pulumi sdk/go/common/diag/errors.go, GetDuplicateResourceURNError (error 2001).
             raise DuplicateUrnError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
         if urn in self.aliased:
             raise DuplicateAliasError(f"Duplicate resource URN '{urn}' conflicting with alias on resource with URN '{self.aliased[urn]}'")

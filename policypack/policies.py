@@ -103,7 +103,7 @@ def validate_pod_role_trust(args: ResourceValidationArgs, report_violation: Repo
 
 def validate_no_admin_wildcards(args: ResourceValidationArgs, report_violation: Report) -> None:
     """No policy grants every action on every resource (NotAction, NotResource and `arn:*` included)
-    nor a privilege-escalation path, and nothing attaches AdministratorAccess."""
+    nor a privilege-escalation path, and nothing attaches an AWS managed policy that does."""
     props = args.props
     documents: list[tuple[str, Any]] = []
     if args.resource_type in ("aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"):
@@ -115,7 +115,8 @@ def validate_no_admin_wildcards(args: ResourceValidationArgs, report_violation: 
     elif args.resource_type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
         arn = props.get("policyArn")
         if isinstance(arn, str) and policy_checks.is_admin_policy_arn(arn):
-            report_violation("AdministratorAccess is attached; grant the actions the workload needs instead.")
+            reason = policy_checks.admin_managed_policies().get(arn.rsplit("/", 1)[-1], "admin")
+            report_violation(f"{arn} is attached and is admin ({reason}); grant the actions the workload needs instead.")
     for where, value in documents:
         doc = _document(value)
         for problem in policy_checks.admin_problems(_statements(doc)) if doc else ():
@@ -182,7 +183,7 @@ POLICIES = [
     ),
     ResourceValidationPolicy(
         name="no-admin-wildcards",
-        description="No IAM policy grants '*' on '*' and no role gets AdministratorAccess.",
+        description="No IAM policy grants '*' on '*' or a privilege-escalation path, nor attaches an AWS managed policy that does.",
         validate=validate_no_admin_wildcards,
     ),
     ResourceValidationPolicy(

@@ -7,7 +7,13 @@ Committed means tracked by git: a stack file of one's own beside Pulumi.yaml is 
 import sys
 from pathlib import Path
 
+import hypothesis  # noqa: F401 - see below
 import pytest
+
+# Import hypothesis (a pytest plugin, so its modules go through pytest's assertion rewriting and
+# `ast.parse`) before any Pulumi run starts threads: CPython 3.11's ast.parse can fail with
+# "AST constructor recursion depth mismatch" afterwards (python/cpython gh-106905), and the
+# plugin's end-of-session summary would otherwise import it late when no test file did.
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

@@ -11,6 +11,7 @@ import pytest
 
 from offline import adopt, awsjson, mocks, runner
 
+ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 AWS = FIXTURES / "aws"
 WORKSHOP = FIXTURES / "stacks" / "Pulumi.workshop.yaml"
@@ -275,3 +276,17 @@ def test_objects_of_two_accounts_are_refused(tmp_path, capsys):
     (tmp_path / "green.json").write_text(other)
     assert adopt.main(["prod", "--from", str(PROD_FILES[0]), "--from", str(tmp_path / "green.json"), "--out", str(tmp_path / "x.json")]) == 1
     assert "objects of accounts 111122223333, 210987654321" in capsys.readouterr().err
+
+
+def test_the_readmes_adopt_example_is_what_the_command_prints(tmp_path, capsys, monkeypatch):
+    """README, "Adopting what exists": each line of its (abridged) example is in the output of
+    the command it shows."""
+    readme = (ROOT / "README.md").read_text()
+    example = readme.split("### Adopting what exists", 1)[1].split("```", 2)[1]
+    monkeypatch.chdir(ROOT)  # the README names the files from the repository's root
+    args = [str(WORKSHOP.relative_to(ROOT)), "--new-stack", "--out", str(tmp_path / "import.json")]
+    assert adopt.main([*args, *[a for f in WORKSHOP_FILES for a in ("--from", str(f.relative_to(ROOT)))]]) == 0
+    printed = capsys.readouterr().out.replace(str(tmp_path / "import.json"), "import.json")
+    lines = [line for line in example.strip().splitlines() if "…" not in line and not line.startswith(("$", " "))]
+    assert len(lines) >= 6
+    assert [line for line in lines if line not in printed] == []

@@ -181,6 +181,7 @@ def test_the_creator_listed_as_admin_is_kept_once_the_cluster_exists():
 @pytest.mark.parametrize("arn, caller, same", [
     ("arn:aws:iam::123456789012:role/deploy/ci", "arn:aws:sts::123456789012:assumed-role/ci/s", True),
     ("arn:aws:iam::123456789012:role/ci", "arn:aws:sts::123456789012:assumed-role/ci/s", True),
+    ("arn:aws:iam::123456789012:role/CI", "arn:aws:sts::123456789012:assumed-role/ci/s", True),
     ("arn:aws:iam::123456789012:role/ci", "arn:aws:sts::210987654321:assumed-role/ci/s", False),
     ("arn:aws:iam::123456789012:role/ci-2", "arn:aws:sts::123456789012:assumed-role/ci/s", False),
     ("arn:aws:iam::123456789012:user/ci", "arn:aws:sts::123456789012:assumed-role/ci/s", False),

@@ -53,3 +53,16 @@ def test_from_config_is_pure():
     assert from_config(None, None, None) == (Credentials(), [])
     creds, problems = from_config("p", [{"roleArn": CI, "duration": "1h"}], None)
     assert problems == [] and creds.get_token_args() == ["--role-arn", CI, "--profile", "p"]
+
+
+def test_a_stack_without_clusters_takes_any_role_chain():
+    """No kubeconfig there, so nothing has to follow the provider's chain."""
+    chain = [{"roleArn": CI, "externalId": "x"}, {"roleArn": "arn:aws:iam::123456789012:role/next"}]
+    assert runner.run_stack("identities", overrides={"aws:assumeRoles": chain}).error is None
+
+
+def test_the_target_provider_takes_the_stacks_role_with_its_settings():
+    creds, problems = from_config(None, [{"roleArn": CI, "sessionName": "ci", "duration": "1h"}], None)
+    (own, deploy) = creds.chain_to("arn:aws:iam::444455556666:role/d")
+    assert problems == [] and (own.role_arn, own.session_name, own.duration) == (CI, "ci", "1h")
+    assert (deploy.role_arn, deploy.session_name) == ("arn:aws:iam::444455556666:role/d", "eks-pod-identity")

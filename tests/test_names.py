@@ -49,14 +49,16 @@ def test_the_offline_monitor_refuses_one_urn_claimed_twice_through_aliases(secon
     assert "aws:iam/role:Role::old" in str(result.error)
 
 
-def test_former_attachment_names_two_identities_derive_are_no_ones_alias():
-    """`team` + `.../a-Reader` and `team-a` + `.../Reader` were both `team-a-Reader`."""
+def test_a_former_attachment_name_two_identities_derive_is_the_first_ones_alias():
+    """`team` + `.../a-Reader` and `team-a` + `.../Reader` were both `team-a-Reader`: 0.1.0
+    created the first before the engine refused the second, so the first keeps it."""
     identities = [{"name": "team", "namespace": "a", "serviceAccount": "x", "managedPolicyArns": ["arn:aws:iam::123456789012:policy/a-Reader"]},
                   {"name": "team-a", "namespace": "b", "serviceAccount": "y", "managedPolicyArns": ["arn:aws:iam::123456789012:policy/Reader"]},
                   {"name": "other", "namespace": "c", "serviceAccount": "z", "managedPolicyArns": ["arn:aws:iam::123456789012:policy/Reader"]}]
     result = run(adopted("x"), identities)
     attachments = {a.name: a.aliases for a in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
-    assert attachments["team/123456789012/a-Reader"] == attachments["team-a/123456789012/Reader"] == []
+    assert [a.rsplit("::", 1)[1] for a in attachments["team/123456789012/a-Reader"]] == ["team-a-Reader"]
+    assert attachments["team-a/123456789012/Reader"] == [], "a second claim of one URN is refused by the engine"
     assert [a.rsplit("::", 1)[1] for a in attachments["other/123456789012/Reader"]] == ["other-Reader"]
 
 

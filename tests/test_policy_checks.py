@@ -106,6 +106,8 @@ def test_narrower_grants_are_not_admin(statement):
     ([{"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}], "CreateEC2WithExistingIP"),
     ([{"Effect": "Allow", "Action": "iam:Put*", "Resource": "arn:aws:iam::123456789012:role/*"}], "PutRolePolicy"),
     ([{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}], "CreateAccessKey"),
+    ([{"Effect": "Allow", "Action": "lambda:UpdateFunctionCode", "Resource": "arn:aws:lambda:*:*:function:*"}],
+     "EditExistingLambdaFunctionWithRole"),
 ])
 def test_privilege_escalation_paths_are_admin(statements, method):
     assert method in policy_checks.escalations(statements)

@@ -65,6 +65,12 @@ def test_no_admin_wildcards_refuses_each_form(resource_type, props):
     assert len(check(policies.validate_no_admin_wildcards, resource_type, props)) == 1
 
 
+def test_an_admin_aws_managed_policy_is_named_with_its_reason():
+    attach = {"policyArn": "arn:aws:iam::aws:policy/IAMFullAccess"}
+    (violation,) = check(policies.validate_no_admin_wildcards, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", attach)
+    assert "arn:aws:iam::aws:policy/IAMFullAccess is attached and is admin" in violation and "privilege escalation" in violation
+
+
 def test_no_admin_wildcards_accepts_scoped_policies():
     scoped = {"policy": json.dumps(documents.document([documents.s3_put_object_statement("arn:aws:s3:::b")]))}
     assert check(policies.validate_no_admin_wildcards, "aws:iam/rolePolicy:RolePolicy", scoped) == []
