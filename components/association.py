@@ -69,7 +69,7 @@ class PodIdentityAssociations(pulumi.ComponentResource):
         super().__init__("eks-pod-identity:index:PodIdentityAssociations", name, None, opts)
         self.associations = {
             t.key: aws.eks.PodIdentityAssociation(
-                names.association(t.cluster, t.namespace, t.service_account),
+                t.key,
                 cluster_name=t.cluster_name,
                 namespace=t.namespace,
                 service_account=t.service_account,

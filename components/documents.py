@@ -73,10 +73,13 @@ def split_documents(statements: Sequence[Statement], limit: int = MANAGED_POLICY
     docs: list[list[Statement]] = [[]]
     for statement in statements:
         candidate = [*docs[-1], statement]
-        if docs[-1] and len(to_json(document(candidate))) > limit:
+        if docs[-1] and size(document(candidate)) > limit:
             docs.append([statement])
         else:
             docs[-1] = candidate
-        if len(to_json(document([statement]))) > limit:
-            raise ValueError(f"statement {statement.get('Sid', '')!r} alone exceeds {limit} characters")
+        if size(document([statement])) > limit:
+            raise ValueError(
+                f"statement {statement.get('Sid', '')!r} alone exceeds {limit} characters, the most one managed policy "
+                "holds: list fewer resources in it (or a wildcard that covers them)"
+            )
     return [document(d) for d in docs if d]

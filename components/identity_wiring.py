@@ -122,6 +122,11 @@ def _in_scope(arn: str, scopes: Any, key: str, identity: str, wanted: list[tuple
     admitted = (scopes or {}).get(key) if isinstance(scopes, dict) else None
     if admitted is None:
         return arn  # unscoped, or an identity stack from before scopes were exported
+    if not isinstance(admitted, list) or not all(isinstance(p, list) and len(p) == 2 for p in admitted):
+        raise pulumi.RunError(
+            f"identity {identity!r}: stack {stack!r} exports {admitted!r} as the trust scope of role {key!r} in "
+            f"{TRUST_SCOPES_OUTPUT}, which is not a list of [namespace, serviceAccount] pairs; check what that stack exports"
+        )
     outside = [f"{ns}/{sa}" for ns, sa in wanted if [ns, sa] not in admitted]
     if outside:
         raise pulumi.RunError(

@@ -269,3 +269,11 @@ def test_a_value_another_stack_exports_that_is_no_role_arn_is_a_clear_error():
     result = runner.run_stack("team-cluster", stack_outputs=outputs, raise_errors=False)
     assert isinstance(result.error, pulumi.RunError), "not an IndexError traceback"
     assert "exports 'not-an-arn' as role 's3-reader'" in str(result.error) and "not an IAM role ARN" in str(result.error)
+
+
+def test_a_malformed_trust_scope_another_stack_exports_is_a_clear_error():
+    outputs = {"organization/eks-pod-identity/identities": {
+        "roleArns": {"s3-reader": "arn:aws:iam::123456789012:role/o"}, "roleTrustScopes": {"s3-reader": "oops"}}}
+    result = runner.run_stack("team-cluster", stack_outputs=outputs, raise_errors=False)
+    assert isinstance(result.error, pulumi.RunError), "not a TypeError traceback"
+    assert "exports 'oops' as the trust scope of role 's3-reader'" in str(result.error)

@@ -264,12 +264,13 @@ class StackConfig(Model):
 
     def _catalog_problems(self) -> list[tuple[str, Any, str]]:
         """Catalog entries that cannot be built for where the identity is bound (e.g. an entry
-        scoped to clusters, on a shared identity that binds in none)."""
+        scoped to clusters, on a shared identity that binds in none), or whose statement alone
+        outgrows a managed policy (built as the quota count builds them: the longest partition)."""
         found: list[tuple[str, Any, str]] = []
         for i, ident in enumerate(self.identities):
             for key, params in ident.well_known_entries:
                 try:
-                    catalog.statements_for(key, params, "aws", self.clusters_of(ident))
+                    catalog.policy_documents(key, params, "aws-us-gov", self.clusters_of(ident))
                 except ValueError as error:
                     found.append((f"identities[{i}].wellKnown.{key}", ident.name, str(error).removeprefix(f"wellKnown.{key} ")))
         return found
