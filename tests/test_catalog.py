@@ -136,8 +136,11 @@ def test_every_listed_difference_says_why():
 
 def test_the_drift_test_catches_a_dropped_and_an_added_action():
     upstream = {a for s in recorded("awsLoadBalancerController")["sources"] for a in s["actions"]}
-    assert _unlisted(upstream - {"ec2:GetSecurityGroupsForVpc"} - (upstream - {"ec2:GetSecurityGroupsForVpc"}), {}) == (set(), set())
-    assert _unlisted({"ec2:GetSecurityGroupsForVpc"}, {}) == ({"ec2:GetSecurityGroupsForVpc"}, set())
+    dropped = upstream - {"ec2:GetSecurityGroupsForVpc"}  # an entry that lost one action
+    assert _unlisted(upstream - dropped, {}) == ({"ec2:GetSecurityGroupsForVpc"}, set())
+    added = upstream | {"iam:PassRole"}  # an entry that grants one more
+    assert _unlisted(added - upstream, {}) == ({"iam:PassRole"}, set())
+    assert _unlisted(upstream - upstream, {}) == (set(), set()), "nothing dropped, nothing reported"
     assert _unlisted({"vpc-lattice:GetService"}, {"vpc-lattice:*": "why"}) == (set(), set())
     assert _unlisted(set(), {"s3:PutBucketPolicy": "why"}) == (set(), {"s3:PutBucketPolicy"})
 

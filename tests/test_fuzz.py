@@ -84,7 +84,7 @@ def mutated_stacks(draw: Any) -> tuple[str, dict[str, str]]:
         # need (clusters, ARNs), which only the whole config decides.
         key = draw(st.sampled_from(sorted(CATALOG_PARAMS)))
         identities[draw(st.integers(0, len(identities) - 1))]["wellKnown"] = {key: copy.deepcopy(CATALOG_PARAMS[key])}
-    for _ in range(draw(st.integers(1, 3))):
+    for _ in range(draw(st.integers(0, 3))):  # 0: the stack as committed, or with a catalog entry only
         candidates = paths(structured)
         if not candidates:
             break
