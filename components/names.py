@@ -13,7 +13,10 @@ resource in place instead of creating a second one before deleting the first, wh
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)
 
 
 def association(cluster: str, namespace: str, service_account: str) -> str:
@@ -51,22 +54,6 @@ def legacy_attachment(owner: str, policy_arn: str) -> str:
     return f"{owner}-{policy_arn.rsplit('/', 1)[-1]}"
 
 
-def legacy_attachment_claims(owners: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, str]]:
-    """Former attachment name (`<owner>-<policy name>`) -> the (owner, policy ARN) that keeps it
-    as an alias: the first, in declaration order, of the pairs that derive it.
-
-    Several pairs of one stack may derive one name (`team` + `.../a-Reader` and `team-a` +
-    `.../Reader`). The engine refused the second registration of that URN, so a stack holds at
-    most the first one, created before the refusal; and two aliases claiming one URN are
-    refused too (step_generator.go getOldResource, errors 2008 and 2016).
-    """
-    claims: dict[str, tuple[str, str]] = {}
-    for owner, arns in owners.items():
-        for arn in dict.fromkeys(arns):
-            claims.setdefault(legacy_attachment(owner, arn), (owner, arn))
-    return claims
-
-
 def addon(cluster: str, addon_name: str) -> str:
     return f"{cluster}/{addon_name}"
 
@@ -75,13 +62,20 @@ def legacy_addon(cluster: str, addon_name: str) -> str:
     return f"{cluster}-{addon_name}"
 
 
-def unambiguous(former: dict[str, str]) -> dict[str, str]:
-    """New name -> former name, for the former names that only one resource had.
+def first_claims(former: Mapping[K, str]) -> dict[K, str]:
+    """Key -> former name, each former name kept only for the first key (in declaration order,
+    the order earlier releases registered in) that derives it.
 
-    A former name that several resources shared was a duplicate URN, which the engine
-    refused: no stack holds it, and two aliases claiming it would both inherit one state.
+    Joined with `-`, several resources of an earlier release could derive one name (`team` +
+    `a-Reader` and `team-a` + `Reader`). The engine refused the second registration of that URN
+    (error 2001), so a stack holds at most the first, which may have been created before the
+    refusal; and two aliases claiming one URN are refused too (pkg/resource/deploy/
+    step_generator.go getOldResource, errors 2008 and 2016).
     """
-    counts: dict[str, int] = {}
-    for old in former.values():
-        counts[old] = counts.get(old, 0) + 1
-    return {new: old for new, old in former.items() if counts[old] == 1}
+    kept: dict[K, str] = {}
+    claimed: set[str] = set()
+    for key, old in former.items():
+        if old not in claimed:
+            claimed.add(old)
+            kept[key] = old
+    return kept

@@ -28,7 +28,7 @@ from .credentials import stack_credentials
 from .existing import InstalledAddon, cluster_exists, installed_addon
 from .identity_wiring import TRUST_SCOPES_OUTPUT, role_args, shared_role_arns, target_arn, target_role, trust_scopes_output
 from .network import NetworkArgs
-from .role import PodIdentityRole
+from .role import PodIdentityRole, legacy_attachment_claims
 from .workload import SampleWorkload, SampleWorkloadArgs
 
 
@@ -124,7 +124,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     }
     arns = {name: c.static_arn for name, c in clusters.items()}
     all_role_args = {ident.name: role_args(cfg, ident, arns, partition, tags) for ident in cfg.identities if ident.creates_role}
-    claims = names.legacy_attachment_claims({name: a.managed_policy_arns for name, a in all_role_args.items()})
+    claims = legacy_attachment_claims({name: a.managed_policy_arns for name, a in all_role_args.items()})
     roles = {name: PodIdentityRole(name, replace(a, legacy_claims=claims)) for name, a in all_role_args.items()}
     role_arns: dict[str, pulumi.Output[str]] = {
         **{name: role.arn for name, role in roles.items()},
@@ -132,10 +132,10 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         **shared_role_arns(cfg, account),
     }
     bindings = cfg.bindings()
-    former_associations = names.unambiguous(
+    former_associations = names.first_claims(
         {names.association(*b.key): names.legacy_association(b.identity, *b.key) for b in bindings}
     )
-    former_addons = names.unambiguous({names.addon(c.name, a.name): names.legacy_addon(c.name, a.name) for c in cfg.clusters for a in c.addons})
+    former_addons = names.first_claims({names.addon(c.name, a.name): names.legacy_addon(c.name, a.name) for c in cfg.clusters for a in c.addons})
     associations = {
         ident.name: PodIdentityAssociations(
             ident.name,

@@ -19,7 +19,7 @@ def grant_permissions(
     statements: Sequence[pulumi.Input[documents.Statement]],
     opts: pulumi.ResourceOptions,
     legacy_name: str | None = None,
-    legacy_claims: Mapping[str, tuple[str, str]] | None = None,
+    legacy_claims: Mapping[tuple[str, str], str] | None = None,
 ) -> tuple[list[aws.iam.RolePolicyAttachment], aws.iam.RolePolicy | None]:
     """Attach managed policies to `role` and put its inline statements in one role policy.
 
@@ -27,12 +27,12 @@ def grant_permissions(
     resource would attach again (a no-op) and then delete the old resource, which detaches
     the policy the new one needs: the aliases keep the names of earlier releases
     (`legacy_name` is the owner name they used, when it differs from `name`). A former name
-    several pairs derive goes to the first of them only (`legacy_claims`, see
-    names.legacy_attachment_claims; by default this role's own pairs).
+    several (owner, policy) pairs derive goes to the first of them only (`legacy_claims`, see
+    names.first_claims; by default among this role's own pairs).
     """
     unique = list(dict.fromkeys(managed_policy_arns))
     owner = legacy_name or name
-    claims = legacy_claims if legacy_claims is not None else names.legacy_attachment_claims({owner: unique})
+    claims = legacy_claims if legacy_claims is not None else legacy_attachment_claims({owner: unique})
     legacy = [names.legacy_attachment(owner, arn) for arn in unique]
     attachments = [
         aws.iam.RolePolicyAttachment(
@@ -40,7 +40,7 @@ def grant_permissions(
             role=role.name,
             policy_arn=arn,
             opts=pulumi.ResourceOptions.merge(
-                opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=old)] if claims.get(old) == (owner, arn) else None)
+                opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=old)] if claims.get((owner, arn)) == old else None)
             ),
         )
         for arn, old in zip(unique, legacy)
@@ -56,6 +56,14 @@ def grant_permissions(
             ),
         )
     return attachments, inline
+
+
+def legacy_attachment_claims(owners: Mapping[str, Sequence[str]]) -> dict[tuple[str, str], str]:
+    """(owner, policy ARN) -> its former attachment name `<owner>-<policy name>`, for the pairs
+    that keep one (names.first_claims)."""
+    return names.first_claims(
+        {(owner, arn): names.legacy_attachment(owner, arn) for owner, arns in owners.items() for arn in dict.fromkeys(arns)}
+    )
 
 
 @dataclass(frozen=True)
@@ -87,9 +95,9 @@ class PodIdentityRoleArgs:
     max_session_duration: int = 3600
     description: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
-    legacy_claims: Mapping[str, tuple[str, str]] | None = None
-    """Which (owner, policy) keeps each former attachment name, stack-wide
-    (names.legacy_attachment_claims); None: this role's own pairs decide."""
+    legacy_claims: Mapping[tuple[str, str], str] | None = None
+    """(owner, policy ARN) -> the former attachment name it keeps, stack-wide
+    (legacy_attachment_claims); None: this role's own pairs decide."""
 
 
 class PodIdentityRole(pulumi.ComponentResource):
