@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
@@ -13,6 +13,7 @@ import pulumi_kubernetes as k8s
 
 from . import documents, rules
 from .credentials import Credentials
+from .existing import describe_cluster
 from .kubeconfig import exec_kubeconfig
 from .network import Network, NetworkArgs
 
@@ -43,6 +44,12 @@ class EksClusterArgs:
     credentials: Credentials = field(default_factory=Credentials)
     """What the kubeconfig's `aws eks get-token` uses: the stack's `aws:profile` and `aws:assumeRoles`."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    found: aws.eks.GetClusterResult | None = None
+    """An adopted cluster already read (existing.describe_cluster); None: read here."""
+    partition: aws.GetPartitionResult | None = None
+    region: pulumi.Input[str] | None = None
+    account: str | None = None
+    """Where the stack deploys, when the caller has looked it up already; None: looked up here."""
 
 
 class ClusterNotFound(pulumi.RunError):
@@ -91,7 +98,7 @@ class EksCluster(pulumi.ComponentResource):
         if args.create:
             endpoint, authority, region = self._create(name, args)
         else:
-            endpoint, authority, region = self._adopt(name)
+            endpoint, authority, region = self._adopt(name, args.found)
         self.kubeconfig = pulumi.Output.secret(
             pulumi.Output.all(endpoint, authority, region).apply(lambda v: exec_kubeconfig(name, v[0], v[1], v[2], args.credentials.get_token_args()))
         )
@@ -112,8 +119,9 @@ class EksCluster(pulumi.ComponentResource):
     def _create(self, name: str, args: EksClusterArgs) -> tuple[pulumi.Input[str], pulumi.Input[str], pulumi.Input[str]]:
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOutputOptions(parent=self)
-        partition = aws.get_partition_output(opts=invoke)
-        region = aws.get_region_output(opts=invoke).region
+        partition = args.partition or aws.get_partition_output(opts=invoke)
+        region = args.region if args.region is not None else aws.get_region_output(opts=invoke).region
+        account = args.account or aws.get_caller_identity_output(opts=invoke).account_id
         self.network = Network(f"{name}-network", args.network, opts=child)
         self.cluster = eks.Cluster(
             f"{name}-eks",
@@ -139,11 +147,9 @@ class EksCluster(pulumi.ComponentResource):
             tags=dict(args.tags),
             opts=child,
         )
-        self.static_arn = pulumi.Output.all(
-            partition.partition, region, aws.get_caller_identity_output(opts=invoke).account_id
-        ).apply(lambda v: f"arn:{v[0]}:eks:{v[1]}:{v[2]}:cluster/{name}")
+        self.static_arn = pulumi.Output.concat("arn:", partition.partition, ":eks:", region, ":", account, ":cluster/", name)
         if not args.auto_mode:
-            self.nodes = [self._nodes(name, args, partition)]
+            self.nodes = [self._nodes(name, args, partition.partition, partition.dns_suffix)]
         eks_cluster = self.cluster.eks_cluster
         self.name = eks_cluster.name
         self.arn = eks_cluster.arn
@@ -153,11 +159,11 @@ class EksCluster(pulumi.ComponentResource):
         self.auto_mode = args.auto_mode
         return eks_cluster.endpoint, eks_cluster.certificate_authority.data, region
 
-    def _nodes(self, name: str, args: EksClusterArgs, partition: pulumi.Output[aws.GetPartitionResult]) -> eks.ManagedNodeGroup:
+    def _nodes(self, name: str, args: EksClusterArgs, partition: pulumi.Input[str], dns_suffix: pulumi.Input[str]) -> eks.ManagedNodeGroup:
         child = pulumi.ResourceOptions(parent=self)
         node_role = aws.iam.Role(
             f"{name}-node-role",
-            assume_role_policy=partition.dns_suffix.apply(lambda s: documents.to_json(documents.ec2_trust_policy(s))),
+            assume_role_policy=pulumi.Output.from_input(dns_suffix).apply(lambda s: documents.to_json(documents.ec2_trust_policy(s))),
             tags=dict(args.tags),
             opts=child,
         )
@@ -165,7 +171,7 @@ class EksCluster(pulumi.ComponentResource):
             aws.iam.RolePolicyAttachment(
                 f"{name}-node-{policy}",
                 role=node_role.name,
-                policy_arn=partition.partition.apply(aws_managed_policy(policy)),
+                policy_arn=pulumi.Output.concat("arn:", partition, ":iam::aws:policy/", policy),
                 opts=child,
             )
             for policy in NODE_POLICIES
@@ -187,14 +193,13 @@ class EksCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.cluster, *attachments]),
         )
 
-    def _adopt(self, name: str) -> tuple[str, str, str]:
-        try:
-            found = aws.eks.get_cluster(name=name, opts=pulumi.InvokeOptions(parent=self))
-        except Exception as error:  # noqa: BLE001 - the invoke raises a plain Exception
+    def _adopt(self, name: str, found: aws.eks.GetClusterResult | None) -> tuple[str, str, str]:
+        found = found or describe_cluster(name)
+        if found is None:
             raise ClusterNotFound(
-                f"cluster {name!r} is adopted (create: false) but could not be read in this stack's region "
-                f"(eks:DescribeCluster): {error}. Check the name and aws:region, or set create: true to create it."
-            ) from None
+                f"cluster {name!r} is adopted (create: false), and EKS has no cluster of that name in this stack's "
+                "region (eks:DescribeCluster). Check the name and aws:region, or set create: true to create it."
+            )
         self.name = pulumi.Output.from_input(found.name)
         self.arn = pulumi.Output.from_input(found.arn)
         self.static_arn = self.arn
@@ -223,8 +228,3 @@ def admin_entries(principal_arns: Sequence[str]) -> dict[str, eks.AccessEntryArg
         )
         for arn in principal_arns
     }
-
-
-def aws_managed_policy(name: str) -> Callable[[str], str]:
-    """The ARN of AWS managed policy `name` in a partition (known only at deploy time)."""
-    return lambda partition: f"arn:{partition}:iam::aws:policy/{name}"

@@ -44,7 +44,9 @@ def owned(tags: Mapping[str, str] | None, stack_tags: Mapping[str, str]) -> bool
     return bool(tags) and all(tags.get(k) == stack_tags.get(k) for k in OWNER_TAGS)  # type: ignore[union-attr]
 
 
-def installed_addon(cluster: str, addon: str, stack_tags: Mapping[str, str], parent: pulumi.Resource) -> InstalledAddon | None:
+def installed_addon(
+    cluster: str, addon: str, stack_tags: Mapping[str, str], parent: pulumi.Resource | None = None
+) -> InstalledAddon | None:
     """The add-on `addon` on the existing cluster `cluster`, or None when it is not installed."""
     try:
         found = aws.eks.get_addon(addon_name=addon, cluster_name=cluster, opts=pulumi.InvokeOptions(parent=parent))
@@ -63,12 +65,18 @@ def installed_addon(cluster: str, addon: str, stack_tags: Mapping[str, str], par
     )
 
 
-def cluster_exists(name: str, parent: pulumi.Resource | None = None) -> bool:
-    """Whether EKS already has a cluster of this name in the stack's region (eks:DescribeCluster)."""
+class ClusterLookupError(pulumi.RunError):
+    """A cluster lookup failed for another reason than the cluster being absent."""
+
+
+def describe_cluster(name: str) -> aws.eks.GetClusterResult | None:
+    """The cluster `name` in the stack's region (eks:DescribeCluster), or None when EKS has none."""
     try:
-        aws.eks.get_cluster(name=name, opts=pulumi.InvokeOptions(parent=parent))
+        return aws.eks.get_cluster(name=name)
     except Exception as error:  # noqa: BLE001 - the invoke raises a plain Exception
         if any(marker in str(error) for marker in NOT_FOUND):
-            return False
-        raise pulumi.RunError(f"could not read cluster {name!r} (eks:DescribeCluster): {error}") from None
-    return True
+            return None
+        raise ClusterLookupError(
+            f"could not read cluster {name!r} (eks:DescribeCluster): {error}. The program must know whether it exists "
+            "before it declares anything: grant eks:DescribeCluster to the deploying identity."
+        ) from None

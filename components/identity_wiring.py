@@ -163,7 +163,7 @@ def target_role(
     ident: IdentityConfig,
     role_arn: pulumi.Output[str],
     associations: PodIdentityAssociations,
-    region: pulumi.Output[str],
+    region: pulumi.Input[str],
     credentials: Credentials,
     tags: dict[str, str],
 ) -> CrossAccountRole:

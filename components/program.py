@@ -25,7 +25,7 @@ from .association import (
 from .cluster import EksCluster, EksClusterArgs
 from .config import PROJECT, ClusterConfig, ConfigError, StackConfig
 from .credentials import stack_credentials
-from .existing import InstalledAddon, cluster_exists, installed_addon
+from .existing import InstalledAddon, describe_cluster, installed_addon
 from .identity_wiring import TRUST_SCOPES_OUTPUT, role_args, shared_role_arns, target_arn, target_role, trust_scopes_output
 from .network import NetworkArgs
 from .role import PodIdentityRole, legacy_attachment_claims
@@ -56,9 +56,15 @@ def _network_args(c: ClusterConfig, tags: dict[str, str]) -> NetworkArgs:
     )
 
 
-def _installed(cluster: EksCluster, created: bool, addon: str, tags: dict[str, str]) -> InstalledAddon | None:
-    """What an adopted cluster already runs under `addon`; a created cluster has nothing yet."""
-    return None if created else installed_addon(cluster.cluster_name, addon, tags, cluster)
+def _installed(cfg: StackConfig, tags: dict[str, str]) -> dict[tuple[str, str], InstalledAddon | None]:
+    """(cluster, add-on) -> what each adopted cluster already runs under the add-ons the stack
+    declares there; a created cluster has nothing yet. Read before anything is declared."""
+    return {
+        (c.name, addon): installed_addon(c.name, addon, tags)
+        for c in cfg.clusters
+        if not c.create
+        for addon in [*([AGENT_ADDON] if c.install_agent else []), *(a.name for a in c.addons)]
+    }
 
 
 def build(cfg: StackConfig) -> dict[str, Any]:
@@ -67,13 +73,23 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     # The credentials of `pulumi up` reach the kubeconfigs' `aws eks get-token` and the
     # target-account provider too, not only the default AWS provider.
     credentials = stack_credentials(kubeconfigs=bool(cfg.clusters))
-    partition = aws.get_partition().partition
-    region = aws.get_region_output().region
+    partition_info = aws.get_partition()
+    partition = partition_info.partition
+    region = aws.get_region().region
     caller = aws.get_caller_identity()
     account = caller.account_id
     problems = cfg.account_problems(account)
+    # Every cluster the stack adopts is read once, before anything registers: a missing one is
+    # a config problem, not a failure halfway through the clusters.
+    found = {c.name: describe_cluster(c.name) for c in cfg.clusters if not c.create}
+    problems += [
+        (f"clusters[{i}].name", c.name, (f"is adopted (create: false), and EKS has no cluster of that name in aws:region "
+                                         f"{region!r}: check the name and the region, or set create: true to create it"))
+        for i, c in enumerate(cfg.clusters)
+        if not c.create and found[c.name] is None
+    ]
     for cluster_name, entries in cfg.creator_entries(caller.arn).items():
-        if not cluster_exists(cluster_name):
+        if describe_cluster(cluster_name) is None:
             problems += [
                 (path, arn, (f"is who runs this `pulumi up` ({caller.arn}), which creates cluster {cluster_name!r}: EKS makes "
                  "the creator cluster admin with an access entry of its own (pulumi-eks sets "
@@ -83,6 +99,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
             ]
     if problems:
         raise ConfigError([f"{PROJECT}:{path} = {value!r}: {why}" for path, value, why in problems])
+    installed = _installed(cfg, tags)
     clusters = {
         c.name: EksCluster(
             c.name,
@@ -101,6 +118,10 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                 admin_principal_arns=c.admin_principal_arns,
                 credentials=credentials,
                 tags=tags,
+                found=found.get(c.name),
+                partition=partition_info,
+                region=region,
+                account=account,
             ),
         )
         for c in cfg.clusters
@@ -116,7 +137,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                 depends_on=[clusters[c.name], *clusters[c.name].nodes],
                 tags=tags,
                 adopted=not c.create,
-                installed=_installed(clusters[c.name], c.create, AGENT_ADDON, tags),
+                installed=installed.get((c.name, AGENT_ADDON)),
             ),
         )
         for c in cfg.clusters
@@ -183,7 +204,7 @@ def build(cfg: StackConfig) -> dict[str, Any]:
                 cluster=c.name,
                 role_namespace=a.role_namespace,
                 adopted=not c.create,
-                installed=_installed(clusters[c.name], c.create, a.name, tags),
+                installed=installed.get((c.name, a.name)),
             ),
         )
         for c in cfg.clusters

@@ -277,3 +277,20 @@ def test_a_malformed_trust_scope_another_stack_exports_is_a_clear_error():
     result = runner.run_stack("team-cluster", stack_outputs=outputs, raise_errors=False)
     assert isinstance(result.error, pulumi.RunError), "not a TypeError traceback"
     assert "exports 'oops' as the trust scope of role 's3-reader'" in str(result.error)
+
+
+def test_a_missing_adopted_cluster_is_refused_before_anything_registers():
+    """Read once up front: a typo in the second cluster's name no longer leaves the first one's
+    resources registered (and, in a real `pulumi up`, created) before the error."""
+    result = prod(adopted={"prod-green": mocks.AdoptedCluster(missing=True)})
+    assert isinstance(result.error, config.ConfigError) and result.registrations == []
+    assert "clusters[1].name = 'prod-green': is adopted (create: false), and EKS has no cluster" in str(result.error)
+
+
+def test_each_adopted_cluster_and_the_stacks_account_are_read_once(monkeypatch):
+    calls: list[str] = []
+    original = mocks.Mocks.call
+    monkeypatch.setattr(mocks.Mocks, "call", lambda self, args: calls.append(args.token) or original(self, args))
+    assert runner.run_stack("fleet").error is None  # one created cluster, one adopted
+    counts = {t.rsplit(":", 1)[-1]: calls.count(t) for t in set(calls)}
+    assert counts["getCluster"] == 1 and counts["getCallerIdentity"] == counts["getPartition"] == counts["getRegion"] == 1

@@ -302,7 +302,7 @@ def test_an_adopted_cluster_that_does_not_exist_is_a_clear_error():
     result = run(lambda: EksCluster("typo", EksClusterArgs(create=False)) and None, adopted={"typo": mocks.AdoptedCluster(missing=True)},
                  raise_errors=False)
     assert isinstance(result.error, pulumi.RunError), "no traceback"
-    assert "cluster 'typo' is adopted (create: false) but could not be read" in str(result.error)
+    assert "cluster 'typo' is adopted (create: false), and EKS has no cluster of that name" in str(result.error)
     assert result.of_type("pulumi:providers:kubernetes") == []
 
 
