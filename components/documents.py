@@ -11,7 +11,9 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-VERSION = "2012-10-17"
+from . import limits, policy_checks
+
+VERSION = policy_checks.VERSION
 POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
 POD_IDENTITY_ACTIONS = ["sts:AssumeRole", "sts:TagSession"]
 
@@ -60,7 +62,7 @@ def s3_put_object_statement(bucket_arn: str) -> Statement:
 
 
 # IAM quota: a customer managed policy holds at most 6,144 characters, white space excluded.
-MANAGED_POLICY_MAX = 6144
+MANAGED_POLICY_MAX = limits.MANAGED_POLICY_SIZE
 
 
 def size(doc: Document) -> int:

@@ -16,6 +16,8 @@ from typing import Any
 
 import regex
 
+from . import policy_checks
+
 DATA = Path(__file__).resolve().parent / "data"
 
 # IAM User Guide, "IAM and AWS STS quotas" (reference_iam-quotas): character limits, in
@@ -29,10 +31,6 @@ SESSION_POLICY_SIZE = 2048  # inline session policy plaintext
 # Center, iam-increase-policy-size).
 MANAGED_POLICIES_PER_ROLE = 10
 MANAGED_POLICIES_PER_ROLE_MAX = 20
-# Terraform's name_prefix (and Pulumi's autonaming of a prefix) appends 26 characters.
-NAME_PREFIX_SUFFIX = 26
-# Pulumi autonaming appends "-" and 7 random characters to a resource name.
-AUTONAME_SUFFIX = 8
 
 # Kubernetes versions EKS offers for new clusters, as of 2026-11-26: (released on EKS, end of
 # standard support, end of extended support). Source: EKS User Guide "Understand the Kubernetes
@@ -56,10 +54,9 @@ def data() -> dict[str, Any]:
     return loaded
 
 
-@cache
 def managed_policy_paths() -> dict[str, str]:
     """AWS managed policy name -> its path (`/` or e.g. `/service-role/`)."""
-    paths: dict[str, str] = json.loads((DATA / "aws_managed_policies.json").read_text())["paths"]
+    paths: dict[str, str] = policy_checks.managed_policies()["paths"]
     return paths
 
 
@@ -119,7 +116,7 @@ def managed_policy_problem(arn: str) -> str | None:
         return None
     guess = difflib.get_close_matches(name, list(paths), n=1)
     hint = f"did you mean {arn.split(':policy')[0]}:policy{paths[guess[0]]}{guess[0]}?" if guess else (
-        f"it is not in AWS's list ({json.loads((DATA / 'aws_managed_policies.json').read_text())['source']}); if AWS published it "
+        f"it is not in AWS's list ({policy_checks.managed_policies()['source']}); if AWS published it "
         "since, refresh the list with `python -m tools.refresh_aws_data`"
     )
     return f"names no AWS managed policy; {hint}"

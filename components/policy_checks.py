@@ -212,9 +212,16 @@ def is_admin_policy_arn(arn: str) -> bool:
 
 
 @functools.cache
+def managed_policies() -> dict[str, Any]:
+    """AWS's managed policy list as refreshed into data/aws_managed_policies.json: `source`,
+    `paths` (name -> path) and `admin` (name -> why). Read once."""
+    loaded: dict[str, Any] = json.loads(MANAGED_POLICIES.read_text())
+    return loaded
+
+
 def admin_managed_policies() -> dict[str, str]:
     """Name -> why, for every admin AWS managed policy."""
-    admin: dict[str, str] = json.loads(MANAGED_POLICIES.read_text())["admin"]
+    admin: dict[str, str] = managed_policies()["admin"]
     return admin
 
 

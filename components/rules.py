@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
-_PARTITION = "(?:aws|aws-cn|aws-us-gov)"
+PARTITION_PATTERN = _PARTITION = "(?:aws|aws-cn|aws-us-gov)"
 _IAM_NAME_CHARS = r"[\w+=,.@-]"
 
 # Kubernetes (apimachinery validation): namespaces are DNS-1123 labels, service
@@ -25,12 +25,19 @@ EKS_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
 
 # IAM quotas and formats (IAM User Guide, "IAM and AWS STS quotas").
 ROLE_NAME_MAX = 64
-# Pulumi/Terraform append a 26-character unique suffix to a name prefix.
-ROLE_NAME_PREFIX_MAX = 38
+# A name prefix gets Terraform's unique ID appended: 26 characters (terraform-plugin-sdk
+# helper/id UniqueIDSuffixLength; terraform-provider-aws iam/role.go bounds name_prefix to
+# roleNameMaxLen - id.UniqueIDSuffixLength).
+UNIQUE_ID_SUFFIX = 26
+ROLE_NAME_PREFIX_MAX = ROLE_NAME_MAX - UNIQUE_ID_SUFFIX
+# Pulumi's autonaming appends "-" and 7 random characters (pulumi-terraform-bridge
+# AutoNameOptions{Separator: "-", Randlen: 7}; pulumi-eks's role names show it, e.g.
+# `<cluster>-eks-nodeRole-role-<7>`).
+AUTONAME_RANDOM = 7
 POLICY_ARN = re.compile(rf"^arn:{_PARTITION}:iam::(?:aws|\d{{12}}):policy/(?:{_IAM_NAME_CHARS}+/)*{_IAM_NAME_CHARS}{{1,128}}$")
 ROLE_ARN = re.compile(rf"^arn:{_PARTITION}:iam::\d{{12}}:role/(?:{_IAM_NAME_CHARS}+/)*{_IAM_NAME_CHARS}{{1,64}}$")
 # An identity names its role resource "<identity>-role"; Pulumi appends "-" and 7 characters.
-IDENTITY_NAME_MAX = ROLE_NAME_MAX - len("-role-") - 7
+IDENTITY_NAME_MAX = ROLE_NAME_MAX - len("-role-") - AUTONAME_RANDOM
 MIN_SESSION_DURATION, MAX_SESSION_DURATION = 3600, 43200
 ORG_ID = re.compile(r"^o-[a-z0-9]{10,32}$")
 RESOURCE_ORG_ID_VARIABLE = "${aws:ResourceOrgId}"
@@ -38,7 +45,7 @@ RESOURCE_ORG_ID_VARIABLE = "${aws:ResourceOrgId}"
 # A created cluster names IAM roles after itself: pulumi-eks's Auto Mode node role is
 # `<cluster>-eks-nodeRole-role-<7>` (nodejs/eks/cluster/cluster.ts 629, the component being
 # `<cluster>-eks`), the longest of them; IAM role names stop at 64.
-CREATED_CLUSTER_NAME_MAX = ROLE_NAME_MAX - len("-eks-nodeRole-role-") - 7
+CREATED_CLUSTER_NAME_MAX = ROLE_NAME_MAX - len("-eks-nodeRole-role-") - AUTONAME_RANDOM
 # VPC CIDR sizes the program accepts for a VPC it creates (AWS allows /16 to /28).
 VPC_PREFIX_MIN, VPC_PREFIX_MAX = 16, 20
 VPC_ID = re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$")

@@ -51,8 +51,7 @@ def _document(value: Any) -> dict[str, Any] | None:
     return None
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
+_as_list = policy_checks.as_list
 
 
 def _statements(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -114,9 +113,8 @@ def validate_no_admin_wildcards(args: ResourceValidationArgs, report_violation: 
         documents += [(f"inline policy {p.get('name')}", p.get("policy")) for p in props.get("inlinePolicies") or [] if isinstance(p, dict)]
     elif args.resource_type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
         arn = props.get("policyArn")
-        if isinstance(arn, str) and policy_checks.is_admin_policy_arn(arn):
-            reason = policy_checks.admin_managed_policies().get(arn.rsplit("/", 1)[-1], "admin")
-            report_violation(f"{arn} is attached and is admin ({reason}); grant the actions the workload needs instead.")
+        for problem in policy_checks.admin_problems([], [arn]) if isinstance(arn, str) else ():
+            report_violation(f"{problem}, attached; grant the actions the workload needs instead.")
     for where, value in documents:
         doc = _document(value)
         for problem in policy_checks.admin_problems(_statements(doc)) if doc else ():

@@ -218,3 +218,12 @@ def test_trust_policies_pass_moto_trust_validator(bindings, by_cluster):
 
 def test_base_config_is_valid():
     config.parse(BASE)
+
+
+def test_the_committed_aws_data_is_what_the_installed_botocore_and_moto_give():
+    """components/data/*.json are generated (limits, regions, managed policies and which of them
+    are admin): a new botocore or moto, or a change to the admin check, must be refreshed."""
+    from tools import refresh_aws_data
+
+    for name, text in refresh_aws_data.rendered().items():
+        assert (limits.DATA / name).read_text() == text, f"{name}: run python -m tools.refresh_aws_data"

@@ -202,11 +202,10 @@ def check_credentials(stack_file: Path | None) -> tuple[list[str], str]:
 
 
 def check_stack_file(stack: str) -> tuple[list[str], Path | None]:
-    root = ROOT
-    stack_file = root / f"Pulumi.{stack}.yaml"
+    stack_file = ROOT / f"Pulumi.{stack}.yaml"
     if stack_file.is_file():
         return [], stack_file
-    stacks = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+    stacks = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in ROOT.glob("Pulumi.*.yaml"))
     return [(f"no stack file {stack_file.name}: the stacks here are {', '.join(stacks) or 'none'}.\n"
             f"    pick one (make up STACK={stacks[0] if stacks else 'dev'}) or copy one to {stack_file.name} and edit it")], None
 
@@ -217,7 +216,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", default="dev", help="the stack (Pulumi.<stack>.yaml)")
     args = parser.parse_args(argv)
     problems = check_python()
-    found: list[str] = []
     pulumi_problems, pulumi = check_pulumi(required_pulumi_version())
     aws_problems, aws = check_aws_cli()
     stack_file = ROOT / f"Pulumi.{args.stack}.yaml"

@@ -10,8 +10,9 @@
   the copy of AWS's list that moto ships (moto/iam/aws_managed_policies.py), and the ones whose
   document components/policy_checks.py calls admin, each with its reason.
 
-The program reads only the JSON (botocore and moto are test tools); tests/test_limits.py
-fails when the committed files drift from the installed botocore and moto.
+The program reads only the JSON (botocore and moto are test tools);
+tests/test_policy_checks.py fails when the committed files drift from the installed botocore
+and moto.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).resolve().parent.parent / "components" / "data"
-PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+from components.limits import DATA
+from components.rules import PARTITIONS
+
 # (service, shape) -> key in the output, for string and integer shapes.
 SHAPES = {
     ("iam", "roleNameType"): "iam.roleName",

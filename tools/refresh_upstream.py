@@ -14,7 +14,6 @@ then fails the drift test until the catalog follows (or lists the difference).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import re
 import subprocess
@@ -22,8 +21,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from components.catalog.base import AWS_MANAGED
+
 UPSTREAM_DIR = Path(__file__).resolve().parent.parent / "tests" / "upstream"
-AWS_MANAGED = "AWS managed policy"
 
 # Values of "Action" keys in JSON policies (in .json files, or in Markdown / CloudFormation text).
 ACTION_VALUES = re.compile(r'"Action"\s*:\s*(\[[^\]]*\]|"[^"]*")')
@@ -55,17 +55,15 @@ def extract_actions(text: str, extract: dict[str, Any]) -> list[str]:
 
 def managed_policy_actions(name: str) -> tuple[list[str], str, str]:
     """(actions, default version, moto version) of an AWS managed policy, from moto's copy."""
-    spec = importlib.util.find_spec("moto")
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("--aws-managed needs the moto package (pip install moto)")
-    root = Path(next(iter(spec.submodule_search_locations)))
-    source = (root / "iam" / "aws_managed_policies.py").read_text()
-    data = json.loads(source.split('"""')[1])
-    version = re.search(r'__version__ = "([^"]+)"', (root / "__init__.py").read_text())
-    policy = data[name]
+    try:
+        import moto
+        from moto.iam.aws_managed_policies import aws_managed_policies_data
+    except ImportError:
+        raise SystemExit("--aws-managed needs the moto package (pip install moto)") from None
+    policy = json.loads(aws_managed_policies_data)[name]
     statements = policy["Document"]["Statement"]
     actions = {a for s in statements if s["Effect"] == "Allow" for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
-    return sorted(actions), policy["DefaultVersionId"], f"moto {version.group(1) if version else '?'}"
+    return sorted(actions), policy["DefaultVersionId"], f"moto {moto.__version__}"
 
 
 def _git(checkout: Path, *args: str) -> str:

@@ -10,14 +10,15 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, field_validator
 
+from .. import rules
 from ..documents import Statement
-from ..model import KmsKeyArn, Model, matching
+from ..model import Model, matching
 
 # The day every entry's permissions were last compared with its upstream at the version recorded
 # in `Upstream.version` (and in tests/upstream/<entry>.json, which the drift test reads).
 CHECKED = "2026-11-26"
 
-_PARTITION = r"aws(?:-cn|-us-gov)?"  # rules.PARTITIONS
+_PARTITION = rules.PARTITION_PATTERN
 _REGION = r"(?:[a-z]{2}(?:-[a-z]+)+-\d|\*)"
 _ACCOUNT = r"(?:\d{12}|\*)"
 
@@ -39,7 +40,6 @@ CertificateAuthorityArn = _arn_type(
 LogGroupName = Annotated[
     str, matching(re.compile(r"^[\w#/.*-]{1,512}$"), "a CloudWatch Logs group name (letters, digits, _-./# and * wildcards)")
 ]
-VpcId = Annotated[str, matching(re.compile(r"^vpc-[0-9a-f]{8,17}$"), "a VPC ID like 'vpc-0123456789abcdef0'")]
 
 
 def stmt(sid: str, actions: Sequence[str], resources: Sequence[str] | str = "*", condition: dict[str, Any] | None = None) -> Statement:
@@ -87,8 +87,8 @@ class NoParams(Model):
     """Entries scoped by resource tags the controller sets itself: nothing to configure."""
 
 
-class KmsParams(Model):
-    kms_key_arns: list[KmsKeyArn] = Field(default_factory=list)
+AWS_MANAGED = "AWS managed policy"
+"""`Upstream.repo` of an entry that follows an AWS managed policy (no controller repository)."""
 
 
 @dataclass(frozen=True)

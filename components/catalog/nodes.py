@@ -9,8 +9,8 @@ from typing import ClassVar
 from pydantic import Field, model_validator
 
 from ..documents import Statement
-from ..model import ClusterName, Model, RoleArn
-from .base import ManagedChoice, QueueArn, Upstream, VpcId, WellKnown, arn, stmt
+from ..model import ClusterName, Model, RoleArn, VpcId
+from .base import ManagedChoice, QueueArn, Upstream, WellKnown, arn, stmt
 
 CNI_MANAGED = ("AmazonEKS_CNI_Policy",)
 

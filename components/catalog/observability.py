@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from ..documents import Statement
 from ..model import Model
-from .base import LogGroupName, ManagedChoice, NoParams, Upstream, WellKnown, WorkspaceArn, arn, stmt
+from .base import AWS_MANAGED, LogGroupName, ManagedChoice, NoParams, Upstream, WellKnown, WorkspaceArn, arn, stmt
 
 AMP_MANAGED = ("AmazonPrometheusRemoteWriteAccess", "AmazonPrometheusQueryAccess")
 QUERY_ACTIONS = ["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"]
@@ -61,7 +61,6 @@ def fluent_bit(params: LogGroupParams, partition: str, _: Sequence[str]) -> list
     ]
 
 
-AWS_MANAGED = "AWS managed policy"
 
 ENTRIES = [
     WellKnown("cloudwatchObservability", "Amazon CloudWatch Observability add-on", NoParams, None,

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from ..documents import Statement
 from ..model import KmsKeyArn, Model, SecretArn, SsmParameterArn
-from .base import ManagedChoice, QueueArn, RepositoryArn, Upstream, WellKnown, kms_statements, stmt
+from .base import AWS_MANAGED, ManagedChoice, QueueArn, RepositoryArn, Upstream, WellKnown, kms_statements, stmt
 
 ECR_MANAGED = ("AmazonEC2ContainerRegistryPowerUser",)
 
@@ -124,7 +124,7 @@ ENTRIES = [
               (Upstream("aws/secrets-store-csi-driver-provider-aws", "README.md", "secrets-store-csi-driver-provider-aws-2.1.1"),),
               "<app namespace>/<app service account>"),
     WellKnown("ecrImageBuilder", "Image builder pushing to Amazon ECR (Kaniko, BuildKit)", ImageBuilderParams, ecr_image_builder,
-              (Upstream("AWS managed policy", "AmazonEC2ContainerRegistryPowerUser", "v3"),),
+              (Upstream(AWS_MANAGED, "AmazonEC2ContainerRegistryPowerUser", "v3"),),
               "<build namespace>/<builder service account>", managed_alternatives=ECR_MANAGED),
     WellKnown("kedaOperator", "KEDA (SQS and CloudWatch scalers)", KedaParams, keda_operator,
               (Upstream(KEDA_DOCS, "content/docs/2.21/authentication-providers/aws.md", KEDA_VERSION),

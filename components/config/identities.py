@@ -159,7 +159,7 @@ class IdentityConfig(Model):
         if value is not None and (len(value) > rules.ROLE_NAME_PREFIX_MAX or limits.problem("iam.roleName", value, "")):
             raise ValueError(
                 f"{value!r} is not a role name prefix: at most {rules.ROLE_NAME_PREFIX_MAX} of letters, digits and +=,.@_- "
-                "(a 26-character suffix is added)"
+                f"(a {rules.UNIQUE_ID_SUFFIX}-character suffix is added)"
             )
         return value
 

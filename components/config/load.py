@@ -181,7 +181,7 @@ def parse(raw: Mapping[str, Any], region: str | None = None, early: list[str] | 
     return config
 
 
-def decode(key: str, text: str) -> Any:
+def decode(text: str) -> Any:
     """A structured key's value as the CLI passes it (JSON), or the text when it is not JSON
     (`sample: none`), for the model to refuse with the key and the fix."""
     try:
@@ -197,7 +197,7 @@ def from_config_map(config: Mapping[str, str]) -> tuple[dict[str, Any], str | No
     for full_key, value in config.items():
         namespace, _, key = full_key.partition(":")
         if namespace == PROJECT:
-            raw[key] = decode(key, value) if key in STRUCTURED_KEYS else value
+            raw[key] = decode(value) if key in STRUCTURED_KEYS else value
         elif namespace not in OTHER_NAMESPACES and difflib.get_close_matches(namespace, [PROJECT], n=1, cutoff=0.75):
             problems.append(f"{full_key}: unknown namespace {namespace!r}; did you mean {PROJECT}:{key}?")
     return raw, config.get("aws:region"), problems
