@@ -79,7 +79,7 @@ class EksAddon(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions.merge(
                     options,
                     # Keep the add-on an earlier release named otherwise: a second CreateAddon
-                    # for one add-on fails (ResourceInUseException).
+                    # for one add-on fails (ResourceInUseException, see existing.py).
                     pulumi.ResourceOptions(aliases=[pulumi.Alias(name=f"{args.former_name}-addon")] if args.former_name else None),
                 ),
             )

@@ -110,7 +110,8 @@ class EksCluster(pulumi.ComponentResource):
             # provider/provider.go DiffConfig, 506-515); the cluster name never changes.
             cluster_identifier=name,
             # An object that already exists is an error, never taken over: this stack would
-            # delete it on destroy (create is client-side since pulumi-kubernetes 4.29.0).
+            # delete it on destroy (create is client-side since pulumi-kubernetes 4.29.0,
+            # CHANGELOG #2926; AlreadyExists in provider/pkg/await/await.go 275-291).
             upsert_existing_objects=False,
             opts=pulumi.ResourceOptions(parent=self),
         )

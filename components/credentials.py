@@ -38,7 +38,8 @@ class Credentials:
     """What the stack's AWS provider is configured with, as far as the others must follow."""
 
     profile: str | None = None
-    """`aws:profile`: passed as `--profile` (AWS_PROFILE would lose to ambient credentials)."""
+    """`aws:profile`: passed as `--profile`; pulumi-eks does the same because AWS_PROFILE "can be
+    overridden by ambient credentials" (nodejs/eks/cluster/cluster.ts 232-237)."""
     roles: tuple[Mapping[str, Any], ...] = ()
     """`aws:assumeRoles` as configured, assumed in order."""
 

@@ -1,8 +1,11 @@
 """What an adopted cluster already has, read at every run before anything is declared.
 
 A stack that adopts a cluster does not own what others installed on it. `CreateAddon` for an
-add-on that exists fails with ResourceInUseException (`resolve_conflicts_on_create` only
-covers a self-managed copy), so the program must know before it declares one. An add-on
+add-on that exists fails with ResourceInUseException (botocore eks model,
+`operations.CreateAddon.errors`; terraform-provider-aws addon.go resourceAddonCreate retries
+only CREATE_FAILED), and `resolve_conflicts_on_create` only settles field conflicts "when
+migrating a self-managed add-on" (pulumi_aws/eks/addon.py 51, after the CreateAddon API
+reference), so the program must know before it declares one. An add-on
 counts as this stack's when it carries the stack's `pulumi-project` and `pulumi-stack` tags,
 which every add-on the stack creates gets.
 """

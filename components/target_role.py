@@ -39,8 +39,9 @@ class CrossAccountRoleArgs:
     statements: Sequence[documents.Statement] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
     credentials: Credentials = field(default_factory=Credentials)
-    """The stack's `aws:profile` and `aws:assumeRoles`: an extra provider does not inherit the
-    default provider's credentials settings, so it chains from the same role."""
+    """The stack's `aws:profile` and `aws:assumeRoles`: only default providers read the stack's
+    `aws:` configuration (Pulumi docs, "Resource providers", Default Provider Configuration), so
+    an extra provider is given them, and chains from the same role."""
 
 
 class CrossAccountRole(pulumi.ComponentResource):

@@ -46,7 +46,8 @@ def load_balancer_controller(_: NoParams, partition: str, __: Sequence[str]) -> 
             "elasticloadbalancing:DescribeCapacityReservation",
             "acm:ListCertificates", "iam:ListServerCertificates", "shield:GetSubscriptionState", "shield:CreateProtection",
         ]),
-        # CreateLoadBalancer checks that the security groups belong to the VPC (v2.10+).
+        # Added upstream for "ELB API changes" (aws-load-balancer-controller e96c227f0, #3921;
+        # in docs/install/iam_policy.json since v2.10.0).
         stmt("VpcSecurityGroups", ["ec2:GetSecurityGroupsForVpc"], arn(partition, "ec2", "vpc/*")),
         stmt("CoipPools", ["ec2:GetCoipPoolUsage"], arn(partition, "ec2", "coip-pool/*")),
         stmt("Certificates", ["acm:DescribeCertificate"], arn(partition, "acm", "certificate/*")),

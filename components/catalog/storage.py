@@ -30,9 +30,10 @@ def ebs_csi(params: EbsParams, partition: str, _: Sequence[str]) -> list[Stateme
 
     An action that authorizes two resources (CreateSnapshot: volume and snapshot; AttachVolume:
     volume and instance) names both types in every statement that grants it, as parliament
-    requires; each statement's condition then admits the resources meant. Since AWS's January
-    2025 authorization change, CreateVolume from a snapshot authorizes the snapshot too: the
-    restore statement conditions on the snapshot's own tag, never on the request's tags."""
+    requires; each statement's condition then admits the resources meant. CreateVolume from a
+    snapshot is granted on the snapshot, conditioned on the snapshot's own tag, never on the
+    request's tags, as upstream's statement `CreateVolumesFromAndEnableFSROnManagedSnapshots`
+    does (docs/AmazonEBSCSIDriverPolicyV2.json 117 @ v1.64.0)."""
     kms = kms_statements(params.kms_key_arns, ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext"], grants=True)
     if params.aws_managed_policies:
         return kms
