@@ -28,12 +28,9 @@ import yaml
 from components import policy_checks
 
 from . import mocks, runner
+from .awsjson import arn_account
+from .runner import ADDON, ASSOCIATION, ATTACHMENT, INLINE, ROLE
 
-ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
-ADDON = "aws:eks/addon:Addon"
-ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-INLINE = "aws:iam/rolePolicy:RolePolicy"
-ROLE = "aws:iam/role:Role"
 WRITE_LEVELS = {"Write", "Permissions management", "Tagging"}
 READ_VERBS = ("Get", "List", "Describe", "Head", "View", "Lookup", "Search", "Select", "BatchGet", "Query", "Scan", "Check")
 FLAGS = {
@@ -216,7 +213,7 @@ def flags(b: Binding, cluster_account: str | None) -> list[str]:
             found.add("not-expanded")
     if final.managed_by == "outside this stack" or final.managed_by.endswith("(not run here)"):
         found.add("outside-stack")
-    accounts = {r.arn.split(":")[4] for r in (b.role, b.target) if r is not None}
+    accounts = {arn_account(r.arn) for r in (b.role, b.target) if r is not None} - {None}
     if cluster_account and accounts - {cluster_account}:
         found.add("cross-account")
     if b.service_account == "default":
@@ -230,7 +227,7 @@ def bindings(result: runner.RunResult, other_stack: OtherStack | None = None) ->
     if "bindingRoleArns" not in outputs:
         raise ValueError("the program exports no bindingRoleArns: this report needs a program that does")
     registry = Registry(result, other_stack)
-    accounts = {name: str(arn).split(":")[4] for name, arn in (outputs.get("clusterArns") or {}).items()}
+    accounts = {name: arn_account(arn) for name, arn in (outputs.get("clusterArns") or {}).items()}
     role_idents: dict[str, list[str]] = {}
     for ident, arn in (outputs.get("roleArns") or {}).items():
         role_idents.setdefault(str(arn), []).append(ident)
@@ -319,6 +316,12 @@ def committed_stack(reference: str) -> runner.RunResult | None:
     return runner.run_stack(short) if short in runner.stack_names() else None
 
 
+def reader(result: runner.RunResult) -> OtherStack:
+    """Where the stacks `result` references are read: the runs its StackReferences already
+    made (runner.run_stack keeps them), else the committed stack file's own run."""
+    return lambda reference: result.referenced.get(reference) or committed_stack(reference)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m offline.access", description=__doc__.split("\n\n")[0])
     parser.add_argument("stack", help="stack name (reads Pulumi.<stack>.yaml), or the path of a stack file")
@@ -328,9 +331,9 @@ def main(argv: list[str] | None = None) -> int:
         name, path = runner.stack_argument(args.stack)
         result = runner.run_stack(name, path=path)
         if args.json:
-            text = json.dumps([{**asdict(b), "key": b.key} for b in bindings(result, committed_stack)], indent=2) + "\n"
+            text = json.dumps([{**asdict(b), "key": b.key} for b in bindings(result, reader(result))], indent=2) + "\n"
         else:
-            text = render(result, committed_stack, title=f"Who gets what: stack '{name}' (offline; <ACCOUNT> is the stack's AWS account)")
+            text = render(result, reader(result), title=f"Who gets what: stack '{name}' (offline; <ACCOUNT> is the stack's AWS account)")
     except (pulumi.RunError, ValueError, yaml.YAMLError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

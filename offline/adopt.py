@@ -28,12 +28,12 @@ import pulumi
 import yaml
 
 from components import config as config_module
+from components import rules
 from components.agent import AGENT_ADDON
 
 from . import awsjson, mocks, runner
+from .runner import ADDON, ASSOCIATION
 
-ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
-ADDON = "aws:eks/addon:Addon"
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
@@ -354,6 +354,10 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--state", metavar="FILE", help="`pulumi stack export` output: parents and resources already there are known")
     parser.add_argument("--leave-addons", action="store_true", help="import associations only; add-ons stay with whoever installed them")
     args = parser.parse_args(argv)
+    if args.stack_name is not None and not rules.STACK_NAME.fullmatch(args.stack_name):
+        print(f"error: --stack-name {args.stack_name!r} is not a Pulumi stack name: [ORG/[PROJECT/]]STACK, each part "
+              "letters, digits, '_', '.' or '-'", file=sys.stderr)
+        return 1
     try:
         name, path = runner.stack_argument(args.stack)
     except runner.StackFileError as error:

@@ -33,6 +33,13 @@ class InputError(Exception):
     """A file that is not what the command reads; the message names the file and the place."""
 
 
+def arn_account(arn: Any) -> str | None:
+    """The account of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`), or None when
+    `arn` is no ARN or names no account (an S3 bucket's)."""
+    parts = arn.split(":", 5) if isinstance(arn, str) else []
+    return parts[4] if len(parts) == 6 and parts[0] == "arn" and parts[4] else None
+
+
 @dataclass(frozen=True)
 class Association:
     """A pod identity association as EKS reports it (list output lacks the role)."""
@@ -81,10 +88,6 @@ class Role:
     trust: dict[str, Any]
     tags: dict[str, str] = field(default_factory=dict)
     source: str = ""
-
-    @property
-    def account(self) -> str:
-        return self.arn.split(":")[4]
 
 
 @dataclass(frozen=True)
@@ -242,10 +245,14 @@ def _classify(doc: Any, path: str, where: str, out: Inputs) -> None:
             at = _at(where, f"{key}[{i}]")
             out.roles.append(_role(_dict(item, path, at, "a role"), path, at))
     elif "cluster" in doc and isinstance(doc["cluster"], dict):
-        c = doc["cluster"]
-        issuer = ((c.get("identity") or {}).get("oidc") or {}).get("issuer") or ""
-        at = _at(where, "cluster")
-        out.clusters.append(Cluster(_str(c, "name", path, at), _str(c, "arn", path, at), str(issuer), path))
+        c, at = doc["cluster"], _at(where, "cluster")
+        identity = _dict(c.get("identity") or {}, path, at, "'identity'")
+        issuer = _dict(identity.get("oidc") or {}, path, _at(at, "identity"), "'oidc'").get("issuer") or ""
+        arn = _str(c, "arn", path, at)
+        if arn_account(arn) is None:
+            raise InputError(f"{_where(path, at)}: 'arn' should be a cluster ARN (arn:PARTITION:eks:REGION:ACCOUNT:cluster/NAME), "
+                             f"found {arn!r}")
+        out.clusters.append(Cluster(_str(c, "name", path, at), arn, str(issuer), path))
     elif isinstance(doc.get("kind"), str) and isinstance(doc.get("items"), list):
         for i, item in enumerate(doc["items"]):
             item = _dict(item, path, _at(where, f"items[{i}]"), "an item")
@@ -318,13 +325,37 @@ def _role(r: dict[str, Any], path: str, where: str) -> Role:
         raise InputError(f"{path}: {where}: 'Tags' should be a list of {{Key, Value}}, found {tags!r}")
     if "AssumeRolePolicyDocument" not in r:
         raise InputError(f"{path}: {where}: role {r.get('RoleName')!r} has no AssumeRolePolicyDocument (its trust policy)")
+    trust = policy_document(r["AssumeRolePolicyDocument"], path, f"{where}.AssumeRolePolicyDocument")
+    _check_trust(trust, path, f"{where}.AssumeRolePolicyDocument")
     return Role(
         name=_str(r, "RoleName", path, where),
         arn=_str(r, "Arn", path, where),
-        trust=policy_document(r["AssumeRolePolicyDocument"], path, f"{where}.AssumeRolePolicyDocument"),
+        trust=trust,
         tags={t["Key"]: str(t.get("Value", "")) for t in tags},
         source=path,
     )
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def _check_trust(trust: dict[str, Any], path: str, where: str) -> None:
+    """Refuse what IAM never returns in the parts of a trust policy the commands read: an
+    action that is not a string, an OIDC provider that is not an ARN with an account."""
+    statements = trust["Statement"] if isinstance(trust["Statement"], list) else [trust["Statement"]]
+    for i, s in enumerate(statements):
+        if not isinstance(s, dict):
+            continue
+        at = f"{where}.Statement[{i}]"
+        for key in ("Action", "NotAction"):
+            if key in s and not _strings(s[key]):
+                raise InputError(f"{path}: {at}: {key!r} should be a string or a list of strings, found {s[key]!r}")
+        federated = s["Principal"].get("Federated", []) if isinstance(s.get("Principal"), dict) else []
+        for arn in federated if isinstance(federated, list) else [federated]:
+            if ":oidc-provider/" in str(arn) and arn_account(arn) is None:
+                raise InputError(f"{path}: {at}: 'Federated' should be an OIDC provider ARN "
+                                 f"(arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST), found {arn!r}")
 
 
 def _kubernetes(obj: dict[str, Any], path: str, where: str, out: Inputs) -> None:
@@ -337,7 +368,9 @@ def _kubernetes(obj: dict[str, Any], path: str, where: str, out: Inputs) -> None
             ServiceAccount(namespace, name, _map(meta, "annotations", path, where), _map(meta, "labels", path, where), path)
         )
     elif kind in WORKLOAD_KINDS:
-        spec = ((obj.get("spec") or {}).get("template") or {}).get("spec") or {}
+        spec = _dict(obj.get("spec") or {}, path, where, "'spec'")
+        template = _dict(spec.get("template") or {}, path, _at(where, "spec"), "'template'")
+        spec = _dict(template.get("spec") or {}, path, _at(where, "spec.template"), "'spec'")
         sa = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
         out.workloads.append(Workload(str(kind), namespace, name, str(sa), path))
     else:

@@ -18,14 +18,12 @@ from typing import Any
 import yaml
 
 from . import runner
+from .awsjson import arn_account
 from .paths import contains, format_path, parse_path, value_at
 from .replacements import ENGINE_FACTS, K8S_NAMED_DELETE_FIRST, Rule, facts_under, forcing_fact, rule_for
+from .runner import short_name as _short
 
 K8S_PROVIDER = "pulumi:providers:kubernetes"
-
-
-def _short(urn: str) -> str:
-    return urn.rsplit("::", 1)[-1]
 
 
 class Unknown:
@@ -162,7 +160,7 @@ def scope_of(reg: runner.Registration, result: runner.RunResult) -> dict[str, tu
         except ValueError:
             roles = None
         arn = roles[0].get("roleArn") if isinstance(roles, list) and roles and isinstance(roles[0], dict) else None
-        account = arn.split(":")[4] if isinstance(arn, str) and arn.count(":") >= 5 else f"provider {ref}"
+        account = arn_account(arn) or f"provider {ref}"
         region = provider.inputs.get("region") or region
     if provider is not None and provider.type == K8S_PROVIDER:
         try:

@@ -18,15 +18,12 @@ from .compare import Comparison, compare, scope_of, urns_in
 from .paths import overlaps, parse_path
 from .replacements import ENGINE_FACTS, rule_for, unique_key
 from .review import Side
+from .runner import ADDON, ASSOCIATION, ATTACHMENT, INLINE, ROLE
+from .runner import short_name as _short
 
-ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
-ROLE = "aws:iam/role:Role"
-ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-INLINE = "aws:iam/rolePolicy:RolePolicy"
 POLICY = "aws:iam/policy:Policy"
 CLUSTER = "eks:index:Cluster"
 NODE_GROUP = "eks:index:ManagedNodeGroup"
-ADDON = "aws:eks/addon:Addon"
 ROLE_COMPONENT = "eks-pod-identity:index:PodIdentityRole"
 CREDENTIALS = ("pods keep the old credentials until they expire or restart (the agent caches them for hours, "
                "see README Troubleshooting): restart them after `pulumi up`")
@@ -59,10 +56,6 @@ class Review:
     comparison: Comparison
     hazards: list[Hazard]
     unused_accepts: list[str] = field(default_factory=list)
-
-
-def _short(urn: str) -> str:
-    return urn.rsplit("::", 1)[-1]
 
 
 def _refs(reg: runner.Registration) -> set[str]:

@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+IAM_DOCUMENT_KEYS = ("assumeRolePolicy", "policy")
+"""The inputs of IAM resources (and of a pod identity association) that hold a policy document, as JSON."""
 FIELDS = ("Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition")
 
 

@@ -40,7 +40,8 @@ EKSCTL_SA_TAG = "alpha.eksctl.io/iamserviceaccount-name"
 """What `eksctl create iamserviceaccount` tags its roles with: `<namespace>/<name>`."""
 SDK_MINIMUMS = (("AWS CLI v2", "2.15.0"), ("AWS CLI v1", "1.30.0"), ("boto3 / botocore", "1.34.41"),
                 ("Go v2", "release-2023-11-14"), ("Java v2", "2.21.30"), ("JavaScript v3", "3.458.0"))
-"""The oldest SDKs that read Pod Identity credentials (reference/pod-identity-facts.md)."""
+"""The oldest SDKs that read Pod Identity credentials (EKS User Guide, "Use pod identity with the AWS SDK",
+https://docs.aws.amazon.com/eks/latest/userguide/pod-id-minimum-sdk.html)."""
 
 
 @dataclass
@@ -127,10 +128,15 @@ def blocks(pairs: list[tuple[str, str]]) -> list[tuple[list[str], list[str]]]:
     return [(namespaces, list(sas)) for sas, namespaces in grouped.items()]
 
 
+def _account(arn: str) -> str:
+    """The account of a role ARN (the bound ones match rules.ROLE_ARN, so it has one)."""
+    return awsjson.arn_account(arn) or ""
+
+
 def plan(inputs: awsjson.Inputs, cluster: str, account: str | None = None) -> Migration:
     """The migration of `cluster`'s annotated service accounts (pure: no AWS, no files)."""
     issuer = next((c.oidc_issuer for c in inputs.clusters if c.name == cluster), "")
-    known = next((c.arn.split(":")[4] for c in inputs.clusters if c.name == cluster), None)
+    known = next((awsjson.arn_account(c.arn) for c in inputs.clusters if c.name == cluster), None)
     skipped, bound = [], []
     annotated = [s for s in inputs.service_accounts if ROLE_ANNOTATION in s.annotations]
     for s in annotated:
@@ -144,7 +150,7 @@ def plan(inputs: awsjson.Inputs, cluster: str, account: str | None = None) -> Mi
     elif account:
         source = "--account"
     else:
-        counts = Counter(arn.split(":")[4] for _, arn in bound)
+        counts = Counter(_account(arn) for _, arn in bound)
         account = counts.most_common(1)[0][0] if counts else ""
         source = "assumed: the account of most roles; pass --account or --cluster-info to be sure"
     roles = {r.arn: r for r in inputs.roles}
@@ -154,7 +160,7 @@ def plan(inputs: awsjson.Inputs, cluster: str, account: str | None = None) -> Mi
     taken: set[str] = set()
     identities, plans = [], []
     for arn, pairs in by_role.items():
-        cross = arn.split(":")[4] != account
+        cross = _account(arn) != account
         # eksctl names its roles after a CloudFormation logical ID; the service account it tags them with reads better.
         eksctl = roles[arn].tags.get(EKSCTL_SA_TAG, "").replace("/", "-") if arn in roles else ""
         mine = [Identity(identity_name(eksctl or rules.role_name_of(arn), taken), arn, ns, sas) for ns, sas in blocks(pairs)]
@@ -192,7 +198,7 @@ def oidc_providers(m: Migration) -> list[str]:
             principal = s.get("Principal") if isinstance(s, dict) else None
             federated = principal.get("Federated", []) if isinstance(principal, dict) else []
             for arn in map(str, federated if isinstance(federated, list) else [federated]):
-                if ":oidc-provider/" in arn and arn.split(":")[4] == m.account and (not host or arn.endswith(f"/{host}")):
+                if ":oidc-provider/" in arn and awsjson.arn_account(arn) == m.account and (not host or arn.endswith(f"/{host}")):
                     found.add(arn)
     return sorted(found)
 
@@ -233,10 +239,10 @@ def _trust_section(p: RolePlan, m: Migration) -> list[str]:
     lines = [f"### {p.name} ({who})", ""]
     if p.cross_account:
         chain = [i.chain_role_name for i in m.identities if i.role_arn == p.arn]
-        lines += [(f"This role is in account {p.arn.split(':')[4]}, not the cluster's ({m.account}). Pod Identity needs the "
+        lines += [(f"This role is in account {_account(p.arn)}, not the cluster's ({m.account}). Pod Identity needs the "
                   f"association's role in the cluster's account, so the stack created {', '.join(f'`{c}`' for c in chain)} "
                   "there and chains into this one (`targetRole`), passing each association's external ID. The lookups "
-                  f"read the cluster's account; the update needs account {p.arn.split(':')[4]}'s credentials "
+                  f"read the cluster's account; the update needs account {_account(p.arn)}'s credentials "
                   "(e.g. `--profile`)."), ""]
     lines += ["Statements to add:", "", *_json(p.statements, p), ""]
     if p.role is None:

@@ -16,6 +16,10 @@ from typing import Any
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 
+from components.rules import SYSTEM_NAMESPACES
+
+from .awsjson import arn_account
+
 ACCOUNT = "123456789012"
 PARTITION = "aws"
 AGENT_VERSION = "v1.3.10-eksbuild.2"
@@ -30,11 +34,6 @@ _RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 
 def _suffix(*parts: str, length: int = 7) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
-
-
-# What every cluster has before anyone deploys to it: its system namespaces, each with its
-# `default` service account (Kubernetes creates one in every namespace).
-SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 
 @dataclass
@@ -70,6 +69,8 @@ class AdoptedCluster:
 
 
 def system_objects() -> set[tuple[str, str, str]]:
+    """What every cluster has before anyone deploys to it: its system namespaces, each with its
+    `default` service account (Kubernetes creates one in every namespace)."""
     return {("Namespace", "", ns) for ns in SYSTEM_NAMESPACES} | {("ServiceAccount", ns, "default") for ns in SYSTEM_NAMESPACES}
 
 
@@ -210,7 +211,7 @@ class Mocks(pulumi.runtime.Mocks):
             # Provider inputs travel as JSON strings.
             roles = json.loads(roles) if isinstance(roles, str) else roles
             if roles and roles[-1].get("roleArn"):  # a chain ends in the account it works in
-                return roles[-1]["roleArn"].split(":")[4]
+                return arn_account(roles[-1]["roleArn"]) or self.caller_account
         return self.caller_account
 
     def _vpc_outputs(self, name: str, inputs: dict[str, Any]) -> dict[str, Any]:

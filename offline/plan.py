@@ -25,18 +25,15 @@ import pulumi
 import yaml
 
 from . import access, critical_path, runner
+from .iam_diff import IAM_DOCUMENT_KEYS
 from .placeholders import ADOPTED_VERSION, LEGEND, mark, recording
+from .runner import short_name as _short
 
-IAM_DOCUMENT_KEYS = ("assumeRolePolicy", "policy")
 SECRET_OUTPUTS = ("kubeconfigs", "sampleKubeconfig")
 
 
 def placeholders(text: str, invented: set[str] | frozenset[str] = frozenset()) -> str:
     return mark(text, invented)
-
-
-def _short(urn: str) -> str:
-    return urn.rsplit("::", 1)[-1]
 
 
 def shown_name(urn: str, by_urn: dict[str, runner.Registration]) -> str:
@@ -219,7 +216,7 @@ def render(stack: str, result: runner.RunResult, invented: set[str] | frozenset[
     outputs = adopted_versions(result, {k: ("[secret]" if k in SECRET_OUTPUTS else v) for k, v in result.outputs.items()})
     out += ["## Stack outputs", yaml.safe_dump(outputs, sort_keys=True).rstrip(), ""]
     out += ["## Critical path (typical create times, see docs/performance.md)", critical_path.critical_path(result).report(), ""]
-    out += [access.render(result, access.committed_stack, "Who gets what (each binding's role and its permissions)", depth=2)]
+    out += [access.render(result, access.reader(result), "Who gets what (each binding's role and its permissions)", depth=2)]
     return placeholders("\n".join(out), invented)
 
 

@@ -11,8 +11,8 @@ here fails tests/test_review.py until its facts are added.
 Sources, abbreviated in the facts below:
 - TF514: hashicorp/terraform-provider-aws as vendored by pulumi/terraform-provider-aws, branch
   patched-v5.14.0 (122a58103640826a4793ef37353289632b78452b). pulumi-aws 7.51.1 bridges a
-  v6.x upstream (>= v6.46.0, exact tag not found, see /work/research/provider-facts.md C.0);
-  where the 2026 upstream differs it is said, with the search index id of the file read.
+  v6.x upstream (>= v6.46.0, exact tag not found); where the 2026 upstream (main) differs it is
+  said, with the upstream repository path of the file read.
 - K8S: pulumi/pulumi-kubernetes@v4.32.0 (newest tag available; provider.go and diff.go are
   unchanged from there to 94977969, after which 4.34.2 was released).
 - ENGINE: pulumi/pulumi@v3.259.0, pkg/resource/deploy.
@@ -95,8 +95,6 @@ ENGINE_FACTS: dict[str, str] = {
     "deletes-last": f"{ENGINE}/deployment_executor.go:486 (performPostSteps -> GenerateDeletes, "
     "step_generator.go:2326): resources no longer registered, and the old halves of create-first "
     "replacements, are deleted after the program has registered everything",
-    "urn-change": "a new URN that no alias links to an old one is a create; the old URN is a delete at the end "
-    "(deletes-last), so the two exist side by side: create-before-delete",
     "delete-first-dependents": f"{ENGINE}/step_generator.go:2050-2130, 3220-3340 (calculateDependentReplacements): "
     "before a delete-first replacement, dependents whose inputs would force their own replacement are deleted first",
     "provider-changed": f"{ENGINE}/step_generator.go:2798-2871, 2912: a resource whose provider reference changes "
@@ -108,8 +106,6 @@ ENGINE_FACTS: dict[str, str] = {
     "step_generator.go:3268-3280 does the same for the dependents of a delete-first replacement)",
     "retain-on-delete": f"{ENGINE}/step.go:661-662: deleting a resource registered with retainOnDelete is a no-op "
     "in the cloud; it only leaves the stack",
-    "ignore-changes": f"{K8S} provider/pkg/provider/provider.go:1580-1605 and {BRIDGE} pkg/tfbridge/provider.go "
-    "(ApplyIgnoreChanges): changes under ignoreChanges paths are dropped before deciding",
 }
 
 # --- shared facts ---------------------------------------------------------------------------
@@ -199,8 +195,8 @@ _add(
     ),
     Rule(
         "aws:eks/podIdentityAssociation:PodIdentityAssociation", "custom",
-        (Fact("clusterName", "terraform-provider-aws internal/service/eks/pod_identity_association.go Schema, "
-                             "stringplanmodifier.RequiresReplace (2026 upstream, search index ids 5095034008 and 37021251263)"),
+        (Fact("clusterName", "hashicorp/terraform-provider-aws internal/service/eks/pod_identity_association.go Schema, "
+                             "stringplanmodifier.RequiresReplace (2026 upstream (main))"),
          Fact("namespace", "pod_identity_association.go Schema, RequiresReplace (same files)"),
          Fact("serviceAccount", "pod_identity_association.go Schema, RequiresReplace (same files)")),
         UniqueKey(("clusterName", "namespace", "serviceAccount"), "create-fails",
@@ -215,8 +211,8 @@ _add(
         "aws:eks/addon:Addon", "custom",
         (Fact("addonName", f"{TF514} internal/service/eks/addon.go:52"),
          Fact("clusterName", f"{TF514} internal/service/eks/addon.go:71"),
-         Fact("namespaceConfig", "terraform-provider-aws internal/service/eks/addon.go resourceAddon Schema: namespace_config "
-                                 "and its namespace are ForceNew (2026 upstream, search index id 53297301569)")),
+         Fact("namespaceConfig", "hashicorp/terraform-provider-aws internal/service/eks/addon.go resourceAddon Schema: "
+                                 "namespace_config and its namespace are ForceNew (2026 upstream (main))")),
         UniqueKey(("clusterName", "addonName"), "create-fails", "one add-on of that name per cluster",
                   f"{BOTO} eks CreateAddon errors include ResourceInUseException (HTTP 409)"),
         notes=("addonVersion, configurationValues, podIdentityAssociations, serviceAccountRoleArn and tags update in place",),
@@ -255,7 +251,7 @@ _add(
     Rule(
         "eks:index:Cluster", "remote",
         (Fact("name", f"{EKSPKG}/cluster/cluster.ts:690 passes it to aws.eks.Cluster; {TF514} internal/service/eks/cluster.go:201 "
-                      "(ForceNew, also in the 2026 upstream, index id 4997342113)"),
+                      "(ForceNew, also in the 2026 upstream (main): hashicorp/terraform-provider-aws internal/service/eks/cluster.go)"),
          Fact("serviceRole", f"{EKSPKG}/cluster/cluster.ts:691 (roleArn); {TF514} cluster.go:248 role_arn ForceNew"),
          Fact("ipFamily", f"{EKSPKG}/cluster/cluster.ts:612-617; {TF514} cluster.go:178 kubernetes_network_config.ip_family"),
          Fact("kubernetesServiceIpAddressRange", f"{EKSPKG}/cluster/cluster.ts:612-617; {TF514} cluster.go:185 service_ipv4_cidr")),
@@ -265,7 +261,8 @@ _add(
                                "must be in the same VPC as the subnets that the cluster was created with'"),),
         inner="the EKS cluster (aws:eks/cluster:Cluster) and everything running in it",
         notes=(("version, authenticationMode, subnet IDs and tags update in place: subnet_ids and security_group_ids lost "
-               "ForceNew upstream (2026 cluster.go, index id 4997342113; TF514 still had them at 295/301)"),
+               "ForceNew upstream (hashicorp/terraform-provider-aws internal/service/eks/cluster.go, 2026 upstream (main); "
+               "TF514 still had them at 295/301)"),
                f"{BOTO} eks UpdateClusterConfig: 'You can't change which VPC the subnets are from': a vpcId change fails",
                ("bootstrapSelfManagedAddons and accessConfig.bootstrapClusterCreatorAdminPermissions are ignoreChanges "
                f"({EKSPKG}/cluster/cluster.ts:749-754)"),

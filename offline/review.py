@@ -26,13 +26,14 @@ from components.config import ConfigError
 
 from . import iam_diff, mocks, runner
 from .compare import Change, Comparison, Unknown
+from .iam_diff import IAM_DOCUMENT_KEYS
 from .paths import format_path
 from .replacements import ENGINE_FACTS
+from .runner import ATTACHMENT
 from .stackfile import load as load_stack_file
 
 EXIT_HAZARDS = 3
 EXIT_BAD_INPUT = 1
-IAM_DOCUMENT_KEYS = ("assumeRolePolicy", "policy")
 
 CANNOT_KNOW = (
     ("real IDs, ARNs and generated names (the mocks make them up, the same way in both runs, so only "
@@ -86,9 +87,6 @@ def render_change(change: Change) -> list[str]:
         forced = {f"{format_path(c.path)}: {c.forces}" for c in change.inputs if c.forces}
         out += [f"       <- {reason}" for reason in change.reasons if reason not in forced]
     return out
-
-
-ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 
 
 def attachment_lines(comparison: Comparison) -> list[str]:
@@ -198,8 +196,9 @@ def side(stack: str, overrides: dict[str, Any] | None = None, path: Path | None 
     return Side(label or str(path or stack), runner.run_stack(stack, overrides=overrides, path=path), parsed)
 
 
-def load(stack: str, arg: str) -> Side:
-    """One side of the review from a command-line argument; an empty stack file is a new stack."""
+def load(stack: str, arg: str, empty_is_new: bool = False) -> Side:
+    """One side of the review from a command-line argument. An empty stack file is a new stack
+    on the OLD side (`empty_is_new`); on the NEW side it is checked like any other, and refused."""
     name, path = stack_target(arg)
     if path is None and name not in runner.stack_names():
         raise BadInput(f"{arg}: no Pulumi.{name}.yaml; stacks: {', '.join(runner.stack_names())}")
@@ -208,7 +207,7 @@ def load(stack: str, arg: str) -> Side:
         content = load_stack_file(file)  # the config mapping, as the runner reads it
     except runner.StackFileError as error:
         raise BadInput(str(error)) from None
-    if not content:
+    if not content and empty_is_new:
         return Side(f"{arg} (empty: a new stack)", runner.RunResult([]), None)
     try:
         return side(stack, path=file, label=arg)
@@ -248,7 +247,7 @@ def main(new_arg: str, old_arg: str, accept: Iterable[str] = (), accept_files: I
     try:
         patterns = accepted_ids(accept, accept_files)
         new = load(stack, new_arg)
-        old = load(stack, old_arg)
+        old = load(stack, old_arg, empty_is_new=True)
     except BadInput as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -33,6 +33,18 @@ from .stackfile import load as load_stack_file
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = ROOT / "__main__.py"
 
+# Resource types the offline commands look for among the registrations.
+ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+ADDON = "aws:eks/addon:Addon"
+ROLE = "aws:iam/role:Role"
+ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+INLINE = "aws:iam/rolePolicy:RolePolicy"
+
+
+def short_name(urn: str) -> str:
+    """The name part of a URN (after its last `::`)."""
+    return urn.rsplit("::", 1)[-1]
+
 
 def project_file(root: Path = ROOT) -> dict[str, Any]:
     return yaml.safe_load((root / "Pulumi.yaml").read_text())
@@ -259,6 +271,9 @@ class RunResult:
     outputs: dict[str, Any] = field(default_factory=dict)
     error: BaseException | None = None
     """What the program raised, when run with raise_errors=False."""
+    referenced: dict[str, RunResult] = field(default_factory=dict)
+    """The runs of the stacks its StackReferences read (run_stack), by reference: what the
+    other stack registered, for the tools that look past its outputs (offline.access)."""
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == type_]
@@ -363,6 +378,7 @@ def run_stack(stack: str, overrides: Mapping[str, Any] | None = None, path: Path
     config = stack_config(stack, overrides=overrides, path=path)
     if "stack_outputs" not in kwargs:
         outputs = {}
+        referenced: dict[str, RunResult] = {}
         for ref in referenced_stacks(config):
             short = ref.rsplit("/", 1)[-1]
             if short not in stack_names():
@@ -376,11 +392,15 @@ def run_stack(stack: str, overrides: Mapping[str, Any] | None = None, path: Path
             try:
                 # Same caller: the referenced stack deploys with the credentials of this one's account.
                 same_caller = {k: kwargs[k] for k in ("caller_account", "caller_arn") if k in kwargs}
-                outputs[ref] = run_stack(short, _via=(*_via, stack), **same_caller).outputs
+                referenced[ref] = run_stack(short, _via=(*_via, stack), **same_caller)
+                outputs[ref] = referenced[ref].outputs
             except (StackFileError, pulumi.RunError) as error:
                 raise StackFileError([f"roleFromStack names stack {ref!r}, whose file Pulumi.{short}.yaml fails:",
                                       *str(error).splitlines()]) from None
         kwargs["stack_outputs"] = outputs
+        result = run(config, stack=stack, **kwargs)
+        result.referenced = referenced
+        return result
     return run(config, stack=stack, **kwargs)
 
 

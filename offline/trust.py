@@ -13,10 +13,11 @@ import re
 import shlex
 from typing import Any
 
-from components import documents
+from components import documents, limits
+from components.trust import SID
 
-TRUST_LIMIT = 2048
-"""IAM's default trust policy size, in characters without whitespace (raisable to 4,096)."""
+TRUST_LIMIT = limits.TRUST_POLICY_SIZE
+"""IAM's default trust policy size, in characters without whitespace (see components/limits.py)."""
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -27,23 +28,39 @@ def _statements(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in _as_list(doc.get("Statement", [])) if isinstance(s, dict)]
 
 
+def _set(value: Any) -> set[Any] | None:
+    """The values of a string-or-list field as a set; None when one cannot be compared (a list in a list)."""
+    try:
+        return set(_as_list(value))
+    except TypeError:
+        return None
+
+
+def _within(some: Any, others: Any) -> bool:
+    """Whether every value of `some` is among `others`; False when either holds values that are not plain."""
+    mine, theirs = _set(some), _set(others)
+    return mine is not None and theirs is not None and mine <= theirs
+
+
 def covers(have: dict[str, Any], wanted: dict[str, Any]) -> bool:
     """Whether the statement `have` already admits every request `wanted` admits.
 
     Only the plain shapes are judged: no condition at all, or `StringEquals` whose every key
-    is also a key of `wanted` with no value outside `have`'s. Anything else is taken as not
-    covering, and the wanted statement is added beside it (an extra Allow never narrows).
+    is also a key of `wanted` with no value outside `have`'s. Anything else (values that are
+    not strings or lists of them included) is taken as not covering, and the wanted statement
+    is added beside it (an extra Allow never narrows).
     """
     if have.get("Effect") != wanted.get("Effect") or have.get("Principal") != wanted.get("Principal"):
         return False
-    if not set(_as_list(wanted.get("Action", []))) <= set(_as_list(have.get("Action", []))):
+    if not _within(wanted.get("Action", []), have.get("Action", [])):
         return False
     if "Condition" not in have:
         return True
-    if set(have["Condition"]) != {"StringEquals"} or not isinstance(have["Condition"]["StringEquals"], dict):
+    condition = have["Condition"]
+    if not isinstance(condition, dict) or set(condition) != {"StringEquals"} or not isinstance(condition["StringEquals"], dict):
         return False
     need = (wanted.get("Condition") or {}).get("StringEquals", {})
-    return all(key in need and set(_as_list(need[key])) <= set(_as_list(values)) for key, values in have["Condition"]["StringEquals"].items())
+    return all(key in need and _within(need[key], values) for key, values in condition["StringEquals"].items())
 
 
 def merge(trust: dict[str, Any], statements: list[dict[str, Any]]) -> tuple[dict[str, Any], bool]:
@@ -60,7 +77,7 @@ def merge(trust: dict[str, Any], statements: list[dict[str, Any]]) -> tuple[dict
         if any(covers(s, statement) for s in [*current, *added]):
             continue
         sids = {s.get("Sid") for s in [*current, *added]}
-        base = statement.get("Sid", "EksPodIdentity")
+        base = statement.get("Sid", SID)
         sid, n = base, 1
         while sid in sids:
             n += 1
@@ -73,7 +90,8 @@ def merge(trust: dict[str, Any], statements: list[dict[str, Any]]) -> tuple[dict
 def _subs(s: dict[str, Any]) -> dict[str, list[str]]:
     """The `<issuer>:sub` values an OIDC statement allows, by issuer."""
     out: dict[str, list[str]] = {}
-    for values in (s.get("Condition") or {}).values():
+    condition = s.get("Condition")
+    for values in (condition.values() if isinstance(condition, dict) else []):
         for key, value in (values.items() if isinstance(values, dict) else []):
             if key.endswith(":sub"):
                 out.setdefault(key[: -len(":sub")], []).extend(map(str, _as_list(value)))

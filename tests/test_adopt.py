@@ -247,6 +247,14 @@ def test_bad_inputs_exit_1_with_a_message_naming_the_file(name, tmp_path, capsys
     assert not (tmp_path / "x.json").exists()
 
 
+@pytest.mark.parametrize("stack_name", ["a/b/", "org/project/", "/", "", "a/b/c/d", "prod stack", "prod\n"])
+def test_a_stack_name_that_is_not_one_exits_1(stack_name, tmp_path, capsys):
+    out = tmp_path / "x.json"
+    assert adopt.main(["prod", "--from", str(PROD_FILES[0]), "--out", str(out), "--stack-name", stack_name]) == 1
+    assert capsys.readouterr().err.startswith(f"error: --stack-name {stack_name!r} is not a Pulumi stack name")
+    assert not out.exists()
+
+
 def test_an_unknown_stack_and_a_bad_state_file(tmp_path, capsys):
     assert adopt.main(["nope", "--from", str(PROD_FILES[0]), "--out", str(tmp_path / "x.json")]) == 1
     bad = tmp_path / "state.json"

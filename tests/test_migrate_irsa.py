@@ -291,3 +291,79 @@ def test_the_irsa_setting_is_offered_with_this_clusters_oidc_provider(migration)
     raw = {"clusters": [{"name": CLUSTER, "create": False}], "identities": [
         {"name": "app", "namespace": "team-a", "serviceAccount": "app", "irsa": {"oidcProviderArns": migrate_irsa.oidc_providers(migration)}}]}
     assert cfg.parse(raw).identities[0].irsa is not None, "what the plan offers is a valid setting"
+
+
+def _edited(tmp_path: Path, source: Path, edit) -> Path:
+    """`source`'s documents after `edit` changed them, saved as a file of their own."""
+    docs = awsjson.documents(source)
+    edit(docs)
+    path = tmp_path / f"bad-{source.name}"
+    path.write_text(json.dumps(docs))
+    return path
+
+
+def _statements(docs):
+    return docs[0]["Role"]["AssumeRolePolicyDocument"]["Statement"]
+
+
+def _cluster(docs):
+    return docs[0]["cluster"]
+
+
+PODS = {"Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"}}
+BAD_FILES = {
+    "an OIDC provider that is no ARN": ("--roles", ROLES[0], lambda d: _statements(d)[0]["Principal"].update(Federated="x:oidc-provider/y"),
+                                        "'Federated' should be an OIDC provider ARN"),
+    "an action in a list in a list": ("--roles", ROLES[0], lambda d: _statements(d).append({**PODS, "Action": [["sts:AssumeRole"]]}),
+                                      "'Action' should be a string or a list of strings"),
+    "a cluster ARN that is no ARN": ("--cluster-info", AWS / "irsa-describe-cluster.json", lambda d: _cluster(d).update(arn="c1-arn"),
+                                     "'arn' should be a cluster ARN"),
+    "an identity that is text": ("--cluster-info", AWS / "irsa-describe-cluster.json", lambda d: _cluster(d).update(identity="x"),
+                                 "'identity' should be an object"),
+    "an OIDC block that is text": ("--cluster-info", AWS / "irsa-describe-cluster.json", lambda d: _cluster(d)["identity"].update(oidc="x"),
+                                   "'oidc' should be an object"),
+    "a workload spec that is text": ("--workloads", AWS / "irsa-workloads.json", lambda d: d[0]["items"][0].update(spec="x"),
+                                     "items[0]: 'spec' should be an object"),
+    "a pod template that is text": ("--workloads", AWS / "irsa-workloads.json", lambda d: d[0]["items"][0]["spec"].update(template="x"),
+                                    "items[0].spec: 'template' should be an object"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_malformed_file_exits_1_naming_it(case, tmp_path, capsys):
+    flag, source, edit, message = BAD_FILES[case]
+    bad = _edited(tmp_path, source, edit)
+    files = {"--roles": [str(ROLES[0])], flag: [str(bad)]}
+    args = ["--service-accounts", str(SAS), "--cluster", CLUSTER, *[a for f, paths in files.items() for p in paths for a in (f, p)]]
+    assert migrate_irsa.main(args) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {bad}: ") and message in err and len(err.splitlines()) == 1, err
+
+
+@pytest.mark.parametrize("have", [
+    {**PODS, "Action": [["sts:AssumeRole", "sts:TagSession"]]},
+    {**PODS, "Action": ["sts:AssumeRole", "sts:TagSession"], "Condition": "x"},
+    {**PODS, "Action": ["sts:AssumeRole", "sts:TagSession"], "Condition": {"StringEquals": {"aws:PrincipalTag/eks-cluster-name": [["c"]]}}},
+])
+def test_a_statement_with_values_that_are_not_plain_covers_nothing(have):
+    wanted = {**PODS, "Action": ["sts:AssumeRole", "sts:TagSession"],
+              "Condition": {"StringEquals": {"aws:PrincipalTag/eks-cluster-name": "c"}}}
+    assert not trust.covers(have, wanted)
+    merged, changed = trust.merge({"Statement": [have]}, [wanted])
+    assert changed and merged["Statement"] == [have, {**wanted, "Sid": "EksPodIdentity"}]
+
+
+def test_an_oidc_statement_whose_condition_is_not_an_object_stays():
+    statement = {"Effect": "Allow", "Principal": {"Federated": f"arn:aws:iam::111122223333:oidc-provider/{ISSUER}"},
+                 "Action": "sts:AssumeRoleWithWebIdentity", "Condition": "x"}
+    final, kept = trust.without_irsa({"Statement": [statement]}, [("team-a", "app")], "")
+    assert final["Statement"] == [statement] and "no `:sub` condition" in kept[0]
+
+
+@pytest.mark.parametrize("arn,account", [
+    ("arn:aws:iam::111122223333:role/r", "111122223333"),
+    ("arn:aws-cn:eks:cn-north-1:111122223333:cluster/c", "111122223333"),
+    ("arn:aws:s3:::bucket", None), ("c1-arn", None), ("x:oidc-provider/y", None), ("", None), (None, None), (7, None),
+])
+def test_the_account_of_an_arn(arn, account):
+    assert awsjson.arn_account(arn) == account

@@ -203,3 +203,31 @@ def test_the_shape_checks_see_the_roles(stack_runs):
 def test_the_readme_quotes_the_dev_graph_line(planned, stack_runs):
     readme = (runner.ROOT / "README.md").read_text()
     assert f"wrote plan-out/dev.mmd ({plan.graph_size(stack_runs['dev'])})" in readme
+
+
+def test_a_referenced_stack_runs_once_per_command(monkeypatch, capsys):
+    """`plan team-cluster` reads the identities stack twice (its outputs for the StackReference,
+    its bindings for "Who gets what"): the run made for the reference serves both."""
+    runs: list[str] = []
+    real_run = runner.run
+
+    def counting(*args, **kwargs):
+        runs.append(kwargs.get("stack", "test"))
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "run", counting)
+    for _ in range(2):
+        assert plan.main(["team-cluster"]) == 0
+        out = capsys.readouterr().out
+        assert "## Who gets what" in out and "<random>" in out
+    assert runs == ["identities", "team-cluster"] * 2
+
+
+def test_a_run_keeps_the_runs_of_the_stacks_it_references():
+    result = runner.run_stack("team-cluster")
+    (ref,) = result.referenced
+    assert ref == "organization/eks-pod-identity/identities"
+    (association,) = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert association.inputs["roleArn"] == result.referenced[ref].outputs["roleArns"]["s3-reader"], "the run it read"
+    given = runner.run_stack("team-cluster", stack_outputs={ref: result.referenced[ref].outputs})
+    assert given.referenced == {}, "outputs given by the caller: nothing was run here"

@@ -415,6 +415,20 @@ def test_an_empty_old_file_is_a_new_stack(tmp_path, capsys):
     assert "0 to delete" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("content", ["", "config: null\n"])
+def test_an_empty_new_file_is_checked_like_plan_file_and_refused(tmp_path, capsys, content):
+    """Only the OLD side may be empty (a stack never deployed); an empty NEW side is a stack file
+    with no config, which `python -m offline.plan FILE` refuses: so does the review."""
+    new = tmp_path / "Pulumi.dev.yaml"
+    new.write_text(content)
+    assert plan.main([str(new)]) == 1
+    alone = capsys.readouterr().err
+    assert plan.main([str(new), "--against", "dev"]) == review.EXIT_BAD_INPUT
+    out = capsys.readouterr()
+    assert "empty: a new stack" not in out.out and out.err.startswith(f"error: {new}: ")
+    assert "eks-pod-identity:clusters: is required" in alone and "eks-pod-identity:clusters: is required" in out.err
+
+
 @pytest.mark.parametrize("content, message", [
     ({"config": {**DEV, f"{KEY}identities": [{"name": "Bad_Name"}]}}, "problem"),
     ("config: [unclosed", "cannot read"),

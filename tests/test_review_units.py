@@ -3,15 +3,20 @@ trust comparisons; with properties checked on generated inputs (hypothesis)."""
 
 from __future__ import annotations
 
+import ast
 import copy
+import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from components import rules
+from components import trust as components_trust
 from offline import iam_diff
 from offline.compare import diff_values
 from offline.paths import contains, format_path, overlaps, parse_path
-from offline.replacements import RULES, forcing_fact
+from offline.replacements import ENGINE_FACTS, RULES, forcing_fact
 
 # --- value diffs and paths ------------------------------------------------------------------
 
@@ -169,3 +174,54 @@ def test_an_unknown_value_forces_only_at_or_under_a_force_new_path():
     assert forcing_fact(job, ("spec", "template"), unknown=True) is not None
     assert forcing_fact(job, ("spec", "template", "metadata"), unknown=True) is not None
     assert forcing_fact(job, ("spec", "backoffLimit")) is None
+
+
+# --- the offline package's own sources ------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = {p.name: p.read_text() for p in sorted((ROOT / "offline").glob("*.py"))}
+
+
+def test_the_offline_tools_cite_only_what_a_reader_can_open():
+    """No private path, no search-index id, no file of the repository that is not there."""
+    for name, text in SOURCES.items():
+        assert "/work/" not in text and "index id" not in text, name
+        for cited in re.findall(r"(?<![\w/.:-])((?:[\w-]+/)+[\w.-]+\.md)\b", text):
+            assert (ROOT / cited).is_file(), f"offline/{name} cites {cited}, which is not in the repository"
+
+
+def _top_level(tree: ast.Module) -> list[tuple[str, str, object]]:
+    """(name, its definition as text, its literal value or None) of each top-level def, class and assignment."""
+    out = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            out.append((node.name, ast.dump(node), None))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                value = None
+            out += [(t.id, ast.dump(node.value), value) for t in targets if isinstance(t, ast.Name)]
+    return out
+
+
+def test_no_constant_or_helper_is_written_twice():
+    """A value or helper the offline tools share is defined once and imported, here and from components/."""
+    where: dict[tuple[str, str], list[str]] = {}
+    for name, text in SOURCES.items():
+        tree = ast.parse(text)
+        for symbol, definition, value in _top_level(tree):
+            where.setdefault((symbol, definition), []).append(name)
+            if value is not None and getattr(rules, symbol, None) == value:
+                raise AssertionError(f"offline/{name} redefines components.rules.{symbol}: import it")
+        literals = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        assert components_trust.SID not in literals, f"offline/{name} spells out components.trust.SID: import it"
+    twice = {symbol: files for (symbol, _), files in where.items() if len(files) > 1}
+    assert not twice, f"defined in more than one module of offline/: {twice}"
+
+
+def test_every_engine_fact_is_cited_somewhere():
+    others = "".join(text for name, text in SOURCES.items() if name != "replacements.py")
+    unused = [key for key in ENGINE_FACTS if f"'{key}'" not in others and f'"{key}"' not in others]
+    assert not unused, f"ENGINE_FACTS entries nothing cites: {unused}"
