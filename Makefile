@@ -9,23 +9,38 @@ BACKEND ?= file://$(HOME)/.pulumi-eks-pod-identity
 # missing tool is reported before anything is installed. SKIP_PREFLIGHT=1 skips the checks.
 SKIP_PREFLIGHT ?=
 
-.PHONY: test fuzz refresh-aws-data refresh-upstream review adopt migrate-irsa access login up preview destroy policy-preview plan bench check-stacks check-package \
+.PHONY: lock test fuzz refresh-aws-data refresh-upstream review adopt migrate-irsa access login up preview destroy policy-preview plan bench check-stacks check-package \
 	preflight preflight-up preflight-preview preflight-destroy
 # Prerequisites run in the order written: the checks before any install or pulumi command.
 .NOTPARALLEL:
 
-# The program's packages only: what `pulumi up` runs with (Pulumi.yaml points it at ./venv).
+# uv installs the locked requirements in seconds; without it, pip does (a few minutes).
+# .ci/run installs uv first. `--seed` puts pip in the venv too (tests/test_packaging.py uses it).
+UV ?= $(shell command -v uv 2>/dev/null || { $(PYTHON) -m uv --version >/dev/null 2>&1 && echo "$(PYTHON) -m uv"; })
+define install
+	$(if $(UV),$(UV) venv --quiet --seed --allow-existing --python $(PYTHON) $(VENV),$(PYTHON) -m venv $(VENV))
+	$(if $(UV),VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r $(1),$(VENV)/bin/pip install --quiet -r $(1))
+endef
+
+# The program's packages only, as locked: what `pulumi up` runs with (Pulumi.yaml points it at ./venv).
 $(VENV)/.program: requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(call install,requirements.txt)
 	touch $@
 
-# The program's packages plus the test and validation tools (requirements-dev.txt).
+# The program's packages plus the test and validation tools, as locked (requirements-dev.txt).
 $(VENV)/.dev: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	$(call install,requirements-dev.txt)
 	touch $@ $(VENV)/.program
+
+# The locks, from pyproject.toml: requirements.txt (the program: `dependencies`) and
+# requirements-dev.txt (plus the `dev` group, at the same versions). Existing pins are kept;
+# UPGRADE=1 moves every package to its newest release within pyproject's ranges.
+UPGRADE ?=
+LOCK = $(UV) pip compile --quiet pyproject.toml --universal --python-version 3.11 --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+lock:
+	@$(if $(UV),,echo "make lock needs uv (pip install uv)" >&2; exit 1)
+	$(LOCK) -o requirements.txt
+	$(LOCK) --group dev -c requirements.txt -o requirements-dev.txt
 
 # Lint, types (strict on components/), then the suite: what CI runs (.ci/run).
 test: $(VENV)/.dev
