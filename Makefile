@@ -32,15 +32,15 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt
 	$(call install,requirements-dev.txt)
 	touch $@ $(VENV)/.program
 
-# The locks, from pyproject.toml: requirements.txt (the program: `dependencies`) and
-# requirements-dev.txt (plus the `dev` group, at the same versions). Existing pins are kept;
-# UPGRADE=1 moves every package to its newest release within pyproject's ranges.
+# The locks, from pyproject.toml: requirements.txt (the program: this package, editable, and
+# its `dependencies`) and requirements-dev.txt (the same pins plus the `dev` group). Existing
+# pins are kept; UPGRADE=1 moves every package to its newest release within pyproject's ranges.
 UPGRADE ?=
-LOCK = $(UV) pip compile --quiet pyproject.toml --universal --python-version 3.11 --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+LOCK = $(UV) pip compile --quiet --universal --python-version 3.11 --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 lock:
 	@$(if $(UV),,echo "make lock needs uv (pip install uv)" >&2; exit 1)
-	$(LOCK) -o requirements.txt
-	$(LOCK) --group dev -c requirements.txt -o requirements-dev.txt
+	echo "-e ." | $(LOCK) - -o requirements.txt
+	echo "-r requirements.txt" | $(LOCK) - pyproject.toml --group dev -o requirements-dev.txt
 
 # Lint, types (strict on components/), then the suite: what CI runs (.ci/run).
 test: $(VENV)/.dev
@@ -60,7 +60,7 @@ refresh-aws-data: $(VENV)/.dev
 # What a stack would create, offline: no AWS account, no credentials (see README, Offline plan).
 plan: $(VENV)/.program
 	@mkdir -p plan-out
-	$(VENV)/bin/python -m offline.plan $(STACK) --graph plan-out/$(STACK).mmd
+	$(VENV)/bin/python -m eks_pod_identity.offline.commands.plan $(STACK) --graph plan-out/$(STACK).mmd
 
 # Review a stack-file change offline (README, Reviewing a change): what `pulumi up` would
 # create, update, replace and delete going from Pulumi.$(STACK).yaml at BASE (a git ref) to
@@ -79,28 +79,28 @@ review: $(VENV)/.program
 	else \
 		echo "review: Pulumi.$(STACK).yaml is new since $(BASE)" >&2; : > plan-out/base-$(STACK).yaml; \
 	fi
-	$(VENV)/bin/python -m offline.plan $(STACK) --against plan-out/base-$(STACK).yaml \
+	$(VENV)/bin/python -m eks_pod_identity.offline.commands.plan $(STACK) --against plan-out/base-$(STACK).yaml \
 		$(foreach id,$(ACCEPT),--accept '$(id)') $(if $(wildcard $(ACCEPT_FILE)),--accept-file $(ACCEPT_FILE))
 
 # Adopt what exists: make adopt STACK=prod FROM="associations.json described.json agent.json"
 # (ADOPT_FLAGS=--new-stack for a stack never deployed; see README, Adopting what already exists).
 adopt: $(VENV)/.program
-	$(VENV)/bin/python -m offline.adopt $(STACK) $(foreach f,$(FROM),--from $(f)) --out import-$(STACK).json $(ADOPT_FLAGS)
+	$(VENV)/bin/python -m eks_pod_identity.offline.commands.adopt $(STACK) $(foreach f,$(FROM),--from $(f)) --out import-$(STACK).json $(ADOPT_FLAGS)
 
 # Move from IRSA: make migrate-irsa CLUSTER=my-cluster SA=sa.json ROLES="roles.json" [MIGRATE_FLAGS="--workloads workloads.json"]
 migrate-irsa: $(VENV)/.program
-	$(VENV)/bin/python -m offline.migrate_irsa --cluster $(CLUSTER) --service-accounts $(SA) \
+	$(VENV)/bin/python -m eks_pod_identity.offline.commands.migrate_irsa --cluster $(CLUSTER) --service-accounts $(SA) \
 		$(foreach f,$(ROLES),--roles $(f)) --out-config irsa-identities.yaml $(MIGRATE_FLAGS)
 
 # Who gets what, as Markdown for a pull request: plan-out/<stack>-access.md
 access: $(VENV)/.program
 	@mkdir -p plan-out
-	$(VENV)/bin/python -m offline.access $(STACK) > plan-out/$(STACK)-access.md
+	$(VENV)/bin/python -m eks_pod_identity.offline.commands.access $(STACK) > plan-out/$(STACK)-access.md
 	@echo "plan-out/$(STACK)-access.md"
 
 # Your own stack files (every Pulumi.*.yaml here, committed or not), checked offline.
 check-stacks: $(VENV)/.program
-	$(VENV)/bin/python -m offline.check
+	$(VENV)/bin/python -m eks_pod_identity.offline.commands.check
 
 bench: $(VENV)/.dev
 	$(VENV)/bin/python -m bench.fleet_bench --suite
@@ -141,7 +141,7 @@ check-package: $(VENV)/.dev
 	$(PYTHON) -m venv build/package/venv
 	build/package/venv/bin/pip install --quiet build/package/*.whl
 	build/package/venv/bin/pip check
-	cd build/package && venv/bin/python -c "import components.program, components.limits as l; assert l.managed_policy_paths(); print('the installed components import and read their data')"
+	cd build/package && venv/bin/python -c "import eks_pod_identity.stack, eks_pod_identity.iam.limits as l; assert l.managed_policy_paths(); print("the installed package imports and reads its data")"
 
 # Refresh the catalog's recorded upstream action sets (docs/catalog.md).
 # UPSTREAM lists OWNER/REPO=CHECKOUT[@REF] (a clone, or a bare git dir with @REF), e.g.

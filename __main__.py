@@ -1,9 +1,8 @@
 """EKS Pod Identity end to end: read the stack config, build the components, export outputs."""
 
 import pulumi
+from eks_pod_identity import stack
 
-from components import config, program
-
-outputs = program.build(config.load())
+outputs = stack.build(stack.load())
 for key, value in outputs.items():
     pulumi.export(key, value)

@@ -22,10 +22,12 @@ from typing import Any
 
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
-
-from components import config, documents, program, trust
-from components.kubeconfig import exec_kubeconfig
-from offline import mocks, runner
+from eks_pod_identity import stack as config
+from eks_pod_identity.cluster.kubeconfig import exec_kubeconfig
+from eks_pod_identity.iam import documents
+from eks_pod_identity.identity import trust
+from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.stack import program
 
 SIZES = (1, 10, 100, 1000)
 PER_IDENTITY = 10

@@ -16,8 +16,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from . import rules
-from .config import ConfigError
+from .errors import ConfigError
+from .iam.grammar import ROLE_ARN
 
 # `aws eks get-token` takes `--role-arn` and nothing else of a role to assume (AWS CLI
 # reference, eks get-token: --cluster-name, --role-arn, --cluster-id). A session name or
@@ -77,7 +77,7 @@ def from_config(
         return Credentials(profile), [("aws:assumeRoles", assume_roles, "must be a list of {roleArn, ...} objects")]
     for i, role in enumerate(roles):
         arn = role.get("roleArn")
-        if not isinstance(arn, str) or not rules.ROLE_ARN.match(arn):
+        if not isinstance(arn, str) or not ROLE_ARN.match(arn):
             problems.append((f"aws:assumeRoles[{i}].roleArn", arn, "is not an IAM role ARN like 'arn:aws:iam::123456789012:role/deploy'"))
     if kubeconfigs:
         if web_identity:

@@ -8,25 +8,23 @@ unique key in AWS (an association is unique per cluster, namespace and service a
 fixed role name is unique per account) are named by that key alone: renaming the identity
 or moving a binding to another identity then keeps the URN, and the engine updates the
 resource in place instead of creating a second one before deleting the first, which EKS
-(409) and IAM (EntityAlreadyExists) would refuse.
+(409) and IAM (EntityAlreadyExists) would refuse. The names earlier releases gave live in
+`migrations`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
-from typing import TypeVar
+from .arn import Arn
 
-K = TypeVar("K", bound=Hashable)
+# Pulumi's autonaming appends "-" and 7 random characters (pulumi-terraform-bridge
+# AutoNameOptions{Separator: "-", Randlen: 7}; pulumi-eks's role names show it, e.g.
+# `<cluster>-eks-nodeRole-role-<7>`).
+AUTONAME_RANDOM = 7
 
 
 def association(cluster: str, namespace: str, service_account: str) -> str:
     """An association, named by EKS's own unique key and nothing else."""
     return f"{cluster}/{namespace}/{service_account}"
-
-
-def legacy_association(identity: str, cluster: str, namespace: str, service_account: str) -> str:
-    """The name releases before 0.2 gave an association (kept as an alias)."""
-    return f"{identity}-{cluster}-{namespace}-{service_account}"
 
 
 def role_key(component: str, fixed_name: str | None) -> str:
@@ -39,10 +37,11 @@ def role_key(component: str, fixed_name: str | None) -> str:
     return f"fixed.{fixed_name}" if fixed_name else component
 
 
-def policy_path(arn: str) -> str:
+def policy_path(policy_arn: str) -> str:
     """`<account>/<path><name>` of a policy ARN: unique per policy, and free of `::`."""
-    account, _, rest = arn.split(":", 4)[4].partition(":policy/")
-    return f"{account}/{rest}"
+    arn = Arn.parse(policy_arn)
+    assert arn is not None, "called with policy ARNs only"
+    return f"{arn.account}/{arn.resource.removeprefix('policy/')}"
 
 
 def attachment(owner: str, policy_arn: str) -> str:
@@ -50,32 +49,33 @@ def attachment(owner: str, policy_arn: str) -> str:
     return f"{owner}/{policy_path(policy_arn)}"
 
 
-def legacy_attachment(owner: str, policy_arn: str) -> str:
-    return f"{owner}-{policy_arn.rsplit('/', 1)[-1]}"
-
-
 def addon(cluster: str, addon_name: str) -> str:
     return f"{cluster}/{addon_name}"
 
 
-def legacy_addon(cluster: str, addon_name: str) -> str:
-    return f"{cluster}-{addon_name}"
+# The children a role component names after its key (`role_key`): the role, its inline policy,
+# the customer managed policies it creates (by short name) and their attachments.
+def role(key: str) -> str:
+    return f"{key}-role"
 
 
-def first_claims(former: Mapping[K, str]) -> dict[K, str]:
-    """Key -> former name, each former name kept only for the first key (in declaration order,
-    the order earlier releases registered in) that derives it.
+def inline_policy(key: str) -> str:
+    return f"{key}-inline"
 
-    Joined with `-`, several resources of an earlier release could derive one name (`team` +
-    `a-Reader` and `team-a` + `Reader`). The engine refused the second registration of that URN
-    (error 2001), so a stack holds at most the first, which may have been created before the
-    refusal; and two aliases claiming one URN are refused too (pkg/resource/deploy/
-    step_generator.go getOldResource, errors 2008 and 2016).
-    """
-    kept: dict[K, str] = {}
-    claimed: set[str] = set()
-    for key, old in former.items():
-        if old not in claimed:
-            claimed.add(old)
-            kept[key] = old
-    return kept
+
+def managed_policy(key: str, short: str) -> str:
+    return f"{key}-{short}"
+
+
+def managed_policy_attachment(key: str, short: str) -> str:
+    return f"{key}/{short}"
+
+
+def account_provider(key: str) -> str:
+    """The AWS provider a cross-account role is created through."""
+    return f"{key}-account"
+
+
+def target_role_key(account: str, name: str) -> str:
+    """A cross-account role's key: its account and fixed name, unique wherever it is declared."""
+    return role_key("", f"{account}.{name}")

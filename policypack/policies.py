@@ -1,7 +1,7 @@
 """Policies of the eks-pod-identity pack, each a plain `validate(args, report_violation)`.
 
 The pack runs in its own virtualenv, beside any stack. What counts as admin is the program's
-own semantic check (components/policy_checks.py, standard library only), imported from the
+own semantic check (components/iam/admin.py, standard library only), imported from the
 repository the pack lives in, so the config and the pack never disagree. Resource properties
 arrive as the engine sees them (camelCase keys, JSON documents as strings); values unknown
 during a preview are skipped, not guessed.
@@ -9,13 +9,15 @@ during a preview are skipped, not guessed.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pulumi_policy import (
     EnforcementLevel,
     ResourceValidationArgs,
@@ -24,7 +26,23 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from components import policy_checks
+
+def _package_module(name: str) -> ModuleType:
+    """A module of the eks_pod_identity package, loaded from the components/ folder beside this
+    pack (the pack's virtualenv has no pulumi-aws or pydantic: the package's __init__ and the
+    modules imported here need only the standard library)."""
+    if "eks_pod_identity" not in sys.modules:
+        root = Path(__file__).resolve().parent.parent / "components"
+        spec = importlib.util.spec_from_file_location("eks_pod_identity", root / "__init__.py", submodule_search_locations=[str(root)])
+        assert spec is not None and spec.loader is not None
+        package = importlib.util.module_from_spec(spec)
+        sys.modules["eks_pod_identity"] = package
+        spec.loader.exec_module(package)
+    return importlib.import_module(f"eks_pod_identity.{name}")
+
+
+admin = _package_module("iam.admin")
+grammar = _package_module("iam.grammar")
 
 POD_PRINCIPAL = "pods.eks.amazonaws.com"
 POD_ACTIONS = {"sts:AssumeRole", "sts:TagSession"}
@@ -51,7 +69,7 @@ def _document(value: Any) -> dict[str, Any] | None:
     return None
 
 
-_as_list = policy_checks.as_list
+_as_list = grammar.as_list
 
 
 def _statements(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -113,11 +131,11 @@ def validate_no_admin_wildcards(args: ResourceValidationArgs, report_violation: 
         documents += [(f"inline policy {p.get('name')}", p.get("policy")) for p in props.get("inlinePolicies") or [] if isinstance(p, dict)]
     elif args.resource_type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
         arn = props.get("policyArn")
-        for problem in policy_checks.admin_problems([], [arn]) if isinstance(arn, str) else ():
+        for problem in admin.admin_problems([], [arn]) if isinstance(arn, str) else ():
             report_violation(f"{problem}, attached; grant the actions the workload needs instead.")
     for where, value in documents:
         doc = _document(value)
-        for problem in policy_checks.admin_problems(_statements(doc)) if doc else ():
+        for problem in admin.admin_problems(_statements(doc)) if doc else ():
             report_violation(f"The {where}: {problem}; narrow the actions and resources.")
 
 

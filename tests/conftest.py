@@ -15,10 +15,13 @@ import pytest
 # "AST constructor recursion depth mismatch" afterwards (python/cpython gh-106905), and the
 # plugin's end-of-session summary would otherwise import it late when no test file did.
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from offline import runner
+from eks_pod_identity.offline.harness import runner
 
+# The offline tools work on this repository's program, wherever pytest runs from.
+runner.use(runner.Program(ROOT))
 STACKS = runner.committed_stack_names()
 
 

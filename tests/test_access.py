@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from offline import access, runner
+from eks_pod_identity.offline.commands import access
+from eks_pod_identity.offline.harness import runner
 
 from .conftest import STACKS
 
@@ -142,7 +142,7 @@ def test_cli_refuses_an_unknown_stack_and_a_bad_config(tmp_path, capsys):
 
 @pytest.mark.parametrize("stack", ["prod", "team-cluster"])
 def test_the_offline_plan_has_a_who_gets_what_section(stack, stack_runs):
-    from offline import plan
+    from eks_pod_identity.offline.commands import plan
 
     text = plan.render(stack, stack_runs[stack])
     section = text.split("## Who gets what")[1]

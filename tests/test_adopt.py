@@ -8,8 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from offline import adopt, awsjson, mocks, runner
+from eks_pod_identity.offline.commands import adopt
+from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.offline.inputs import awsjson
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pulumi
 import pytest
-
-from components import config, existing
-from offline import mocks, runner
+from eks_pod_identity import stack as config
+from eks_pod_identity.addons import installed
+from eks_pod_identity.arn import same_principal
+from eks_pod_identity.offline.harness import mocks, runner
 
 ADDON = "aws:eks/addon:Addon"
 ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
@@ -108,7 +109,7 @@ def test_an_add_on_lookup_refused_is_a_clear_error(monkeypatch):
     original = mocks.Mocks.call
     monkeypatch.setattr(mocks.Mocks, "call", denied)
     result = prod()
-    assert isinstance(result.error, existing.AddonLookupError) and isinstance(result.error, pulumi.RunError)
+    assert isinstance(result.error, installed.AddonLookupError) and isinstance(result.error, pulumi.RunError)
     assert "grant eks:DescribeAddon" in str(result.error)
 
 
@@ -145,7 +146,7 @@ def test_committed_stacks_deploy_into_a_real_account(stack):
 
 
 def test_the_adoption_tool_runs_referenced_stacks_in_the_adopted_account():
-    from offline import adopt
+    from eks_pod_identity.offline.commands import adopt
 
     assert adopt.run_stack("team-cluster", None, "team-cluster", {}, "210987654321").error is None
 
@@ -189,9 +190,8 @@ def test_the_creator_listed_as_admin_is_kept_once_the_cluster_exists():
     ("arn:aws:iam::123456789012:user/alice", "arn:aws:iam::123456789012:user/ops/alice", False),
 ])
 def test_same_principal(arn, caller, same):
-    from components import rules
-
-    assert rules.same_principal(arn, caller) is same
+    
+    assert same_principal(arn, caller) is same
 
 
 @pytest.mark.parametrize("key, value, path", [

@@ -13,10 +13,9 @@ from typing import Any
 import botocore
 import kubernetes_validate
 import pytest
+from eks_pod_identity.offline.inputs import awsjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from offline import awsjson
 
 AWS = Path(__file__).parent / "fixtures" / "aws"
 BOTOCORE_DATA = Path(botocore.__file__).parent / "data"

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from offline import access, adopt, check, plan, runner
+from eks_pod_identity.offline.commands import access, adopt, check, plan
+from eks_pod_identity.offline.harness import runner
 
 AWS_FILE = Path(__file__).parent / "fixtures" / "aws" / "prod-blue-describe-agent.json"
 # name -> (file, scratch folder) -> (main, argv). The good side of --against is the small

@@ -2,9 +2,9 @@
 resources, with the same inputs (no timing here; figures live in docs/performance.md)."""
 
 import pytest
+from eks_pod_identity.offline.harness import runner
 
 from bench import fleet_bench
-from offline import runner
 
 
 def custom(program):

@@ -11,11 +11,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from eks_pod_identity.iam import catalog, documents, grammar
+from eks_pod_identity.offline.harness import runner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components import catalog, documents, policy_checks
-from offline import runner
 from tests import validators
 from tools import refresh_upstream
 
@@ -152,7 +152,7 @@ def test_the_drift_test_catches_a_dropped_and_an_added_action():
 def test_entry_is_valid_iam_that_passes_parliament_and_fits_managed_policies(key, partition):
     docs = catalog.policy_documents(key, params(key), partition, BOUND)
     for doc in docs:
-        assert policy_checks.document_problems(doc) == []
+        assert grammar.document_problems(doc) == []
         assert len(documents.to_json(doc)) <= documents.MANAGED_POLICY_MAX
         assert validators.unwaived(validators.parliament_findings(doc)) == []
         # Every ARN the entry builds itself is in the stack's partition (the given ARNs are the user's).
@@ -417,7 +417,7 @@ QUICK = settings(max_examples=15, deadline=None)
 @given(clusters=st.lists(CLUSTER_NAMES, min_size=1, max_size=3, unique=True), key=st.sampled_from(["clusterAutoscaler", "karpenter", "vpcCni"]))
 def test_cluster_scoped_entries_stay_valid_and_name_each_cluster(clusters, key):
     built = catalog.policy_documents(key, params(key, clusterNames=clusters), "aws-us-gov", BOUND)
-    assert all(policy_checks.document_problems(d) == [] and len(documents.to_json(d)) <= documents.MANAGED_POLICY_MAX for d in built)
+    assert all(grammar.document_problems(d) == [] and len(documents.to_json(d)) <= documents.MANAGED_POLICY_MAX for d in built)
     text = json.dumps(built)
     assert all(f"/{c}" in text for c in clusters) and not any(f"/{b}\"" in text for b in BOUND if b not in clusters)
 

@@ -4,21 +4,16 @@ import json
 
 import pulumi
 import pytest
-
-from components.agent import AGENT_ADDON, PodIdentityAgent, PodIdentityAgentArgs
-from components.association import (
-    AssociationTarget,
-    PodIdentityAssociations,
-    PodIdentityAssociationsArgs,
-)
-from components.cluster import NODE_POLICIES, EksCluster, EksClusterArgs
-from components.credentials import Credentials
-from components.existing import InstalledAddon
-from components.network import NetworkArgs
-from components.role import PodIdentityRole, PodIdentityRoleArgs
-from components.trust import TrustScope
-from components.workload import SampleWorkload, SampleWorkloadArgs
-from offline import mocks, runner
+from eks_pod_identity.addons.agent import AGENT_ADDON, PodIdentityAgent, PodIdentityAgentArgs
+from eks_pod_identity.addons.installed import InstalledAddon
+from eks_pod_identity.cluster.cluster import NODE_POLICIES, EksCluster, EksClusterArgs
+from eks_pod_identity.cluster.network import NetworkArgs
+from eks_pod_identity.credentials import Credentials
+from eks_pod_identity.identity.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
+from eks_pod_identity.identity.role import PodIdentityRole, PodIdentityRoleArgs
+from eks_pod_identity.identity.trust import TrustScope
+from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.sample.workload import SampleWorkload, SampleWorkloadArgs
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/app"
 

@@ -11,9 +11,8 @@ import re
 from typing import Any
 
 import pytest
-
-from components import config
-from offline import runner
+from eks_pod_identity import stack as config
+from eks_pod_identity.offline.harness import runner
 
 DELETE = object()
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from components import config
-from components.credentials import Credentials, from_config
-from offline import runner
+from eks_pod_identity import stack as config
+from eks_pod_identity.credentials import Credentials, from_config
+from eks_pod_identity.offline.harness import runner
 
 CI = "arn:aws:iam::123456789012:role/ci"
 

@@ -2,7 +2,7 @@
 
 import json
 
-from components import documents, policy_checks
+from eks_pod_identity.iam import admin, documents, grammar
 
 
 def test_to_json_is_stable_and_round_trips():
@@ -24,14 +24,14 @@ def test_put_object_statement_is_write_only_on_the_bucket_objects():
 
 
 def test_statement_problems_accepts_a_valid_statement():
-    assert policy_checks.statement_problems(
+    assert grammar.statement_problems(
         {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/*",
          "Condition": {"StringEquals": {"aws:ResourceTag/team": "x"}}}
     ) == []
 
 
 def test_statement_problems_names_each_defect():
-    problems = policy_checks.statement_problems(
+    problems = grammar.statement_problems(
         {"Effect": "allow", "Action": "GetObject", "Principal": "*", "Resource": "bucket", "Sid": "no-dashes"}
     )
     text = " | ".join(problems)
@@ -39,13 +39,13 @@ def test_statement_problems_names_each_defect():
 
 
 def test_grants_admin_only_for_allow_star_on_star():
-    assert policy_checks.grants_admin({"Effect": "Allow", "Action": "*", "Resource": "*"})
-    assert policy_checks.grants_admin({"Effect": "Allow", "Action": ["s3:GetObject", "*:*"], "Resource": ["*"]})
-    assert not policy_checks.grants_admin({"Effect": "Deny", "Action": "*", "Resource": "*"})
-    assert not policy_checks.grants_admin({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
-    assert not policy_checks.grants_admin({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"})
+    assert admin.grants_admin({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    assert admin.grants_admin({"Effect": "Allow", "Action": ["s3:GetObject", "*:*"], "Resource": ["*"]})
+    assert not admin.grants_admin({"Effect": "Deny", "Action": "*", "Resource": "*"})
+    assert not admin.grants_admin({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
+    assert not admin.grants_admin({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"})
 
 
 def test_admin_policy_arn_in_any_partition():
-    assert policy_checks.is_admin_policy_arn("arn:aws-us-gov:iam::aws:policy/AdministratorAccess")
-    assert not policy_checks.is_admin_policy_arn("arn:aws:iam::123456789012:policy/AdministratorAccess")
+    assert admin.is_admin_policy_arn("arn:aws-us-gov:iam::aws:policy/AdministratorAccess")
+    assert not admin.is_admin_policy_arn("arn:aws:iam::123456789012:policy/AdministratorAccess")

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from eks_pod_identity.credentials import Credentials
+from eks_pod_identity.iam import abac, documents, grammar
+from eks_pod_identity.identity.target_role import CrossAccountRole, CrossAccountRoleArgs
+from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.stack import wiring
 
-from components import abac, documents, identity_wiring, policy_checks
-from components.credentials import Credentials
-from components.target_role import CrossAccountRole, CrossAccountRoleArgs
-from offline import mocks, runner
 from tests import validators
 
 
@@ -44,7 +45,7 @@ def test_abac_templates_key_on_the_namespace_session_tag_and_pass_parliament(key
            "dynamodbNamespaceKeys": {"tableArns": ["arn:aws:dynamodb:us-west-2:123456789012:table/t"]}}[key]
     doc = documents.document(abac.TEMPLATES[key].build(abac.TEMPLATES[key].params.model_validate(raw), "aws"))
     assert "${aws:PrincipalTag/kubernetes-namespace}" in documents.to_json(doc)
-    assert policy_checks.document_problems(doc) == []
+    assert grammar.document_problems(doc) == []
     assert validators.unwaived(validators.parliament_findings(doc)) == []
 
 
@@ -147,7 +148,7 @@ def test_fleet_cross_account_chain_has_no_cycle(fleet):
     result, _ = fleet
     target = target_role(result)
     target_arn = result.outputs["targetRoleArns"]["analytics-reader"]
-    assert target_arn == f"arn:aws:iam::444455556666:role/{identity_wiring.target_role_name(cfg_of('analytics-reader'), 'fleet')}"
+    assert target_arn == f"arn:aws:iam::444455556666:role/{wiring.target_role_name(cfg_of('analytics-reader'), 'fleet')}"
     assert target_arn.startswith("arn:aws:iam::444455556666:role/analytics-reader-target-")
     (assoc,) = result.under("analytics-reader", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert assoc.inputs["targetRoleArn"] == target_arn and assoc.inputs["disableSessionTags"] is True
@@ -230,9 +231,9 @@ def test_cross_account_with_session_tags_still_requires_the_external_ids():
 
 def test_target_role_names_differ_between_stacks_and_fit_iam():
     ident = cfg_of("analytics-reader")
-    assert identity_wiring.target_role_name(ident, "dev") != identity_wiring.target_role_name(ident, "prod")
+    assert wiring.target_role_name(ident, "dev") != wiring.target_role_name(ident, "prod")
     long = ident.model_copy(update={"name": "x" * 50})
-    assert len(identity_wiring.target_role_name(long, "s" * 100)) <= 64
+    assert len(wiring.target_role_name(long, "s" * 100)) <= 64
 
 
 def test_a_sample_on_a_cross_account_identity_waits_for_the_target_role_and_its_permissions():

@@ -17,11 +17,12 @@ import json
 import os
 from typing import Any
 
+from eks_pod_identity import stack as config
+from eks_pod_identity.iam import admin, documents, limits
+from eks_pod_identity.offline.harness import mocks, runner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components import config, documents, limits, policy_checks
-from offline import mocks, runner
 from tests.test_catalog import PARAMS as CATALOG_PARAMS
 from tests.test_trust import admits
 
@@ -123,7 +124,7 @@ def check_invariants(cfg: config.StackConfig, result: runner.RunResult) -> None:
                     assert attachment.inputs["policyArn"].rsplit("/", 1)[-1] not in ADMIN_MANAGED, ident.name
             for policy in result.of_type("aws:iam/rolePolicy:RolePolicy"):
                 if policy.inputs["role"] == role_names[ident.name]:
-                    assert policy_checks.admin_problems(json.loads(policy.inputs["policy"])["Statement"]) == [], ident.name
+                    assert admin.admin_problems(json.loads(policy.inputs["policy"])["Statement"]) == [], ident.name
     for policy in result.of_type("aws:iam/policy:Policy"):
         assert documents.size(json.loads(policy.inputs["policy"])) <= limits.MANAGED_POLICY_SIZE
     for assoc in result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation"):

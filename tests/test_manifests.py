@@ -8,8 +8,8 @@ import time
 
 import kubernetes_validate
 import pytest
+from eks_pod_identity.sample import manifests
 
-from components import manifests
 from tests import k8s_checks
 
 IMAGE = "amazon/aws-cli:2.35.10"

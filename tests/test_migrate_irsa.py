@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from eks_pod_identity import stack as config_module
+from eks_pod_identity.arn import account_of
+from eks_pod_identity.offline.commands import migrate_irsa
+from eks_pod_identity.offline.inputs import awsjson
+from eks_pod_identity.offline.inputs import irsa as trust
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from components import config as config_module
-from offline import awsjson, migrate_irsa, trust
 
 AWS = Path(__file__).parent / "fixtures" / "aws"
 SAS = AWS / "irsa-service-accounts.json"
@@ -155,7 +157,7 @@ def test_a_statement_with_a_taken_sid_gets_a_free_one():
 def test_merging_is_idempotent_and_admits_exactly_the_pairs(first, second):
     """After merging the program's exact statements for two sets of pairs, in either order and
     any number of times, the trust admits every pair merged and no other combination."""
-    from components.trust import exact_scopes, trust_policy
+    from eks_pod_identity.identity.trust import exact_scopes, trust_policy
 
     doc = {"Version": "2012-10-17", "Statement": []}
     for pairs in (first, second):
@@ -286,7 +288,7 @@ def test_no_annotated_service_account_means_nothing_to_move(tmp_path):
 def test_the_irsa_setting_is_offered_with_this_clusters_oidc_provider(migration):
     assert migrate_irsa.oidc_providers(migration) == [f"arn:aws:iam::111122223333:oidc-provider/{ISSUER}"]
     assert f"`irsa: {{oidcProviderArns: [arn:aws:iam::111122223333:oidc-provider/{ISSUER}]}}`" in migrate_irsa.render(migration, None)
-    from components import config as cfg
+    from eks_pod_identity import stack as cfg
 
     raw = {"clusters": [{"name": CLUSTER, "create": False}], "identities": [
         {"name": "app", "namespace": "team-a", "serviceAccount": "app", "irsa": {"oidcProviderArns": migrate_irsa.oidc_providers(migration)}}]}
@@ -366,4 +368,4 @@ def test_an_oidc_statement_whose_condition_is_not_an_object_stays():
     ("arn:aws:s3:::bucket", None), ("c1-arn", None), ("x:oidc-provider/y", None), ("", None), (None, None), (7, None),
 ])
 def test_the_account_of_an_arn(arn, account):
-    assert awsjson.arn_account(arn) == account
+    assert account_of(arn) == account

@@ -7,9 +7,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_aws as aws
 import pytest
-
-from components import names
-from offline import runner
+from eks_pod_identity import names
+from eks_pod_identity.offline.harness import runner
 
 ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 ROLE = "aws:iam/role:Role"

@@ -12,12 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from eks_pod_identity.offline.commands import check, plan
+from eks_pod_identity.offline.harness import runner, stackfile
 
-from offline import check, plan, runner, stackfile
+from .conftest import ROOT, STACKS
 
-from .conftest import STACKS
-
-ROOT = runner.ROOT
 GIT = shutil.which("git")
 
 

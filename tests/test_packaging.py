@@ -19,18 +19,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.offline.harness.mocks import AdoptedCluster
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from offline import mocks, runner
-from offline.mocks import AdoptedCluster
-
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PROJECT = PYPROJECT["project"]
 EXAMPLE = ROOT / "examples" / "existing_cluster" / "__main__.py"
+EXAMPLE_PROJECT = "pod-identity-existing-cluster"
+# Imported only when installed (offline/commands/access.py reads its action data if present).
+OPTIONAL = ("parliament",)
 IMPORT = re.compile(r"^\s*import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)\s*(?:#.*)?$")
 FROM_IMPORT = re.compile(r"^\s*from\s+(\w[\w.]*)\s+import\b")
 
@@ -67,10 +69,12 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_the_wheel_holds_every_module_and_data_file(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {p.relative_to(ROOT).as_posix() for p in (ROOT / "components").rglob("*") if p.suffix in (".py", ".json")}
+    source = ROOT / "components"
+    expected = {f"eks_pod_identity/{p.relative_to(source).as_posix()}" for p in source.rglob("*") if p.suffix in (".py", ".json")}
     assert expected <= names
-    assert {"components/data/aws_limits.json", "components/data/aws_managed_policies.json"} <= names
-    assert not [n for n in names if n.startswith(("offline/", "tests/", "tools/", "bench/", "policypack/"))]
+    assert {"eks_pod_identity/data/aws_limits.json", "eks_pod_identity/data/aws_managed_policies.json"} <= names
+    installed = {n.split("/", 1)[0] for n in names if not n.split("/", 1)[0].endswith(".dist-info")}
+    assert installed == {"eks_pod_identity"}, "nothing installs under a generic name (components, offline, tools, bench)"
 
 
 def test_the_wheel_metadata(wheel):
@@ -107,6 +111,18 @@ def test_the_dev_lock_installs_the_program_lock_unchanged():
     assert {name: dev.get(name) for name in program} == program
 
 
+def distribution_of(module: str) -> str:
+    """The distribution that installs `module` (`google.protobuf` is protobuf's, though the
+    `google` namespace is shared with googleapis-common-protos)."""
+    top = module.split(".")[0]
+    candidates = importlib.metadata.packages_distributions().get(top, [top])
+    if len(candidates) > 1:
+        path = "/".join(module.split(".")[:2])
+        candidates = [d for d in candidates if any(str(f).startswith(path) for f in importlib.metadata.files(d) or [])]
+    (found,) = set(candidates)
+    return canonicalize_name(found)
+
+
 def test_every_package_the_components_import_is_a_dependency():
     """What left `regex` out of requirements.txt: an import nothing declared."""
     # Import lines read with a pattern, not ast.parse: after the threaded Pulumi runs earlier in
@@ -117,13 +133,12 @@ def test_every_package_the_components_import_is_a_dependency():
         for line in path.read_text().splitlines():
             plain = IMPORT.match(line)
             if plain:
-                imported |= {name.strip().split(".")[0].split(" as ")[0] for name in plain.group(1).split(",")}
+                imported |= {name.strip().split(" as ")[0] for name in plain.group(1).split(",")}
             absolute = FROM_IMPORT.match(line)
             if absolute:
-                imported.add(absolute.group(1).split(".")[0])
-    distributions = importlib.metadata.packages_distributions()
-    third_party = {m for m in imported if m not in sys.stdlib_module_names and m not in ("components", "__future__")}
-    needed = {canonicalize_name(d) for m in third_party for d in distributions.get(m, [m])}
+                imported.add(absolute.group(1))
+    third_party = {m for m in imported if m.split(".")[0] not in (*sys.stdlib_module_names, "__future__", *OPTIONAL)}
+    needed = {distribution_of(m) for m in third_party}
     declared = {canonicalize_name(Requirement(d).name) for d in PROJECT["dependencies"]}
     assert needed == declared
 
@@ -137,9 +152,14 @@ def test_version_changelog_and_license():
 
 
 def run_example(**kwargs) -> runner.RunResult:
-    config = {"aws:region": "us-east-1", "eks-pod-identity:clusterName": "shop",
-              "eks-pod-identity:namespace": "checkout", "eks-pod-identity:serviceAccount": "payments"}
-    return runner.run(config, stack="dev", program=runner.main_program(EXAMPLE), **kwargs)
+    """The example as its own program (its Pulumi.yaml names its project and so its config keys)."""
+    config = {"aws:region": "us-east-1", f"{EXAMPLE_PROJECT}:clusterName": "shop",
+              f"{EXAMPLE_PROJECT}:namespace": "checkout", f"{EXAMPLE_PROJECT}:serviceAccount": "payments"}
+    runner.use(runner.Program(EXAMPLE.parent))
+    try:
+        return runner.run(config, stack="dev", **kwargs)
+    finally:
+        runner.use(runner.Program(ROOT))
 
 
 def test_the_example_binds_a_role_on_the_existing_cluster():
@@ -177,11 +197,11 @@ def test_the_installed_wheel_runs_the_example(wheel, tmp_path):
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     script = (
-        "import json, pathlib, sys; sys.path.append(sys.argv[1]);"
-        "import components, components.limits as limits; from offline import runner;"
-        "r = runner.run({'aws:region': 'us-east-1', 'eks-pod-identity:clusterName': 'shop'}, stack='dev',"
-        " program=runner.main_program(pathlib.Path(sys.argv[2])));"
-        "print(json.dumps({'from': components.__file__, 'managed': len(limits.managed_policy_paths()),"
+        "import json, pathlib, sys;"
+        "import eks_pod_identity, eks_pod_identity.iam.limits as limits; from eks_pod_identity.offline.harness import runner;"
+        "runner.use(runner.Program(pathlib.Path(sys.argv[2]).parent));"
+        f"r = runner.run({{'aws:region': 'us-east-1', '{EXAMPLE_PROJECT}:clusterName': 'shop'}}, stack='dev');"
+        "print(json.dumps({'from': eks_pod_identity.__file__, 'managed': len(limits.managed_policy_paths()),"
         " 'types': sorted({x.type for x in r.registrations})}))"
     )
     env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}

@@ -9,11 +9,12 @@ import re
 
 import pytest
 import yaml
+from eks_pod_identity.offline import critical_path as cp
+from eks_pod_identity.offline import placeholders
+from eks_pod_identity.offline.commands import plan
+from eks_pod_identity.offline.harness import mocks, runner
 
-from offline import critical_path as cp
-from offline import mocks, placeholders, plan, runner
-
-from .conftest import STACKS
+from .conftest import ROOT, STACKS
 
 SLOW = ("eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:eks/addon:Addon")
 POD_IAM = ("aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
@@ -201,7 +202,7 @@ def test_the_shape_checks_see_the_roles(stack_runs):
 
 
 def test_the_readme_quotes_the_dev_graph_line(planned, stack_runs):
-    readme = (runner.ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     assert f"wrote plan-out/dev.mmd ({plan.graph_size(stack_runs['dev'])})" in readme
 
 

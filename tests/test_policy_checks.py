@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from eks_pod_identity import aws_data
+from eks_pod_identity import stack as config
+from eks_pod_identity.iam import admin, catalog, documents, grammar, limits
+from eks_pod_identity.identity import trust
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from moto.iam.exceptions import MalformedPolicyDocument
 from moto.iam.policy_validation import IAMPolicyDocumentValidator, IAMTrustPolicyDocumentValidator
 
-from components import catalog, config, documents, limits, policy_checks, trust
 from tests.test_catalog import PARAMS as CATALOG_PARAMS
 from tests.test_config import BASE, with_change
 
@@ -34,22 +37,22 @@ def moto_accepts(doc: dict, validator=IAMPolicyDocumentValidator) -> bool:
     ({**OK, "Condition": {"StringEqualz": {"aws:PrincipalTag/x": "y"}}}, "'StringEqualz' is not one IAM knows"),
 ])
 def test_grammar_refuses_what_iam_refuses_and_so_does_moto(statement, expected):
-    assert expected in " ".join(policy_checks.statement_problems(statement))
+    assert expected in " ".join(grammar.statement_problems(statement))
     assert not moto_accepts(documents.document([statement]))
 
 
 @pytest.mark.parametrize("operator", ["StringEquals", "ForAnyValue:StringLike", "ArnLikeIfExists", "Null", "ForAllValues:StringEquals"])
 def test_every_iam_condition_operator_form_is_known(operator):
-    assert policy_checks.statement_problems({**OK, "Condition": {operator: {"aws:PrincipalTag/x": "y"}}}) == []
+    assert grammar.statement_problems({**OK, "Condition": {operator: {"aws:PrincipalTag/x": "y"}}}) == []
 
 
 def test_null_takes_no_if_exists():
-    assert policy_checks.condition_operator_problem("NullIfExists")
+    assert grammar.condition_operator_problem("NullIfExists")
 
 
 def test_duplicate_sids_are_refused_by_both():
     doc = documents.document([{**OK, "Sid": "A"}, {**OK, "Sid": "A"}])
-    assert "appears twice" in " ".join(policy_checks.document_problems(doc))
+    assert "appears twice" in " ".join(grammar.document_problems(doc))
     assert not moto_accepts(doc)
 
 
@@ -71,7 +74,7 @@ statements = st.fixed_dictionaries(
 @given(st.lists(statements, min_size=1, max_size=3))
 def test_what_the_grammar_accepts_moto_accepts(items):
     doc = documents.document(items)
-    if policy_checks.document_problems(doc) == []:
+    if grammar.document_problems(doc) == []:
         assert moto_accepts(doc), doc
 
 
@@ -85,7 +88,7 @@ def test_what_the_grammar_accepts_moto_accepts(items):
     {"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::secret/*"},
 ])
 def test_admin_cannot_be_spelled_around(statement):
-    assert policy_checks.grants_admin(statement)
+    assert admin.grants_admin(statement)
     data = with_change("identities[0].statements", [statement])
     with pytest.raises(config.ConfigError, match="allowAdmin"):
         config.parse(data)
@@ -99,7 +102,7 @@ def test_admin_cannot_be_spelled_around(statement):
     {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::*"},
 ])
 def test_narrower_grants_are_not_admin(statement):
-    assert not policy_checks.grants_admin(statement)
+    assert not admin.grants_admin(statement)
 
 
 @pytest.mark.parametrize("statements, method", [
@@ -110,7 +113,7 @@ def test_narrower_grants_are_not_admin(statement):
      "EditExistingLambdaFunctionWithRole"),
 ])
 def test_privilege_escalation_paths_are_admin(statements, method):
-    assert method in policy_checks.escalations(statements)
+    assert method in admin.escalations(statements)
     with pytest.raises(config.ConfigError, match="privilege escalation"):
         config.parse(with_change("identities[0].statements", statements))
 
@@ -123,7 +126,7 @@ def test_privilege_escalation_paths_are_admin(statements, method):
 ])
 def test_escalation_needs_unrestricted_resources_of_the_actions_own_service(resource, escalates):
     statements = [{"Effect": "Allow", "Action": "iam:*", "Resource": resource}]
-    assert ("PutRolePolicy" in policy_checks.escalations(statements)) is escalates
+    assert ("PutRolePolicy" in admin.escalations(statements)) is escalates
 
 
 @pytest.mark.parametrize("name", ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AdministratorAccess-Amplify"])
@@ -140,14 +143,14 @@ def test_an_aws_managed_policy_is_admin_exactly_when_its_document_is():
 
     for name, policy in json.loads(aws_managed_policies_data).items():
         document = policy["Document"] if isinstance(policy["Document"], dict) else json.loads(policy["Document"])
-        admin = bool(policy_checks.admin_problems(policy_checks.as_list(document["Statement"])))
-        assert policy_checks.is_admin_policy_arn(f"arn:aws:iam::aws:policy{policy['Path']}{name}") is admin, name
+        is_admin = bool(admin.admin_problems(grammar.as_list(document["Statement"])))
+        assert admin.is_admin_policy_arn(f"arn:aws:iam::aws:policy{policy['Path']}{name}") is is_admin, name
 
 
 def test_passing_one_named_role_is_not_escalation():
     statements = [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/nodes"},
                   {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}]
-    assert policy_checks.escalations(statements) == []
+    assert admin.escalations(statements) == []
 
 
 def test_the_target_roles_own_permissions_pass_the_gate_too():
@@ -163,13 +166,13 @@ def test_no_catalog_document_is_admin_or_an_escalation(partition):
     for key, raw in CATALOG_PARAMS.items():
         params = catalog.CATALOG[key].params.model_validate(raw)
         for doc in catalog.policy_documents(key, params, partition, ["west", "east"]):
-            assert policy_checks.admin_problems(doc["Statement"]) == [], key
+            assert admin.admin_problems(doc["Statement"]) == [], key
 
 
 def test_no_document_a_committed_stack_sends_is_admin_or_an_escalation(stack_runs):
     for stack, result in stack_runs.items():
         for reg in [*result.of_type("aws:iam/rolePolicy:RolePolicy"), *result.of_type("aws:iam/policy:Policy")]:
-            assert policy_checks.admin_problems(json.loads(reg.inputs["policy"])["Statement"]) == [], (stack, reg.name)
+            assert admin.admin_problems(json.loads(reg.inputs["policy"])["Statement"]) == [], (stack, reg.name)
 
 
 # --- AWS managed policies, and trust documents, against moto ----------------------------------
@@ -229,4 +232,4 @@ def test_the_committed_aws_data_is_what_the_installed_botocore_and_moto_give():
     # from, and an install the lock does not fix (pip install of the package, a user's own pins)
     # may hold a later release with the same data.
     for name, text in refresh_aws_data.rendered().items():
-        assert refresh_aws_data.same_data((limits.DATA / name).read_text(), text), f"{name}: run python -m tools.refresh_aws_data"
+        assert refresh_aws_data.same_data((aws_data.DATA / name).read_text(), text), f"{name}: run python -m tools.refresh_aws_data"

@@ -6,6 +6,8 @@ Never import policypack/__main__.py: constructing the PolicyPack serves forever.
 import json
 
 import pytest
+from eks_pod_identity.iam import documents
+from eks_pod_identity.identity import trust
 from pulumi_policy import (
     EnforcementLevel,
     PolicyResource,
@@ -14,7 +16,6 @@ from pulumi_policy import (
     StackValidationArgs,
 )
 
-from components import documents, trust
 from policypack import policies
 
 from .conftest import STACKS

@@ -1,13 +1,14 @@
 """Pulumi.yaml held to the CLI's project schema (no CLI runs here) and to the program's defaults."""
 
 import yaml
-
-from components import config
-from offline import runner
+from eks_pod_identity import stack as config
+from eks_pod_identity.offline.harness import runner
 
 SIMPLE_TYPES = {"string", "integer", "boolean", "array"}
 DECLARATION_KEYS = {"type", "items", "description", "secret", "default"}
 PYTHON_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list}
+
+from .conftest import ROOT
 
 
 def _items_ok(items) -> bool:
@@ -74,6 +75,6 @@ def test_pulumi_yaml_defaults_match_the_program_defaults():
 def test_every_stack_file_only_sets_known_keys():
     known = {f"{config.PROJECT}:{k}" for k in ("clusters", "identities", "sample", *runner.project_file()["config"])}
     for stack in runner.committed_stack_names():
-        keys = set(yaml.safe_load((runner.ROOT / f"Pulumi.{stack}.yaml").read_text())["config"])
+        keys = set(yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"])
         assert {k for k in keys if k.startswith(config.PROJECT + ":")} <= known, stack
         assert "aws:region" in keys, f"{stack} must set aws:region"

@@ -12,24 +12,25 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 import yaml
+from eks_pod_identity.offline.commands import plan, review
+from eks_pod_identity.offline.harness import runner
+from eks_pod_identity.offline.review import compare as cmp
+from eks_pod_identity.offline.review import hazards, paths, replacements, sides
 
-from offline import compare as cmp
-from offline import hazards, paths, plan, replacements, review, runner
-
-from .conftest import STACKS
+from .conftest import ROOT, STACKS
 
 ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 ROLE = "aws:iam/role:Role"
-DEV = yaml.safe_load((runner.ROOT / "Pulumi.dev.yaml").read_text())["config"]
+DEV = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]
 KEY = "eks-pod-identity:"
 
 
 @functools.cache
-def _side(stack: str, overrides: str) -> review.Side:
-    return review.side(stack, json.loads(overrides) or None)
+def _side(stack: str, overrides: str) -> sides.Side:
+    return sides.side(stack, json.loads(overrides) or None)
 
 
-def side(stack: str, overrides: dict | None = None) -> review.Side:
+def side(stack: str, overrides: dict | None = None) -> sides.Side:
     """A run of the program (cached: the tests reuse runs)."""
     return _side(stack, json.dumps(overrides or {}, sort_keys=True))
 
@@ -51,7 +52,7 @@ def clusters(**fields) -> list[dict]:
     return cs
 
 
-def judge(old: review.Side, new: review.Side, accept: list[str] = (), stack: str = "dev") -> tuple[hazards.Review, int]:
+def judge(old: sides.Side, new: sides.Side, accept: list[str] = (), stack: str = "dev") -> tuple[hazards.Review, int]:
     result = hazards.review(stack, old, new)
     return result, review.settle(result, list(accept))
 
@@ -197,7 +198,7 @@ def test_accepting_every_hazard_exits_0_and_a_stale_acceptance_is_reported():
 # --- shared roles, clusters, the agent ----------------------------------------------------
 
 def test_narrowing_a_shared_roles_trust_names_the_cluster_stack_it_cuts_off():
-    ids = yaml.safe_load((runner.ROOT / "Pulumi.identities.yaml").read_text())["config"][f"{KEY}identities"]
+    ids = yaml.safe_load((ROOT / "Pulumi.identities.yaml").read_text())["config"][f"{KEY}identities"]
     ids = copy.deepcopy(ids)
     ids[0]["namespace"] = "other"
     result, status = judge(side("identities"), side("identities", {f"{KEY}identities": ids}), stack="identities")
@@ -247,8 +248,8 @@ def test_a_job_template_change_replaces_the_auto_named_job_create_first_without_
 
 # --- unique keys, on small programs -------------------------------------------------------
 
-def run_program(body) -> review.Side:
-    return review.Side("program", runner.run({"aws:region": "us-east-1"}, stack="dev", program=body), None)
+def run_program(body) -> sides.Side:
+    return sides.Side("program", runner.run({"aws:region": "us-east-1"}, stack="dev", program=body), None)
 
 
 def role(name: str, fixed: str | None, **opts) -> None:
@@ -452,7 +453,7 @@ def test_unknown_stacks_and_accept_without_against_are_usage_errors(capsys):
 
 def test_the_readmes_review_example_is_what_the_review_prints():
     """README, "Reviewing a change": each line of its (abridged) example is in the output."""
-    readme = (runner.ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     example = readme.split("### Reviewing a change", 1)[1].split("```", 2)[1]
     sample = {**DEV[f"{KEY}sample"], "createNamespace": True}
     result, status = judge(side("dev"), side("dev", dev(identities=identities(namespace="team-b"), sample=sample)))

@@ -8,15 +8,17 @@ import copy
 import re
 from pathlib import Path
 
+from eks_pod_identity import arn, kubernetes
+from eks_pod_identity.cluster import rules as cluster_rules
+from eks_pod_identity.iam import grammar
+from eks_pod_identity.identity import trust as components_trust
+from eks_pod_identity.offline.review import iam_diff
+from eks_pod_identity.offline.review.compare import diff_values
+from eks_pod_identity.offline.review.paths import contains, format_path, overlaps, parse_path
+from eks_pod_identity.offline.review.replacements import ENGINE_FACTS, RULES, forcing_fact
+from eks_pod_identity.sample import rules as sample_rules
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from components import rules
-from components import trust as components_trust
-from offline import iam_diff
-from offline.compare import diff_values
-from offline.paths import contains, format_path, overlaps, parse_path
-from offline.replacements import ENGINE_FACTS, RULES, forcing_fact
 
 # --- value diffs and paths ------------------------------------------------------------------
 
@@ -179,7 +181,7 @@ def test_an_unknown_value_forces_only_at_or_under_a_force_new_path():
 # --- the offline package's own sources ------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = {p.name: p.read_text() for p in sorted((ROOT / "offline").glob("*.py"))}
+SOURCES = {str(p.relative_to(ROOT / "components" / "offline")): p.read_text() for p in sorted((ROOT / "components" / "offline").rglob("*.py"))}
 
 
 def test_the_offline_tools_cite_only_what_a_reader_can_open():
@@ -206,6 +208,9 @@ def _top_level(tree: ast.Module) -> list[tuple[str, str, object]]:
     return out
 
 
+SHARED = (arn, kubernetes, grammar, cluster_rules, sample_rules)
+
+
 def test_no_constant_or_helper_is_written_twice():
     """A value or helper the offline tools share is defined once and imported, here and from components/."""
     where: dict[tuple[str, str], list[str]] = {}
@@ -213,8 +218,9 @@ def test_no_constant_or_helper_is_written_twice():
         tree = ast.parse(text)
         for symbol, definition, value in _top_level(tree):
             where.setdefault((symbol, definition), []).append(name)
-            if value is not None and getattr(rules, symbol, None) == value:
-                raise AssertionError(f"offline/{name} redefines components.rules.{symbol}: import it")
+            shared = [m for m in SHARED if value is not None and getattr(m, symbol, None) == value]
+            if shared:
+                raise AssertionError(f"offline/{name} redefines {shared[0].__name__}.{symbol}: import it")
         literals = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
         assert components_trust.SID not in literals, f"offline/{name} spells out components.trust.SID: import it"
     twice = {symbol: files for (symbol, _), files in where.items() if len(files) > 1}

@@ -3,9 +3,8 @@
 from collections import Counter
 
 import pytest
-
-from components import config as cfg_module
-from offline import runner
+from eks_pod_identity import stack as cfg_module
+from eks_pod_identity.offline.harness import runner
 
 from .conftest import STACKS
 

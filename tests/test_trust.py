@@ -6,10 +6,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from eks_pod_identity.identity import trust
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from components import trust
 
 ARN = {c: f"arn:aws:eks:us-east-1:123456789012:cluster/{c}" for c in ("blue", "green", "red")}
 
@@ -129,7 +128,7 @@ def test_irsa_trust_kept_during_a_move_names_exactly_the_bound_service_accounts(
 
 
 def test_an_identity_can_keep_its_irsa_trust(stack_runs):
-    from offline import runner
+    from eks_pod_identity.offline.harness import runner
 
     identities = [{"name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa",
                    "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"], "irsa": {"oidcProviderArns": [OIDC]}}]
@@ -143,7 +142,7 @@ def test_an_identity_can_keep_its_irsa_trust(stack_runs):
 
 
 def test_an_add_on_in_a_cluster_outside_the_identitys_clusters_passes_the_cluster_scoped_trust():
-    from offline import runner
+    from eks_pod_identity.offline.harness import runner
 
     clusters = [{"name": "blue", "create": False}, {"name": "green", "create": False,
                 "addons": [{"name": "aws-ebs-csi-driver", "identity": "ebs", "serviceAccount": "ebs-csi-controller-sa"}]}]

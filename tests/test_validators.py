@@ -5,9 +5,9 @@ documents and objects are checked in every stack's setting.
 """
 
 import pytest
+from eks_pod_identity import stack as config
+from eks_pod_identity.offline.harness import runner
 
-from components import config
-from offline import runner
 from tests import k8s_checks, validators
 
 from .conftest import STACKS

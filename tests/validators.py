@@ -9,7 +9,7 @@ import warnings
 from collections.abc import Iterator
 from typing import Any
 
-from offline.runner import RunResult
+from eks_pod_identity.offline.harness.runner import RunResult
 
 # Findings that are right to keep, each with its reason: (parliament issue, text in the
 # finding's detail) -> why. This is the only place a finding is waived.

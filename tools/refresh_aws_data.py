@@ -8,7 +8,7 @@
   from botocore's endpoints.json.
 - components/data/aws_managed_policies.json: the name and path of every AWS managed policy, from
   the copy of AWS's list that moto ships (moto/iam/aws_managed_policies.py), and the ones whose
-  document components/policy_checks.py calls admin, each with its reason.
+  document components/iam/admin.py calls admin, each with its reason.
 
 The program reads only the JSON (botocore and moto are test tools);
 tests/test_policy_checks.py fails when the committed files drift from the installed botocore
@@ -23,8 +23,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from components.limits import DATA
-from components.rules import PARTITIONS
+from eks_pod_identity.arn import PARTITIONS
+from eks_pod_identity.aws_data import DATA
 
 # (service, shape) -> key in the output, for string and integer shapes.
 SHAPES = {
@@ -70,22 +70,21 @@ def limits() -> dict[str, Any]:
 
 def managed_policies() -> dict[str, Any]:
     import moto
+    from eks_pod_identity.iam import admin, grammar
     from moto.iam.aws_managed_policies import aws_managed_policies_data
 
-    from components import policy_checks
-
     policies = json.loads(aws_managed_policies_data)
-    admin = {}
+    found = {}
     for name, policy in sorted(policies.items()):
         document = policy["Document"]
         document = json.loads(document) if isinstance(document, str) else document
-        problems = policy_checks.admin_problems(policy_checks.as_list(document.get("Statement", [])))
+        problems = admin.admin_problems(grammar.as_list(document.get("Statement", [])))
         if problems:
-            admin[name] = problems[0].replace("statements[", "its statement[").replace("the statements", "its statements")
+            found[name] = problems[0].replace("statements[", "its statement[").replace("the statements", "its statements")
     return {
         "source": f"moto {moto.__version__}",
         "paths": {name: p["Path"] for name, p in sorted(policies.items())},
-        "admin": admin,
+        "admin": found,
     }
 
 

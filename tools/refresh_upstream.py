@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from components.catalog.base import AWS_MANAGED
+from eks_pod_identity.iam.catalog.base import AWS_MANAGED
 
 UPSTREAM_DIR = Path(__file__).resolve().parent.parent / "tests" / "upstream"
 

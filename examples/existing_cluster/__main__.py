@@ -15,14 +15,13 @@ exists need a restart.
 """
 
 import pulumi
-
-from components.agent import AGENT_ADDON, PodIdentityAgent, PodIdentityAgentArgs
-from components.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
-from components.cluster import EksCluster, EksClusterArgs
-from components.credentials import stack_credentials
-from components.existing import installed_addon
-from components.role import PodIdentityRole, PodIdentityRoleArgs
-from components.trust import TrustScope
+from eks_pod_identity.addons.agent import AGENT_ADDON, PodIdentityAgent, PodIdentityAgentArgs
+from eks_pod_identity.addons.installed import installed_addon
+from eks_pod_identity.cluster.cluster import EksCluster, EksClusterArgs
+from eks_pod_identity.credentials import stack_credentials
+from eks_pod_identity.identity.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
+from eks_pod_identity.identity.role import PodIdentityRole, PodIdentityRoleArgs
+from eks_pod_identity.identity.trust import TrustScope
 
 config = pulumi.Config()
 cluster_name = config.require("clusterName")

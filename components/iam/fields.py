@@ -1,0 +1,66 @@
+"""Config field types of IAM values: names, paths, tags, ARNs and statements, each checked as
+IAM checks it (`grammar`, the modelled limits of `aws_data`, AWS's managed policy list)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator
+
+from .. import aws_data
+from ..arn import PARTITION_PATTERN, PARTITIONS, Arn
+from ..model import limited, matching, passing
+from . import grammar, limits
+
+
+def _statements(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    problems = [f"statement {i} {p}" for i, s in enumerate(values) for p in grammar.statement_problems(s)]
+    if problems:
+        raise ValueError("; ".join(problems))
+    return values
+
+
+def tag_key_problem(value: str) -> str | None:
+    """Why `value` is no tag key IAM and EKS both accept (the role's tags go on associations too)."""
+    if value.lower().startswith("aws:"):
+        return "starts with 'aws:', which AWS reserves for its own tags"
+    return aws_data.problem("iam.tagKey", value, "a tag key") or aws_data.problem("eks.tagKey", value, "a tag key")
+
+
+def _aws_managed(value: str) -> str | None:
+    arn = Arn.parse(value)
+    return limits.managed_policy_problem(value) if arn and arn.account == "aws" else None
+
+
+RoleName = Annotated[str, limited("iam.roleName", "a role name")]
+IamPath = Annotated[str, limited("iam.path", "an IAM path ('/' or '/segment/.../')")]
+Description = Annotated[str, limited("iam.roleDescription", "a role description")]
+TagKey = Annotated[str, passing(tag_key_problem)]
+TagValue = Annotated[str, limited("iam.tagValue", "a tag value")]
+PolicyArn = Annotated[
+    str,
+    matching(
+        grammar.POLICY_ARN,
+        f"an IAM policy ARN like 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' (partitions: {', '.join(PARTITIONS)})",
+    ),
+    passing(_aws_managed),
+]
+RoleArn = Annotated[str, matching(grammar.ROLE_ARN, "an IAM role ARN like 'arn:aws:iam::123456789012:role/name'")]
+PrincipalArn = Annotated[str, matching(grammar.PRINCIPAL_ARN, "an IAM role or user ARN like 'arn:aws:iam::123456789012:role/ci'")]
+Statements = Annotated[list[dict[str, Any]], AfterValidator(_statements)]
+
+# ARNs of the resources policies are scoped by (wildcards allowed where IAM allows them).
+HOSTED_ZONE_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:route53:::hostedzone/[A-Z0-9*]+$")
+KMS_KEY_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:kms:[a-z0-9-]+:\d{{12}}:(key|alias)/[\w/*+=,.@-]+$")
+S3_BUCKET_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:s3:::[a-z0-9][a-z0-9.*-]{{1,61}}[a-z0-9*]$")
+SECRET_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:secretsmanager:[a-z0-9-]+:\d{{12}}:secret:[\w/*+=,.@-]+$")
+SSM_PARAMETER_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:ssm:[a-z0-9-]+:\d{{12}}:parameter/[\w/*.-]+$")
+DYNAMODB_TABLE_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:dynamodb:[a-z0-9-]+:\d{{12}}:table/[\w.-]+$")
+
+KmsKeyArn = Annotated[str, matching(KMS_KEY_ARN, "a KMS key ARN")]
+HostedZoneArn = Annotated[str, matching(HOSTED_ZONE_ARN, "a Route 53 hosted zone ARN like 'arn:aws:route53:::hostedzone/Z123'")]
+BucketArn = Annotated[str, matching(S3_BUCKET_ARN, "an S3 bucket ARN like 'arn:aws:s3:::my-bucket'")]
+SecretArn = Annotated[str, matching(SECRET_ARN, "a Secrets Manager secret ARN")]
+SsmParameterArn = Annotated[str, matching(SSM_PARAMETER_ARN, "an SSM parameter ARN")]
+TableArn = Annotated[str, matching(DYNAMODB_TABLE_ARN, "a DynamoDB table ARN")]

@@ -1,0 +1,346 @@
+"""Who gets what: per binding, cluster / namespace / service account -> role -> its permissions.
+
+    python -m offline.access STACK [--json]
+
+Runs the program for `Pulumi.<STACK>.yaml` under the tests' mocks and reads, from what it
+registers, every permission a pod bound by the stack receives: managed policies by name,
+the catalog entries and inline statements grouped by service with their resources, the
+association's session policy and target role, with flags for what an audit looks at first.
+Markdown, so it renders in a pull request. An IRSA cluster cannot answer "which service
+account can do what" without scripts (seed 003); here the stack's own record answers it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import functools
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pulumi
+import yaml
+
+from ...arn import account_of
+from ...iam import admin
+from ..harness import mocks, runner
+from ..harness.runner import ADDON, ASSOCIATION, ATTACHMENT, INLINE, ROLE
+
+WRITE_LEVELS = {"Write", "Permissions management", "Tagging"}
+READ_VERBS = ("Get", "List", "Describe", "Head", "View", "Lookup", "Search", "Select", "BatchGet", "Query", "Scan", "Check")
+FLAGS = {
+    "admin": "every action on every resource",
+    "iam-write": "can change IAM permissions (privilege escalation)",
+    "write": "can create, change or delete",
+    "wildcard-resource": "some statement applies to Resource `*`",
+    "cross-account": "the role is in another account than the cluster",
+    "default-sa": "the `default` service account: every pod of the namespace without its own gets this role",
+    "not-expanded": "AWS managed policies: contents not known offline (`aws iam get-policy-version`)",
+    "outside-stack": "the role's permissions are managed outside this stack",
+}
+
+
+@dataclass
+class Statement:
+    source: str
+    effect: str
+    services: dict[str, list[str]]
+    """Actions by service prefix (`*` for a bare `*`); NotAction statements are marked `NOT`."""
+    resources: list[str]
+    conditions: list[str]
+
+
+@dataclass
+class RoleAccess:
+    arn: str
+    managed_by: str
+    """`this stack`, `stack <reference>` or `outside this stack`."""
+    managed_policies: list[str] = field(default_factory=list)
+    catalog: list[str] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    boundary: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.arn.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Binding:
+    cluster: str
+    namespace: str
+    service_account: str
+    identity: str
+    role: RoleAccess
+    target: RoleAccess | None = None
+    session_policy: list[Statement] = field(default_factory=list)
+    addon: str | None = None
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.cluster}/{self.namespace}/{self.service_account}"
+
+
+@functools.cache
+def _levels() -> dict[str, dict[str, str]]:
+    """Access level of every action, by service prefix (parliament's copy of AWS's service
+    reference); empty when parliament is not installed, and verbs decide instead."""
+    try:
+        import parliament  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - requirements.txt installs it
+        return {}
+    return {s["prefix"]: {p["privilege"].lower(): p["access_level"] for p in s["privileges"]} for s in parliament.iam_definition}
+
+
+def levels(action: str) -> set[str]:
+    """The access levels an action (or a wildcard pattern of actions) can reach."""
+    if action == "*":
+        return {"*"}
+    service, _, name = action.partition(":")
+    known = _levels().get(service.lower())
+    if known:
+        found = {lvl for priv, lvl in known.items() if fnmatch.fnmatchcase(priv, name.lower())}
+        if found:
+            return found
+    return {"Read"} if name.startswith(READ_VERBS) and "*" not in name else {"Write"}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def statements(doc: dict[str, Any] | str | None, source: str) -> list[Statement]:
+    """A policy document's statements, actions grouped by service."""
+    if isinstance(doc, str):
+        doc = json.loads(doc)
+    out = []
+    for s in _list(doc.get("Statement") if isinstance(doc, dict) else None):
+        negated = "NotAction" in s
+        services: dict[str, list[str]] = {}
+        for action in _list(s.get("NotAction") if negated else s.get("Action")):
+            service, _, name = str(action).partition(":")
+            services.setdefault(service if name else "*", []).append(("NOT " if negated else "") + (name or "*"))
+        resources = [*map(str, _list(s.get("Resource"))), *(f"NOT {r}" for r in _list(s.get("NotResource")))]
+        conditions = [f"{op} {key}" for op, block in (s.get("Condition") or {}).items() for key in block]
+        out.append(Statement(source, str(s.get("Effect", "Allow")), {k: sorted(set(v)) for k, v in services.items()}, resources, conditions))
+    return out
+
+
+STACK_REFERENCE = "::pulumi:pulumi:StackReference::"
+
+OtherStack = Callable[[str], "runner.RunResult | None"]
+"""Given a stack a StackReference names, its run (or None when it cannot be run offline)."""
+
+
+class Registry:
+    """The registrations of one run, indexed for following a role's name to its policies."""
+
+    def __init__(self, result: runner.RunResult, other_stack: OtherStack | None = None):
+        self.result = result
+        self.by_urn = {r.urn: r for r in result.registrations}
+        self.other_stack = other_stack
+
+    def role(self, arn: str, dependencies: Iterable[str] = ()) -> RoleAccess:
+        """What `arn` may do, from the attachments and inline policies of that role name in
+        this stack, or in the stack its ARN was read from (a StackReference)."""
+        name = arn.rsplit("/", 1)[-1]
+        refs = [d.split(STACK_REFERENCE, 1)[1] for d in dependencies if STACK_REFERENCE in d]
+        if refs:
+            other = self.other_stack(refs[0]) if self.other_stack else None
+            access = Registry(other).role(arn) if other else RoleAccess(arn, "")
+            access.managed_by = f"stack {refs[0]}" + ("" if other else " (not run here)")
+            return access
+        access = RoleAccess(arn, "outside this stack")
+        role_urns = set(dependencies)
+        for reg in self.result.registrations:
+            if reg.type not in (ATTACHMENT, INLINE) or reg.inputs.get("role") != name:
+                continue
+            access.managed_by = "this stack"
+            role_urns |= set(reg.property_dependencies.get("role", []))
+            if reg.type == INLINE:
+                owner = self.by_urn[reg.parent].name if reg.parent in self.by_urn else ""
+                access.statements += statements(reg.inputs.get("policy"), f"inline {reg.name}" + (f" ({owner})" if owner else ""))
+                continue
+            policy_arn = str(reg.inputs.get("policyArn", ""))
+            created = [self.by_urn[u] for u in reg.property_dependencies.get("policyArn", []) if u in self.by_urn]
+            if created:
+                short = str(created[0].inputs.get("description", created[0].name)).split(" permissions of ", 1)[0]
+                access.catalog.append(short)
+                access.statements += statements(created[0].inputs.get("policy"), f"policy {short}")
+            else:
+                kind = "AWS managed" if ":iam::aws:policy/" in policy_arn else "customer managed, not in this stack"
+                access.managed_policies.append(f"{policy_arn.rsplit('/', 1)[-1]} ({kind})")
+        roles = [self.by_urn[u] for u in role_urns if u in self.by_urn and self.by_urn[u].type == ROLE]
+        if roles:
+            access.managed_by = "this stack"
+            access.boundary = roles[0].inputs.get("permissionsBoundary")
+        return access
+
+
+def flags(b: Binding, cluster_account: str | None) -> list[str]:
+    """The audit flags of one binding, judged on the role its pods end up as."""
+    final = b.target or b.role
+    allowed = [s for s in final.statements if s.effect == "Allow"]
+    found = set()
+    for s in allowed:
+        actions = [f"{svc}:{a}" if svc != "*" else "*" for svc, names in s.services.items() for a in names if not a.startswith("NOT ")]
+        lv = set().union(*(levels(a) for a in actions)) if actions else set()
+        negated = any(n.startswith("NOT ") for names in s.services.values() for n in names)
+        if "*" in s.resources and ("*" in actions or negated):
+            found.add("admin")
+        if "*" in s.resources or any(r.startswith("NOT ") for r in s.resources):
+            found.add("wildcard-resource")
+        if lv & WRITE_LEVELS or "*" in lv or negated:
+            found.add("write")
+        if "*" in lv or any(levels(a) & {"Permissions management"} for a in actions if a.startswith("iam:")):
+            found.add("iam-write")
+    for policy in final.managed_policies:
+        name = policy.split(" ", 1)[0]
+        why = admin.admin_managed_policies().get(name, "") if "(AWS managed)" in policy else ""
+        if "every action" in why:
+            found |= {"admin", "write", "iam-write", "wildcard-resource"}
+        elif why:  # a privilege-escalation path
+            found |= {"write", "iam-write", "wildcard-resource"}
+        elif any(word in name for word in ("FullAccess", "Write", "PowerUser")):
+            found.add("write")
+        if "(AWS managed)" in policy and "ReadOnly" not in name and name != "AdministratorAccess":
+            found.add("not-expanded")
+    if final.managed_by == "outside this stack" or final.managed_by.endswith("(not run here)"):
+        found.add("outside-stack")
+    accounts = {account_of(r.arn) for r in (b.role, b.target) if r is not None} - {None}
+    if cluster_account and accounts - {cluster_account}:
+        found.add("cross-account")
+    if b.service_account == "default":
+        found.add("default-sa")
+    return [f for f in FLAGS if f in found]
+
+
+def bindings(result: runner.RunResult, other_stack: OtherStack | None = None) -> list[Binding]:
+    """Every binding of the stack (its `bindingRoleArns` output), with what its pods may do."""
+    outputs = result.outputs
+    if "bindingRoleArns" not in outputs:
+        raise ValueError("the program exports no bindingRoleArns: this report needs a program that does")
+    registry = Registry(result, other_stack)
+    accounts = {name: account_of(arn) for name, arn in (outputs.get("clusterArns") or {}).items()}
+    role_idents: dict[str, list[str]] = {}
+    for ident, arn in (outputs.get("roleArns") or {}).items():
+        role_idents.setdefault(str(arn), []).append(ident)
+    associations = {r.name: r for r in result.of_type(ASSOCIATION)}
+    out = []
+    for key, runs_as in outputs["bindingRoleArns"].items():
+        cluster, namespace, sa = key.split("/", 2)
+        reg = associations.get(key)
+        addon = None
+        if reg is not None:
+            role_arn, deps = str(reg.inputs["roleArn"]), reg.property_dependencies.get("roleArn", [])
+            identity = registry.by_urn[reg.parent].name if reg.parent in registry.by_urn else "?"
+            target_arn, policy = reg.inputs.get("targetRoleArn"), reg.inputs.get("policy")
+        else:
+            found = [(a, p) for a in result.of_type(ADDON) if a.inputs.get("clusterName") == cluster
+                     for p in a.inputs.get("podIdentityAssociations") or [] if p.get("serviceAccount") == sa]
+            addon_reg, entry = found[0] if found else (None, {"roleArn": runs_as})
+            addon = addon_reg.inputs.get("addonName") if addon_reg else None
+            role_arn, deps, target_arn, policy = str(entry["roleArn"]), [], None, None
+            identity = ", ".join(role_idents.get(role_arn, ["?"]))
+        b = Binding(cluster, namespace, sa, identity, registry.role(role_arn, deps),
+                    registry.role(str(target_arn)) if target_arn else None,
+                    statements(policy, "session policy") if policy else [], addon)
+        b.flags = flags(b, accounts.get(cluster))
+        out.append(b)
+    return out
+
+
+def _cell(values: Iterable[str]) -> str:
+    return "<br>".join(v.replace("|", "\\|") for v in values) or "—"
+
+
+def _table(stmts: list[Statement]) -> list[str]:
+    rows = ["| from | effect | service | actions | resources | conditions |", "|---|---|---|---|---|---|"]
+    for s in stmts:
+        for service, actions in s.services.items():
+            rows.append(f"| {s.source} | {s.effect} | {service} | {_cell(actions)} | {_cell(s.resources)} | {_cell(s.conditions)} |")
+    return rows
+
+
+def _role_lines(label: str, r: RoleAccess, bound: list[str], heading: str) -> list[str]:
+    lines = [f"{heading} {label}: `{r.arn}`", "", f"- managed by: {r.managed_by}", f"- bound to: {', '.join(bound)}",
+             f"- managed policies: {', '.join(r.managed_policies) or '—'}",
+             f"- policies created for it (catalog entries): {', '.join(dict.fromkeys(re.sub(r'-[0-9]+$', '', c) for c in r.catalog)) or '—'}"]
+    lines += [f"- permissions boundary: `{r.boundary}`"] if r.boundary else []
+    lines.append("")
+    if r.statements:
+        lines += [*_table(r.statements), ""]
+    elif r.managed_by == "outside this stack" or r.managed_by.endswith("(not run here)"):
+        lines += [("Its policies are not in this stack: run this report on the stack that owns it, or "
+                  f"`aws iam list-attached-role-policies --role-name {r.name}` and `list-role-policies`."), ""]
+    return lines
+
+
+def render(result: runner.RunResult, other_stack: OtherStack | None = None, title: str | None = None, depth: int = 1) -> str:
+    """The report in Markdown; `depth` is the level of its title (2 inside the offline plan)."""
+    found = bindings(result, other_stack)
+    lines = [f"{'#' * depth} {title}", ""] if title else []
+    if not found:
+        return "\n".join([*lines, "No binding: no pod gets a role from this stack."]) + "\n"
+    lines += ["| cluster | namespace | service account | role (pods run as) | identity | flags |", "|---|---|---|---|---|---|"]
+    for b in found:
+        runs = f"`{(b.target or b.role).name}`" + (f" via `{b.role.name}`" if b.target else "")
+        via = b.identity + (f" (add-on {b.addon})" if b.addon else "")
+        lines.append(f"| {b.cluster} | {b.namespace} | {b.service_account} | {runs} | {via} | {', '.join(f'**{f}**' for f in b.flags) or '—'} |")
+    used = [f for f in FLAGS if any(f in b.flags for b in found)]
+    lines += ["", *([f"- **{f}**: {FLAGS[f]}" for f in used] + [""] if used else []), f"{'#' * (depth + 1)} Roles", ""]
+    roles: dict[tuple[str, str], tuple[RoleAccess, list[str]]] = {}
+    for b in found:
+        roles.setdefault(("role", b.role.arn), (b.role, []))[1].append(b.key)
+        if b.target:
+            roles.setdefault(("target role", b.target.arn), (b.target, []))[1].append(b.key)
+    for (label, _), (r, bound) in roles.items():
+        lines += _role_lines(label, r, bound, "#" * (depth + 2))
+    for b in (b for b in found if b.session_policy):
+        lines += [f"{'#' * (depth + 2)} Session policy of {b.key}", "",
+                  "The association narrows the role: pods get the intersection of the role's permissions and this.", "",
+                  *_table(b.session_policy), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+@functools.cache
+def committed_stack(reference: str) -> runner.RunResult | None:
+    """A committed stack file's run, for a StackReference `<org>/<project>/<name>` to it."""
+    short = reference.rsplit("/", 1)[-1]
+    return runner.run_stack(short) if short in runner.stack_names() else None
+
+
+def reader(result: runner.RunResult) -> OtherStack:
+    """Where the stacks `result` references are read: the runs its StackReferences already
+    made (runner.run_stack keeps them), else the committed stack file's own run."""
+    return lambda reference: result.referenced.get(reference) or committed_stack(reference)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m offline.access", description=__doc__.split("\n\n")[0])
+    parser.add_argument("stack", help="stack name (reads Pulumi.<stack>.yaml), or the path of a stack file")
+    parser.add_argument("--json", action="store_true", help="print the bindings as JSON instead of Markdown")
+    args = parser.parse_args(argv)
+    try:
+        name, path = runner.stack_argument(args.stack)
+        result = runner.run_stack(name, path=path)
+        if args.json:
+            text = json.dumps([{**asdict(b), "key": b.key} for b in bindings(result, reader(result))], indent=2) + "\n"
+        else:
+            text = render(result, reader(result), title=f"Who gets what: stack '{name}' (offline; <ACCOUNT> is the stack's AWS account)")
+    except (pulumi.RunError, ValueError, yaml.YAMLError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(text.replace(mocks.ACCOUNT, "<ACCOUNT>"), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    code = main()
+    runner.close_event_loops()
+    sys.exit(code)

@@ -1,0 +1,366 @@
+"""What forces a replacement, per resource type the program registers, and where each fact comes from.
+
+`python -m offline.plan NEW --against OLD` (offline/review.py) decides create, update, replace
+and delete from two runs of the program under mocks. The engine's part of that decision is
+fixed (ENGINE); the providers' part is a table per type (RULES): which input paths force a
+replacement, which inputs form a key the cloud keeps unique, and whether the provider asks
+for delete-first. Every fact names its source: a file and line at a tag or commit, or the
+AWS API model shipped with botocore. A type the program starts registering without an entry
+here fails tests/test_review.py until its facts are added.
+
+Sources, abbreviated in the facts below:
+- TF514: hashicorp/terraform-provider-aws as vendored by pulumi/terraform-provider-aws, branch
+  patched-v5.14.0 (122a58103640826a4793ef37353289632b78452b). pulumi-aws 7.51.1 bridges a
+  v6.x upstream (>= v6.46.0, exact tag not found); where the 2026 upstream (main) differs it is
+  said, with the upstream repository path of the file read.
+- K8S: pulumi/pulumi-kubernetes@v4.32.0 (newest tag available; provider.go and diff.go are
+  unchanged from there to 94977969, after which 4.34.2 was released).
+- ENGINE: pulumi/pulumi@v3.259.0, pkg/resource/deploy.
+- BRIDGE: pulumi/pulumi-terraform-bridge@v3.136.0.
+- EKSPKG: pulumi/pulumi-eks@v4.3.0 nodejs/eks (the v4.4.0 tag is not in the snapshot; master
+  differs from v4.3.0 only in yarn.lock).
+- BOTO: the AWS API models in botocore 1.44.8 (venv: botocore/data/<service>/.../service-2.json.gz).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .paths import Path, contains, overlaps, parse_path, value_at
+
+TF514 = "TF514"
+K8S = "pulumi-kubernetes@v4.32.0"
+ENGINE = "pulumi@v3.259.0 pkg/resource/deploy"
+BRIDGE = "pulumi-terraform-bridge@v3.136.0"
+EKSPKG = "pulumi-eks@v4.3.0 nodejs/eks"
+BOTO = "botocore 1.44.8 API model"
+
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One input path (camelCase, as registered) and the source that makes it force a replacement."""
+
+    path: str
+    source: str
+
+
+@dataclass(frozen=True)
+class UniqueKey:
+    """Inputs the cloud keeps unique (per provider, i.e. per account/region or cluster).
+
+    `collision` says what happens when a second resource with the key is created before the
+    first is deleted: "create-fails" (409 and the like) or "lost-on-delete" (the create is an
+    idempotent put, and deleting the old resource afterwards removes what the new one needs).
+    """
+
+    paths: tuple[str, ...]
+    collision: Literal["create-fails", "lost-on-delete"]
+    what: str
+    source: str
+    case_insensitive: bool = False
+    scope: Literal["account", "region", "global", "cluster"] = "region"
+    """Where the key is unique: IAM names per account, EKS objects per account and region,
+    bucket names everywhere, Kubernetes objects per cluster."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Replacement facts of one resource type.
+
+    kind: "custom" (a cloud resource), "remote" (a multi-language component, one opaque
+    registration under mocks whose inputs drive the cloud resources inside it: `force_new`
+    then names the inputs that replace `inner`), "component" (local component: counted only),
+    "provider" (a provider resource: decided by review.provider_replace).
+    """
+
+    type: str
+    kind: Literal["custom", "remote", "component", "provider"]
+    force_new: tuple[Fact, ...] = ()
+    unique_key: UniqueKey | None = None
+    explicit_name_delete_first: tuple[Fact, ...] = ()
+    """Autonamed inputs: given explicitly and unchanged, the provider itself asks for delete-first."""
+    refused: tuple[Fact, ...] = ()
+    """Inputs the cloud refuses to change in place although the provider plans an update: `pulumi up` fails."""
+    inner: str = ""
+    notes: tuple[str, ...] = ()
+
+
+# --- the engine ---------------------------------------------------------------------------
+
+ENGINE_FACTS: dict[str, str] = {
+    "create-before-delete": f"{ENGINE}/step_generator.go:2030-2047: a replacement creates the new resource first "
+    "unless the provider or the deleteBeforeReplace option asks for delete-first (the option wins)",
+    "deletes-last": f"{ENGINE}/deployment_executor.go:486 (performPostSteps -> GenerateDeletes, "
+    "step_generator.go:2326): resources no longer registered, and the old halves of create-first "
+    "replacements, are deleted after the program has registered everything",
+    "delete-first-dependents": f"{ENGINE}/step_generator.go:2050-2130, 3220-3340 (calculateDependentReplacements): "
+    "before a delete-first replacement, dependents whose inputs would force their own replacement are deleted first",
+    "provider-changed": f"{ENGINE}/step_generator.go:2798-2871, 2912: a resource whose provider reference changes "
+    "is replaced when the new provider's DiffConfig reports a replacement",
+    "replace-on-changes": f"{ENGINE}/step_generator.go:3122-3218 (applyReplaceOnChanges): a change under a "
+    "replaceOnChanges path becomes a replacement",
+    "unknowns": "in a preview, outputs of a resource being created or replaced are unknown, so inputs computed "
+    f"from them change to an unknown value; in a force-new input that is a replacement ({ENGINE}/"
+    "step_generator.go:3268-3280 does the same for the dependents of a delete-first replacement)",
+    "retain-on-delete": f"{ENGINE}/step.go:661-662: deleting a resource registered with retainOnDelete is a no-op "
+    "in the cloud; it only leaves the stack",
+}
+
+# --- shared facts ---------------------------------------------------------------------------
+
+_K8S_METADATA = (
+    Fact("metadata.name", f"{K8S} provider/pkg/provider/diff.go:207-212 (metadataForceNewProperties), applied to every kind at 23-37"),
+    Fact("metadata.namespace", f"{K8S} provider/pkg/provider/diff.go:207-212"),
+)
+_K8S_KEY = UniqueKey(
+    ("apiVersion", "kind", "metadata.namespace", "metadata.name"),
+    "create-fails",
+    "a Kubernetes object of that kind, namespace and name",
+    f"{K8S} provider/pkg/await/await.go:273-291: a create of an existing object fails with AlreadyExists "
+    "(client-side create since 4.29.0; upsertExistingObjects is off by default)",
+    scope="cluster",
+)
+K8S_NAMED_DELETE_FIRST = f"{K8S} provider/pkg/provider/provider.go:1645-1657"
+_K8S_NOTES = (
+    (f"named objects (metadata.name set, same name and namespace) are replaced delete-first by the provider: "
+    f"{K8S_NAMED_DELETE_FIRST}"),
+)
+_ROLE_NAME_KEY = UniqueKey(
+    ("name",), "create-fails", "an IAM name in the account",
+    f"{BOTO} iam CreateRoleRequest.RoleName / CreatePolicyRequest.PolicyName: 'IAM user, group, role, and policy "
+    "names must be unique within the account. Names are not distinguished by case.'; CreateRole and CreatePolicy "
+    "list EntityAlreadyExistsException (409)",
+    case_insensitive=True,
+    scope="account",
+)
+_BRIDGE_DBR = (
+    f"{BRIDGE} pkg/tfbridge/provider.go:1275-1276 and schema.go:193-246 (nameRequiresDeleteBeforeReplace): "
+    "an autonamed input given explicitly and unchanged makes the bridge ask for delete-first; pulumi-aws 7.51.1 "
+    "autonames it (SDK docstring: 'If omitted, the provider will assign a random, unique name')"
+)
+
+
+def _kubernetes(type_: str, *extra: Fact) -> Rule:
+    return Rule(type_, "custom", (*_K8S_METADATA, *extra), _K8S_KEY, notes=_K8S_NOTES)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _add(*rules: Rule) -> None:
+    for rule in rules:
+        RULES[rule.type] = rule
+
+
+_add(
+    Rule(
+        "aws:iam/role:Role", "custom",
+        (Fact("name", f"{TF514} internal/service/iam/role.go:143 (ForceNew)"),
+         Fact("namePrefix", f"{TF514} internal/service/iam/role.go:151"),
+         Fact("path", f"{TF514} internal/service/iam/role.go:159")),
+        _ROLE_NAME_KEY,
+        (Fact("name", _BRIDGE_DBR),),
+        notes=("assumeRolePolicy, description, maxSessionDuration, permissionsBoundary and tags update in place",),
+    ),
+    Rule(
+        "aws:iam/policy:Policy", "custom",
+        (Fact("description", f"{TF514} internal/service/iam/policy.go:56"),
+         Fact("name", f"{TF514} internal/service/iam/policy.go:63"),
+         Fact("namePrefix", f"{TF514} internal/service/iam/policy.go:71"),
+         Fact("path", f"{TF514} internal/service/iam/policy.go:79")),
+        _ROLE_NAME_KEY,
+        (Fact("name", _BRIDGE_DBR),),
+        notes=("policy updates in place (a new default policy version)",),
+    ),
+    Rule(
+        "aws:iam/rolePolicy:RolePolicy", "custom",
+        (Fact("name", f"{TF514} internal/service/iam/role_policy.go:60"),
+         Fact("namePrefix", f"{TF514} internal/service/iam/role_policy.go:67"),
+         Fact("role", f"{TF514} internal/service/iam/role_policy.go:74")),
+        UniqueKey(("role", "name"), "lost-on-delete", "an inline policy name on the role",
+                  f"{BOTO} iam PutRolePolicy: 'Adds or updates an inline policy' (a put, not a create)", scope="account"),
+        notes=("policy updates in place; without a name the provider generates one, so no two collide",),
+    ),
+    Rule(
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "custom",
+        (Fact("role", f"{TF514} internal/service/iam/role_policy_attachment.go:38"),
+         Fact("policyArn", f"{TF514} internal/service/iam/role_policy_attachment.go:43")),
+        UniqueKey(("role", "policyArn"), "lost-on-delete", "the attachment of that policy to that role",
+                  "AttachRolePolicy of an attached policy succeeds without a second attachment (no AWS sentence "
+                  "found; the program relies on it, components/role.py grant_permissions), and DetachRolePolicy "
+                  "of the old resource then removes the one attachment", scope="account"),
+        notes=("no argument updates in place",),
+    ),
+    Rule(
+        "aws:eks/podIdentityAssociation:PodIdentityAssociation", "custom",
+        (Fact("clusterName", "hashicorp/terraform-provider-aws internal/service/eks/pod_identity_association.go Schema, "
+                             "stringplanmodifier.RequiresReplace (2026 upstream (main))"),
+         Fact("namespace", "pod_identity_association.go Schema, RequiresReplace (same files)"),
+         Fact("serviceAccount", "pod_identity_association.go Schema, RequiresReplace (same files)")),
+        UniqueKey(("clusterName", "namespace", "serviceAccount"), "create-fails",
+                  "EKS's one association per (cluster, namespace, service account)",
+                  f"{BOTO} eks CreatePodIdentityAssociation errors include ResourceInUseException (HTTP 409)"),
+        notes=(("roleArn, targetRoleArn, disableSessionTags and tags update in place (Update calls "
+               "UpdatePodIdentityAssociation, same files)"),
+               ("policy (session policy) is in the 7.51.1 SDK but not in the upstream versions read; EKS's "
+               "UpdatePodIdentityAssociation accepts it (BOTO), so it is taken as updatable: unverified")),
+    ),
+    Rule(
+        "aws:eks/addon:Addon", "custom",
+        (Fact("addonName", f"{TF514} internal/service/eks/addon.go:52"),
+         Fact("clusterName", f"{TF514} internal/service/eks/addon.go:71"),
+         Fact("namespaceConfig", "hashicorp/terraform-provider-aws internal/service/eks/addon.go resourceAddon Schema: "
+                                 "namespace_config and its namespace are ForceNew (2026 upstream (main))")),
+        UniqueKey(("clusterName", "addonName"), "create-fails", "one add-on of that name per cluster",
+                  f"{BOTO} eks CreateAddon errors include ResourceInUseException (HTTP 409)"),
+        notes=("addonVersion, configurationValues, podIdentityAssociations, serviceAccountRoleArn and tags update in place",),
+    ),
+    Rule(
+        "aws:s3/bucket:Bucket", "custom",
+        (Fact("bucket", f"{TF514} internal/service/s3/bucket.go:89"),
+         Fact("bucketPrefix", f"{TF514} internal/service/s3/bucket.go:101"),
+         Fact("objectLockEnabled", f"{TF514} internal/service/s3/bucket.go:373")),
+        UniqueKey(("bucket",), "create-fails", "a bucket name (global)",
+                  f"{BOTO} s3 CreateBucket errors BucketAlreadyExists / BucketAlreadyOwnedByYou; in us-east-1 "
+                  "re-creating an owned bucket returns 200, and the later delete of the old resource deletes it",
+                  scope="global"),
+        (Fact("bucket", _BRIDGE_DBR),),
+    ),
+    Rule(
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "custom",
+        (Fact("bucket", f"{TF514} internal/service/s3/bucket_public_access_block.go:37"),),
+        UniqueKey(("bucket",), "lost-on-delete", "the bucket's one public access block",
+                  f"{BOTO} s3 PutPublicAccessBlock: 'Creates or modifies the PublicAccessBlock configuration'",
+                  scope="global"),
+    ),
+    _kubernetes("kubernetes:core/v1:ServiceAccount"),
+    _kubernetes("kubernetes:core/v1:Namespace"),
+    _kubernetes(
+        "kubernetes:apps/v1:Deployment",
+        Fact("spec.selector", f"{K8S} provider/pkg/provider/diff.go:171-176 (the pod template updates in place)"),
+    ),
+    _kubernetes(
+        "kubernetes:batch/v1:Job",
+        Fact("spec.completions", f"{K8S} provider/pkg/provider/diff.go:178-186"),
+        Fact("spec.parallelism", f"{K8S} provider/pkg/provider/diff.go:178-186"),
+        Fact("spec.selector", f"{K8S} provider/pkg/provider/diff.go:178-186"),
+        Fact("spec.template", f"{K8S} provider/pkg/provider/diff.go:178-186: any change of the pod template replaces the Job"),
+    ),
+    Rule(
+        "eks:index:Cluster", "remote",
+        (Fact("name", f"{EKSPKG}/cluster/cluster.ts:690 passes it to aws.eks.Cluster; {TF514} internal/service/eks/cluster.go:201 "
+                      "(ForceNew, also in the 2026 upstream (main): hashicorp/terraform-provider-aws internal/service/eks/cluster.go)"),
+         Fact("serviceRole", f"{EKSPKG}/cluster/cluster.ts:691 (roleArn); {TF514} cluster.go:248 role_arn ForceNew"),
+         Fact("ipFamily", f"{EKSPKG}/cluster/cluster.ts:612-617; {TF514} cluster.go:178 kubernetes_network_config.ip_family"),
+         Fact("kubernetesServiceIpAddressRange", f"{EKSPKG}/cluster/cluster.ts:612-617; {TF514} cluster.go:185 service_ipv4_cidr")),
+        UniqueKey(("name",), "create-fails", "an EKS cluster name in the account and region",
+                  f"{BOTO} eks CreateCluster errors include ResourceInUseException"),
+        refused=(Fact("vpcId", f"{BOTO} eks UpdateClusterConfig: 'You can't change which VPC the subnets are from, the subnets "
+                               "must be in the same VPC as the subnets that the cluster was created with'"),),
+        inner="the EKS cluster (aws:eks/cluster:Cluster) and everything running in it",
+        notes=(("version, authenticationMode, subnet IDs and tags update in place: subnet_ids and security_group_ids lost "
+               "ForceNew upstream (hashicorp/terraform-provider-aws internal/service/eks/cluster.go, 2026 upstream (main); "
+               "TF514 still had them at 295/301)"),
+               f"{BOTO} eks UpdateClusterConfig: 'You can't change which VPC the subnets are from': a vpcId change fails",
+               ("bootstrapSelfManagedAddons and accessConfig.bootstrapClusterCreatorAdminPermissions are ignoreChanges "
+               f"({EKSPKG}/cluster/cluster.ts:749-754)"),
+               "the component's other children (roles, security groups, the kube-proxy/coredns add-ons) are invisible under mocks"),
+    ),
+    Rule(
+        "eks:index:ManagedNodeGroup", "remote",
+        tuple(
+            Fact(path, f"{EKSPKG}/nodes/nodegroup.ts:2092-2098 passes it to aws.eks.NodeGroup; {TF514} internal/service/eks/node_group.go:{line}")
+            for path, line in (
+                ("cluster", 70), ("clusterName", 70), ("nodeRole", 144), ("nodeRoleArn", 144), ("amiType", 53),
+                ("capacityType", 64), ("diskSize", 77), ("instanceTypes", 87), ("launchTemplate.id", 105),
+                ("launchTemplate.name", 113), ("nodeGroupName", 129), ("nodeGroupNamePrefix", 137),
+                ("remoteAccess", 155), ("subnetIds", 228),
+            )
+        ),
+        UniqueKey(("cluster", "nodeGroupName"), "create-fails", "a node group name in the cluster",
+                  f"{BOTO} eks CreateNodegroup errors include ResourceInUseException"),
+        inner="the managed node group (aws:eks/nodeGroup:NodeGroup): its nodes are drained and replaced",
+        notes=("scalingConfig, labels, taints, version, releaseVersion and tags update in place",),
+    ),
+    Rule(
+        "awsx:ec2:Vpc", "remote",
+        (Fact("cidrBlock", f"{TF514} internal/service/ec2/vpc_.go:78 (aws_vpc.cidr_block ForceNew)"),
+         Fact("availabilityZoneNames", f"{TF514} internal/service/ec2/vpc_subnet.go:65 (availability_zone) and 78 (cidr_block)"),
+         Fact("numberOfAvailabilityZones", f"{TF514} internal/service/ec2/vpc_subnet.go:65, 78"),
+         Fact("subnetSpecs", f"{TF514} internal/service/ec2/vpc_subnet.go:78 (cidr_block) and 152 (vpc_id)"),
+         Fact("subnetStrategy", f"{TF514} internal/service/ec2/vpc_subnet.go:78 (subnet CIDRs are recomputed)")),
+        inner="the VPC or its subnets; a cluster cannot move to another VPC (see eks:index:Cluster)",
+        notes=("awsx computes subnet CIDRs itself; offline only the component's inputs are seen",),
+    ),
+    Rule(
+        "time:index/sleep:Sleep", "custom",
+        (Fact("triggers", "hashicorp/terraform-provider-time@v0.12.1 internal/provider/resource_time_sleep.go:95-103 "
+                          "(mapplanmodifier.RequiresReplace)"),),
+        notes=("createDuration/destroyDuration update in place without sleeping again (same file)",),
+    ),
+    Rule("pulumi:providers:kubernetes", "provider",
+         notes=(f"{K8S} provider/pkg/provider/provider.go:453-566 (DiffConfig); see review.provider_replace",)),
+    Rule("pulumi:providers:aws", "provider",
+         notes=((f"{BRIDGE} pkg/tfbridge/provider.go:841-890: only config keys pulumi-aws marks ForcesProviderReplace "
+                "replace the provider; that list was not read for 7.51.1, so a change is reported as an update"),)),
+)
+
+LOCAL_COMPONENT_PREFIX = "eks-pod-identity:"
+"""The project's own components: never replaced in the cloud, reported in counts only."""
+
+
+def rule_for(type_: str) -> Rule | None:
+    """The rule of `type_`; the project's components share one; None for an unknown type."""
+    if type_ in RULES:
+        return RULES[type_]
+    if type_.startswith(LOCAL_COMPONENT_PREFIX):
+        return Rule(type_, "component")
+    return None
+
+
+def forcing_fact(rule: Rule | None, changed: Path, unknown: bool = False) -> Fact | None:
+    """The fact that makes a change at `changed` force a replacement, if any.
+
+    A known change forces when it touches a force-new path (at, under or above it: a value
+    added or removed whole). An unknown value forces only at or under a force-new path: above
+    it, the provider cannot tell whether the force-new part changes and plans an update
+    (pulumi-kubernetes provider.go:3297-3306 renders a computed value as null, and
+    openapi/match.go:29-47 finds no force-new path under null).
+    """
+    for fact in rule.force_new if rule else ():
+        path = parse_path(fact.path)
+        if contains(path, changed) or (not unknown and overlaps(path, changed)):
+            return fact
+    return None
+
+
+def facts_under(rule: Rule | None, changed: Path) -> list[Fact]:
+    """Force-new facts strictly under `changed`: what an unknown value there might replace."""
+    return [f for f in (rule.force_new if rule else ()) if contains(changed, parse_path(f.path)) and parse_path(f.path) != changed]
+
+
+@dataclass(frozen=True)
+class KeyValue:
+    """A unique key's value for one registration: where it is unique, and the key's parts."""
+
+    scope: tuple[str, ...]
+    parts: tuple[object, ...]
+    key: UniqueKey = field(compare=False)
+
+
+def unique_key(rule: Rule | None, inputs: dict[str, Any], scope: dict[str, tuple[str, ...]]) -> KeyValue | None:
+    """The registration's unique key, or None when it has none (e.g. an auto-named role).
+
+    `scope` gives the registration's account, region and cluster (review.scope_of); the key
+    keeps the parts its UniqueKey.scope needs.
+    """
+    if rule is None or rule.unique_key is None:
+        return None
+    parts = tuple(value_at(inputs, p) for p in rule.unique_key.paths)
+    if any(p is None or p == "" for p in parts):
+        return None
+    if rule.unique_key.case_insensitive:
+        parts = tuple(p.lower() if isinstance(p, str) else p for p in parts)
+    return KeyValue(scope.get(rule.unique_key.scope, ()), parts, rule.unique_key)

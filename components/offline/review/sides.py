@@ -1,0 +1,63 @@
+"""The two sides of a review: a stack file run through the program under mocks, OLD and NEW."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ... import stack as config_module
+from ...stack import ConfigError
+from ..harness import runner
+from ..harness.stackfile import StackFileError
+from ..harness.stackfile import load as load_stack_file
+
+
+@dataclass
+class Side:
+    label: str
+    result: runner.RunResult
+    config: Any
+    """The parsed StackConfig, or None for an empty (new) stack."""
+
+
+def stack_target(arg: str) -> tuple[str, Path | None]:
+    """(stack name, path or None) of a NEW/OLD argument: a committed stack name or a stack file."""
+    path = Path(arg) if arg.endswith((".yaml", ".yml")) or "/" in arg else None
+    name = path.name.removeprefix("Pulumi.").rsplit(".", 1)[0] if path else arg
+    return name, path
+
+
+class BadInput(Exception):
+    """A stack file that cannot be read or run: printed, exit 1."""
+
+
+def side(stack: str, overrides: dict[str, Any] | None = None, path: Path | None = None, label: str = "") -> Side:
+    """Run the program as stack `stack` for a stack file (`path`, else Pulumi.<stack>.yaml) with
+    `overrides` on top; raises ConfigError for an invalid config, as the program would."""
+    config = runner.stack_config(stack, overrides=overrides, path=path)
+    parsed = config_module.parse(runner.raw_config(config))
+    return Side(label or str(path or stack), runner.run_stack(stack, overrides=overrides, path=path), parsed)
+
+
+def load(stack: str, arg: str, empty_is_new: bool = False) -> Side:
+    """One side of the review from a command-line argument. An empty stack file is a new stack
+    on the OLD side (`empty_is_new`); on the NEW side it is checked like any other, and refused."""
+    name, path = stack_target(arg)
+    if path is None and name not in runner.stack_names():
+        raise BadInput(f"{arg}: no Pulumi.{name}.yaml; stacks: {', '.join(runner.stack_names())}")
+    file = path or runner.program().root / f"Pulumi.{name}.yaml"
+    try:
+        content = load_stack_file(file)  # the config mapping, as the runner reads it
+    except StackFileError as error:
+        raise BadInput(str(error)) from None
+    if not content and empty_is_new:
+        return Side(f"{arg} (empty: a new stack)", runner.RunResult([]), None)
+    try:
+        return side(stack, path=file, label=arg)
+    except StackFileError as error:
+        raise BadInput(str(error)) from None
+    except ConfigError as error:
+        raise BadInput(f"{arg}: {error}") from None
+    except Exception as error:  # noqa: BLE001 - whatever the program raises is reported, never a traceback
+        raise BadInput(f"{arg}: the program failed under mocks: {type(error).__name__}: {error}") from None

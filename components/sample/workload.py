@@ -1,0 +1,175 @@
+"""The sample workload: a service account and a pod that proves it received its role."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+import pulumiverse_time as time
+
+from ..iam import documents
+from . import manifests
+
+APP = "pod-identity-sample"
+# Pulumi awaits the Job longer than its own deadline, so the deadline decides, not Pulumi's
+# 10-minute default (pulumi-kubernetes await/job.go DefaultJobTimeoutMins).
+JOB_TIMEOUT = f"{manifests.JOB_DEADLINE_SECONDS // 60 + 2}m"
+# The Deployment fails at its progress deadline; Pulumi's await ends shortly after it.
+DEPLOYMENT_TIMEOUT = f"{manifests.PROGRESS_DEADLINE_SECONDS // 60 + 2}m"
+
+
+@dataclass(frozen=True)
+class SampleWorkloadArgs:
+    """What to run, as whom, and what it must wait for.
+
+    `depends_on` must hold the agent add-on, the role's permissions and the cluster's nodes:
+    the Pod Identity webhook injects credentials only at admission, so a pod admitted earlier
+    never gets them. The association itself is waited for here, with its propagation delay.
+    """
+
+    kind: Literal["deployment", "job"]
+    namespace: str
+    service_account: str
+    image: str
+    provider: k8s.Provider
+    association: aws.eks.PodIdentityAssociation
+    expected_role_name: pulumi.Input[str]
+    """The role the pod must run as (the target role when chaining across accounts)."""
+    depends_on: Sequence[pulumi.Resource] = ()
+    nodes: Sequence[pulumi.Resource] = ()
+    """The cluster's nodes: every object waits for them, as a sign the API answers (see EksCluster)."""
+    role_name: pulumi.Input[str] | None = None
+    """Job: the role that receives write access to the sample bucket."""
+    region: pulumi.Input[str] = ""
+    bucket_name: str | None = None
+    create_namespace: bool = False
+    create_service_account: bool = True
+    propagation_seconds: int = 30
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class SampleWorkload(pulumi.ComponentResource):
+    """A Deployment to exec into, or a Job whose completion is the proof (Pulumi waits for both).
+
+    The Deployment is ready only while its pod runs as the expected role (a readiness probe),
+    so a pod without its credentials fails `pulumi up` instead of passing silently.
+    """
+
+    service_account: k8s.core.v1.ServiceAccount | None
+    """The service account, unless it existed already (`create_service_account=False`)."""
+    propagation: time.Sleep
+    """The wait after the association: associations are eventually consistent."""
+    workload: k8s.apps.v1.Deployment | k8s.batch.v1.Job
+    bucket: aws.s3.Bucket | None
+    """Job only: the bucket the pod writes to; force-destroyable so `pulumi destroy` works."""
+    verify_command: pulumi.Output[str]
+    """A shell command that shows, from the cluster, which role the pod runs as."""
+
+    def __init__(self, name: str, args: SampleWorkloadArgs, opts: pulumi.ResourceOptions | None = None):
+        super().__init__("eks-pod-identity:index:SampleWorkload", name, None, opts)
+        # Every object waits for the association too: a role another stack exports is checked
+        # when the association's role ARN resolves, and a refused one then leaves nothing here.
+        k8s_opts = pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=[*args.nodes, args.association])
+        objects: list[pulumi.Resource] = []
+        if args.create_namespace:
+            ns = manifests.namespace(args.namespace)
+            objects.append(k8s.core.v1.Namespace(f"{name}-namespace", metadata=ns["metadata"], opts=k8s_opts))
+        self.service_account = None
+        if args.create_service_account:
+            sa = manifests.service_account(args.service_account, args.namespace)
+            self.service_account = k8s.core.v1.ServiceAccount(
+                f"{name}-sa", metadata=sa["metadata"], opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=objects))
+            )
+            objects.append(self.service_account)
+        association = args.association
+        # EKS: associations "may take several seconds to be effective after the initial API
+        # call returns" (botocore eks CreatePodIdentityAssociation); a pod admitted before
+        # then never gets credentials. A new association ID or role waits again (triggers
+        # replace the Sleep, terraform-provider-time resource_time_sleep.go RequiresReplace).
+        self.propagation = time.Sleep(
+            f"{name}-propagation",
+            create_duration=f"{args.propagation_seconds}s",
+            triggers={"associationId": association.association_id, "roleArn": association.role_arn},
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[association]),
+        )
+        waits = [*args.depends_on, *objects, self.propagation]
+        proof = pulumi.Output.all(association.association_id, association.role_arn, args.expected_role_name, args.region).apply(
+            lambda v: manifests.Proof(*v)
+        )
+        self.bucket = None
+        if args.kind == "deployment":
+            self.workload = self._deployment(name, args, proof, waits, k8s_opts)
+            self.verify_command = self.workload.metadata.name.apply(
+                lambda deploy: f"kubectl exec -n {args.namespace} deploy/{deploy} -- aws sts get-caller-identity"
+            )
+        else:
+            self.workload = self._job(name, args, proof, waits, k8s_opts)
+            self.verify_command = self.workload.metadata.name.apply(lambda job: f"kubectl logs -n {args.namespace} job/{job}")
+        self.register_outputs({"verifyCommand": self.verify_command})
+
+    def _deployment(
+        self, name: str, args: SampleWorkloadArgs, proof: pulumi.Output[manifests.Proof], waits: list[pulumi.Resource],
+        k8s_opts: pulumi.ResourceOptions,
+    ) -> k8s.apps.v1.Deployment:
+        manifest = proof.apply(lambda p: manifests.deployment(APP, args.namespace, args.service_account, args.image, p))
+        return k8s.apps.v1.Deployment(
+            f"{name}-deployment",
+            metadata=manifests.deployment(APP, args.namespace, args.service_account, args.image, _UNKNOWN)["metadata"],
+            spec=manifest["spec"],
+            opts=pulumi.ResourceOptions.merge(
+                k8s_opts,
+                pulumi.ResourceOptions(
+                    depends_on=waits, custom_timeouts=pulumi.CustomTimeouts(create=DEPLOYMENT_TIMEOUT, update=DEPLOYMENT_TIMEOUT)
+                ),
+            ),
+        )
+
+    def _job(
+        self, name: str, args: SampleWorkloadArgs, proof: pulumi.Output[manifests.Proof], waits: list[pulumi.Resource],
+        k8s_opts: pulumi.ResourceOptions,
+    ) -> k8s.batch.v1.Job:
+        if args.role_name is None:
+            raise ValueError("a job sample needs role_name: it grants the role write access to its bucket")
+        child = pulumi.ResourceOptions(parent=self)
+        self.bucket = aws.s3.Bucket(
+            f"{name}-bucket", bucket=args.bucket_name, force_destroy=True, tags=dict(args.tags), opts=child
+        )
+        aws.s3.BucketPublicAccessBlock(
+            f"{name}-bucket-private",
+            bucket=self.bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        policy = aws.iam.RolePolicy(
+            f"{name}-put-object",
+            role=args.role_name,
+            policy=self.bucket.arn.apply(
+                lambda arn: documents.to_json(documents.document([documents.s3_put_object_statement(arn)]))
+            ),
+            opts=child,
+        )
+        spec = pulumi.Output.all(proof, self.bucket.bucket).apply(
+            lambda v: manifests.job(APP, args.namespace, args.service_account, args.image, v[0], v[1])["spec"]
+        )
+        return k8s.batch.v1.Job(
+            f"{name}-job",
+            metadata=manifests.job(APP, args.namespace, args.service_account, args.image, _UNKNOWN, "")["metadata"],
+            spec=spec,
+            opts=pulumi.ResourceOptions.merge(
+                k8s_opts,
+                pulumi.ResourceOptions(
+                    depends_on=[*waits, policy], custom_timeouts=pulumi.CustomTimeouts(create=JOB_TIMEOUT, update=JOB_TIMEOUT)
+                ),
+            ),
+        )
+
+
+# Metadata does not depend on the proof: build it with placeholders.
+_UNKNOWN = manifests.Proof("", "", "", "")
