@@ -60,7 +60,7 @@ refresh-aws-data: $(VENV)/.dev
 # What a stack would create, offline: no AWS account, no credentials (see README, Offline plan).
 plan: $(VENV)/.program
 	@mkdir -p plan-out
-	$(VENV)/bin/python -m eks_pod_identity.offline.commands.plan $(STACK) --graph plan-out/$(STACK).mmd
+	$(VENV)/bin/eks-pod-identity plan $(STACK) --graph plan-out/$(STACK).mmd
 
 # Review a stack-file change offline (README, Reviewing a change): what `pulumi up` would
 # create, update, replace and delete going from Pulumi.$(STACK).yaml at BASE (a git ref) to
@@ -79,28 +79,28 @@ review: $(VENV)/.program
 	else \
 		echo "review: Pulumi.$(STACK).yaml is new since $(BASE)" >&2; : > plan-out/base-$(STACK).yaml; \
 	fi
-	$(VENV)/bin/python -m eks_pod_identity.offline.commands.plan $(STACK) --against plan-out/base-$(STACK).yaml \
+	$(VENV)/bin/eks-pod-identity review $(STACK) --against plan-out/base-$(STACK).yaml \
 		$(foreach id,$(ACCEPT),--accept '$(id)') $(if $(wildcard $(ACCEPT_FILE)),--accept-file $(ACCEPT_FILE))
 
 # Adopt what exists: make adopt STACK=prod FROM="associations.json described.json agent.json"
 # (ADOPT_FLAGS=--new-stack for a stack never deployed; see README, Adopting what already exists).
 adopt: $(VENV)/.program
-	$(VENV)/bin/python -m eks_pod_identity.offline.commands.adopt $(STACK) $(foreach f,$(FROM),--from $(f)) --out import-$(STACK).json $(ADOPT_FLAGS)
+	$(VENV)/bin/eks-pod-identity adopt $(STACK) $(foreach f,$(FROM),--from $(f)) --out import-$(STACK).json $(ADOPT_FLAGS)
 
 # Move from IRSA: make migrate-irsa CLUSTER=my-cluster SA=sa.json ROLES="roles.json" [MIGRATE_FLAGS="--workloads workloads.json"]
 migrate-irsa: $(VENV)/.program
-	$(VENV)/bin/python -m eks_pod_identity.offline.commands.migrate_irsa --cluster $(CLUSTER) --service-accounts $(SA) \
+	$(VENV)/bin/eks-pod-identity migrate-irsa --cluster $(CLUSTER) --service-accounts $(SA) \
 		$(foreach f,$(ROLES),--roles $(f)) --out-config irsa-identities.yaml $(MIGRATE_FLAGS)
 
 # Who gets what, as Markdown for a pull request: plan-out/<stack>-access.md
 access: $(VENV)/.program
 	@mkdir -p plan-out
-	$(VENV)/bin/python -m eks_pod_identity.offline.commands.access $(STACK) > plan-out/$(STACK)-access.md
+	$(VENV)/bin/eks-pod-identity access $(STACK) > plan-out/$(STACK)-access.md
 	@echo "plan-out/$(STACK)-access.md"
 
 # Your own stack files (every Pulumi.*.yaml here, committed or not), checked offline.
 check-stacks: $(VENV)/.program
-	$(VENV)/bin/python -m eks_pod_identity.offline.commands.check
+	$(VENV)/bin/eks-pod-identity check
 
 bench: $(VENV)/.dev
 	$(VENV)/bin/python -m bench.fleet_bench --suite
@@ -141,7 +141,8 @@ check-package: $(VENV)/.dev
 	$(PYTHON) -m venv build/package/venv
 	build/package/venv/bin/pip install --quiet build/package/*.whl
 	build/package/venv/bin/pip check
-	cd build/package && venv/bin/python -c "import eks_pod_identity.stack, eks_pod_identity.iam.limits as l; assert l.managed_policy_paths(); print("the installed package imports and reads its data")"
+	cd build/package && venv/bin/python -c "import eks_pod_identity.stack, eks_pod_identity.iam.limits as l; assert l.managed_policy_paths(); print('the installed package imports and reads its data')"
+	build/package/venv/bin/eks-pod-identity --help > /dev/null
 
 # Refresh the catalog's recorded upstream action sets (docs/catalog.md).
 # UPSTREAM lists OWNER/REPO=CHECKOUT[@REF] (a clone, or a bare git dir with @REF), e.g.

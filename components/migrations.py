@@ -19,16 +19,9 @@ import pulumi
 
 from . import names
 from .arn import name_of
+from .tokens import ADDON, ADDON_COMPONENT, ASSOCIATION, ATTACHMENT, AWS_PROVIDER, INLINE, POLICY, ROLE
 
 K = TypeVar("K", bound=Hashable)
-ROLE = "aws:iam/role:Role"
-INLINE = "aws:iam/rolePolicy:RolePolicy"
-POLICY = "aws:iam/policy:Policy"
-ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
-ADDON = "aws:eks/addon:Addon"
-ADDON_COMPONENT = "eks-pod-identity:index:EksAddon"
-PROVIDER = "pulumi:providers:aws"
 
 
 def legacy_association(identity: str, cluster: str, namespace: str, service_account: str) -> str:
@@ -107,7 +100,7 @@ class Renames:
         """A cross-account target role: 0.1.0 named its provider, role, inline policy and
         attachments after its component."""
         key = names.target_role_key(account, name)
-        self.add(PROVIDER, names.account_provider(key), names.account_provider(component))
+        self.add(AWS_PROVIDER, names.account_provider(key), names.account_provider(component))
         self.add(ROLE, names.role(key), names.role(component))
         self.add(INLINE, names.inline_policy(key), names.inline_policy(component))
         kept = first_claims({arn: legacy_attachment(component, arn) for arn in dict.fromkeys(managed_policy_arns)})

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from eks_pod_identity import cli
 from eks_pod_identity.offline.commands import access
 from eks_pod_identity.offline.harness import runner
 
@@ -123,21 +124,21 @@ def test_markdown_escapes_table_cells_and_lists_roles_once(audit, stack_runs):
 
 
 def test_cli_markdown_and_json(capsys):
-    assert access.main(["fleet"]) == 0
+    assert cli.main(["access", "fleet"]) == 0
     text = capsys.readouterr().out
     assert "123456789012" not in text and "<ACCOUNT>" in text
-    assert access.main([str(AUDIT), "--json"]) == 0
+    assert cli.main(["access", str(AUDIT), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {r["key"]: r["flags"] for r in rows}["audit/ops/iam-bot"] == ["iam-write", "write"]
 
 
 def test_cli_refuses_an_unknown_stack_and_a_bad_config(tmp_path, capsys):
-    assert access.main(["nope"]) == 1
+    assert cli.main(["access", "nope"]) == 1
     bad = tmp_path / "Pulumi.bad.yaml"
     bad.write_text("config:\n  aws:region: us-east-1\n  eks-pod-identity:clusters: [{name: c, version: '1.20'}]\n")
-    assert access.main([str(bad)]) == 1
+    assert cli.main(["access", str(bad)]) == 1
     assert "eks-pod-identity:clusters[0].version = '1.20'" in capsys.readouterr().err
-    assert access.main([str(tmp_path / "Pulumi.missing.yaml")]) == 1
+    assert cli.main(["access", str(tmp_path / "Pulumi.missing.yaml")]) == 1
 
 
 @pytest.mark.parametrize("stack", ["prod", "team-cluster"])

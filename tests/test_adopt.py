@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from eks_pod_identity import cli
 from eks_pod_identity.offline.commands import adopt
 from eks_pod_identity.offline.harness import mocks, runner
 from eks_pod_identity.offline.inputs import awsjson
@@ -221,7 +222,7 @@ def test_what_the_files_do_not_show_is_listed_for_creation():
 
 def test_cli_writes_the_document_and_prints_the_steps(tmp_path, capsys):
     out = tmp_path / "import.json"
-    assert adopt.main(["prod", *[a for f in PROD_FILES for a in ("--from", str(f))], "--out", str(out)]) == 0
+    assert cli.main(["adopt", "prod", *[a for f in PROD_FILES for a in ("--from", str(f))], "--out", str(out)]) == 0
     document = json.loads(out.read_text())
     assert set(document) == {"nameTable", "resources"} and len(document["resources"]) == 4
     text = capsys.readouterr().out
@@ -234,7 +235,7 @@ BAD_INPUTS = {
     "unknown-caller-identity.json": "not output this command reads (its keys: Account, Arn, UserId)",
     "list-addons.json": "this is `aws eks list-addons` output (names only)",
     "association-missing-id.json": "associations[0]: 'associationId' should be a non-empty string, found missing",
-    "irsa-roles.json": "IAM roles and Kubernetes objects are read by offline.migrate_irsa",
+    "irsa-roles.json": "IAM roles and Kubernetes objects are read by `eks-pod-identity migrate-irsa`",
     "does-not-exist.json": "cannot read it",
 }
 
@@ -242,7 +243,7 @@ BAD_INPUTS = {
 @pytest.mark.parametrize("name", sorted(BAD_INPUTS))
 def test_bad_inputs_exit_1_with_a_message_naming_the_file(name, tmp_path, capsys):
     path = AWS / name
-    assert adopt.main(["prod", "--from", str(path), "--out", str(tmp_path / "x.json")]) == 1
+    assert cli.main(["adopt", "prod", "--from", str(path), "--out", str(tmp_path / "x.json")]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}") and BAD_INPUTS[name] in err
     assert not (tmp_path / "x.json").exists()
@@ -251,16 +252,16 @@ def test_bad_inputs_exit_1_with_a_message_naming_the_file(name, tmp_path, capsys
 @pytest.mark.parametrize("stack_name", ["a/b/", "org/project/", "/", "", "a/b/c/d", "prod stack", "prod\n"])
 def test_a_stack_name_that_is_not_one_exits_1(stack_name, tmp_path, capsys):
     out = tmp_path / "x.json"
-    assert adopt.main(["prod", "--from", str(PROD_FILES[0]), "--out", str(out), "--stack-name", stack_name]) == 1
+    assert cli.main(["adopt", "prod", "--from", str(PROD_FILES[0]), "--out", str(out), "--stack-name", stack_name]) == 1
     assert capsys.readouterr().err.startswith(f"error: --stack-name {stack_name!r} is not a Pulumi stack name")
     assert not out.exists()
 
 
 def test_an_unknown_stack_and_a_bad_state_file(tmp_path, capsys):
-    assert adopt.main(["nope", "--from", str(PROD_FILES[0]), "--out", str(tmp_path / "x.json")]) == 1
+    assert cli.main(["adopt", "nope", "--from", str(PROD_FILES[0]), "--out", str(tmp_path / "x.json")]) == 1
     bad = tmp_path / "state.json"
     bad.write_text('{"version": 3}')
-    assert adopt.main(["prod", "--from", str(PROD_FILES[0]), "--out", str(tmp_path / "x.json"), "--state", str(bad)]) == 1
+    assert cli.main(["adopt", "prod", "--from", str(PROD_FILES[0]), "--out", str(tmp_path / "x.json"), "--state", str(bad)]) == 1
     assert "not `pulumi stack export` output" in capsys.readouterr().err
 
 
@@ -276,14 +277,14 @@ def test_two_ids_for_one_service_account_import_only_the_first(tmp_path):
 def test_a_stack_file_that_is_not_yaml_exits_1(tmp_path, capsys):
     bad = tmp_path / "Pulumi.bad.yaml"
     bad.write_text("config: [unclosed\n")
-    assert adopt.main([str(bad), "--from", str(PROD_FILES[0]), "--out", str(tmp_path / "x.json")]) == 1
+    assert cli.main(["adopt", str(bad), "--from", str(PROD_FILES[0]), "--out", str(tmp_path / "x.json")]) == 1
     assert capsys.readouterr().err.startswith("error: ")
 
 
 def test_objects_of_two_accounts_are_refused(tmp_path, capsys):
     other = (AWS / "prod-green-describe-agent.json").read_text().replace("111122223333", "210987654321")
     (tmp_path / "green.json").write_text(other)
-    assert adopt.main(["prod", "--from", str(PROD_FILES[0]), "--from", str(tmp_path / "green.json"), "--out", str(tmp_path / "x.json")]) == 1
+    assert cli.main(["adopt", "prod", "--from", str(PROD_FILES[0]), "--from", str(tmp_path / "green.json"), "--out", str(tmp_path / "x.json")]) == 1
     assert "objects of accounts 111122223333, 210987654321" in capsys.readouterr().err
 
 
@@ -294,7 +295,7 @@ def test_the_readmes_adopt_example_is_what_the_command_prints(tmp_path, capsys, 
     example = readme.split("### Adopting what exists", 1)[1].split("```", 2)[1]
     monkeypatch.chdir(ROOT)  # the README names the files from the repository's root
     args = [str(WORKSHOP.relative_to(ROOT)), "--new-stack", "--out", str(tmp_path / "import.json")]
-    assert adopt.main([*args, *[a for f in WORKSHOP_FILES for a in ("--from", str(f.relative_to(ROOT)))]]) == 0
+    assert cli.main(["adopt", *args, *[a for f in WORKSHOP_FILES for a in ("--from", str(f.relative_to(ROOT)))]]) == 0
     printed = capsys.readouterr().out.replace(str(tmp_path / "import.json"), "import.json")
     lines = [line for line in example.strip().splitlines() if "…" not in line and not line.startswith(("$", " "))]
     assert len(lines) >= 6

@@ -18,9 +18,11 @@ EBS = {"name": "aws-ebs-csi-driver", "identity": "ebs", "serviceAccount": "ebs-c
 EBS_IDENTITY = {"name": "ebs", "wellKnown": {"ebsCsi": {}}}
 
 
-def prod(adopted: dict[str, mocks.AdoptedCluster] | None = None, **overrides) -> runner.RunResult:
+def prod(adopted: dict[str, mocks.AdoptedCluster] | None = None, account: str | None = None, **overrides) -> runner.RunResult:
+    """Stack prod with `overrides`, deploying to `account` (else the one its ARNs name)."""
     return runner.run_stack(
-        "prod", overrides={f"eks-pod-identity:{k}": v for k, v in overrides.items()}, adopted=adopted, raise_errors=False
+        "prod", overrides={f"eks-pod-identity:{k}": v for k, v in overrides.items()}, adopted=adopted, raise_errors=False,
+        caller_account=account,
     )
 
 
@@ -134,7 +136,7 @@ def test_the_seeds_service_account_already_on_the_cluster_needs_create_service_a
 def test_a_role_of_another_account_is_refused_before_anything_registers():
     identities = [{"name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa",
                    "roleArn": "arn:aws:iam::999988887777:role/elsewhere"}]
-    result = prod(identities=identities, sample={"kind": "none"})
+    result = prod(identities=identities, sample={"kind": "none"}, account=mocks.ACCOUNT)
     assert isinstance(result.error, config.ConfigError) and result.registrations == []
     assert "identities[0].roleArn" in str(result.error) and "targetRole" in str(result.error)
 
@@ -200,7 +202,7 @@ def test_same_principal(arn, caller, same):
 ])
 def test_a_customer_managed_policy_of_another_account_is_refused(key, value, path):
     identities = [{"name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa", key: value}]
-    result = prod(identities=identities, sample={"kind": "none"})
+    result = prod(identities=identities, sample={"kind": "none"}, account=mocks.ACCOUNT)
     assert isinstance(result.error, config.ConfigError) and result.registrations == []
     assert f"{path} = " in str(result.error) and "policy of account 888888888888" in str(result.error)
     own = value.replace("888888888888", "123456789012") if isinstance(value, str) else [v.replace("888888888888", "123456789012") for v in value]

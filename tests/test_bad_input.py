@@ -1,8 +1,8 @@
-"""Every `python -m offline.*` command that reads a stack file answers a bad one with exit 1 and
-a message that names the problem: never a traceback (the issue's YAML date, `identities: 5`,
-`config:` list). (offline.migrate_irsa reads no stack file.)
+"""Every `eks-pod-identity` command that reads a stack file answers a bad one with exit 1 and a
+message that names the problem: never a traceback (the issue's YAML date, `identities: 5`,
+`config:` list). (migrate-irsa reads no stack file.)
 
-To cover another command, add it to COMMANDS: a name and how to call its `main` on a file.
+To cover another command, add it to COMMANDS: a name and its command line for a file.
 """
 
 from __future__ import annotations
@@ -11,20 +11,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from eks_pod_identity.offline.commands import access, adopt, check, plan
+from eks_pod_identity import cli
 from eks_pod_identity.offline.harness import runner
 
 AWS_FILE = Path(__file__).parent / "fixtures" / "aws" / "prod-blue-describe-agent.json"
 # name -> (file, scratch folder) -> (main, argv). The good side of --against is the small
 # `identities` stack, so that the bad side is reached quickly.
 COMMANDS: dict[str, Callable[[Path, Path], tuple[Callable[[list[str]], int], list[str]]]] = {
-    "plan": lambda f, tmp: (plan.main, [str(f)]),
-    "plan --graph": lambda f, tmp: (plan.main, [str(f), "--graph", str(tmp / "out" / "g.mmd")]),
-    "plan NEW --against": lambda f, tmp: (plan.main, [str(f), "--against", "identities"]),
-    "plan --against OLD": lambda f, tmp: (plan.main, ["identities", "--against", str(f)]),
-    "check": lambda f, tmp: (check.main, [str(f)]),
-    "access": lambda f, tmp: (access.main, [str(f)]),
-    "adopt": lambda f, tmp: (adopt.main, [str(f), "--from", str(AWS_FILE), "--out", str(tmp / "import.json")]),
+    "plan": lambda f, tmp: (cli.main, ["plan", str(f)]),
+    "plan --graph": lambda f, tmp: (cli.main, ["plan", str(f), "--graph", str(tmp / "out" / "g.mmd")]),
+    "review NEW --against": lambda f, tmp: (cli.main, ["review", str(f), "--against", "identities"]),
+    "review --against OLD": lambda f, tmp: (cli.main, ["review", "identities", "--against", str(f)]),
+    "check": lambda f, tmp: (cli.main, ["check", str(f)]),
+    "access": lambda f, tmp: (cli.main, ["access", str(f)]),
+    "adopt": lambda f, tmp: (cli.main, ["adopt", str(f), "--from", str(AWS_FILE), "--out", str(tmp / "import.json")]),
 }
 
 REGION = "config:\n  aws:region: us-east-1\n"
@@ -76,28 +76,28 @@ def test_what_the_stack_file_reader_says_of_a_missing_file_and_a_folder(tmp_path
     (tmp_path / "Pulumi.dir.yaml").mkdir()
     for name, message in (("Pulumi.gone.yaml", "cannot read the stack file: no such file"),
                           ("Pulumi.dir.yaml", "cannot read the stack file: it is a folder")):
-        assert plan.main([str(tmp_path / name)]) == 1
+        assert cli.main(["plan", str(tmp_path / name)]) == 1
         assert f"error: {tmp_path / name}: {message}" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["nope"], "no stack file Pulumi.nope.yaml; the stacks here are"),
-    (["identities", "--against", "nope"], "no Pulumi.nope.yaml"),
-    (["nope", "--against", "identities"], "no Pulumi.nope.yaml"),
+    (["plan", "nope"], "no stack file Pulumi.nope.yaml; the stacks here are"),
+    (["review", "identities", "--against", "nope"], "no Pulumi.nope.yaml"),
+    (["review", "nope", "--against", "identities"], "no Pulumi.nope.yaml"),
 ])
 def test_plan_of_a_stack_that_does_not_exist(argv, message, capsys):
-    assert plan.main(argv) == 1
+    assert cli.main(argv) == 1
     assert message in capsys.readouterr().err
 
 
 def test_check_of_a_stack_that_does_not_exist(capsys):
-    assert check.main(["nope"]) == 1
+    assert cli.main(["check", "nope"]) == 1
     assert "Pulumi.nope.yaml: FAILED, 1 problem:\n  - cannot read the stack file: no such file" in capsys.readouterr().out
 
 
 def test_graph_into_a_missing_folder_creates_it(tmp_path, capsys):
     graph = tmp_path / "a" / "b" / "identities.mmd"
-    assert plan.main(["identities", "--graph", str(graph)]) == 0
+    assert cli.main(["plan", "identities", "--graph", str(graph)]) == 0
     assert graph.is_file() and f"wrote {graph} (2 nodes, 1 edge)" in capsys.readouterr().out
 
 
@@ -105,7 +105,7 @@ def test_graph_into_a_missing_folder_creates_it(tmp_path, capsys):
 def test_graph_that_cannot_be_written(where, tmp_path, capsys):
     (tmp_path / "file").write_text("")
     graph = tmp_path / "file" / "g.mmd" if where == "under a file" else tmp_path
-    assert plan.main(["identities", "--graph", str(graph)]) == 1
+    assert cli.main(["plan", "identities", "--graph", str(graph)]) == 1
     assert f"error: --graph {graph}: cannot write it" in capsys.readouterr().err
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from eks_pod_identity import cli
 from eks_pod_identity import stack as config_module
 from eks_pod_identity.arn import account_of
 from eks_pod_identity.offline.commands import migrate_irsa
@@ -251,7 +252,7 @@ def test_cli_writes_the_fragment(tmp_path, capsys):
     args = ["--service-accounts", str(SAS), *[a for r in ROLES for a in ("--roles", str(r))], "--cluster", CLUSTER,
             "--cluster-info", str(AWS / "irsa-describe-cluster.json"), "--workloads", str(AWS / "irsa-workloads.json"),
             "--out-config", str(out)]
-    assert migrate_irsa.main(args) == 0
+    assert cli.main(["migrate-irsa", *args]) == 0
     written = yaml.safe_load(out.read_text())
     assert written == migrate_irsa.fragment(migrate_irsa.plan(inputs(), CLUSTER))
     assert f"Merge `{out}` into the stack file" in capsys.readouterr().out
@@ -267,14 +268,14 @@ def test_cli_writes_the_fragment(tmp_path, capsys):
     (["--service-accounts", str(SAS), "--roles", str(ROLES[0]), "--account", "1234"], "--account '1234' is not a 12-digit"),
 ])
 def test_bad_inputs_exit_1_with_a_message(args, message, capsys):
-    assert migrate_irsa.main([*args, "--cluster", CLUSTER]) == 1
+    assert cli.main(["migrate-irsa", *args, "--cluster", CLUSTER]) == 1
     assert message in capsys.readouterr().err
 
 
 def test_cluster_info_of_another_cluster_is_refused(capsys):
     args = ["--service-accounts", str(SAS), "--roles", str(ROLES[0]), "--cluster", "other",
             "--cluster-info", str(AWS / "irsa-describe-cluster.json")]
-    assert migrate_irsa.main(args) == 1
+    assert cli.main(["migrate-irsa", *args]) == 1
     assert "describes cluster pod-identity-demo, not other" in capsys.readouterr().err
 
 
@@ -337,7 +338,7 @@ def test_a_malformed_file_exits_1_naming_it(case, tmp_path, capsys):
     bad = _edited(tmp_path, source, edit)
     files = {"--roles": [str(ROLES[0])], flag: [str(bad)]}
     args = ["--service-accounts", str(SAS), "--cluster", CLUSTER, *[a for f, paths in files.items() for p in paths for a in (f, p)]]
-    assert migrate_irsa.main(args) == 1
+    assert cli.main(["migrate-irsa", *args]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"error: {bad}: ") and message in err and len(err.splitlines()) == 1, err
 

@@ -12,7 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from eks_pod_identity.offline.commands import check, plan
+from eks_pod_identity import cli
+from eks_pod_identity.offline.commands import check
 from eks_pod_identity.offline.harness import runner, stackfile
 
 from .conftest import ROOT, STACKS
@@ -55,14 +56,14 @@ def test_outside_a_git_checkout_every_stack_file_counts(tmp_path):
 
 
 def test_plan_of_a_stack_referencing_a_stack_with_no_file(tmp_path, capsys):
-    assert plan.main([str(own_copy_of_team_cluster(tmp_path))]) == 1
+    assert cli.main(["plan", str(own_copy_of_team_cluster(tmp_path))]) == 1
     err = capsys.readouterr().err
     assert "roleFromStack names stack 'organization/eks-pod-identity/shared-ids', and there is no Pulumi.shared-ids.yaml here" in err
     assert "Traceback" not in err
 
 
 def test_plan_of_a_copy_referencing_a_committed_stack_runs_it(tmp_path, capsys):
-    assert plan.main([str(own_copy_of_team_cluster(tmp_path, referenced="identities"))]) == 0
+    assert cli.main(["plan", str(own_copy_of_team_cluster(tmp_path, referenced="identities"))]) == 0
     out = capsys.readouterr().out
     assert "team-cluster/default/aws-cli-sa  [aws:eks/podIdentityAssociation" in out
     assert "read, not created (waited for above):\n  organization/eks-pod-identity/identities  [pulumi:pulumi:StackReference]" in out
@@ -71,13 +72,13 @@ def test_plan_of_a_copy_referencing_a_committed_stack_runs_it(tmp_path, capsys):
 def test_a_stack_that_references_itself(tmp_path, capsys):
     path = own_copy_of_team_cluster(tmp_path, referenced="identities")
     selfref = path.rename(tmp_path / "Pulumi.identities.yaml")
-    assert plan.main([str(selfref)]) == 1
+    assert cli.main(["plan", str(selfref)]) == 1
     assert "a cycle of stack references (identities -> identities)" in capsys.readouterr().err
 
 
 def test_check_passes_committed_stacks(capsys):
     """(Every committed stack runs in the suite anyway; two keep this fast.)"""
-    assert check.main(["dev", "team-cluster"]) == 0
+    assert cli.main(["check", "dev", "team-cluster"]) == 0
     out = capsys.readouterr().out
     assert "Pulumi.dev.yaml: OK: 1 cluster, 1 identity, 11 resources under mocks" in out
     assert "Pulumi.team-cluster.yaml: OK:" in out
@@ -88,9 +89,9 @@ def test_check_says_what_it_could_not_run_and_what_fails(tmp_path, capsys):
     mine = own_copy_of_team_cluster(tmp_path)
     bad = tmp_path / "Pulumi.bad.yaml"
     bad.write_text("config:\n  aws:region: us-east-1\n  eks-pod-identity:clusters: [{name: c, version: '1.20'}]\n")
-    assert check.main([str(mine)]) == 0
+    assert cli.main(["check", str(mine)]) == 0
     assert "OK (config only): not run under mocks: roleFromStack names stack" in capsys.readouterr().out
-    assert check.main([str(mine), str(bad)]) == 1
+    assert cli.main(["check", str(mine), str(bad)]) == 1
     out = capsys.readouterr().out
     assert f"{bad}: FAILED, 1 problem:\n  - eks-pod-identity:clusters[0].version = '1.20'" in out
     assert out.rstrip().endswith("2 stack files: 1 OK, 1 with problems")

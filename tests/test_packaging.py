@@ -234,3 +234,21 @@ def test_mypy_reads_every_provider_module_the_components_use():
                 used = getattr(provider, name)
                 module = used.__name__ if isinstance(used, types.ModuleType) else used.__module__
                 assert any(follows(p, module) for p in read), f"{path.name} uses {module}: add it to pyproject's mypy overrides"
+
+
+def test_the_installed_command_plans_a_program_outside_this_checkout(wheel, tmp_path):
+    """From the wheel's files alone, `python -m eks_pod_identity` plans a program in a folder of
+    its own: a copy of examples/existing_cluster with a stack file."""
+    target = tmp_path / "site"
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(target), str(wheel)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    program = tmp_path / "program"
+    shutil.copytree(EXAMPLE.parent, program)
+    (program / "Pulumi.dev.yaml").write_text(f"config:\n  aws:region: us-east-1\n  {EXAMPLE_PROJECT}:clusterName: shop\n")
+    env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-m", "eks_pod_identity", "plan", "dev", "--program", str(program)],
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert f"through {program / '__main__.py'}" in run.stderr, "progress names the program it runs"
+    assert "| shop | default | app |" in run.stdout, "who gets what, read from the registrations"

@@ -9,6 +9,7 @@ import re
 
 import pytest
 import yaml
+from eks_pod_identity import cli
 from eks_pod_identity.offline import critical_path as cp
 from eks_pod_identity.offline import placeholders
 from eks_pod_identity.offline.commands import plan
@@ -28,7 +29,7 @@ def planned(tmp_path_factory) -> dict[str, tuple[str, str, set[str]]]:
         graph = tmp_path_factory.mktemp("plan") / "out" / f"{stack}.mmd"
         stdout = io.StringIO()
         with contextlib.redirect_stdout(stdout):
-            assert plan.main([stack, "--graph", str(graph)]) == 0
+            assert cli.main(["plan", stack, "--graph", str(graph)]) == 0
         with placeholders.recording() as invented:
             runner.run_stack(stack)
         found[stack] = (stdout.getvalue(), graph.read_text(), invented)
@@ -128,13 +129,13 @@ def test_plan_shows_documents_manifests_and_hides_secrets(stack_runs):
 def test_plan_of_a_bad_stack_file_prints_the_config_errors(tmp_path, capsys):
     bad = tmp_path / "Pulumi.bad.yaml"
     bad.write_text(yaml.safe_dump({"config": {"aws:region": "us-east-1", "eks-pod-identity:clusters": [{"name": "c", "version": "1.20"}]}}))
-    assert plan.main([str(bad)]) == 1
+    assert cli.main(["plan", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "eks-pod-identity:clusters[0].version = '1.20'" in err and "nothing was created" in err
 
 
 def test_plan_refuses_an_unknown_stack(capsys):
-    assert plan.main(["nope"]) == 1
+    assert cli.main(["plan", "nope"]) == 1
     assert "no stack file Pulumi.nope.yaml" in capsys.readouterr().err
 
 
@@ -218,7 +219,7 @@ def test_a_referenced_stack_runs_once_per_command(monkeypatch, capsys):
 
     monkeypatch.setattr(runner, "run", counting)
     for _ in range(2):
-        assert plan.main(["team-cluster"]) == 0
+        assert cli.main(["plan", "team-cluster"]) == 0
         out = capsys.readouterr().out
         assert "## Who gets what" in out and "<random>" in out
     assert runs == ["identities", "team-cluster"] * 2

@@ -12,7 +12,9 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 import yaml
-from eks_pod_identity.offline.commands import plan, review
+from eks_pod_identity import cli
+from eks_pod_identity.offline import commands
+from eks_pod_identity.offline.commands import review
 from eks_pod_identity.offline.harness import runner
 from eks_pod_identity.offline.review import compare as cmp
 from eks_pod_identity.offline.review import hazards, paths, replacements, sides
@@ -96,7 +98,7 @@ def test_deleting_a_created_cluster_is_one_hazard_that_names_what_goes_with_it(h
     assert ("eks:index:Cluster", "pod-identity-dev-eks") in deleted
     assert ("eks:index:ManagedNodeGroup", "pod-identity-dev-nodes") in deleted
     # What is inside the cluster folds into the cluster's hazard instead of one hazard each.
-    assert kinds(result) == ["cluster-deleted"] and status == review.EXIT_HAZARDS
+    assert kinds(result) == ["cluster-deleted"] and status == commands.HAZARDS
     hazard = result.hazards[0]
     assert hazard.id == "cluster-deleted:" + change_of(result, "eks:index:Cluster", "pod-identity-dev-eks").urn
     assert "Deployment" in " ".join(hazard.details)
@@ -110,7 +112,7 @@ def test_renaming_a_cluster_deletes_it_and_moves_its_objects_to_the_new_one():
     # The sample keeps its URNs but moves to the new cluster's provider: replaced, create-first.
     sa = change_of(result, "kubernetes:core/v1:ServiceAccount", "sample-sa")
     assert sa.op == "replace" and not sa.delete_first and "moves to provider pod-identity-dev-2-k8s" in sa.reasons[0]
-    assert kinds(result) == ["cluster-deleted"] and status == review.EXIT_HAZARDS
+    assert kinds(result) == ["cluster-deleted"] and status == commands.HAZARDS
     assert any("a rename is a new cluster" in d for d in result.hazards[0].details)
 
 
@@ -127,7 +129,7 @@ def test_setting_a_fixed_role_name_replaces_the_role_delete_first():
     # selector under it turns out to change (the Kubernetes provider plans it that way).
     deployment = change_of(result, "kubernetes:apps/v1:Deployment", "sample-deployment")
     assert deployment.op == "update" and [c.may_force for c in deployment.inputs] == [["spec.selector"]]
-    assert kinds(result) == ["role-replaced"] and status == review.EXIT_HAZARDS
+    assert kinds(result) == ["role-replaced"] and status == commands.HAZARDS
     assert "delete-first" in result.hazards[0].message
 
 
@@ -141,7 +143,7 @@ def test_moving_a_binding_to_another_namespace_creates_the_new_association_and_d
     assert deployment.op == "replace" and not deployment.delete_first, "a new namespace: the provider replaces create-first"
     assert any(c.path == ("metadata", "namespace") and "diff.go:207-212" in c.forces for c in deployment.inputs)
     # The keys differ, so nothing waits for a 409; pods in the old namespace lose the role.
-    assert kinds(result) == ["association-deleted"] and status == review.EXIT_HAZARDS
+    assert kinds(result) == ["association-deleted"] and status == commands.HAZARDS
     assert result.hazards[0].details == ["a new binding is created at pod-identity-dev/team-b/aws-cli-sa"]
     assert "- Condition: StringEquals aws:RequestTag/kubernetes-namespace=default" in review.render(result)
 
@@ -154,7 +156,7 @@ def test_renaming_an_identity_updates_its_association_in_place():
     assert association.op == "update" and [c.path for c in association.inputs] == [("roleArn",)]
     assert "unique-key-conflict" not in kinds(result), "the association keeps its URN: no second one, no 409"
     # The auto-named role is new; the old one goes while pods still hold its credentials.
-    assert kinds(result) == ["role-replaced"] and status == review.EXIT_HAZARDS
+    assert kinds(result) == ["role-replaced"] and status == commands.HAZARDS
 
 
 def test_renaming_an_identity_with_a_fixed_role_name_only_updates_the_description():
@@ -169,7 +171,7 @@ def test_renaming_an_identity_with_a_fixed_role_name_only_updates_the_descriptio
 def test_removing_a_managed_policy_from_a_bound_role_is_a_permission_hazard():
     result, status = judge(side("dev"), side("dev", dev(identities=identities(managedPolicyArns=[]))))
     assert ops(result) == {"delete": {("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "s3-reader/aws/AmazonS3ReadOnlyAccess")}}
-    assert kinds(result) == ["permissions-removed"] and status == review.EXIT_HAZARDS
+    assert kinds(result) == ["permissions-removed"] and status == commands.HAZARDS
     assert result.hazards[0].details == ["detached: arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
     assert "pod-identity-dev/default/aws-cli-sa" in result.hazards[0].message
     assert "- detach 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' from role" in review.render(result)
@@ -203,7 +205,7 @@ def test_narrowing_a_shared_roles_trust_names_the_cluster_stack_it_cuts_off():
     ids[0]["namespace"] = "other"
     result, status = judge(side("identities"), side("identities", {f"{KEY}identities": ids}), stack="identities")
     (hazard,) = result.hazards
-    assert hazard.kind == "trust-narrowed" and status == review.EXIT_HAZARDS
+    assert hazard.kind == "trust-narrowed" and status == commands.HAZARDS
     assert "committed stack no longer admitted: team-cluster: team-cluster/default/aws-cli-sa" in hazard.details
 
 
@@ -213,7 +215,7 @@ def test_narrowing_a_shared_roles_trust_names_the_cluster_stack_it_cuts_off():
 def test_cluster_versions_move_one_minor_version_up_at_a_time(old_version, new_version, kind):
     result, status = judge(side("dev", dev(clusters=clusters(version=old_version))), side("dev", dev(clusters=clusters(version=new_version))))
     assert change_of(result, "eks:index:Cluster", "pod-identity-dev-eks").op == "update"
-    assert kinds(result) == ([kind] if kind else []) and status == (review.EXIT_HAZARDS if kind else 0)
+    assert kinds(result) == ([kind] if kind else []) and status == (commands.HAZARDS if kind else 0)
 
 
 def test_a_new_instance_type_replaces_the_node_group():
@@ -229,7 +231,7 @@ def test_a_new_vpc_cidr_replaces_the_vpc_and_node_group_and_the_cluster_cannot_f
     assert vpc.op == "replace" and "vpc_.go:78" in vpc.inputs[0].forces
     cluster = change_of(result, "eks:index:Cluster", "pod-identity-dev-eks")
     assert cluster.op == "update" and {c.path for c in cluster.inputs} == {("vpcId",), ("privateSubnetIds",), ("publicSubnetIds",)}
-    assert kinds(result) == ["change-refused", "nodegroup-replaced", "vpc-replaced"] and status == review.EXIT_HAZARDS
+    assert kinds(result) == ["change-refused", "nodegroup-replaced", "vpc-replaced"] and status == commands.HAZARDS
 
 
 def test_turning_off_installagent_deletes_the_agent_pulumi_installed():
@@ -259,7 +261,7 @@ def role(name: str, fixed: str | None, **opts) -> None:
 def test_a_fixed_name_under_a_new_urn_fails_to_create_and_an_alias_prevents_it():
     old = run_program(lambda: role("a", "fixed"))
     result, status = judge(old, run_program(lambda: role("b", "fixed")))
-    assert kinds(result) == ["unique-key-conflict"] and status == review.EXIT_HAZARDS
+    assert kinds(result) == ["unique-key-conflict"] and status == commands.HAZARDS
     assert "EntityAlreadyExists" in " ".join(result.hazards[0].details)
     aliased, _ = judge(old, run_program(lambda: role("b", "fixed", aliases=[pulumi.Alias(name="a")])))
     assert aliased.hazards == [] and ops(aliased) == {}
@@ -400,19 +402,19 @@ def write(tmp_path, name: str, config: dict) -> str:
 def test_the_command_exits_3_on_a_hazard_and_0_once_it_is_accepted(tmp_path, capsys):
     old = write(tmp_path, "base.yaml", DEV)
     new = write(tmp_path, "Pulumi.dev.yaml", {**DEV, f"{KEY}identities": identities(managedPolicyArns=[])})
-    assert plan.main([new, "--against", old]) == review.EXIT_HAZARDS
+    assert cli.main(["review", new, "--against", old]) == commands.HAZARDS
     out = capsys.readouterr().out
     (hazard_id,) = [line.split()[1] for line in out.splitlines() if line.startswith("HAZARD  ")]
     accept_file = tmp_path / "accepted.txt"
     accept_file.write_text(f"# reviewed in PR 12\n{hazard_id}\n")
-    assert plan.main([new, "--against", old, "--accept-file", str(accept_file)]) == 0
-    assert plan.main([new, "--against", old, "--accept", hazard_id]) == 0
+    assert cli.main(["review", new, "--against", old, "--accept-file", str(accept_file)]) == 0
+    assert cli.main(["review", new, "--against", old, "--accept", hazard_id]) == 0
     assert "123456789012" not in capsys.readouterr().out
 
 
 def test_an_empty_old_file_is_a_new_stack(tmp_path, capsys):
     (tmp_path / "empty.yaml").write_text("")
-    assert plan.main(["dev", "--against", str(tmp_path / "empty.yaml")]) == 0
+    assert cli.main(["review", "dev", "--against", str(tmp_path / "empty.yaml")]) == 0
     assert "0 to delete" in capsys.readouterr().out
 
 
@@ -422,9 +424,9 @@ def test_an_empty_new_file_is_checked_like_plan_file_and_refused(tmp_path, capsy
     with no config, which `python -m offline.plan FILE` refuses: so does the review."""
     new = tmp_path / "Pulumi.dev.yaml"
     new.write_text(content)
-    assert plan.main([str(new)]) == 1
+    assert cli.main(["plan", str(new)]) == 1
     alone = capsys.readouterr().err
-    assert plan.main([str(new), "--against", "dev"]) == review.EXIT_BAD_INPUT
+    assert cli.main(["review", str(new), "--against", "dev"]) == commands.BAD_INPUT
     out = capsys.readouterr()
     assert "empty: a new stack" not in out.out and out.err.startswith(f"error: {new}: ")
     assert "eks-pod-identity:clusters: is required" in alone and "eks-pod-identity:clusters: is required" in out.err
@@ -438,16 +440,16 @@ def test_an_empty_new_file_is_checked_like_plan_file_and_refused(tmp_path, capsy
 def test_bad_input_exits_1_with_the_message_and_no_traceback(tmp_path, capsys, content, message):
     path = tmp_path / "Pulumi.dev.yaml"
     path.write_text(content if isinstance(content, str) else yaml.safe_dump(content))
-    assert plan.main(["dev", "--against", str(path)]) == review.EXIT_BAD_INPUT
+    assert cli.main(["review", "dev", "--against", str(path)]) == commands.BAD_INPUT
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
 
 
 def test_unknown_stacks_and_accept_without_against_are_usage_errors(capsys):
-    assert plan.main(["dev", "--against", "nope"]) == review.EXIT_BAD_INPUT
+    assert cli.main(["review", "dev", "--against", "nope"]) == commands.BAD_INPUT
     assert "no Pulumi.nope.yaml" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_:
-        plan.main(["dev", "--accept", "x"])
+        cli.main(["review", "dev", "--accept", "x"])
     assert exit_.value.code == 2
 
 
@@ -459,5 +461,5 @@ def test_the_readmes_review_example_is_what_the_review_prints():
     result, status = judge(side("dev"), side("dev", dev(identities=identities(namespace="team-b"), sample=sample)))
     printed = review.render(result)
     lines = [line for line in example.strip().splitlines() if line.strip() and "…" not in line]
-    assert len(lines) > 10 and status == review.EXIT_HAZARDS
+    assert len(lines) > 10 and status == commands.HAZARDS
     assert [line for line in lines if line not in printed] == []

@@ -1,6 +1,6 @@
 """Who gets what: per binding, cluster / namespace / service account -> role -> its permissions.
 
-    python -m offline.access STACK [--json]
+    eks-pod-identity access STACK [--json]
 
 Runs the program for `Pulumi.<STACK>.yaml` under the tests' mocks and reads, from what it
 registers, every permission a pod bound by the stack receives: managed policies by name,
@@ -27,8 +27,10 @@ import yaml
 
 from ...arn import account_of
 from ...iam import admin
+from ...stack.clusters import ADDON_NAMESPACES
+from ...tokens import ADDON, ASSOCIATION, ATTACHMENT, INLINE, ROLE
 from ..harness import mocks, runner
-from ..harness.runner import ADDON, ASSOCIATION, ATTACHMENT, INLINE, ROLE
+from . import BAD_INPUT, OK
 
 WRITE_LEVELS = {"Write", "Permissions management", "Tagging"}
 READ_VERBS = ("Get", "List", "Describe", "Head", "View", "Lookup", "Search", "Select", "BatchGet", "Query", "Scan", "Check")
@@ -221,38 +223,50 @@ def flags(b: Binding, cluster_account: str | None) -> list[str]:
 
 
 def bindings(result: runner.RunResult, other_stack: OtherStack | None = None) -> list[Binding]:
-    """Every binding of the stack (its `bindingRoleArns` output), with what its pods may do."""
-    outputs = result.outputs
-    if "bindingRoleArns" not in outputs:
-        raise ValueError("the program exports no bindingRoleArns: this report needs a program that does")
+    """Every binding the stack registers (its associations, and its add-ons' own), with what
+    its pods may do; in the order of the `bindingRoleArns` output when the program exports it."""
     registry = Registry(result, other_stack)
+    outputs = result.outputs
     accounts = {name: account_of(arn) for name, arn in (outputs.get("clusterArns") or {}).items()}
     role_idents: dict[str, list[str]] = {}
     for ident, arn in (outputs.get("roleArns") or {}).items():
         role_idents.setdefault(str(arn), []).append(ident)
-    associations = {r.name: r for r in result.of_type(ASSOCIATION)}
-    out = []
-    for key, runs_as in outputs["bindingRoleArns"].items():
-        cluster, namespace, sa = key.split("/", 2)
-        reg = associations.get(key)
-        addon = None
-        if reg is not None:
-            role_arn, deps = str(reg.inputs["roleArn"]), reg.property_dependencies.get("roleArn", [])
-            identity = registry.by_urn[reg.parent].name if reg.parent in registry.by_urn else "?"
-            target_arn, policy = reg.inputs.get("targetRoleArn"), reg.inputs.get("policy")
-        else:
-            found = [(a, p) for a in result.of_type(ADDON) if a.inputs.get("clusterName") == cluster
-                     for p in a.inputs.get("podIdentityAssociations") or [] if p.get("serviceAccount") == sa]
-            addon_reg, entry = found[0] if found else (None, {"roleArn": runs_as})
-            addon = addon_reg.inputs.get("addonName") if addon_reg else None
-            role_arn, deps, target_arn, policy = str(entry["roleArn"]), [], None, None
-            identity = ", ".join(role_idents.get(role_arn, ["?"]))
-        b = Binding(cluster, namespace, sa, identity, registry.role(role_arn, deps),
-                    registry.role(str(target_arn)) if target_arn else None,
-                    statements(policy, "session policy") if policy else [], addon)
-        b.flags = flags(b, accounts.get(cluster))
-        out.append(b)
+    found: dict[str, Binding] = {}
+    for reg in result.of_type(ASSOCIATION):
+        i = reg.inputs
+        identity = registry.by_urn[reg.parent].name if reg.parent in registry.by_urn else "?"
+        target = i.get("targetRoleArn")
+        b = Binding(str(i["clusterName"]), str(i["namespace"]), str(i["serviceAccount"]), identity,
+                    registry.role(str(i["roleArn"]), reg.property_dependencies.get("roleArn", [])),
+                    registry.role(str(target)) if target else None, statements(i["policy"], "session policy") if i.get("policy") else [])
+        found[b.key] = b
+    for addon in result.of_type(ADDON):
+        cluster, namespace = str(addon.inputs.get("clusterName")), _addon_namespace(addon, outputs)
+        for entry in addon.inputs.get("podIdentityAssociations") or []:
+            role_arn = str(entry["roleArn"])
+            b = Binding(cluster, namespace(entry["serviceAccount"]), entry["serviceAccount"], ", ".join(role_idents.get(role_arn, ["?"])),
+                        registry.role(role_arn, []), None, [], addon.inputs.get("addonName"))
+            found.setdefault(b.key, b)
+    # A binding the program declares but registers nothing for: an add-on installed outside the
+    # stack that binds its service account itself.
+    for key, runs_as in (outputs.get("bindingRoleArns") or {}).items():
+        if key not in found:
+            cluster, namespace, sa = key.split("/", 2)
+            found[key] = Binding(cluster, namespace, sa, ", ".join(role_idents.get(str(runs_as), ["?"])), registry.role(str(runs_as), []))
+    order = list(outputs.get("bindingRoleArns") or {})
+    out = sorted(found.values(), key=lambda b: (order.index(b.key) if b.key in order else len(order), b.key))
+    for b in out:
+        b.flags = flags(b, accounts.get(b.cluster))
     return out
+
+
+def _addon_namespace(addon: runner.Registration, outputs: dict[str, Any]) -> Callable[[str], str]:
+    """Where an add-on's service account lives: as the program's bindingRoleArns output says,
+    else its namespaceConfig, else the add-on's documented default (stack.clusters)."""
+    cluster, name = str(addon.inputs.get("clusterName")), str(addon.inputs.get("addonName"))
+    bound = {key.split("/")[2]: key.split("/")[1] for key in outputs.get("bindingRoleArns") or {} if key.startswith(f"{cluster}/")}
+    configured = (addon.inputs.get("namespaceConfig") or {}).get("namespace")
+    return lambda sa: bound.get(sa) or configured or ADDON_NAMESPACES.get(name, "kube-system")
 
 
 def _cell(values: Iterable[str]) -> str:
@@ -321,11 +335,11 @@ def reader(result: runner.RunResult) -> OtherStack:
     return lambda reference: result.referenced.get(reference) or committed_stack(reference)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m offline.access", description=__doc__.split("\n\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("stack", help="stack name (reads Pulumi.<stack>.yaml), or the path of a stack file")
     parser.add_argument("--json", action="store_true", help="print the bindings as JSON instead of Markdown")
-    args = parser.parse_args(argv)
+
+def run(args: argparse.Namespace) -> int:
     try:
         name, path = runner.stack_argument(args.stack)
         result = runner.run_stack(name, path=path)
@@ -335,12 +349,7 @@ def main(argv: list[str] | None = None) -> int:
             text = render(result, reader(result), title=f"Who gets what: stack '{name}' (offline; <ACCOUNT> is the stack's AWS account)")
     except (pulumi.RunError, ValueError, yaml.YAMLError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     print(text.replace(mocks.ACCOUNT, "<ACCOUNT>"), end="")
-    return 0
+    return OK
 
-
-if __name__ == "__main__":
-    code = main()
-    runner.close_event_loops()
-    sys.exit(code)

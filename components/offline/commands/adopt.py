@@ -1,7 +1,7 @@
 """Adopt what already exists: hand-made associations and add-ons, imported into a stack.
 
-    python -m offline.adopt STACK --from FILE [--from FILE ...] --out import.json
-                            [--stack-name NAME] [--new-stack | --state FILE] [--leave-addons]
+    eks-pod-identity adopt STACK --from FILE [--from FILE ...] --out import.json
+                           [--stack-name NAME] [--new-stack | --state FILE] [--leave-addons]
 
 Reads what `aws eks list-pod-identity-associations`, `describe-pod-identity-association`
 and `describe-addon` printed, runs the program for `Pulumi.<STACK>.yaml` under the tests'
@@ -30,10 +30,11 @@ import yaml
 from ... import stack as config_module
 from ...addons.agent import AGENT_ADDON
 from ...stack.identities import STACK_NAME
+from ...tokens import ADDON, ASSOCIATION
 from ..harness import mocks, runner
-from ..harness.runner import ADDON, ASSOCIATION
 from ..harness.stackfile import StackFileError
 from ..inputs import awsjson
+from . import BAD_INPUT, OK
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -342,8 +343,7 @@ def report(adoption: Adoption, out_path: str, document: dict[str, Any], notes: l
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m offline.adopt", description=__doc__.split("\n\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("stack", help="stack name (reads Pulumi.<stack>.yaml), or the path of a stack file")
     parser.add_argument("--from", dest="inputs", action="append", required=True, metavar="FILE",
                         help="AWS CLI output: list/describe-pod-identity-association(s), describe-addon (repeatable)")
@@ -354,22 +354,23 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--new-stack", action="store_true", help="the stack was never deployed: declare the parent components too")
     where.add_argument("--state", metavar="FILE", help="`pulumi stack export` output: parents and resources already there are known")
     parser.add_argument("--leave-addons", action="store_true", help="import associations only; add-ons stay with whoever installed them")
-    args = parser.parse_args(argv)
+
+def run(args: argparse.Namespace) -> int:
     if args.stack_name is not None and not STACK_NAME.fullmatch(args.stack_name):
         print(f"error: --stack-name {args.stack_name!r} is not a Pulumi stack name: [ORG/[PROJECT/]]STACK, each part "
               "letters, digits, '_', '.' or '-'", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     try:
         name, path = runner.stack_argument(args.stack)
     except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     stack = (args.stack_name or name).rsplit("/", 1)[-1]
     try:
         found = awsjson.read(args.inputs)
         wrong = [r.source for r in found.roles] + [s.source for s in found.service_accounts] + [w.source for w in found.workloads]
         if wrong:
-            raise awsjson.InputError(f"{wrong[0]}: IAM roles and Kubernetes objects are read by offline.migrate_irsa, not "
+            raise awsjson.InputError(f"{wrong[0]}: IAM roles and Kubernetes objects are read by `eks-pod-identity migrate-irsa`, not "
                                      "here; adopt reads associations and add-ons")
         if not found.associations and not found.addons:
             raise awsjson.InputError(f"{', '.join(args.inputs)}: no association nor add-on found")
@@ -377,21 +378,16 @@ def main(argv: list[str] | None = None) -> int:
         adoption = adopt(name, found, stack, path=path, leave_addons=args.leave_addons)
     except awsjson.InputError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     except (pulumi.RunError, yaml.YAMLError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     document = import_document(adoption, existing, args.new_stack)
     try:
         Path(args.out).write_text(json.dumps(document, indent=2) + "\n")
     except OSError as error:
         print(f"error: cannot write {args.out}: {error}", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     print(report(adoption, args.out, document, found.notes), end="")
-    return 0
+    return OK
 
-
-if __name__ == "__main__":
-    code = main()
-    runner.close_event_loops()
-    sys.exit(code)

@@ -1,6 +1,6 @@
-"""Check your own stack files offline: every Pulumi.*.yaml here, committed or not.
+"""Check stack files: what `pulumi up` would refuse before creating anything, per file.
 
-    python -m offline.check [STACK-OR-FILE ...]      (make check-stacks)
+    eks-pod-identity check [STACK-OR-FILE ...]      (make check-stacks: every Pulumi.*.yaml)
 
 The tests run only the stack files git tracks, so a stack file of one's own never breaks
 `make test`; this is its check. Each file is read as the CLI would read it, its config
@@ -22,8 +22,9 @@ from ... import stack as config_module
 from ...stack import ConfigError
 from ..harness import runner
 from ..harness.stackfile import StackFileError, UnansweredReference
+from . import BAD_INPUT, OK
 
-OK, CONFIG_ONLY, FAILED = "OK", "OK (config only)", "FAILED"
+PASSED, CONFIG_ONLY, FAILED = "OK", "OK (config only)", "FAILED"
 
 
 def targets(args: list[str], root: Path | None = None) -> list[tuple[str, Path]]:
@@ -58,7 +59,7 @@ def check(stack: str, path: Path) -> tuple[str, list[str]]:
     except Exception as error:  # noqa: BLE001 - said in one line, never a traceback
         return FAILED, [f"the program failed under mocks: {type(error).__name__}: {error}"]
     created = sum(1 for r in result.registrations if r.custom and not r.type.startswith("pulumi:providers:"))
-    return OK, [(f"{_count(len(parsed.clusters), 'cluster')}, {_count(len(parsed.identities), 'identity', 'identities')}, "
+    return PASSED, [(f"{_count(len(parsed.clusters), 'cluster')}, {_count(len(parsed.identities), 'identity', 'identities')}, "
                 f"{_count(created, 'resource')} under mocks")]
 
 
@@ -66,15 +67,15 @@ def _count(n: int, one: str, many: str = "") -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m offline.check", description=__doc__.split("\n\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("stacks", nargs="*", metavar="STACK-OR-FILE",
                         help="stack names or stack files (default: every Pulumi.*.yaml beside Pulumi.yaml)")
-    args = parser.parse_args(argv)
+
+def run(args: argparse.Namespace) -> int:
     files = targets(args.stacks)
     if not files:
         print(f"error: no Pulumi.*.yaml in {runner.program().root}", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     failed = 0
     for stack, path in files:
         verdict, lines = check(stack, path)
@@ -86,8 +87,5 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"{shown}: {verdict}: {'; '.join(lines)}")
     print(f"{_count(len(files), 'stack file')}: {len(files) - failed} OK, {failed} with problems")
-    return 1 if failed else 0
+    return BAD_INPUT if failed else OK
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,7 +1,7 @@
 """Migrate from IRSA: bind the annotated service accounts to their existing roles with Pod Identity.
 
-    python -m offline.migrate_irsa --service-accounts FILE --roles FILE [--roles FILE ...] --cluster NAME
-                                   [--cluster-info FILE] [--account ID] [--workloads FILE] [--out-config FILE]
+    eks-pod-identity migrate-irsa --service-accounts FILE --roles FILE [--roles FILE ...] --cluster NAME
+                                  [--cluster-info FILE] [--account ID] [--workloads FILE] [--out-config FILE]
 
 Reads `kubectl get serviceaccounts -A -o json` and `aws iam get-role` output, finds every
 service account annotated `eks.amazonaws.com/role-arn`, and prints the move step by step:
@@ -33,6 +33,7 @@ from ...identity.trust import exact_scopes, target_trust_policy, trust_policy
 from ...stack.identities import IDENTITY_NAME_MAX
 from ..inputs import awsjson
 from ..inputs.irsa import PLACEHOLDER, TRUST_LIMIT, compact, merge, placeholder, update_command, without_irsa
+from . import BAD_INPUT, OK
 
 ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
 IRSA_ANNOTATIONS = (ROLE_ANNOTATION, "eks.amazonaws.com/audience", "eks.amazonaws.com/sts-regional-endpoints",
@@ -288,7 +289,7 @@ def render(m: Migration, config_path: str | None) -> str:
     lines += ["", *[f"- skipped: {s}" for s in m.skipped], *([""] if m.skipped else [])]
     lines += ["## 0. Before you start", "",
               (f"- The agent add-on must run on {m.cluster}: the stack installs it (`installAgent`, default true) or adopts "
-              "the one there (`python -m offline.adopt`). Pods must run on Linux EC2 nodes (not Fargate, not Windows)."),
+              "the one there (`eks-pod-identity adopt`). Pods must run on Linux EC2 nodes (not Fargate, not Windows)."),
               "- The pods' AWS SDK must read Pod Identity credentials; older ones fall back to the node role:", "",
               "| SDK | at least |", "|---|---|", *[f"| {n} | {v} |" for n, v in SDK_MINIMUMS], ""]
     lines += ["## 1. Let each role trust Pod Identity (IRSA keeps working)", ""]
@@ -352,25 +353,21 @@ def render(m: Migration, config_path: str | None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m offline.migrate_irsa", description=__doc__.split("\n\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--service-accounts", action="append", required=True, metavar="FILE",
                         help="kubectl get serviceaccounts -A -o json (repeatable)")
     parser.add_argument("--roles", action="append", required=True, metavar="FILE",
                         help="aws iam get-role --role-name R (one or many roles per file; repeatable)")
     parser.add_argument("--cluster", required=True, help="the EKS cluster's name, as in the stack file")
     parser.add_argument("--cluster-info", metavar="FILE", help="aws eks describe-cluster --name NAME: the account and OIDC issuer")
-    parser.add_argument("--account", help="the cluster's AWS account ID, when --cluster-info is not given")
     parser.add_argument("--workloads", action="append", metavar="FILE",
                         help="kubectl get deployments,statefulsets,daemonsets -A -o json: exact restart commands")
     parser.add_argument("--out-config", metavar="FILE", help="write the stack-file fragment here (else it is printed)")
-    args = parser.parse_args(argv)
+
+def run(args: argparse.Namespace) -> int:
     if not EKS_CLUSTER_NAME.match(args.cluster):
         print(f"error: {args.cluster!r} is not an EKS cluster name", file=sys.stderr)
-        return 1
-    if args.account and not re.fullmatch(r"\d{12}", args.account):
-        print(f"error: --account {args.account!r} is not a 12-digit AWS account ID", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     try:
         sas = awsjson.read(args.service_accounts)
         awsjson.only(sas, {"service accounts"}, "--service-accounts", args.service_accounts)
@@ -389,23 +386,20 @@ def main(argv: list[str] | None = None) -> int:
             found.workloads, found.notes = loads.workloads, found.notes + loads.notes
     except awsjson.InputError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     migration = plan(found, args.cluster, args.account)
     problems = fragment_problems(migration)
     if problems:
         print("error: the fragment does not pass the program's config checks:\n" + "\n".join(f"  - {p}" for p in problems), file=sys.stderr)
-        return 1
+        return BAD_INPUT
     if args.out_config:
-        header = (f"# From offline.migrate_irsa: the IRSA service accounts of cluster {args.cluster}, bound to their roles.\n"
+        header = (f"# From eks-pod-identity migrate-irsa: the IRSA service accounts of cluster {args.cluster}, bound to their roles.\n"
                   f"# Merge into Pulumi.<stack>.yaml; the cluster must be in eks-pod-identity:clusters.\n")
         try:
             Path(args.out_config).write_text(header + yaml.safe_dump(fragment(migration), sort_keys=False))
         except OSError as error:
             print(f"error: cannot write {args.out_config}: {error}", file=sys.stderr)
-            return 1
+            return BAD_INPUT
     print(render(migration, args.out_config), end="")
-    return 0
+    return OK
 
-
-if __name__ == "__main__":
-    sys.exit(main())

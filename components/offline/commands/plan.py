@@ -1,16 +1,12 @@
-"""Offline plan: what a stack would create, without credentials or network.
+"""What a stack would create: resources, IAM documents, manifests, outputs, critical path.
 
-    python -m offline.plan dev [--graph plan.mmd]
-    python -m offline.plan dev --against plan-out/base.yaml [--accept HAZARD-ID ...]
+    eks-pod-identity plan STACK [--graph FILE]
 
-Runs the program for `Pulumi.<stack>.yaml` under the tests' mocks and prints the resource
-tree, each resource's dependencies, every IAM document, every Kubernetes manifest, the stack
-outputs and the critical path. Values only AWS or Pulumi would know are placeholders in angle
-brackets (offline/placeholders.py): <ACCOUNT>, name-<random>, <association ID>, ...
-
-With `--against OLD` it reviews the change from OLD to the stack instead (offline/review.py):
-what `pulumi up` would create, update, replace and delete, IAM changes per statement, and
-hazards; it exits 3 while a hazard is not accepted with `--accept`.
+Runs the program for `Pulumi.<STACK>.yaml` under mocks and prints the resource tree, each
+resource's dependencies, every IAM document, every Kubernetes manifest, the stack outputs, the
+critical path and who gets what. Values only AWS or Pulumi would know are placeholders in
+angle brackets (offline/placeholders.py): <ACCOUNT>, name-<random>, <association ID>, ...
+To see what a change to a stack file does, use `eks-pod-identity review`.
 """
 
 from __future__ import annotations
@@ -30,7 +26,7 @@ from ..harness.runner import short_name as _short
 from ..harness.stackfile import StackFileError
 from ..placeholders import ADOPTED_VERSION, LEGEND, mark, recording
 from ..review.iam_diff import IAM_DOCUMENT_KEYS
-from . import access
+from . import BAD_INPUT, OK, access
 
 SECRET_OUTPUTS = ("kubeconfigs", "sampleKubeconfig")
 
@@ -147,7 +143,7 @@ def counts(result: runner.RunResult) -> list[str]:
 
 
 MERMAID_LEGEND = """\
-  %% Dependency graph of stack '{stack}', from the offline plan (python -m offline.plan).
+  %% Dependency graph of stack '{stack}', from the offline plan (eks-pod-identity plan).
   %% An arrow A --> B: B waits for A (B starts once A is created).
   %% Shapes: [[double box]] a remote component (pulumi-eks, awsx) that creates AWS resources itself,
   %% [box] an AWS resource, (rounded box) a Kubernetes object, {{{{hexagon}}}} a wait (time:Sleep);
@@ -223,46 +219,35 @@ def render(stack: str, result: runner.RunResult, invented: set[str] | frozenset[
     return placeholders("\n".join(out), invented)
 
 
-def run(name: str, path: Path | None = None) -> tuple[runner.RunResult, set[str]]:
+def run_recording(name: str, path: Path | None = None) -> tuple[runner.RunResult, set[str]]:
     """Run the stack under mocks, recording the hashes the mocks invent for `render`."""
     with recording() as invented:
         result = runner.run_stack(name, path=path)
     return result, invented
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m offline.plan", description=__doc__.split("\n\n")[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("stack", help="stack name (reads Pulumi.<stack>.yaml), or the path of a stack file")
     parser.add_argument("--graph", metavar="FILE", help="also write the dependency graph as a Mermaid flowchart")
-    parser.add_argument("--against", metavar="OLD",
-                        help="review the change from OLD (a stack name or stack file) to this stack instead of planning it")
-    parser.add_argument("--accept", metavar="HAZARD-ID", action="append", default=[],
-                        help="with --against: a hazard reviewed and accepted (repeatable; shell-style * wildcards)")
-    parser.add_argument("--accept-file", metavar="FILE", action="append", default=[],
-                        help="with --against: a file of accepted hazard IDs, one a line (# comments)")
-    args = parser.parse_args(argv)
-    if args.against is not None:
-        from . import review
 
-        return review.main(args.stack, args.against, args.accept, args.accept_file)
-    if args.accept or args.accept_file:
-        parser.error("--accept and --accept-file need --against")
+
+def run(args: argparse.Namespace) -> int:
     try:
         name, path = runner.stack_argument(args.stack)
-        result, invented = run(name, path)
+        result, invented = run_recording(name, path)
     except StackFileError as error:
         print("\n".join(f"error: {problem}" for problem in error.problems), file=sys.stderr)
-        return 1
+        return BAD_INPUT
     except pulumi.RunError as error:  # refused as `pulumi up` would (ConfigError too)
         print(f"error: {error}", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     except Exception as error:  # noqa: BLE001 - reported in one line, never a traceback
         print(f"error: the program failed under mocks: {type(error).__name__}: {error}", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     print(render(name, result, invented))
     if args.graph:
         return write_graph(Path(args.graph), name, result, invented)
-    return 0
+    return OK
 
 
 def write_graph(path: Path, stack: str, result: runner.RunResult, invented: set[str]) -> int:
@@ -273,10 +258,6 @@ def write_graph(path: Path, stack: str, result: runner.RunResult, invented: set[
         path.write_text(text)
     except OSError as error:
         print(f"error: --graph {path}: cannot write it: {error.strerror or error}", file=sys.stderr)
-        return 1
+        return BAD_INPUT
     print(f"wrote {path} ({graph_size(result)})")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return OK

@@ -1,7 +1,6 @@
-"""Offline review of a stack-file change: what `pulumi up` would create, update, replace and
-delete going from OLD to NEW, and which of it breaks or destroys something.
+"""What a stack-file change does: creates, updates, replacements, deletes, IAM diffs, hazards.
 
-    python -m offline.plan NEW --against OLD [--accept HAZARD-ID ...]
+    eks-pod-identity review NEW --against OLD [--accept HAZARD-ID ...] [--accept-file FILE ...]
 
 Both stack files run through this working tree's program under the same deterministic mocks
 (the OLD file as the NEW stack, so URNs and stack tags compare), and the two sets of
@@ -13,6 +12,7 @@ come from offline/hazards.py. Exit status: 0 nothing hazardous (or every hazard 
 
 from __future__ import annotations
 
+import argparse
 import fnmatch
 import json
 import sys
@@ -20,17 +20,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+from ...tokens import ATTACHMENT
 from ..harness import mocks
-from ..harness.runner import ATTACHMENT
 from ..review import iam_diff
 from ..review.compare import Change, Comparison, Unknown
 from ..review.iam_diff import IAM_DOCUMENT_KEYS
 from ..review.paths import format_path
 from ..review.replacements import ENGINE_FACTS
 from ..review.sides import BadInput, load, stack_target
-
-EXIT_HAZARDS = 3
-EXIT_BAD_INPUT = 1
+from . import BAD_INPUT, HAZARDS
 
 CANNOT_KNOW = (
     ("real IDs, ARNs and generated names (the mocks make them up, the same way in both runs, so only "
@@ -157,7 +155,7 @@ def render(review: Any) -> str:
         out += ["## How the engine orders it", *(f"- {ENGINE_FACTS[k]}" for k in ("create-before-delete", "deletes-last", "unknowns")), ""]
     out += ["## What this review cannot know offline", *(f"- {line}" for line in CANNOT_KNOW), ""]
     if open_:
-        out.append(f"exit {EXIT_HAZARDS}: {len(open_)} hazard(s) not accepted; after review, rerun with --accept <id> for each")
+        out.append(f"exit {HAZARDS}: {len(open_)} hazard(s) not accepted; after review, rerun with --accept <id> for each")
     else:
         out.append("exit 0: nothing here breaks or destroys what the stack runs" if not review.hazards
                    else "exit 0: every hazard was accepted")
@@ -171,7 +169,7 @@ def settle(review: Any, patterns: list[str]) -> int:
     for hazard in review.hazards:
         hazard.accepted = any(fnmatch.fnmatchcase(hazard.id, p) for p in patterns)
     review.unused_accepts = [p for p in patterns if not any(fnmatch.fnmatchcase(h.id, p) for h in review.hazards)]
-    return EXIT_HAZARDS if any(not h.accepted for h in review.hazards) else 0
+    return HAZARDS if any(not h.accepted for h in review.hazards) else 0
 
 
 def accepted_ids(accept: Iterable[str], accept_files: Iterable[str]) -> list[str]:
@@ -185,19 +183,29 @@ def accepted_ids(accept: Iterable[str], accept_files: Iterable[str]) -> list[str
     return patterns
 
 
-def main(new_arg: str, old_arg: str, accept: Iterable[str] = (), accept_files: Iterable[str] = (), out: TextIO | None = None) -> int:
-    """`python -m offline.plan NEW --against OLD`: print the review; the exit status gates CI."""
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("stack", metavar="NEW", help="the stack after the change: a stack name or a stack file")
+    parser.add_argument("--against", metavar="OLD", required=True,
+                        help="the stack before it: a stack name or stack file (an empty file is a new stack)")
+    parser.add_argument("--accept", metavar="HAZARD-ID", action="append", default=[],
+                        help="a hazard reviewed and accepted (repeatable; shell-style * wildcards)")
+    parser.add_argument("--accept-file", metavar="FILE", action="append", default=[],
+                        help="a file of accepted hazard IDs, one a line (# comments)")
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Print the review of NEW against OLD; the exit status gates CI."""
     from ..review import hazards
 
     out = out or sys.stdout
-    stack, _ = stack_target(new_arg)
+    stack, _ = stack_target(args.stack)
     try:
-        patterns = accepted_ids(accept, accept_files)
-        new = load(stack, new_arg)
-        old = load(stack, old_arg, empty_is_new=True)
+        patterns = accepted_ids(args.accept, args.accept_file)
+        new = load(stack, args.stack)
+        old = load(stack, args.against, empty_is_new=True)
     except BadInput as error:
         print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return BAD_INPUT
     review = hazards.review(stack, old, new)
     status = settle(review, patterns)
     print(render(review), file=out)

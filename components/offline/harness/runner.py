@@ -8,11 +8,13 @@ including the parent, provider and dependencies mocks alone do not show.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import runpy
 import sys
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
+from ...arn import account_of
 from . import mocks as mocks_module
 from .mocks import AdoptedCluster, Mocks
 from .stackfile import StackFileError, UnansweredReference, tracked_stack_names
@@ -65,6 +68,19 @@ class Program:
 
 
 _current: Program | None = None
+_account: str | None = None
+_progress = False
+
+
+def show_progress(on: bool) -> None:
+    """Say on stderr what takes a while (the command line turns it on; tests leave it off)."""
+    global _progress
+    _progress = on
+
+
+def progress(message: str) -> None:
+    if _progress:
+        print(message, file=sys.stderr, flush=True)
 
 
 def program() -> Program:
@@ -72,17 +88,66 @@ def program() -> Program:
     return _current or Program.find(Path.cwd())
 
 
-def use(found: Program | None) -> None:
-    """Work on `found` (the command line's --program), or again on the current folder's (None)."""
-    global _current
-    _current = found
+def use(found: Program | None, account: str | None = None) -> None:
+    """Work on `found` (the command line's --program), or again on the current folder's (None),
+    deploying to `account` (--account), or to the account each stack names (see `account_for`)."""
+    global _current, _account
+    _current, _account = found, account
 
-# Resource types the offline commands look for among the registrations.
-ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
-ADDON = "aws:eks/addon:Addon"
-ROLE = "aws:iam/role:Role"
-ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-INLINE = "aws:iam/rolePolicy:RolePolicy"
+
+@contextlib.contextmanager
+def using(found: Program, account: str | None = None, verbose: bool = False) -> Iterator[None]:
+    """Work on `found` in `account` (saying what takes a while when `verbose`), then on what
+    was in use before: for one command."""
+    saved = (_current, _account, _progress)
+    use(found, account)
+    show_progress(verbose)
+    try:
+        yield
+    finally:
+        use(*saved[:2])
+        show_progress(saved[2])
+
+
+def account_for(config: Mapping[str, str]) -> str:
+    """The AWS account an offline run deploys to, as `pulumi up` would learn it from its
+    credentials: --account, else the stack's `aws:allowedAccountIds` (the provider refuses any
+    other), else the one account the stack's own ARNs name (its roles, policies, principals;
+    a target role's is another account by design), else the mocks' placeholder, shown as
+    <ACCOUNT>. StackFileError when the stack names several and nothing says which."""
+    if _account:
+        return _account
+    named = sorted(_accounts_named(raw_config(config)))
+    try:
+        allowed = json.loads(config.get("aws:allowedAccountIds") or "[]")
+    except ValueError:
+        allowed = []
+    allowed = [str(a) for a in allowed] if isinstance(allowed, list) else []
+    candidates = [a for a in allowed if a in named] or allowed or named
+    if len(candidates) > 1:
+        raise StackFileError([(
+            f"the stack names AWS accounts {', '.join(candidates)} ({'aws:allowedAccountIds' if allowed else 'in its ARNs'}): "
+            "say which one it deploys to with --account ACCOUNT_ID")])
+    return candidates[0] if candidates else mocks_module.ACCOUNT
+
+
+def _accounts_named(raw: Mapping[str, Any]) -> set[str]:
+    """Accounts of the ARNs that must be in the deploying account: the roles identities bind,
+    the customer managed policies and boundaries IAM attaches to their roles (see
+    stack/accounts.py), and the OIDC providers their IRSA trust names. Resources policies
+    name (a KMS key, a secret) and target roles may be in any account."""
+    identities = raw.get("identities")
+    found: set[str] = set()
+    for ident in identities if isinstance(identities, list) else []:
+        if not isinstance(ident, dict):
+            continue
+        irsa = ident.get("irsa")
+        providers = irsa.get("oidcProviderArns") if isinstance(irsa, dict) else None
+        policies = ident.get("managedPolicyArns")
+        arns = [ident.get("roleArn"), ident.get("permissionsBoundary"), *(policies if isinstance(policies, list) else []),
+                *(providers if isinstance(providers, list) else [])]
+        found |= {a for a in map(account_of, arns) if a and a.isdigit()}
+    return found
 
 
 def short_name(urn: str) -> str:
@@ -319,7 +384,7 @@ class RunResult:
     """What the program raised, when run with raise_errors=False."""
     referenced: dict[str, RunResult] = field(default_factory=dict)
     """The runs of the stacks its StackReferences read (run_stack), by reference: what the
-    other stack registered, for the tools that look past its outputs (offline.access)."""
+    other stack registered, for the tools that look past its outputs (`eks-pod-identity access`)."""
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.registrations if r.type == type_]
@@ -388,7 +453,7 @@ def run(
     program: Callable[[], Mapping[str, Any] | None] | None = None,
     raise_errors: bool = True,
     stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
-    caller_account: str = mocks_module.ACCOUNT,
+    caller_account: str | None = None,
     caller_arn: str = "",
 ) -> RunResult:
     """Run `program` (default: `__main__.py`) under mocks with `config`.
@@ -401,7 +466,7 @@ def run(
         region=config.get("aws:region", "us-east-1"),
         adopted=dict(adopted or {}),
         stack_outputs={k: dict(v) for k, v in (stack_outputs or {}).items()},
-        caller_account=caller_account,
+        caller_account=caller_account or account_for(config),
         caller_arn=caller_arn,
     )
     monitor = RecordingMonitor(mocks)
@@ -447,7 +512,17 @@ def run_stack(stack: str, overrides: Mapping[str, Any] | None = None, path: Path
     is exactly what the identity stack exports. A reference no stack file here answers is a
     StackFileError, said before anything runs.
     """
+    started = time.perf_counter()
+    progress(f"running stack {stack!r} through {program().main} under mocks ...")
+    result = _run_stack(stack, overrides, path, _via, **kwargs)
+    progress(f"  stack {stack!r}: {len(result.registrations)} registrations in {time.perf_counter() - started:.1f} s")
+    return result
+
+
+def _run_stack(stack: str, overrides: Mapping[str, Any] | None, path: Path | None, _via: tuple[str, ...], **kwargs: Any) -> RunResult:
     config = stack_config(stack, overrides=overrides, path=path)
+    # Referenced stacks deploy with this one's credentials: the same account.
+    kwargs["caller_account"] = kwargs.get("caller_account") or account_for(config)
     if "stack_outputs" not in kwargs:
         outputs = {}
         referenced: dict[str, RunResult] = {}

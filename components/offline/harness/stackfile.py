@@ -41,7 +41,7 @@ class StackFileError(pulumi.RunError):
 
 class UnansweredReference(StackFileError):
     """A stack reference no stack file here can answer: the config may be fine, but the program
-    cannot run offline (`python -m offline.check` still checks the config)."""
+    cannot run offline (`eks-pod-identity check` still checks the config)."""
 
 
 class Loader(yaml.SafeLoader):
@@ -132,7 +132,7 @@ def tracked_stack_names(root: Path) -> list[str] | None:
     unpacked archive) or where git tracks none, for the caller to fall back to the folder.
 
     The tests run exactly these: a stack file of one's own (not committed) never breaks
-    `make test`; `python -m offline.check` checks those.
+    `make test`; `eks-pod-identity check` checks those.
     """
     try:
         done = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", "Pulumi.*.yaml"],

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...addons.agent import AGENT_ADDON
+from ...tokens import ADDON, ASSOCIATION, ATTACHMENT, INLINE, ROLE
 from ..harness import runner
-from ..harness.runner import ADDON, ASSOCIATION, ATTACHMENT, INLINE, ROLE
 from ..harness.runner import short_name as _short
 from . import iam_diff
 from .compare import Comparison, compare, scope_of, urns_in

@@ -1,6 +1,6 @@
 """What forces a replacement, per resource type the program registers, and where each fact comes from.
 
-`python -m offline.plan NEW --against OLD` (offline/review.py) decides create, update, replace
+`eks-pod-identity review NEW --against OLD` (offline/commands/review.py) decides create, update, replace
 and delete from two runs of the program under mocks. The engine's part of that decision is
 fixed (ENGINE); the providers' part is a table per type (RULES): which input paths force a
 replacement, which inputs form a key the cloud keeps unique, and whether the provider asks

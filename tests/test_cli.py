@@ -1,0 +1,111 @@
+"""The `eks-pod-identity` command: one parser, the same flags and exit statuses everywhere, and
+the account a stack deploys to taken from the stack (or --account), not assumed."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from eks_pod_identity import cli
+from eks_pod_identity.offline import commands
+
+from .conftest import ROOT
+
+STACKS = ROOT / "tests" / "fixtures" / "stacks"
+OWN = STACKS / "Pulumi.own-account.yaml"
+AWS = ROOT / "tests" / "fixtures" / "aws"
+
+
+def test_help_lists_every_subcommand_and_the_exit_statuses(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--help"])
+    assert exit_.value.code == commands.OK
+    text = capsys.readouterr().out
+    assert all(name in text for name in cli.COMMANDS)
+    assert all(f"  {code}  " in text for code in (commands.OK, commands.BAD_INPUT, commands.USAGE, commands.HAZARDS))
+
+
+@pytest.mark.parametrize("name", cli.COMMANDS)
+def test_every_subcommand_takes_the_common_flags_and_says_its_exit_statuses(name, capsys):
+    with pytest.raises(SystemExit):
+        cli.main([name, "--help"])
+    text = capsys.readouterr().out
+    assert "--program DIR" in text and "--account ID" in text and "exit status:" in text
+
+
+def test_a_wrong_command_line_is_exit_2(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["plan"])
+    assert exit_.value.code == commands.USAGE
+
+
+@pytest.mark.parametrize("argv", [["plan", str(OWN)], ["check", str(OWN)], ["access", str(OWN)], ["review", str(OWN), "--against", str(OWN)]])
+def test_a_stack_in_an_account_of_ones_own_is_planned_in_that_account(argv, capsys):
+    """An existing role and a customer managed policy of 210987654321: that is the account."""
+    assert cli.main(argv) == commands.OK, capsys.readouterr().err
+    out = capsys.readouterr()
+    assert "this stack deploys to" not in out.out + out.err
+
+
+def test_the_plan_shows_the_stacks_account(capsys):
+    assert cli.main(["plan", str(OWN)]) == commands.OK
+    assert "arn:aws:iam::210987654321:role/reports-role-" in capsys.readouterr().out
+
+
+def test_account_flag_wins_and_the_programs_own_check_then_refuses(capsys):
+    assert cli.main(["check", str(OWN), "--account", "111111111111"]) == commands.BAD_INPUT
+    out = capsys.readouterr().out
+    assert "is a role of account 210987654321, but this stack deploys to 111111111111" in out
+
+
+def test_allowed_account_ids_name_the_account(tmp_path, capsys):
+    config = yaml.safe_load(OWN.read_text())
+    config["config"]["aws:allowedAccountIds"] = ["210987654321"]
+    del config["config"]["eks-pod-identity:identities"][0]  # no role ARN left but the policy's
+    path = tmp_path / "Pulumi.allowed.yaml"
+    path.write_text(yaml.safe_dump(config))
+    assert cli.main(["plan", str(path)]) == commands.OK
+    assert "arn:aws:iam::210987654321:role/reports-role-" in capsys.readouterr().out
+
+
+def test_several_accounts_and_nothing_saying_which_is_bad_input(tmp_path, capsys):
+    config = yaml.safe_load(OWN.read_text())
+    config["config"]["eks-pod-identity:identities"][1]["managedPolicyArns"] = ["arn:aws:iam::999999999999:policy/other"]
+    path = tmp_path / "Pulumi.two.yaml"
+    path.write_text(yaml.safe_dump(config))
+    assert cli.main(["plan", str(path)]) == commands.BAD_INPUT
+    assert "210987654321, 999999999999" in capsys.readouterr().err
+    assert cli.main(["plan", str(path), "--account", "210987654321"]) == commands.BAD_INPUT  # the program's own refusal
+
+
+@pytest.mark.parametrize("value", ["abc", "1234", "2109876543210"])
+def test_a_malformed_account_flag_is_bad_input(value, capsys):
+    assert cli.main(["plan", "dev", "--account", value]) == commands.BAD_INPUT
+    assert f"--account {value!r} is not a 12-digit AWS account ID" in capsys.readouterr().err
+
+
+def test_a_folder_without_a_program_is_bad_input(tmp_path, capsys):
+    assert cli.main(["plan", "dev", "--program", str(tmp_path)]) == commands.BAD_INPUT
+    assert "no Pulumi.yaml here or in a folder above" in capsys.readouterr().err
+
+
+def test_progress_goes_to_stderr_and_the_plan_to_stdout(capsys):
+    assert cli.main(["plan", "identities"]) == commands.OK
+    out = capsys.readouterr()
+    assert "running stack 'identities'" in out.err and "running stack" not in out.out
+    assert out.out.startswith("# Offline plan for stack 'identities'")
+
+
+def test_the_irsa_fragment_checks_in_the_roles_account(tmp_path, capsys):
+    """migrate-irsa binds the roles it found (account 111122223333): a stack holding its fragment
+    is checked in that account."""
+    fragment = tmp_path / "identities.yaml"
+    argv = ["migrate-irsa", "--service-accounts", str(AWS / "irsa-service-accounts.json"), "--roles", str(AWS / "irsa-roles.json"),
+            "--cluster", "pod-identity-demo", "--cluster-info", str(AWS / "irsa-describe-cluster.json"), "--out-config", str(fragment)]
+    assert cli.main(argv) == commands.OK
+    identities = yaml.safe_load(fragment.read_text())["config"]["eks-pod-identity:identities"]
+    stack = tmp_path / "Pulumi.migrated.yaml"
+    stack.write_text(yaml.safe_dump({"config": {
+        "aws:region": "us-east-1", "eks-pod-identity:clusters": [{"name": "pod-identity-demo", "create": False}],
+        "eks-pod-identity:identities": identities}}))
+    capsys.readouterr()
+    assert cli.main(["check", str(stack)]) == commands.OK, capsys.readouterr().out
