@@ -42,8 +42,9 @@ lock:
 	echo "-e ." | $(LOCK) - -o requirements.txt
 	echo "-r requirements.txt" | $(LOCK) - pyproject.toml --group dev -o requirements-dev.txt
 
-# Lint, types (strict on components/), then the suite: what CI runs (.ci/run).
+# Format, lint, types (strict on components/), then the suite: what CI runs (.ci/run).
 test: $(VENV)/.dev
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -q

@@ -61,8 +61,9 @@ def baseline(raw: dict[str, Any]) -> Callable[[], Any]:
         i["name"]: documents.to_json(trust.trust_policy([trust.TrustScope(tuple(sorted(i["namespaces"])), (i["serviceAccount"],))]))
         for i in raw["identities"]
     }
-    kubeconfig = exec_kubeconfig(CLUSTER, f"https://MOCK{mocks._suffix(CLUSTER).upper()}.gr7.us-east-1.eks.amazonaws.com",
-                                 "TU9DSyBDQQ==", "us-east-1")
+    kubeconfig = exec_kubeconfig(
+        CLUSTER, f"https://MOCK{mocks._suffix(CLUSTER).upper()}.gr7.us-east-1.eks.amazonaws.com", "TU9DSyBDQQ==", "us-east-1"
+    )
 
     def register() -> None:
         tags = program.base_tags(config.StackConfig(clusters=[]))
@@ -70,12 +71,19 @@ def baseline(raw: dict[str, Any]) -> Callable[[], Any]:
         k8s.Provider(f"{CLUSTER}-k8s", kubeconfig=kubeconfig, cluster_identifier=CLUSTER, upsert_existing_objects=False)
         for ident in raw["identities"]:
             name, sa = ident["name"], ident["serviceAccount"]
-            role = aws.iam.Role(f"{name}-role", assume_role_policy=trust_json[name], path="/", max_session_duration=3600,
-                                description=f"EKS Pod Identity role {name}", tags=tags)
+            role = aws.iam.Role(
+                f"{name}-role",
+                assume_role_policy=trust_json[name],
+                path="/",
+                max_session_duration=3600,
+                description=f"EKS Pod Identity role {name}",
+                tags=tags,
+            )
             aws.iam.RolePolicyAttachment(f"{name}/aws/AmazonS3ReadOnlyAccess", role=role.name, policy_arn=POLICY)
             for ns in ident["namespaces"]:
-                aws.eks.PodIdentityAssociation(f"{CLUSTER}/{ns}/{sa}", cluster_name=CLUSTER, namespace=ns,
-                                               service_account=sa, role_arn=role.arn, tags=tags)
+                aws.eks.PodIdentityAssociation(
+                    f"{CLUSTER}/{ns}/{sa}", cluster_name=CLUSTER, namespace=ns, service_account=sa, role_arn=role.arn, tags=tags
+                )
 
     return register
 

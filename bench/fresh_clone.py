@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 STAGES = (
     ("install (locked, uv)", ["make", "venv/.dev"]),
-    ("ruff check", ["venv/bin/ruff", "check", "."]),
+    ("ruff format --check, ruff check", ["sh", "-c", "venv/bin/ruff format --check . && venv/bin/ruff check ."]),
     ("mypy (cold)", ["venv/bin/mypy"]),
     ("pytest", ["venv/bin/python", "-m", "pytest", "-q", "-p", "no:cacheprovider"]),
 )

@@ -10,15 +10,23 @@ import importlib
 from typing import Any
 
 _PUBLIC = {
-    "EksCluster": "cluster.cluster", "EksClusterArgs": "cluster.cluster",
-    "Network": "cluster.network", "NetworkArgs": "cluster.network",
-    "PodIdentityAgent": "addons.agent", "PodIdentityAgentArgs": "addons.agent",
-    "EksAddon": "addons.addon", "EksAddonArgs": "addons.addon",
-    "PodIdentityRole": "identity.role", "PodIdentityRoleArgs": "identity.role",
-    "PodIdentityAssociations": "identity.association", "PodIdentityAssociationsArgs": "identity.association",
+    "EksCluster": "cluster.cluster",
+    "EksClusterArgs": "cluster.cluster",
+    "Network": "cluster.network",
+    "NetworkArgs": "cluster.network",
+    "PodIdentityAgent": "addons.agent",
+    "PodIdentityAgentArgs": "addons.agent",
+    "EksAddon": "addons.addon",
+    "EksAddonArgs": "addons.addon",
+    "PodIdentityRole": "identity.role",
+    "PodIdentityRoleArgs": "identity.role",
+    "PodIdentityAssociations": "identity.association",
+    "PodIdentityAssociationsArgs": "identity.association",
     "AssociationTarget": "identity.association",
-    "CrossAccountRole": "identity.target_role", "CrossAccountRoleArgs": "identity.target_role",
-    "SampleWorkload": "sample.workload", "SampleWorkloadArgs": "sample.workload",
+    "CrossAccountRole": "identity.target_role",
+    "CrossAccountRoleArgs": "identity.target_role",
+    "SampleWorkload": "sample.workload",
+    "SampleWorkloadArgs": "sample.workload",
 }
 __all__ = [  # noqa: RUF022 - grouped as _PUBLIC is
     "EksCluster",

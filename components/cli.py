@@ -40,20 +40,28 @@ def command(name: str) -> ModuleType:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
-        prog="eks-pod-identity", description=DESCRIPTION, epilog=EXIT_STATUSES,
+        prog="eks-pod-identity",
+        description=DESCRIPTION,
+        epilog=EXIT_STATUSES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--program", metavar="DIR", type=Path,
-                        help="the Pulumi program's folder (its Pulumi.yaml and stack files); default: here or above")
-    common.add_argument("--account", metavar="ID",
-                        help="the AWS account the stack deploys to; default: aws:allowedAccountIds, else the one its ARNs name")
+    common.add_argument(
+        "--program", metavar="DIR", type=Path, help="the Pulumi program's folder (its Pulumi.yaml and stack files); default: here or above"
+    )
+    common.add_argument(
+        "--account", metavar="ID", help="the AWS account the stack deploys to; default: aws:allowedAccountIds, else the one its ARNs name"
+    )
     subcommands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
         module = command(name)
         doc = module.__doc__ or name
         sub = subcommands.add_parser(
-            name, parents=[common], help=doc.split("\n")[0], description=doc, epilog=EXIT_STATUSES,
+            name,
+            parents=[common],
+            help=doc.split("\n")[0],
+            description=doc,
+            epilog=EXIT_STATUSES,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         module.add_arguments(sub)

@@ -27,8 +27,14 @@ DROPPABLE_FOR_GET_TOKEN = {"roleArn", "sessionName", "duration"}
 SESSION_NAME = "eks-pod-identity"
 # aws:assumeRoles keys -> ProviderAssumeRoleArgs arguments (pulumi-aws 7 config/outputs).
 ROLE_KEYS = {
-    "roleArn": "role_arn", "sessionName": "session_name", "externalId": "external_id", "duration": "duration",
-    "policy": "policy", "policyArns": "policy_arns", "tags": "tags", "transitiveTagKeys": "transitive_tag_keys",
+    "roleArn": "role_arn",
+    "sessionName": "session_name",
+    "externalId": "external_id",
+    "duration": "duration",
+    "policy": "policy",
+    "policyArns": "policy_arns",
+    "tags": "tags",
+    "transitiveTagKeys": "transitive_tag_keys",
     "sourceIdentity": "source_identity",
 }
 
@@ -69,8 +75,10 @@ def from_config(
     `source_profile`, `external_id`, `web_identity_token_file`), and both the provider and the
     CLI read it. Without clusters, the target-account providers take the whole chain.
     """
-    fix = ("`aws eks get-token` in the kubeconfigs cannot do that: put it in an AWS CLI profile (role_arn, "
-           "source_profile, external_id, web_identity_token_file in ~/.aws/config) and set aws:profile instead")
+    fix = (
+        "`aws eks get-token` in the kubeconfigs cannot do that: put it in an AWS CLI profile (role_arn, "
+        "source_profile, external_id, web_identity_token_file in ~/.aws/config) and set aws:profile instead"
+    )
     problems: list[tuple[str, Any, str]] = []
     roles: Sequence[Any] = assume_roles or []
     if not isinstance(roles, list) or not all(isinstance(r, Mapping) for r in roles):

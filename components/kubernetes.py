@@ -35,8 +35,7 @@ def service_account_problem(value: str) -> str | None:
         return f"is {len(value)} characters; a service account name is a DNS-1123 subdomain of at most {DNS1123_SUBDOMAIN_MAX}"
     if not DNS1123_SUBDOMAIN.match(value):
         return (
-            "is not a DNS-1123 subdomain: use lowercase letters, digits, '-' and '.', "
-            "each part starting and ending with a letter or digit"
+            "is not a DNS-1123 subdomain: use lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit"
         )
     return None
 

@@ -81,8 +81,9 @@ class Renames:
         """Pod Identity roles: 0.1.0 named a fixed-name role's resources after its identity,
         and its attachments `<identity>-<policy name>`, the first of a shared name keeping it."""
         roles = list(roles)
-        claims = first_claims({(r.component, arn): legacy_attachment(r.component, arn)
-                               for r in roles for arn in dict.fromkeys(r.managed_policy_arns)})
+        claims = first_claims(
+            {(r.component, arn): legacy_attachment(r.component, arn) for r in roles for arn in dict.fromkeys(r.managed_policy_arns)}
+        )
         for r in roles:
             key = names.role_key(r.component, r.fixed_name)
             legacy = r.component if key != r.component else None
@@ -129,6 +130,8 @@ class Renames:
             if not former:
                 return None
             aliases = [pulumi.Alias(name=old) for old in former]
-            return pulumi.ResourceTransformationResult(args.props, pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(aliases=aliases)))
+            return pulumi.ResourceTransformationResult(
+                args.props, pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(aliases=aliases))
+            )
 
         return apply

@@ -31,8 +31,11 @@ def test_every_binding_of_every_stack_is_reported(stack, stack_runs):
     report says, for each, the role its pods end up as."""
     result = stack_runs[stack]
     keys = {r.name for r in result.of_type(access.ASSOCIATION)}
-    keys |= {f"{a.inputs['clusterName']}/kube-system/{p['serviceAccount']}"
-             for a in result.of_type(access.ADDON) for p in a.inputs.get("podIdentityAssociations") or []}
+    keys |= {
+        f"{a.inputs['clusterName']}/kube-system/{p['serviceAccount']}"
+        for a in result.of_type(access.ADDON)
+        for p in a.inputs.get("podIdentityAssociations") or []
+    }
     found = by_key(result, access.committed_stack)
     assert set(found) == keys == set(result.outputs["bindingRoleArns"])
     for key, b in found.items():
@@ -80,31 +83,41 @@ def test_a_role_from_another_stack_is_read_from_that_stack(stack_runs):
 def test_audit_flags(audit):
     assert audit["audit/ops/default"].flags == ["admin", "iam-write", "write", "wildcard-resource", "default-sa"]
     assert audit["audit/ops/iam-bot"].flags == ["iam-write", "write"]
-    assert audit["audit/ops/power"].flags == ["admin", "iam-write", "write", "wildcard-resource", "not-expanded"], \
+    assert audit["audit/ops/power"].flags == ["admin", "iam-write", "write", "wildcard-resource", "not-expanded"], (
         "PowerUserAccess allows everything but IAM; AWSLambda_FullAccess passes any role to a new function"
+    )
     assert audit["audit/apps/reader"].flags == [], "s3:Get* and s3:List* only read"
     assert audit["audit/apps/partner"].flags == ["cross-account", "outside-stack"]
 
 
-@pytest.mark.parametrize("action,expected", [
-    ("s3:GetObject", {"Read"}),
-    ("s3:PutObject", {"Write"}),
-    ("iam:PutRolePolicy", {"Permissions management"}),
-    ("s3:List*", {"List"}),
-    ("*", {"*"}),
-    ("madeup:GetThing", {"Read"}),
-    ("madeup:DoThing", {"Write"}),
-])
+@pytest.mark.parametrize(
+    "action,expected",
+    [
+        ("s3:GetObject", {"Read"}),
+        ("s3:PutObject", {"Write"}),
+        ("iam:PutRolePolicy", {"Permissions management"}),
+        ("s3:List*", {"List"}),
+        ("*", {"*"}),
+        ("madeup:GetThing", {"Read"}),
+        ("madeup:DoThing", {"Write"}),
+    ],
+)
 def test_access_levels(action, expected):
     assert access.levels(action) == expected
 
 
 def test_statements_group_actions_by_service_and_keep_negations():
-    doc = {"Statement": [
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket", "kms:Decrypt", "s3:GetObject"], "Resource": "arn:aws:s3:::b/*"},
-        {"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:iam::*:role/x",
-         "Condition": {"StringEquals": {"aws:PrincipalTag/team": "a"}}},
-    ]}
+    doc = {
+        "Statement": [
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket", "kms:Decrypt", "s3:GetObject"], "Resource": "arn:aws:s3:::b/*"},
+            {
+                "Effect": "Allow",
+                "NotAction": "iam:*",
+                "NotResource": "arn:aws:iam::*:role/x",
+                "Condition": {"StringEquals": {"aws:PrincipalTag/team": "a"}},
+            },
+        ]
+    }
     first, second = access.statements(doc, "t")
     assert first.services == {"s3": ["GetObject", "ListBucket"], "kms": ["Decrypt"]} and first.resources == ["arn:aws:s3:::b/*"]
     assert second.services == {"iam": ["NOT *"]} and second.resources == ["NOT arn:aws:iam::*:role/x"]

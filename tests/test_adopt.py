@@ -17,12 +17,26 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 AWS = FIXTURES / "aws"
 WORKSHOP = FIXTURES / "stacks" / "Pulumi.workshop.yaml"
-PROD_FILES = [AWS / f for f in ("prod-blue-list-associations.json", "prod-green-list-associations.json",
-                                "prod-blue-describe-agent.json", "prod-green-describe-agent.json",
-                                "prod-blue-describe-association.json")]
-WORKSHOP_FILES = [AWS / f for f in ("seed004-create-addon.json", "seed004-create-association.json",
-                                    "workshop-list-associations.json", "workshop-describe-pod-identity.json",
-                                    "workshop-describe-ebs-csi.json")]
+PROD_FILES = [
+    AWS / f
+    for f in (
+        "prod-blue-list-associations.json",
+        "prod-green-list-associations.json",
+        "prod-blue-describe-agent.json",
+        "prod-green-describe-agent.json",
+        "prod-blue-describe-association.json",
+    )
+]
+WORKSHOP_FILES = [
+    AWS / f
+    for f in (
+        "seed004-create-addon.json",
+        "seed004-create-association.json",
+        "workshop-list-associations.json",
+        "workshop-describe-pod-identity.json",
+        "workshop-describe-ebs-csi.json",
+    )
+]
 IMPORTED = (adopt.ASSOCIATION, adopt.ADDON)
 
 
@@ -89,10 +103,14 @@ def test_import_ids_follow_the_providers_formats(prod):
 
 def test_prod_prints_the_tag_command_for_each_hand_installed_agent(prod):
     assert prod.tag_commands == [
-        ("aws eks tag-resource --resource-arn arn:aws:eks:us-east-1:111122223333:addon/prod-blue/eks-pod-identity-agent/"
-        "52c7a9e1-0f3d-4b6a-8e21-9d4c7b3f1a06 --tags pulumi-project=eks-pod-identity,pulumi-stack=prod,managed-by=pulumi"),
-        ("aws eks tag-resource --resource-arn arn:aws:eks:us-east-1:111122223333:addon/prod-green/eks-pod-identity-agent/"
-        "e8b14c2d-6a7f-4e90-b3d5-1c2f8a9e7d41 --tags pulumi-project=eks-pod-identity,pulumi-stack=prod,managed-by=pulumi"),
+        (
+            "aws eks tag-resource --resource-arn arn:aws:eks:us-east-1:111122223333:addon/prod-blue/eks-pod-identity-agent/"
+            "52c7a9e1-0f3d-4b6a-8e21-9d4c7b3f1a06 --tags pulumi-project=eks-pod-identity,pulumi-stack=prod,managed-by=pulumi"
+        ),
+        (
+            "aws eks tag-resource --resource-arn arn:aws:eks:us-east-1:111122223333:addon/prod-green/eks-pod-identity-agent/"
+            "e8b14c2d-6a7f-4e90-b3d5-1c2f8a9e7d41 --tags pulumi-project=eks-pod-identity,pulumi-stack=prod,managed-by=pulumi"
+        ),
     ]
     assert prod.unmanaged == [] and prod.to_create == []
 
@@ -102,8 +120,12 @@ def test_a_hand_made_role_is_reported_as_an_update_of_role_arn(prod):
     assert "EKS-PodIdentity-S3-ReadOnly-Role-101" in blue[0] and "updates roleArn in place" in blue[0]
     assert "roleArn: arn:aws:iam::111122223333:role/EKS-PodIdentity-S3-ReadOnly-Role-101" in blue[0]
     green = [n for n in prod.attention if n.startswith("prod-green/default/aws-cli-sa")]
-    assert green == [("prod-green/default/aws-cli-sa: only list output given (no role); add `aws eks "
-                     "describe-pod-identity-association` output to compare roles")]
+    assert green == [
+        (
+            "prod-green/default/aws-cli-sa: only list output given (no role); add `aws eks "
+            "describe-pod-identity-association` output to compare roles"
+        )
+    ]
 
 
 def test_new_stack_declares_the_parent_components(prod):
@@ -129,7 +151,8 @@ def test_state_export_decides_per_parent_and_skips_what_is_there(prod, tmp_path)
     assert "prod-blue/default/aws-cli-sa" not in names, "already in the stack"
     assert {"PodIdentityAgent:prod-green-agent", "PodIdentityAssociations:s3-reader"} <= names
     assert engine_urns(document, "prod")[(adopt.ADDON, "prod-green-agent-addon")] == next(
-        r.urn for r in prod.result.registrations if r.name == "prod-green-agent-addon")
+        r.urn for r in prod.result.registrations if r.name == "prod-green-agent-addon"
+    )
 
 
 def test_stack_name_sets_the_urns_and_the_owner_tag():
@@ -160,25 +183,42 @@ def test_the_seeds_cluster_imports_agent_and_both_associations(workshop):
     default/pod-identity. The stack binds the first to that role and creates a role for the second."""
     document = adopt.import_document(workshop)
     tags = {"pulumi-project": "eks-pod-identity", "pulumi-stack": "workshop", "managed-by": "pulumi"}
-    world = {"eks-workshop": mocks.AdoptedCluster(addons={
-        "eks-pod-identity-agent": mocks.MockAddon("v1.1.0-eksbuild.1", tags=tags),
-        "aws-ebs-csi-driver": mocks.MockAddon("v1.38.1-eksbuild.2")})}
+    world = {
+        "eks-workshop": mocks.AdoptedCluster(
+            addons={
+                "eks-pod-identity-agent": mocks.MockAddon("v1.1.0-eksbuild.1", tags=tags),
+                "aws-ebs-csi-driver": mocks.MockAddon("v1.38.1-eksbuild.2"),
+            }
+        )
+    }
     expected = runner.run_stack("workshop", path=WORKSHOP, adopted=world, caller_account="123456789000")
     assert as_registrations(document) == {(r.type, r.name, r.parent) for r in expected.registrations if r.type in IMPORTED}
     assert {e["id"] for e in document["resources"]} == {
-        "eks-workshop:eks-pod-identity-agent", "eks-workshop,a-abcdefghijklmnop1", "eks-workshop,a-kvbxt9pyavos3iwxy"}
+        "eks-workshop:eks-pod-identity-agent",
+        "eks-workshop,a-abcdefghijklmnop1",
+        "eks-workshop,a-kvbxt9pyavos3iwxy",
+    }
     assert workshop.tag_commands == [
-        ("aws eks tag-resource --resource-arn arn:aws:eks:us-west-2:123456789000:addon/eks-workshop/eks-pod-identity-agent/"
-        "9ec6cfbd-8c9f-7ff4-fd26-640dda75bcea --tags pulumi-project=eks-pod-identity,pulumi-stack=workshop,managed-by=pulumi")]
+        (
+            "aws eks tag-resource --resource-arn arn:aws:eks:us-west-2:123456789000:addon/eks-workshop/eks-pod-identity-agent/"
+            "9ec6cfbd-8c9f-7ff4-fd26-640dda75bcea --tags pulumi-project=eks-pod-identity,pulumi-stack=workshop,managed-by=pulumi"
+        )
+    ]
 
 
 def test_the_seeds_unknown_objects_stay_unmanaged(workshop):
     assert workshop.unmanaged == [
         ("add-on aws-ebs-csi-driver", "eks-workshop", "the stack does not declare it on eks-workshop"),
-        ("association kube-system/ebs-csi-controller-sa (a-9m2xq7rdk4wvzb1nt)", "eks-workshop",
-         "belongs to add-on aws-ebs-csi-driver (EKS-managed, goes with the add-on), which stays as it is"),
-        ("association monitoring/prometheus (a-3hq8w0ye6ptj5c2ma)", "eks-workshop",
-         "no identity of the stack binds monitoring/prometheus on eks-workshop"),
+        (
+            "association kube-system/ebs-csi-controller-sa (a-9m2xq7rdk4wvzb1nt)",
+            "eks-workshop",
+            "belongs to add-on aws-ebs-csi-driver (EKS-managed, goes with the add-on), which stays as it is",
+        ),
+        (
+            "association monitoring/prometheus (a-3hq8w0ye6ptj5c2ma)",
+            "eks-workshop",
+            "no identity of the stack binds monitoring/prometheus on eks-workshop",
+        ),
     ]
 
 
@@ -191,19 +231,31 @@ def test_the_seeds_notes_name_role_version_and_status(workshop):
 
 
 def test_objects_of_created_or_unknown_clusters_stay_unmanaged(tmp_path):
-    listing = {"associations": [
-        {"clusterName": "pod-identity-dev", "namespace": "default", "serviceAccount": "aws-cli-sa",
-         "associationArn": "arn:aws:eks:us-east-1:111122223333:podidentityassociation/pod-identity-dev/a-1111111111111111a",
-         "associationId": "a-1111111111111111a"},
-        {"clusterName": "elsewhere", "namespace": "default", "serviceAccount": "x",
-         "associationArn": "arn:aws:eks:us-east-1:111122223333:podidentityassociation/elsewhere/a-2222222222222222b",
-         "associationId": "a-2222222222222222b"}]}
+    listing = {
+        "associations": [
+            {
+                "clusterName": "pod-identity-dev",
+                "namespace": "default",
+                "serviceAccount": "aws-cli-sa",
+                "associationArn": "arn:aws:eks:us-east-1:111122223333:podidentityassociation/pod-identity-dev/a-1111111111111111a",
+                "associationId": "a-1111111111111111a",
+            },
+            {
+                "clusterName": "elsewhere",
+                "namespace": "default",
+                "serviceAccount": "x",
+                "associationArn": "arn:aws:eks:us-east-1:111122223333:podidentityassociation/elsewhere/a-2222222222222222b",
+                "associationId": "a-2222222222222222b",
+            },
+        ]
+    }
     (tmp_path / "list.json").write_text(json.dumps(listing))
     adoption = adopt.adopt("dev", awsjson.read([tmp_path / "list.json"]), "dev")
     assert adoption.imports == []
     assert [w for _, _, w in adoption.unmanaged] == [
         "this stack creates cluster pod-identity-dev, so it cannot hold objects yet: is this the right stack?",
-        "cluster elsewhere is not in this stack"]
+        "cluster elsewhere is not in this stack",
+    ]
 
 
 def test_an_addon_owned_by_another_stack_is_not_taken(tmp_path):
@@ -217,7 +269,11 @@ def test_an_addon_owned_by_another_stack_is_not_taken(tmp_path):
 
 def test_what_the_files_do_not_show_is_listed_for_creation():
     adoption = adopt.adopt("prod", awsjson.read([AWS / "prod-blue-list-associations.json"]), "prod")
-    assert sorted(r.name for r in adoption.to_create) == ["prod-blue-agent-addon", "prod-green-agent-addon", "prod-green/default/aws-cli-sa"]
+    assert sorted(r.name for r in adoption.to_create) == [
+        "prod-blue-agent-addon",
+        "prod-green-agent-addon",
+        "prod-green/default/aws-cli-sa",
+    ]
 
 
 def test_cli_writes_the_document_and_prints_the_steps(tmp_path, capsys):
@@ -284,7 +340,10 @@ def test_a_stack_file_that_is_not_yaml_exits_1(tmp_path, capsys):
 def test_objects_of_two_accounts_are_refused(tmp_path, capsys):
     other = (AWS / "prod-green-describe-agent.json").read_text().replace("111122223333", "210987654321")
     (tmp_path / "green.json").write_text(other)
-    assert cli.main(["adopt", "prod", "--from", str(PROD_FILES[0]), "--from", str(tmp_path / "green.json"), "--out", str(tmp_path / "x.json")]) == 1
+    assert (
+        cli.main(["adopt", "prod", "--from", str(PROD_FILES[0]), "--from", str(tmp_path / "green.json"), "--out", str(tmp_path / "x.json")])
+        == 1
+    )
     assert "objects of accounts 111122223333, 210987654321" in capsys.readouterr().err
 
 

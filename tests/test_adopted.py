@@ -21,7 +21,10 @@ EBS_IDENTITY = {"name": "ebs", "wellKnown": {"ebsCsi": {}}}
 def prod(adopted: dict[str, mocks.AdoptedCluster] | None = None, account: str | None = None, **overrides) -> runner.RunResult:
     """Stack prod with `overrides`, deploying to `account` (else the one its ARNs name)."""
     return runner.run_stack(
-        "prod", overrides={f"eks-pod-identity:{k}": v for k, v in overrides.items()}, adopted=adopted, raise_errors=False,
+        "prod",
+        overrides={f"eks-pod-identity:{k}": v for k, v in overrides.items()},
+        adopted=adopted,
+        raise_errors=False,
         caller_account=account,
     )
 
@@ -71,9 +74,12 @@ def identities_with_ebs() -> list[dict]:
 
 @pytest.mark.parametrize("bound", [False, True])
 def test_an_add_on_someone_installed_is_left_alone_and_its_service_account_still_bound(bound):
-    installed = {"eks-pod-identity-agent": mocks.MockAddon(mocks.AGENT_VERSION),
-                 "aws-ebs-csi-driver": mocks.MockAddon("v1.40.0-eksbuild.1",
-                                                       associations={"ebs-csi-controller-sa": "arn:aws:iam::123456789012:role/x"} if bound else {})}
+    installed = {
+        "eks-pod-identity-agent": mocks.MockAddon(mocks.AGENT_VERSION),
+        "aws-ebs-csi-driver": mocks.MockAddon(
+            "v1.40.0-eksbuild.1", associations={"ebs-csi-controller-sa": "arn:aws:iam::123456789012:role/x"} if bound else {}
+        ),
+    }
     result = prod({"prod-blue": mocks.AdoptedCluster(addons=installed)}, clusters=clusters_with_ebs(), identities=identities_with_ebs())
     assert result.error is None
     assert [a for a in result.of_type(ADDON) if a.inputs["addonName"] == "aws-ebs-csi-driver"] == []
@@ -90,11 +96,15 @@ def test_an_add_on_missing_on_an_adopted_cluster_is_created_and_survives_destroy
     (addon,) = [a for a in result.of_type(ADDON) if a.inputs["addonName"] == "aws-ebs-csi-driver"]
     assert addon.retain_on_delete and addon.inputs["preserve"] is True
     assert addon.inputs["podIdentityAssociations"] == [
-        {"roleArn": result.outputs["roleArns"]["ebs"], "serviceAccount": "ebs-csi-controller-sa"}]
+        {"roleArn": result.outputs["roleArns"]["ebs"], "serviceAccount": "ebs-csi-controller-sa"}
+    ]
 
 
 def test_an_add_on_namespace_reaches_the_add_on_and_the_trust():
-    clusters = [{"name": "prod-blue", "create": False, "addons": [{**EBS, "namespace": "storage"}]}, {"name": "prod-green", "create": False}]
+    clusters = [
+        {"name": "prod-blue", "create": False, "addons": [{**EBS, "namespace": "storage"}]},
+        {"name": "prod-green", "create": False},
+    ]
     result = prod(clusters=clusters, identities=identities_with_ebs())
     (addon,) = [a for a in result.of_type(ADDON) if a.inputs["addonName"] == "aws-ebs-csi-driver"]
     assert addon.inputs["namespaceConfig"] == {"namespace": "storage"}
@@ -116,9 +126,17 @@ def test_an_add_on_lookup_refused_is_a_clear_error(monkeypatch):
 
 
 def test_objects_every_cluster_has_are_never_created():
-    overrides = {"identities": [{"name": "s3-reader", "namespace": "default", "serviceAccount": "default",
-                                 "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]}],
-                 "sample": {"kind": "job", "identity": "s3-reader", "cluster": "prod-blue", "createServiceAccount": False}}
+    overrides = {
+        "identities": [
+            {
+                "name": "s3-reader",
+                "namespace": "default",
+                "serviceAccount": "default",
+                "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+            }
+        ],
+        "sample": {"kind": "job", "identity": "s3-reader", "cluster": "prod-blue", "createServiceAccount": False},
+    }
     result = prod(**overrides)
     assert result.error is None and result.of_type("kubernetes:core/v1:ServiceAccount") == []
 
@@ -133,9 +151,11 @@ def test_the_seeds_service_account_already_on_the_cluster_needs_create_service_a
 
 # --- the caller's account --------------------------------------------------------------------
 
+
 def test_a_role_of_another_account_is_refused_before_anything_registers():
-    identities = [{"name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa",
-                   "roleArn": "arn:aws:iam::999988887777:role/elsewhere"}]
+    identities = [
+        {"name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa", "roleArn": "arn:aws:iam::999988887777:role/elsewhere"}
+    ]
     result = prod(identities=identities, sample={"kind": "none"}, account=mocks.ACCOUNT)
     assert isinstance(result.error, config.ConfigError) and result.registrations == []
     assert "identities[0].roleArn" in str(result.error) and "targetRole" in str(result.error)
@@ -159,8 +179,13 @@ CI_SESSION = "arn:aws:sts::123456789012:assumed-role/ci/1700000000000"
 
 def dev_with_admins(admins: list[str], cluster: mocks.AdoptedCluster) -> runner.RunResult:
     clusters = [{**runner.raw_config(runner.stack_config("dev"))["clusters"][0], "adminPrincipalArns": admins}]
-    return runner.run_stack("dev", overrides={"eks-pod-identity:clusters": clusters}, adopted={"pod-identity-dev": cluster},
-                            caller_arn=CI_SESSION, raise_errors=False)
+    return runner.run_stack(
+        "dev",
+        overrides={"eks-pod-identity:clusters": clusters},
+        adopted={"pod-identity-dev": cluster},
+        caller_arn=CI_SESSION,
+        raise_errors=False,
+    )
 
 
 def test_the_creator_listed_as_admin_is_refused_before_the_cluster_is_created():
@@ -181,37 +206,46 @@ def test_the_creator_listed_as_admin_is_kept_once_the_cluster_exists():
     assert [e["principalArn"] for e in cluster.inputs["accessEntries"].values()] == [CI_ROLE]
 
 
-@pytest.mark.parametrize("arn, caller, same", [
-    ("arn:aws:iam::123456789012:role/deploy/ci", "arn:aws:sts::123456789012:assumed-role/ci/s", True),
-    ("arn:aws:iam::123456789012:role/ci", "arn:aws:sts::123456789012:assumed-role/ci/s", True),
-    ("arn:aws:iam::123456789012:role/CI", "arn:aws:sts::123456789012:assumed-role/ci/s", True),
-    ("arn:aws:iam::123456789012:role/ci", "arn:aws:sts::210987654321:assumed-role/ci/s", False),
-    ("arn:aws:iam::123456789012:role/ci-2", "arn:aws:sts::123456789012:assumed-role/ci/s", False),
-    ("arn:aws:iam::123456789012:user/ci", "arn:aws:sts::123456789012:assumed-role/ci/s", False),
-    ("arn:aws:iam::123456789012:user/ops/alice", "arn:aws:iam::123456789012:user/ops/alice", True),
-    ("arn:aws:iam::123456789012:user/alice", "arn:aws:iam::123456789012:user/ops/alice", False),
-])
+@pytest.mark.parametrize(
+    "arn, caller, same",
+    [
+        ("arn:aws:iam::123456789012:role/deploy/ci", "arn:aws:sts::123456789012:assumed-role/ci/s", True),
+        ("arn:aws:iam::123456789012:role/ci", "arn:aws:sts::123456789012:assumed-role/ci/s", True),
+        ("arn:aws:iam::123456789012:role/CI", "arn:aws:sts::123456789012:assumed-role/ci/s", True),
+        ("arn:aws:iam::123456789012:role/ci", "arn:aws:sts::210987654321:assumed-role/ci/s", False),
+        ("arn:aws:iam::123456789012:role/ci-2", "arn:aws:sts::123456789012:assumed-role/ci/s", False),
+        ("arn:aws:iam::123456789012:user/ci", "arn:aws:sts::123456789012:assumed-role/ci/s", False),
+        ("arn:aws:iam::123456789012:user/ops/alice", "arn:aws:iam::123456789012:user/ops/alice", True),
+        ("arn:aws:iam::123456789012:user/alice", "arn:aws:iam::123456789012:user/ops/alice", False),
+    ],
+)
 def test_same_principal(arn, caller, same):
-    
+
     assert same_principal(arn, caller) is same
 
 
-@pytest.mark.parametrize("key, value, path", [
-    ("managedPolicyArns", ["arn:aws:iam::888888888888:policy/reader"], "identities[0].managedPolicyArns[0]"),
-    ("permissionsBoundary", "arn:aws:iam::888888888888:policy/boundary", "identities[0].permissionsBoundary"),
-])
+@pytest.mark.parametrize(
+    "key, value, path",
+    [
+        ("managedPolicyArns", ["arn:aws:iam::888888888888:policy/reader"], "identities[0].managedPolicyArns[0]"),
+        ("permissionsBoundary", "arn:aws:iam::888888888888:policy/boundary", "identities[0].permissionsBoundary"),
+    ],
+)
 def test_a_customer_managed_policy_of_another_account_is_refused(key, value, path):
     identities = [{"name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa", key: value}]
     result = prod(identities=identities, sample={"kind": "none"}, account=mocks.ACCOUNT)
     assert isinstance(result.error, config.ConfigError) and result.registrations == []
     assert f"{path} = " in str(result.error) and "policy of account 888888888888" in str(result.error)
-    own = value.replace("888888888888", "123456789012") if isinstance(value, str) else [v.replace("888888888888", "123456789012") for v in value]
+    own = (
+        value.replace("888888888888", "123456789012")
+        if isinstance(value, str)
+        else [v.replace("888888888888", "123456789012") for v in value]
+    )
     assert prod(identities=[{**identities[0], key: own}], sample={"kind": "none"}).error is None
 
 
 def test_a_target_roles_policies_must_be_of_the_target_account():
-    create = {"deployRoleArn": "arn:aws:iam::210987654321:role/deploy",
-              "managedPolicyArns": ["arn:aws:iam::123456789012:policy/reader"]}
+    create = {"deployRoleArn": "arn:aws:iam::210987654321:role/deploy", "managedPolicyArns": ["arn:aws:iam::123456789012:policy/reader"]}
     identities = [{"name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa", "targetRole": {"create": create}}]
     result = prod(identities=identities, sample={"kind": "none"})
     assert isinstance(result.error, config.ConfigError)
@@ -232,10 +266,12 @@ def test_a_role_another_stack_does_not_export_is_a_clear_error():
 
 
 def test_a_binding_outside_the_scope_a_shared_role_exports_is_refused_before_anything_binds():
-    outputs = {"organization/eks-pod-identity/identities": {
-        "roleArns": {"s3-reader": "arn:aws:iam::123456789012:role/o"},
-        "roleTrustScopes": {"s3-reader": [["default", "other"]]},
-    }}
+    outputs = {
+        "organization/eks-pod-identity/identities": {
+            "roleArns": {"s3-reader": "arn:aws:iam::123456789012:role/o"},
+            "roleTrustScopes": {"s3-reader": [["default", "other"]]},
+        }
+    }
     result = runner.run_stack("team-cluster", stack_outputs=outputs, raise_errors=False)
     assert isinstance(result.error, pulumi.RunError)
     assert "trusts only default/other, so pods at default/aws-cli-sa would be denied" in str(result.error)
@@ -274,8 +310,12 @@ def test_a_value_another_stack_exports_that_is_no_role_arn_is_a_clear_error():
 
 
 def test_a_malformed_trust_scope_another_stack_exports_is_a_clear_error():
-    outputs = {"organization/eks-pod-identity/identities": {
-        "roleArns": {"s3-reader": "arn:aws:iam::123456789012:role/o"}, "roleTrustScopes": {"s3-reader": "oops"}}}
+    outputs = {
+        "organization/eks-pod-identity/identities": {
+            "roleArns": {"s3-reader": "arn:aws:iam::123456789012:role/o"},
+            "roleTrustScopes": {"s3-reader": "oops"},
+        }
+    }
     result = runner.run_stack("team-cluster", stack_outputs=outputs, raise_errors=False)
     assert isinstance(result.error, pulumi.RunError), "not a TypeError traceback"
     assert "exports 'oops' as the trust scope of role 's3-reader'" in str(result.error)

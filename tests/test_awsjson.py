@@ -31,8 +31,7 @@ SHAPES = {
 }
 # Documents the AWS CLI prints decoded (botocore's IAM handler) where the API sends a string.
 POLICY_SHAPES = {"policyDocumentType"}
-NOT_CLI_OUTPUT = {"malformed-truncated.json", "unknown-caller-identity.json", "association-missing-id.json",
-                  "irsa-role-url-encoded.json"}
+NOT_CLI_OUTPUT = {"malformed-truncated.json", "unknown-caller-identity.json", "association-missing-id.json", "irsa-role-url-encoded.json"}
 
 
 def model(service: str) -> dict[str, Any]:
@@ -101,7 +100,9 @@ def test_aws_fixtures_have_botocores_output_shapes(name, index, doc):
 def test_the_shape_check_can_fail():
     bad = {"association": {"clusterName": "c", "namespace": 3, "serviceAccount": "s", "roleArn": "r", "nope": 1}}
     assert shape_problems(bad, "DescribePodIdentityAssociationResponse", model("eks")) == [
-        ".association.nope: not in PodIdentityAssociation", ".association.namespace: not a string"]
+        ".association.nope: not in PodIdentityAssociation",
+        ".association.namespace: not a string",
+    ]
 
 
 @pytest.mark.parametrize("name", ["irsa-service-accounts.json", "irsa-workloads.json"])
@@ -150,19 +151,30 @@ def test_a_paginated_list_is_noted(tmp_path):
     assert "one page only" in awsjson.read([tmp_path / "page.json"]).notes[0]
 
 
-@pytest.mark.parametrize("text,message", [
-    ("", "the file is empty"),
-    ("key: [unclosed", "neither JSON nor YAML"),
-    ("42", "found a int, not an object"),
-    ('{"association": {"clusterName": "c", "namespace": "n", "serviceAccount": "s", "associationId": "a"}}',
-     "association: 'roleArn' should be a non-empty string"),
-    ('{"addon": {"addonName": "a", "clusterName": "c", "addonVersion": "v", "addonArn": "x", "tags": {"k": 1}}}',
-     "'tags' should map strings to strings"),
-    ('{"Role": {"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r", "AssumeRolePolicyDocument": "%7Bnope"}}',
-     "not a JSON policy document"),
-    ('{"kind": "List", "items": [{"kind": "ServiceAccount", "metadata": {"namespace": "x"}}]}',
-     "items[0].metadata: 'name' should be a non-empty string"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "the file is empty"),
+        ("key: [unclosed", "neither JSON nor YAML"),
+        ("42", "found a int, not an object"),
+        (
+            '{"association": {"clusterName": "c", "namespace": "n", "serviceAccount": "s", "associationId": "a"}}',
+            "association: 'roleArn' should be a non-empty string",
+        ),
+        (
+            '{"addon": {"addonName": "a", "clusterName": "c", "addonVersion": "v", "addonArn": "x", "tags": {"k": 1}}}',
+            "'tags' should map strings to strings",
+        ),
+        (
+            '{"Role": {"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r", "AssumeRolePolicyDocument": "%7Bnope"}}',
+            "not a JSON policy document",
+        ),
+        (
+            '{"kind": "List", "items": [{"kind": "ServiceAccount", "metadata": {"namespace": "x"}}]}',
+            "items[0].metadata: 'name' should be a non-empty string",
+        ),
+    ],
+)
 def test_bad_documents_name_the_file_and_the_place(text, message, tmp_path):
     path = tmp_path / "in.json"
     path.write_text(text)
@@ -173,12 +185,42 @@ def test_bad_documents_name_the_file_and_the_place(text, message, tmp_path):
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["associations", "association", "addon", "Role", "Roles", "kind", "items", "metadata",
-                         "clusterName", "namespace", "serviceAccount", "associationId", "roleArn", "name", "cluster",
-                         "addonName", "addonVersion", "addonArn", "tags", "RoleName", "Arn", "AssumeRolePolicyDocument"]) | st.text(max_size=5),
-        inner, max_size=4),
-    max_leaves=20)
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "associations",
+                    "association",
+                    "addon",
+                    "Role",
+                    "Roles",
+                    "kind",
+                    "items",
+                    "metadata",
+                    "clusterName",
+                    "namespace",
+                    "serviceAccount",
+                    "associationId",
+                    "roleArn",
+                    "name",
+                    "cluster",
+                    "addonName",
+                    "addonVersion",
+                    "addonArn",
+                    "tags",
+                    "RoleName",
+                    "Arn",
+                    "AssumeRolePolicyDocument",
+                ]
+            )
+            | st.text(max_size=5),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -191,12 +233,15 @@ def test_any_json_is_read_or_refused_with_an_input_error(value):
         assert str(error).startswith("f.json")
 
 
-ASSOCIATION = st.fixed_dictionaries({
-    "clusterName": st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True),
-    "namespace": st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True),
-    "serviceAccount": st.from_regex(r"[a-z][a-z0-9.-]{0,20}", fullmatch=True),
-    "associationId": st.from_regex(r"a-[a-z0-9]{17}", fullmatch=True),
-}, optional={"ownerArn": st.just("arn:aws:eks:us-east-1:111122223333:addon/c/x/uuid")})
+ASSOCIATION = st.fixed_dictionaries(
+    {
+        "clusterName": st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True),
+        "namespace": st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True),
+        "serviceAccount": st.from_regex(r"[a-z][a-z0-9.-]{0,20}", fullmatch=True),
+        "associationId": st.from_regex(r"a-[a-z0-9]{17}", fullmatch=True),
+    },
+    optional={"ownerArn": st.just("arn:aws:eks:us-east-1:111122223333:addon/c/x/uuid")},
+)
 
 
 @settings(max_examples=100, deadline=None)
@@ -205,4 +250,5 @@ def test_a_listing_reads_back_every_association(items):
     out = awsjson.Inputs()
     awsjson._classify({"associations": items}, "f.json", "", out)
     assert [(a.cluster, a.namespace, a.service_account, a.association_id, a.owner_arn) for a in out.associations] == [
-        (i["clusterName"], i["namespace"], i["serviceAccount"], i["associationId"], i.get("ownerArn", "")) for i in items]
+        (i["clusterName"], i["namespace"], i["serviceAccount"], i["associationId"], i.get("ownerArn", "")) for i in items
+    ]

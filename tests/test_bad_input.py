@@ -33,11 +33,15 @@ BAD_FILES = {
     "a number": ("42\n", "not a stack file"),
     "config is a list": ("config:\n  - aws:region: us-east-1\n", "`config:` must be a mapping"),
     "config is text": ("config: us-east-1\n", "`config:` must be a mapping"),
-    "identities: 5": (REGION + "  eks-pod-identity:clusters: []\n  eks-pod-identity:identities: 5\n",
-                      "eks-pod-identity:identities = 5: must be a list"),
+    "identities: 5": (
+        REGION + "  eks-pod-identity:clusters: []\n  eks-pod-identity:identities: 5\n",
+        "eks-pod-identity:identities = 5: must be a list",
+    ),
     "clusters: a mapping": (REGION + "  eks-pod-identity:clusters: {name: c}\n", "eks-pod-identity:clusters"),
-    "a YAML date as a version": (REGION + "  eks-pod-identity:clusters: [{name: c, version: 2024-01-01}]\n",
-                                 "version = '2024-01-01': is not a Kubernetes minor version"),
+    "a YAML date as a version": (
+        REGION + "  eks-pod-identity:clusters: [{name: c, version: 2024-01-01}]\n",
+        "version = '2024-01-01': is not a Kubernetes minor version",
+    ),
     "a YAML date as a key": (REGION + "  eks-pod-identity:clusters: []\n  2024-01-01: x\n", "eks-pod-identity:2024-01-01: unknown key"),
     "a YAML date as the region": ("config:\n  aws:region: 2024-01-01\n  eks-pod-identity:clusters: []\n", "'2024-01-01'"),
     "a number as a key": (REGION + "  7: x\n", "config key 7 must be text"),
@@ -74,17 +78,22 @@ def test_a_missing_file_and_a_folder(command, tmp_path, capsys):
 
 def test_what_the_stack_file_reader_says_of_a_missing_file_and_a_folder(tmp_path, capsys):
     (tmp_path / "Pulumi.dir.yaml").mkdir()
-    for name, message in (("Pulumi.gone.yaml", "cannot read the stack file: no such file"),
-                          ("Pulumi.dir.yaml", "cannot read the stack file: it is a folder")):
+    for name, message in (
+        ("Pulumi.gone.yaml", "cannot read the stack file: no such file"),
+        ("Pulumi.dir.yaml", "cannot read the stack file: it is a folder"),
+    ):
         assert cli.main(["plan", str(tmp_path / name)]) == 1
         assert f"error: {tmp_path / name}: {message}" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["plan", "nope"], "no stack file Pulumi.nope.yaml; the stacks here are"),
-    (["review", "identities", "--against", "nope"], "no Pulumi.nope.yaml"),
-    (["review", "nope", "--against", "identities"], "no Pulumi.nope.yaml"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["plan", "nope"], "no stack file Pulumi.nope.yaml; the stacks here are"),
+        (["review", "identities", "--against", "nope"], "no Pulumi.nope.yaml"),
+        (["review", "nope", "--against", "identities"], "no Pulumi.nope.yaml"),
+    ],
+)
 def test_plan_of_a_stack_that_does_not_exist(argv, message, capsys):
     assert cli.main(argv) == 1
     assert message in capsys.readouterr().err
@@ -112,16 +121,21 @@ def test_graph_that_cannot_be_written(where, tmp_path, capsys):
 def test_yaml_anchors_and_merge_keys_are_fine(tmp_path):
     """What a stack file may do that looks like a key given twice: a merge key overridden."""
     path = tmp_path / "Pulumi.merge.yaml"
-    path.write_text("config:\n  aws:region: us-east-1\n  eks-pod-identity:clusters:\n"
-                    "    - &base {name: a, create: false}\n    - <<: *base\n      name: b\n")
+    path.write_text(
+        "config:\n  aws:region: us-east-1\n  eks-pod-identity:clusters:\n"
+        "    - &base {name: a, create: false}\n    - <<: *base\n      name: b\n"
+    )
     assert runner.stack_config("merge", path=path)["eks-pod-identity:clusters"] == (
-        '[{"name": "a", "create": false}, {"name": "b", "create": false}]')
+        '[{"name": "a", "create": false}, {"name": "b", "create": false}]'
+    )
 
 
 def test_yaml_1_1_booleans_and_dates_stay_text_as_the_cli_reads_them(tmp_path):
     path = tmp_path / "Pulumi.words.yaml"
-    path.write_text("config:\n  aws:region: us-east-1\n  eks-pod-identity:environment: on\n"
-                    "  eks-pod-identity:clusters: [{name: a, create: true, version: 2024-01-01}]\n")
+    path.write_text(
+        "config:\n  aws:region: us-east-1\n  eks-pod-identity:environment: on\n"
+        "  eks-pod-identity:clusters: [{name: a, create: true, version: 2024-01-01}]\n"
+    )
     config = runner.stack_config("words", path=path)
     assert config["eks-pod-identity:environment"] == "on"
     assert config["eks-pod-identity:clusters"] == '[{"name": "a", "create": true, "version": "2024-01-01"}]'

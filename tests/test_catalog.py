@@ -54,8 +54,10 @@ PARAMS = {
         "ssmParameterArns": ["arn:aws:ssm:us-west-2:123456789012:parameter/app/*"],
         "kmsKeyArns": [KMS],
     },
-    "ecrImageBuilder": {"repositoryArns": ["arn:aws:ecr:us-west-2:123456789012:repository/team/app"],
-                        "pullRepositoryArns": ["arn:aws:ecr:us-west-2:123456789012:repository/base/*"]},
+    "ecrImageBuilder": {
+        "repositoryArns": ["arn:aws:ecr:us-west-2:123456789012:repository/team/app"],
+        "pullRepositoryArns": ["arn:aws:ecr:us-west-2:123456789012:repository/base/*"],
+    },
     "kedaOperator": {"sqsQueueArns": [QUEUE], "cloudwatchMetrics": True},
     "cloudwatchObservability": {},
     "prometheus": {"workspaceArns": ["arn:aws:aps:us-west-2:123456789012:workspace/ws-0123abcd"], "query": True},
@@ -87,6 +89,7 @@ def recorded(key: str) -> dict:
 
 # --- the catalog as a whole ------------------------------------------------------------------
 
+
 def test_catalog_has_22_entries_each_with_upstream_version_and_service_account():
     assert set(PARAMS) == set(catalog.CATALOG) and len(catalog.CATALOG) >= 22
     for entry in catalog.CATALOG.values():
@@ -104,6 +107,7 @@ def test_every_entry_has_its_upstream_recorded_at_the_version_it_names():
 
 
 # --- the drift test -------------------------------------------------------------------------
+
 
 def _unlisted(found: set[str], listed: dict[str, str]) -> tuple[set[str], set[str]]:
     """Actions no listed difference covers, and listed differences that cover no action. A
@@ -147,6 +151,7 @@ def test_the_drift_test_catches_a_dropped_and_an_added_action():
 
 # --- valid IAM, parliament, size --------------------------------------------------------------
 
+
 @pytest.mark.parametrize("partition", PARTITIONS)
 @pytest.mark.parametrize("key", sorted(PARAMS))
 def test_entry_is_valid_iam_that_passes_parliament_and_fits_managed_policies(key, partition):
@@ -167,8 +172,11 @@ def test_entry_is_valid_iam_that_passes_parliament_and_fits_managed_policies(key
 
 
 def test_waivers_cover_only_what_parliament_cannot_know():
-    lbc = [f for d in catalog.policy_documents("awsLoadBalancerController", params("awsLoadBalancerController"), "aws", [])
-           for f in validators.parliament_findings(d)]
+    lbc = [
+        f
+        for d in catalog.policy_documents("awsLoadBalancerController", params("awsLoadBalancerController"), "aws", [])
+        for f in validators.parliament_findings(d)
+    ]
     assert {issue for issue, _ in lbc} == {"UNKNOWN_CONDITION_FOR_ACTION", "UNKNOWN_ACTION"}
     assert validators.unwaived(lbc) == []
     # The Karpenter waivers match its three launch statements exactly: a fourth shape is reported.
@@ -178,6 +186,7 @@ def test_waivers_cover_only_what_parliament_cannot_know():
 
 
 # --- scoped to what the user gives -----------------------------------------------------------
+
 
 def test_writes_are_scoped_to_the_given_arns():
     (change,) = granting("externalDns", "route53:ChangeResourceRecordSets")
@@ -190,15 +199,30 @@ def test_writes_are_scoped_to_the_given_arns():
 
 @pytest.mark.parametrize(
     "key, bad",
-    [("externalDns", {}), ("certManager", {"hostedZoneArns": ["Z123"]}), ("velero", {"bucketArns": ["my-bucket"]}),
-     ("externalSecrets", {}), ("secretsStoreCsi", {}), ("ebsCsi", {"kmsKeyArns": ["alias/x"]}),
-     ("ebsCsi", {"awsManagedPolicies": ["AmazonS3FullAccess"]}), ("karpenter", {}),
-     ("karpenter", {"nodeRoleArns": [NODE_ROLE], "interruptionQueueArns": ["my-queue"]}),
-     ("karpenter", {"nodeRoleArns": [NODE_ROLE], "clusterNames": ["-bad"]}), ("nodeTerminationHandler", {}),
-     ("vpcCni", {}), ("vpcCni", {"vpcIds": ["vpc-x"]}), ("privateCaIssuer", {}), ("ecrImageBuilder", {}),
-     ("ecrImageBuilder", {"repositoryArns": ["team/app"]}), ("kedaOperator", {}), ("prometheus", {}),
-     ("prometheus", {"workspaceArns": PARAMS["prometheus"]["workspaceArns"], "ingest": False}), ("fluentBit", {}),
-     ("awsLoadBalancerControllerTargetGroupBinding", {"targetGroupArns": ["web"]}), ("efsCsi", {"typo": True})],
+    [
+        ("externalDns", {}),
+        ("certManager", {"hostedZoneArns": ["Z123"]}),
+        ("velero", {"bucketArns": ["my-bucket"]}),
+        ("externalSecrets", {}),
+        ("secretsStoreCsi", {}),
+        ("ebsCsi", {"kmsKeyArns": ["alias/x"]}),
+        ("ebsCsi", {"awsManagedPolicies": ["AmazonS3FullAccess"]}),
+        ("karpenter", {}),
+        ("karpenter", {"nodeRoleArns": [NODE_ROLE], "interruptionQueueArns": ["my-queue"]}),
+        ("karpenter", {"nodeRoleArns": [NODE_ROLE], "clusterNames": ["-bad"]}),
+        ("nodeTerminationHandler", {}),
+        ("vpcCni", {}),
+        ("vpcCni", {"vpcIds": ["vpc-x"]}),
+        ("privateCaIssuer", {}),
+        ("ecrImageBuilder", {}),
+        ("ecrImageBuilder", {"repositoryArns": ["team/app"]}),
+        ("kedaOperator", {}),
+        ("prometheus", {}),
+        ("prometheus", {"workspaceArns": PARAMS["prometheus"]["workspaceArns"], "ingest": False}),
+        ("fluentBit", {}),
+        ("awsLoadBalancerControllerTargetGroupBinding", {"targetGroupArns": ["web"]}),
+        ("efsCsi", {"typo": True}),
+    ],
 )
 def test_parameters_are_validated(key, bad):
     with pytest.raises(ValueError):
@@ -215,10 +239,17 @@ def test_cluster_scoped_entries_need_clusters(key):
 
 # --- the issue's fixes, one by one --------------------------------------------------------------
 
+
 def test_load_balancer_controller_has_the_actions_of_v2_10_to_v3():
-    assert {"ec2:GetSecurityGroupsForVpc", "elasticloadbalancing:SetRulePriorities", "ec2:DescribeRouteTables", "ec2:DescribeIpamPools",
-            "elasticloadbalancing:ModifyIpPools", "elasticloadbalancing:DescribeCapacityReservation",
-            "elasticloadbalancing:ModifyCapacityReservation"} <= actions("awsLoadBalancerController")
+    assert {
+        "ec2:GetSecurityGroupsForVpc",
+        "elasticloadbalancing:SetRulePriorities",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeIpamPools",
+        "elasticloadbalancing:ModifyIpPools",
+        "elasticloadbalancing:DescribeCapacityReservation",
+        "elasticloadbalancing:ModifyCapacityReservation",
+    } <= actions("awsLoadBalancerController")
     (vpc,) = granting("awsLoadBalancerController", "ec2:GetSecurityGroupsForVpc")
     assert vpc["Resource"] == "arn:aws:ec2:*:*:vpc/*"
     for action in ("elasticloadbalancing:ModifyIpPools", "elasticloadbalancing:ModifyCapacityReservation"):
@@ -236,8 +267,13 @@ def test_ebs_restore_from_a_snapshot_is_authorized_on_the_snapshot_by_its_own_ta
     # A new volume still needs the driver's tag in the request.
     created = [s for s in granting("ebsCsi", "ec2:CreateVolume") if s["Resource"] == "arn:aws:ec2:*:*:volume/*"]
     assert created[0]["Condition"] == {"StringEquals": {"aws:RequestTag/ebs.csi.aws.com/cluster": "true"}}
-    assert {"ec2:CopyVolumes", "ec2:EnableFastSnapshotRestores", "ec2:LockSnapshot", "ec2:DescribeVolumeStatus",
-            "ec2:DescribeInstanceTypes"} <= actions("ebsCsi")
+    assert {
+        "ec2:CopyVolumes",
+        "ec2:EnableFastSnapshotRestores",
+        "ec2:LockSnapshot",
+        "ec2:DescribeVolumeStatus",
+        "ec2:DescribeInstanceTypes",
+    } <= actions("ebsCsi")
 
 
 def test_ebs_deletes_only_its_own_volumes_and_snapshots():
@@ -255,8 +291,13 @@ def test_external_secrets_reads_in_batches_and_by_path():
 
 def test_smaller_fixes():
     assert "route53:ListTagsForResources" in actions("externalDns") and "route53:ListTagsForResource" not in actions("externalDns")
-    assert {"s3files:CreateAccessPoint", "s3files:TagResource", "s3files:DeleteAccessPoint", "s3files:ListAccessPoints",
-            "s3files:ListFileSystems"} <= actions("efsCsi")
+    assert {
+        "s3files:CreateAccessPoint",
+        "s3files:TagResource",
+        "s3files:DeleteAccessPoint",
+        "s3files:ListAccessPoints",
+        "s3files:ListFileSystems",
+    } <= actions("efsCsi")
     (change,) = granting("certManager", "route53:ChangeResourceRecordSets")
     assert change["Condition"] == {"ForAllValues:StringEquals": {"route53:ChangeResourceRecordSetsRecordTypes": ["TXT"]}}
 
@@ -265,15 +306,21 @@ def test_autoscaler_scales_the_groups_auto_discovery_finds_whatever_their_tag_va
     scale = granting("clusterAutoscaler", "autoscaling:SetDesiredCapacity")
     assert [s["Condition"] for s in scale] == [
         {"Null": {"aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "false", f"aws:ResourceTag/k8s.io/cluster-autoscaler/{c}": "false"}}
-        for c in BOUND]
+        for c in BOUND
+    ]
 
 
 # --- new entries ----------------------------------------------------------------------------
 
+
 def test_karpenter_changes_only_its_own_clusters_resources():
     for statement in statements("karpenter"):
-        writes = [a for a in statement["Action"]
-                  if a.startswith(("ec2:", "iam:")) and a.split(":")[1].startswith(("Terminate", "Delete", "Tag", "Create", "AddRole", "RemoveRole"))]
+        writes = [
+            a
+            for a in statement["Action"]
+            if a.startswith(("ec2:", "iam:"))
+            and a.split(":")[1].startswith(("Terminate", "Delete", "Tag", "Create", "AddRole", "RemoveRole"))
+        ]
         if not writes or statement["Sid"] == "LaunchFromSharedResources":
             continue
         condition = json.dumps(statement.get("Condition", {}))
@@ -316,6 +363,7 @@ def test_keda_and_prometheus_grant_only_the_features_asked_for():
 
 # --- AWS managed alternatives -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("key", WITH_ALTERNATIVES)
 def test_a_managed_alternative_replaces_the_built_policy_and_keeps_its_iam_path(key):
     entry = catalog.CATALOG[key]
@@ -337,7 +385,10 @@ def test_managed_alternatives_need_no_arns():
     ebs = catalog.CATALOG["ebsCsi"].params.model_validate({"awsManagedPolicies": ["AmazonEBSCSIDriverPolicy"], "kmsKeyArns": [KMS]})
     assert catalog.managed_policy_arns("ebsCsi", "aws", ebs) == ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"]
     assert {a for s in catalog.statements_for("ebsCsi", ebs, "aws", []) for a in s["Action"]} == {
-        "kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:CreateGrant"}
+        "kms:Decrypt",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:CreateGrant",
+    }
 
 
 def _moto_managed_policies() -> dict:
@@ -367,8 +418,12 @@ def test_recorded_managed_policy_versions_match_motos_copy():
 
 
 def test_the_program_attaches_the_chosen_managed_policy():
-    identity = {"name": "ebs-csi", "namespace": "kube-system", "serviceAccount": "ebs-csi-controller-sa",
-                "wellKnown": {"ebsCsi": {"awsManagedPolicies": ["AmazonEBSCSIDriverPolicyV2"]}}}
+    identity = {
+        "name": "ebs-csi",
+        "namespace": "kube-system",
+        "serviceAccount": "ebs-csi-controller-sa",
+        "wellKnown": {"ebsCsi": {"awsManagedPolicies": ["AmazonEBSCSIDriverPolicyV2"]}},
+    }
     result = runner.run_stack("dev", overrides={"eks-pod-identity:identities": [identity], "eks-pod-identity:sample": {"kind": "none"}})
     attached = {r.inputs["policyArn"] for r in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
     assert "arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2" in attached
@@ -376,11 +431,17 @@ def test_the_program_attaches_the_chosen_managed_policy():
 
 # --- the refresh command ---------------------------------------------------------------------
 
+
 def test_refresh_extracts_actions_from_json_markdown_cloudformation_and_prose():
-    markdown = 'intro\n## Policy\n```json\n{"Statement": [{"Effect": "Allow", "Action": ["ssm:GetParameter*",], "Resource": "*"}]}\n```\n## Next\n' \
-               '```json\n{"Action": "s3:PutObject"}\n```\n'
+    markdown = (
+        'intro\n## Policy\n```json\n{"Statement": [{"Effect": "Allow", "Action": ["ssm:GetParameter*",], "Resource": "*"}]}\n```\n## Next\n'
+        '```json\n{"Action": "s3:PutObject"}\n```\n'
+    )
     assert refresh_upstream.extract_actions(markdown, {"start": "## Policy", "end": "## Next"}) == ["ssm:GetParameter*"]
-    cloudformation = 'Action:\n  - "sts:AssumeRole"\nPolicyDocument: !Sub |\n  {"Action": "ec2:CreateTags", "Condition": {"StringEquals": {"ec2:CreateAction": "RunInstances"}}}'
+    cloudformation = (
+        'Action:\n  - "sts:AssumeRole"\nPolicyDocument: !Sub |\n'
+        '  {"Action": "ec2:CreateTags", "Condition": {"StringEquals": {"ec2:CreateAction": "RunInstances"}}}'
+    )
     assert refresh_upstream.extract_actions(cloudformation, {}) == ["ec2:CreateTags"]
     prose = "To read, you need `kms:Decrypt`; to write, `kms:Decrypt` and `kms:GenerateDataKey`. See docs."
     assert refresh_upstream.extract_actions(prose, {"kind": "prose", "end": "See"}) == ["kms:Decrypt", "kms:GenerateDataKey"]
@@ -398,8 +459,23 @@ def test_refresh_rewrites_the_upstream_facts_and_keeps_the_listed_differences(tm
     records = tmp_path / "upstream"
     records.mkdir()
     differences = {"extra": {"kms:Decrypt": "our reason"}, "missing": {}}
-    (records / "thing.json").write_text(json.dumps({"entry": "thing", "differences": differences, "sources": [
-        {"repo": "owner/controller", "path": "docs/policy.json", "version": "v1.0.0", "commit": "old", "actions": ["s3:GetObject"]}]}))
+    (records / "thing.json").write_text(
+        json.dumps(
+            {
+                "entry": "thing",
+                "differences": differences,
+                "sources": [
+                    {
+                        "repo": "owner/controller",
+                        "path": "docs/policy.json",
+                        "version": "v1.0.0",
+                        "commit": "old",
+                        "actions": ["s3:GetObject"],
+                    }
+                ],
+            }
+        )
+    )
     assert refresh_upstream.main([f"owner/controller={checkout}", "--dir", str(records)]) == 0
     record = json.loads((records / "thing.json").read_text())
     assert record["sources"][0]["version"] == "v2.0.0" and record["sources"][0]["actions"] == ["s3:GetObject", "s3:PutObject"]
@@ -414,12 +490,14 @@ QUICK = settings(max_examples=15, deadline=None)
 
 
 @QUICK
-@given(clusters=st.lists(CLUSTER_NAMES, min_size=1, max_size=3, unique=True), key=st.sampled_from(["clusterAutoscaler", "karpenter", "vpcCni"]))
+@given(
+    clusters=st.lists(CLUSTER_NAMES, min_size=1, max_size=3, unique=True), key=st.sampled_from(["clusterAutoscaler", "karpenter", "vpcCni"])
+)
 def test_cluster_scoped_entries_stay_valid_and_name_each_cluster(clusters, key):
     built = catalog.policy_documents(key, params(key, clusterNames=clusters), "aws-us-gov", BOUND)
     assert all(grammar.document_problems(d) == [] and len(documents.to_json(d)) <= documents.MANAGED_POLICY_MAX for d in built)
     text = json.dumps(built)
-    assert all(f"/{c}" in text for c in clusters) and not any(f"/{b}\"" in text for b in BOUND if b not in clusters)
+    assert all(f"/{c}" in text for c in clusters) and not any(f'/{b}"' in text for b in BOUND if b not in clusters)
 
 
 @QUICK

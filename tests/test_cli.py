@@ -38,7 +38,9 @@ def test_a_wrong_command_line_is_exit_2(capsys):
     assert exit_.value.code == commands.USAGE
 
 
-@pytest.mark.parametrize("argv", [["plan", str(OWN)], ["check", str(OWN)], ["access", str(OWN)], ["review", str(OWN), "--against", str(OWN)]])
+@pytest.mark.parametrize(
+    "argv", [["plan", str(OWN)], ["check", str(OWN)], ["access", str(OWN)], ["review", str(OWN), "--against", str(OWN)]]
+)
 def test_a_stack_in_an_account_of_ones_own_is_planned_in_that_account(argv, capsys):
     """An existing role and a customer managed policy of 210987654321: that is the account."""
     assert cli.main(argv) == commands.OK, capsys.readouterr().err
@@ -99,13 +101,32 @@ def test_the_irsa_fragment_checks_in_the_roles_account(tmp_path, capsys):
     """migrate-irsa binds the roles it found (account 111122223333): a stack holding its fragment
     is checked in that account."""
     fragment = tmp_path / "identities.yaml"
-    argv = ["migrate-irsa", "--service-accounts", str(AWS / "irsa-service-accounts.json"), "--roles", str(AWS / "irsa-roles.json"),
-            "--cluster", "pod-identity-demo", "--cluster-info", str(AWS / "irsa-describe-cluster.json"), "--out-config", str(fragment)]
+    argv = [
+        "migrate-irsa",
+        "--service-accounts",
+        str(AWS / "irsa-service-accounts.json"),
+        "--roles",
+        str(AWS / "irsa-roles.json"),
+        "--cluster",
+        "pod-identity-demo",
+        "--cluster-info",
+        str(AWS / "irsa-describe-cluster.json"),
+        "--out-config",
+        str(fragment),
+    ]
     assert cli.main(argv) == commands.OK
     identities = yaml.safe_load(fragment.read_text())["config"]["eks-pod-identity:identities"]
     stack = tmp_path / "Pulumi.migrated.yaml"
-    stack.write_text(yaml.safe_dump({"config": {
-        "aws:region": "us-east-1", "eks-pod-identity:clusters": [{"name": "pod-identity-demo", "create": False}],
-        "eks-pod-identity:identities": identities}}))
+    stack.write_text(
+        yaml.safe_dump(
+            {
+                "config": {
+                    "aws:region": "us-east-1",
+                    "eks-pod-identity:clusters": [{"name": "pod-identity-demo", "create": False}],
+                    "eks-pod-identity:identities": identities,
+                }
+            }
+        )
+    )
     capsys.readouterr()
     assert cli.main(["check", str(stack)]) == commands.OK, capsys.readouterr().out

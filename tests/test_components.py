@@ -24,6 +24,7 @@ def run(program, **kwargs):
 
 # --- PodIdentityRole -------------------------------------------------------------------
 
+
 def test_role_trust_policy_is_exactly_pods_eks_scoped_to_its_service_accounts():
     scopes = [TrustScope(("ns",), ("sa",))]
     result = run(lambda: {"arn": PodIdentityRole("app", PodIdentityRoleArgs(scopes=scopes)).arn})
@@ -55,9 +56,7 @@ def test_role_scoped_to_cluster_arns_that_are_outputs():
         return {"arn": PodIdentityRole("app", PodIdentityRoleArgs(scopes=[TrustScope(clusters=("a",))], cluster_arns=arns)).arn}
 
     (statement,) = json.loads(run(program).named("app-role").inputs["assumeRolePolicy"])["Statement"]
-    assert statement["Condition"] == {
-        "StringEquals": {"aws:RequestTag/eks-cluster-arn": ["arn:aws:eks:eu-west-1:123456789012:cluster/a"]}
-    }
+    assert statement["Condition"] == {"StringEquals": {"aws:RequestTag/eks-cluster-arn": ["arn:aws:eks:eu-west-1:123456789012:cluster/a"]}}
 
 
 def test_role_attachments_and_inline_policy_belong_to_the_role():
@@ -100,6 +99,7 @@ def test_role_without_statements_has_no_inline_policy():
 
 
 # --- PodIdentityAssociations -----------------------------------------------------------
+
 
 def test_one_role_bound_in_many_clusters():
     def program():
@@ -149,6 +149,7 @@ def test_association_args_refuse_what_eks_refuses():
 
 # --- PodIdentityAgent ------------------------------------------------------------------
 
+
 def test_agent_resolves_the_newest_version_for_the_cluster():
     result = run(lambda: PodIdentityAgent("a", PodIdentityAgentArgs(cluster_name="c", kubernetes_version="1.33")) and None)
     (addon,) = result.of_type("aws:eks/addon:Addon")
@@ -172,8 +173,13 @@ def test_an_unversioned_cluster_looks_up_its_agent_for_the_clusters_own_version(
     add-on lookup then asks for the version the cluster got, not for ""."""
     asked = []
     original = mocks.Mocks.call
-    monkeypatch.setattr(mocks.Mocks, "call", lambda self, args: (
-        asked.append(args.args["kubernetesVersion"]) if args.token.endswith("getAddonVersion") else None) or original(self, args))
+    monkeypatch.setattr(
+        mocks.Mocks,
+        "call",
+        lambda self, args: (
+            (asked.append(args.args["kubernetesVersion"]) if args.token.endswith("getAddonVersion") else None) or original(self, args)
+        ),
+    )
 
     def program():
         cluster = EksCluster("dev", EksClusterArgs())
@@ -212,6 +218,7 @@ def test_agent_on_a_created_cluster_goes_with_the_cluster():
 
 
 # --- EksCluster ------------------------------------------------------------------------
+
 
 def test_created_cluster_gets_its_network_private_nodes_and_a_stable_provider():
     def program():
@@ -255,7 +262,9 @@ def test_created_cluster_gets_its_network_private_nodes_and_a_stable_provider():
 def test_created_cluster_in_an_existing_vpc_with_admins_and_a_profile():
     network = NetworkArgs(vpc_id="vpc-0123456789abcdef0", private_subnet_ids=["subnet-aaaaaaaa", "subnet-bbbbbbbb"])
     admin = "arn:aws:iam::123456789012:role/ci"
-    args = EksClusterArgs(network=network, admin_principal_arns=[admin], credentials=Credentials(profile="team"), endpoint_public_access=False)
+    args = EksClusterArgs(
+        network=network, admin_principal_arns=[admin], credentials=Credentials(profile="team"), endpoint_public_access=False
+    )
     result = run(lambda: {"kubeconfig": EksCluster("dev", args).kubeconfig})
     assert result.of_type("awsx:ec2:Vpc") == []
     (cluster,) = result.of_type("eks:index:Cluster")
@@ -264,7 +273,9 @@ def test_created_cluster_in_an_existing_vpc_with_admins_and_a_profile():
     (entry,) = cluster.inputs["accessEntries"].values()
     assert entry["principalArn"] == admin
     assert entry["accessPolicies"]["cluster-admin"] == {
-        "policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", "accessScope": {"type": "cluster"}}
+        "policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+        "accessScope": {"type": "cluster"},
+    }
     assert cluster.inputs["providerCredentialOpts"] == {"profileName": "team"}
     args_ = json.loads(result.outputs["kubeconfig"])["users"][0]["user"]["exec"]["args"]
     assert args_[-2:] == ["--profile", "team"], "objects are managed with the stack's own credentials"
@@ -294,14 +305,18 @@ def test_adopted_cluster_is_read_not_created():
 
 
 def test_an_adopted_cluster_that_does_not_exist_is_a_clear_error():
-    result = run(lambda: EksCluster("typo", EksClusterArgs(create=False)) and None, adopted={"typo": mocks.AdoptedCluster(missing=True)},
-                 raise_errors=False)
+    result = run(
+        lambda: EksCluster("typo", EksClusterArgs(create=False)) and None,
+        adopted={"typo": mocks.AdoptedCluster(missing=True)},
+        raise_errors=False,
+    )
     assert isinstance(result.error, pulumi.RunError), "no traceback"
     assert "cluster 'typo' is adopted (create: false), and EKS has no cluster of that name" in str(result.error)
     assert result.of_type("pulumi:providers:kubernetes") == []
 
 
 # --- SampleWorkload --------------------------------------------------------------------
+
 
 def _workload(kind, adopted=None, **extra):
     def program():
@@ -346,7 +361,9 @@ def test_deployment_sample_uses_the_cluster_provider_and_waits_for_propagation()
     assert sleep.inputs["triggers"]["roleArn"] == assoc.inputs["roleArn"], "so does a role changed in place"
     deps = result.all_dependencies(deployment)
     assert {gate.urn, sleep.urn, result.of_type("kubernetes:core/v1:ServiceAccount")[0].urn} <= deps
-    assert result.of_type("kubernetes:core/v1:Namespace")[0].urn in result.all_dependencies(result.of_type("kubernetes:core/v1:ServiceAccount")[0])
+    assert result.of_type("kubernetes:core/v1:Namespace")[0].urn in result.all_dependencies(
+        result.of_type("kubernetes:core/v1:ServiceAccount")[0]
+    )
     assert deployment.custom_timeouts == {"create": "7m", "update": "7m"}
     env = {e["name"]: e.get("value") for e in deployment.inputs["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["EXPECTED_ROLE_NAME"].startswith("gate-role-")
@@ -355,8 +372,9 @@ def test_deployment_sample_uses_the_cluster_provider_and_waits_for_propagation()
 
 
 def test_an_existing_service_account_is_used_not_created():
-    result = _workload("deployment", create_service_account=False,
-                       adopted={"c": mocks.AdoptedCluster(objects={("ServiceAccount", "team-a", "app")})})
+    result = _workload(
+        "deployment", create_service_account=False, adopted={"c": mocks.AdoptedCluster(objects={("ServiceAccount", "team-a", "app")})}
+    )
     assert result.error is None
     assert result.of_type("kubernetes:core/v1:ServiceAccount") == []
 

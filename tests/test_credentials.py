@@ -35,12 +35,15 @@ def test_without_assumed_roles_the_kubeconfig_uses_the_ambient_credentials():
     assert "--role-arn" not in token_args(runner.run_stack("dev"), "pod-identity-dev")
 
 
-@pytest.mark.parametrize("key, value, expected", [
-    ("aws:assumeRoles", [{"roleArn": CI}, {"roleArn": "arn:aws:iam::123456789012:role/next"}], "chains 2 roles"),
-    ("aws:assumeRoles", [{"roleArn": CI, "externalId": "x"}], "aws:assumeRoles[0] = {'externalId': 'x'}: sets externalId"),
-    ("aws:assumeRoles", [{"roleArn": "ci"}], "aws:assumeRoles[0].roleArn = 'ci': is not an IAM role ARN"),
-    ("aws:assumeRoleWithWebIdentity", {"roleArn": CI, "webIdentityTokenFile": "/t"}, "configures the AWS provider only"),
-])
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [
+        ("aws:assumeRoles", [{"roleArn": CI}, {"roleArn": "arn:aws:iam::123456789012:role/next"}], "chains 2 roles"),
+        ("aws:assumeRoles", [{"roleArn": CI, "externalId": "x"}], "aws:assumeRoles[0] = {'externalId': 'x'}: sets externalId"),
+        ("aws:assumeRoles", [{"roleArn": "ci"}], "aws:assumeRoles[0].roleArn = 'ci': is not an IAM role ARN"),
+        ("aws:assumeRoleWithWebIdentity", {"roleArn": CI, "webIdentityTokenFile": "/t"}, "configures the AWS provider only"),
+    ],
+)
 def test_credentials_get_token_cannot_follow_are_refused_before_anything_registers(key, value, expected):
     result = runner.run_stack("dev", overrides={key: value}, raise_errors=False)
     assert isinstance(result.error, config.ConfigError) and result.registrations == []

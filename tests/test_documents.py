@@ -24,10 +24,18 @@ def test_put_object_statement_is_write_only_on_the_bucket_objects():
 
 
 def test_statement_problems_accepts_a_valid_statement():
-    assert grammar.statement_problems(
-        {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/*",
-         "Condition": {"StringEquals": {"aws:ResourceTag/team": "x"}}}
-    ) == []
+    assert (
+        grammar.statement_problems(
+            {
+                "Sid": "Read",
+                "Effect": "Allow",
+                "Action": ["s3:GetObject"],
+                "Resource": "arn:aws:s3:::b/*",
+                "Condition": {"StringEquals": {"aws:ResourceTag/team": "x"}},
+            }
+        )
+        == []
+    )
 
 
 def test_statement_problems_names_each_defect():

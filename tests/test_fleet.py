@@ -30,8 +30,11 @@ def statements_of(doc: str | dict) -> list[dict]:
 
 # --- policy documents ----------------------------------------------------------------------
 
+
 def test_large_policies_are_split_to_fit():
-    statements = [{"Sid": f"S{i}", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::bucket-{i:04d}/*"} for i in range(200)]
+    statements = [
+        {"Sid": f"S{i}", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::bucket-{i:04d}/*"} for i in range(200)
+    ]
     docs = documents.split_documents(statements)
     assert len(docs) > 1 and sum(len(d["Statement"]) for d in docs) == 200
     assert all(len(documents.to_json(d)) <= documents.MANAGED_POLICY_MAX for d in docs)
@@ -39,10 +42,14 @@ def test_large_policies_are_split_to_fit():
 
 # --- ABAC ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("key", sorted(abac.TEMPLATES))
 def test_abac_templates_key_on_the_namespace_session_tag_and_pass_parliament(key):
-    raw = {"s3NamespacePrefix": {"bucketArns": ["arn:aws:s3:::shared"]}, "secretsByNamespaceTag": {},
-           "dynamodbNamespaceKeys": {"tableArns": ["arn:aws:dynamodb:us-west-2:123456789012:table/t"]}}[key]
+    raw = {
+        "s3NamespacePrefix": {"bucketArns": ["arn:aws:s3:::shared"]},
+        "secretsByNamespaceTag": {},
+        "dynamodbNamespaceKeys": {"tableArns": ["arn:aws:dynamodb:us-west-2:123456789012:table/t"]},
+    }[key]
     doc = documents.document(abac.TEMPLATES[key].build(abac.TEMPLATES[key].params.model_validate(raw), "aws"))
     assert "${aws:PrincipalTag/kubernetes-namespace}" in documents.to_json(doc)
     assert grammar.document_problems(doc) == []
@@ -53,16 +60,21 @@ def test_s3_prefix_per_cluster():
     params = abac.BucketsParams.model_validate({"bucketArns": ["arn:aws:s3:::shared"], "perCluster": True})
     objects = abac.s3_namespace_prefix(params, "aws")[0]
     assert objects["Resource"] == [
-        "arn:aws:s3:::shared/cluster/${aws:PrincipalTag/eks-cluster-name}/namespace/${aws:PrincipalTag/kubernetes-namespace}/*"]
+        "arn:aws:s3:::shared/cluster/${aws:PrincipalTag/eks-cluster-name}/namespace/${aws:PrincipalTag/kubernetes-namespace}/*"
+    ]
 
 
 def test_the_two_s3_layouts_never_overlap_on_one_bucket():
     """A flat-layout namespace named like a cluster must not reach that cluster's tenants."""
+
     def prefix(per_cluster: bool, cluster: str, namespace: str) -> str:
         params = abac.BucketsParams.model_validate({"bucketArns": ["arn:aws:s3:::shared"], "perCluster": per_cluster})
         (resource,) = abac.s3_namespace_prefix(params, "aws")[0]["Resource"]
-        return resource.replace("${aws:PrincipalTag/eks-cluster-name}", cluster).replace(
-            "${aws:PrincipalTag/kubernetes-namespace}", namespace).removesuffix("*")
+        return (
+            resource.replace("${aws:PrincipalTag/eks-cluster-name}", cluster)
+            .replace("${aws:PrincipalTag/kubernetes-namespace}", namespace)
+            .removesuffix("*")
+        )
 
     for cluster in ("prod-blue", "cluster", "namespace"):
         for ns in ("prod-blue", "cluster", "namespace", "team-a"):
@@ -72,13 +84,21 @@ def test_the_two_s3_layouts_never_overlap_on_one_bucket():
 
 # --- cross-account target role (component) -----------------------------------------------------
 
+
 def test_target_role_trusts_the_association_role_by_its_external_ids():
     def program():
-        CrossAccountRole("t", CrossAccountRoleArgs(
-            name="t", deploy_role_arn="arn:aws:iam::444455556666:role/deployer",
-            source_role_arns=["arn:aws:iam::123456789012:role/src"], region="us-west-2", external_ids=["id-1", "id-2"],
-            statements=[documents.s3_put_object_statement("arn:aws:s3:::b")], credentials=Credentials(profile="team"),
-        ))
+        CrossAccountRole(
+            "t",
+            CrossAccountRoleArgs(
+                name="t",
+                deploy_role_arn="arn:aws:iam::444455556666:role/deployer",
+                source_role_arns=["arn:aws:iam::123456789012:role/src"],
+                region="us-west-2",
+                external_ids=["id-1", "id-2"],
+                statements=[documents.s3_put_object_statement("arn:aws:s3:::b")],
+                credentials=Credentials(profile="team"),
+            ),
+        )
 
     result = runner.run({"aws:region": "us-west-2"}, program=program)
     (statement,) = json.loads(result.named("fixed.444455556666.t-role").inputs["assumeRolePolicy"])["Statement"]
@@ -98,6 +118,7 @@ def test_target_role_trusts_the_association_role_by_its_external_ids():
 
 
 # --- the committed fleet stacks --------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def fleet(stack_runs):
@@ -119,7 +140,8 @@ def test_fleet_fan_out_binds_one_role_per_namespace_and_cluster(fleet):
     result, _ = fleet
     tenants = result.under("tenants", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert sorted((a.inputs["clusterName"], a.inputs["namespace"]) for a in tenants) == sorted(
-        (c, n) for c in ("fleet-west", "fleet-east") for n in ("team-a", "team-b", "team-c"))
+        (c, n) for c in ("fleet-west", "fleet-east") for n in ("team-a", "team-b", "team-c")
+    )
     assert {a.inputs["roleArn"] for a in tenants} == {result.outputs["roleArns"]["tenants"]}
     trust = statements_of(result.named("tenants-role").inputs["assumeRolePolicy"])[0]
     assert trust["Condition"]["StringEquals"]["aws:RequestTag/kubernetes-namespace"] == ["team-a", "team-b", "team-c"]
@@ -141,7 +163,8 @@ def test_fleet_catalog_policies_are_managed_policies_on_the_role(fleet):
     assert "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy" in attached
     lb_trust = statements_of(result.named("lb-controller-role").inputs["assumeRolePolicy"])[0]
     assert lb_trust["Condition"]["StringEquals"]["aws:RequestTag/eks-cluster-arn"] == sorted(
-        f"arn:aws:eks:us-west-2:123456789012:cluster/{c}" for c in ("fleet-west", "fleet-east", "fleet-auto"))
+        f"arn:aws:eks:us-west-2:123456789012:cluster/{c}" for c in ("fleet-west", "fleet-east", "fleet-auto")
+    )
 
 
 def test_fleet_cross_account_chain_has_no_cycle(fleet):
@@ -172,21 +195,26 @@ def test_fleet_session_policy_goes_with_disabled_session_tags(fleet):
 
 def test_fleet_addon_identities_are_ordered_after_the_agent(fleet):
     result, _ = fleet
-    agents = {a.inputs["clusterName"]: a for a in result.of_type("aws:eks/addon:Addon") if a.inputs["addonName"] == "eks-pod-identity-agent"}
+    agents = {
+        a.inputs["clusterName"]: a for a in result.of_type("aws:eks/addon:Addon") if a.inputs["addonName"] == "eks-pod-identity-agent"
+    }
     # Auto Mode has the agent built in; the adopted fleet-east already runs it (installed by hand).
     assert set(agents) == {"fleet-west"}
     for addon in result.of_type("aws:eks/addon:Addon"):
         if addon.inputs["addonName"] != "aws-ebs-csi-driver":
             continue
         assert addon.inputs["podIdentityAssociations"] == [
-            {"roleArn": result.outputs["roleArns"]["ebs-csi"], "serviceAccount": "ebs-csi-controller-sa"}]
+            {"roleArn": result.outputs["roleArns"]["ebs-csi"], "serviceAccount": "ebs-csi-controller-sa"}
+        ]
         cluster = addon.inputs["clusterName"]
         assert cluster not in agents or agents[cluster].urn in result.all_dependencies(addon)
         assert addon.retain_on_delete is (cluster == "fleet-east"), "destroy leaves add-ons on the adopted cluster"
         assert result.named("ebs-csi/ebsCsi").urn in result.all_dependencies(addon)
     trust = statements_of(result.named("ebs-csi-role").inputs["assumeRolePolicy"])[0]
     assert trust["Condition"]["StringEquals"] == {
-        "aws:RequestTag/kubernetes-namespace": ["kube-system"], "aws:RequestTag/kubernetes-service-account": ["ebs-csi-controller-sa"]}
+        "aws:RequestTag/kubernetes-namespace": ["kube-system"],
+        "aws:RequestTag/kubernetes-service-account": ["ebs-csi-controller-sa"],
+    }
 
 
 def test_fleet_binds_the_existing_role_as_given(fleet):
@@ -206,9 +234,16 @@ def test_identity_stack_exports_roles_and_cluster_stack_never_touches_them(stack
 
 
 def test_existing_role_arn_is_bound_without_creating_a_role():
-    overrides = {"eks-pod-identity:identities": [{
-        "name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa",
-        "roleArn": "arn:aws:iam::123456789012:role/existing"}]}
+    overrides = {
+        "eks-pod-identity:identities": [
+            {
+                "name": "s3-reader",
+                "namespace": "default",
+                "serviceAccount": "aws-cli-sa",
+                "roleArn": "arn:aws:iam::123456789012:role/existing",
+            }
+        ]
+    }
     result = runner.run_stack("dev", overrides=overrides)
     pod_roles = [r for r in result.of_type("aws:iam/role:Role") if "pods.eks.amazonaws.com" in r.inputs["assumeRolePolicy"]]
     assert pod_roles == []

@@ -32,12 +32,44 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 CAMPAIGN = os.environ.get("FUZZ_SEED") == "random"
 
 ODD_VALUES = [
-    "", " ", "default", "kube-system", "Team-A", "a" * 70, "🚀", "1.99", "1.30", "t3.medum", "m5.large", 0, -1, 1, 3.5,
-    True, None, [], {}, ["x"], {"name": "x"}, datetime.date(2024, 1, 1), "arn:aws:iam::aws:policy/AdministratorAccess",
-    "arn:aws:iam::123456789012:role/r", "arn:aws-cn:s3:::b", "*", "aws:reserved", "none", "job", "deployment",
-    {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}, {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
-    "arn:aws:iam::aws:policy/IAMFullAccess", "arn:aws:iam::aws:policy/PowerUserAccess", "arn:aws:iam::888888888888:policy/b",
-    "eu-west-1a", ["us-east-1a", "eu-west-1b"], False,
+    "",
+    " ",
+    "default",
+    "kube-system",
+    "Team-A",
+    "a" * 70,
+    "🚀",
+    "1.99",
+    "1.30",
+    "t3.medum",
+    "m5.large",
+    0,
+    -1,
+    1,
+    3.5,
+    True,
+    None,
+    [],
+    {},
+    ["x"],
+    {"name": "x"},
+    datetime.date(2024, 1, 1),
+    "arn:aws:iam::aws:policy/AdministratorAccess",
+    "arn:aws:iam::123456789012:role/r",
+    "arn:aws-cn:s3:::b",
+    "*",
+    "aws:reserved",
+    "none",
+    "job",
+    "deployment",
+    {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+    "arn:aws:iam::aws:policy/IAMFullAccess",
+    "arn:aws:iam::aws:policy/PowerUserAccess",
+    "arn:aws:iam::888888888888:policy/b",
+    "eu-west-1a",
+    ["us-east-1a", "eu-west-1b"],
+    False,
 ]
 # An oracle independent of policy_checks: AWS managed policies that are admin by any reading
 # (everything, everything but IAM, or IAM itself); no identity without allowAdmin gets one.
@@ -77,8 +109,9 @@ def mutate(data: dict, path: tuple, how: str, new: Any) -> None:
 @st.composite
 def mutated_stacks(draw: Any) -> tuple[str, dict[str, str]]:
     stack = draw(st.sampled_from(STACKS))
-    structured = {k.split(":", 1)[1]: json.loads(v) for k, v in runner.stack_config(stack).items()
-                  if k.split(":", 1)[1] in config.STRUCTURED_KEYS}
+    structured = {
+        k.split(":", 1)[1]: json.loads(v) for k, v in runner.stack_config(stack).items() if k.split(":", 1)[1] in config.STRUCTURED_KEYS
+    }
     identities = structured.get("identities")
     if isinstance(identities, list) and identities and draw(st.booleans()):
         # A catalog entry with valid parameters on some identity: entries differ in what they
@@ -90,8 +123,12 @@ def mutated_stacks(draw: Any) -> tuple[str, dict[str, str]]:
         if not candidates:
             break
         path = draw(st.sampled_from(candidates))
-        mutate(structured, path, draw(st.sampled_from(["set", "set", "delete", "duplicate", "snake", "extra"])),
-               copy.deepcopy(draw(st.sampled_from(ODD_VALUES))))
+        mutate(
+            structured,
+            path,
+            draw(st.sampled_from(["set", "set", "delete", "duplicate", "snake", "extra"])),
+            copy.deepcopy(draw(st.sampled_from(ODD_VALUES))),
+        )
     overrides = {f"eks-pod-identity:{k}": v for k, v in structured.items()}
     return stack, runner.stack_config(stack, overrides=overrides)
 
@@ -132,8 +169,13 @@ def check_invariants(cfg: config.StackConfig, result: runner.RunResult) -> None:
             assert documents.size(json.loads(assoc.inputs["policy"])) <= limits.SESSION_POLICY_SIZE
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=not CAMPAIGN, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not CAMPAIGN,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(mutated_stacks())
 def test_a_mutated_stack_is_refused_cleanly_or_deploys_keeping_the_invariants(case):
     stack, config_map = case

@@ -94,6 +94,7 @@ def test_deployment_is_ready_only_as_its_role_and_has_no_fixed_name():
 
 # --- the scripts themselves, run with a stand-in `aws` -----------------------------------------
 
+
 @pytest.fixture
 def fake_aws(tmp_path):
     """A directory with an `aws` that answers get-caller-identity with $FAKE_ARN (or fails)."""
@@ -108,12 +109,15 @@ def check(fake_aws, arn):
     return subprocess.run(["/bin/sh", "-c", manifests.CHECK_ROLE], env=env, capture_output=True, text=True, timeout=10, check=False)
 
 
-@pytest.mark.parametrize(("arn", "passes"), [
-    ("arn:aws:sts::123456789012:assumed-role/role-name/eks-pod-identity-123", True),
-    ("arn:aws:sts::123456789012:assumed-role/role-name-other/eks-pod-identity-123", False),
-    ("arn:aws:sts::123456789012:assumed-role/eksctl-nodes-NodeInstanceRole/i-0d65729d6d09d2540", False),
-    ("", False),
-])
+@pytest.mark.parametrize(
+    ("arn", "passes"),
+    [
+        ("arn:aws:sts::123456789012:assumed-role/role-name/eks-pod-identity-123", True),
+        ("arn:aws:sts::123456789012:assumed-role/role-name-other/eks-pod-identity-123", False),
+        ("arn:aws:sts::123456789012:assumed-role/eksctl-nodes-NodeInstanceRole/i-0d65729d6d09d2540", False),
+        ("", False),
+    ],
+)
 def test_the_role_check_passes_only_as_the_expected_role(fake_aws, arn, passes):
     assert (check(fake_aws, arn).returncode == 0) is passes
 

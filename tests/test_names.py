@@ -19,8 +19,14 @@ def adopted(*clusters: str) -> list[dict]:
 
 
 def run(clusters: list[dict], identities: list[dict]) -> runner.RunResult:
-    config = runner.stack_config("dev", overrides={"eks-pod-identity:clusters": clusters, "eks-pod-identity:identities": identities,
-                                                   "eks-pod-identity:sample": {"kind": "none"}})
+    config = runner.stack_config(
+        "dev",
+        overrides={
+            "eks-pod-identity:clusters": clusters,
+            "eks-pod-identity:identities": identities,
+            "eks-pod-identity:sample": {"kind": "none"},
+        },
+    )
     return runner.run(config, stack="dev")
 
 
@@ -51,9 +57,11 @@ def test_the_offline_monitor_refuses_one_urn_claimed_twice_through_aliases(secon
 def test_a_former_attachment_name_two_identities_derive_is_the_first_ones_alias():
     """`team` + `.../a-Reader` and `team-a` + `.../Reader` were both `team-a-Reader`: 0.1.0
     created the first before the engine refused the second, so the first keeps it."""
-    identities = [{"name": "team", "namespace": "a", "serviceAccount": "x", "managedPolicyArns": ["arn:aws:iam::123456789012:policy/a-Reader"]},
-                  {"name": "team-a", "namespace": "b", "serviceAccount": "y", "managedPolicyArns": ["arn:aws:iam::123456789012:policy/Reader"]},
-                  {"name": "other", "namespace": "c", "serviceAccount": "z", "managedPolicyArns": ["arn:aws:iam::123456789012:policy/Reader"]}]
+    identities = [
+        {"name": "team", "namespace": "a", "serviceAccount": "x", "managedPolicyArns": ["arn:aws:iam::123456789012:policy/a-Reader"]},
+        {"name": "team-a", "namespace": "b", "serviceAccount": "y", "managedPolicyArns": ["arn:aws:iam::123456789012:policy/Reader"]},
+        {"name": "other", "namespace": "c", "serviceAccount": "z", "managedPolicyArns": ["arn:aws:iam::123456789012:policy/Reader"]},
+    ]
     result = run(adopted("x"), identities)
     attachments = {a.name: a.aliases for a in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
     assert [a.rsplit("::", 1)[1] for a in attachments["team/123456789012/a-Reader"]] == ["team-a-Reader"]
@@ -77,11 +85,16 @@ def test_dash_joined_parts_that_once_collided_get_distinct_associations():
     result = run(adopted("x"), identities)
     associations = result.of_type(ASSOCIATION)
     assert sorted((a.inputs["namespace"], a.inputs["serviceAccount"]) for a in associations) == [
-        ("a", "b-c"), ("a", "c"), ("a-b", "b-c"), ("a-b", "c")]
+        ("a", "b-c"),
+        ("a", "c"),
+        ("a-b", "b-c"),
+        ("a-b", "c"),
+    ]
     assert len({a.urn for a in associations}) == 4
     # `app-x-a-b-c` named two of them before; 0.1.0 registered (a, b-c) first, so only it keeps it.
-    claimants = {(a.inputs["namespace"], a.inputs["serviceAccount"]) for a in associations
-                 for alias in a.aliases if alias.endswith("::app-x-a-b-c")}
+    claimants = {
+        (a.inputs["namespace"], a.inputs["serviceAccount"]) for a in associations for alias in a.aliases if alias.endswith("::app-x-a-b-c")
+    }
     assert claimants == {("a", "b-c")}
 
 
@@ -106,8 +119,15 @@ def test_an_add_on_component_keeps_its_former_name():
 
 def test_a_policy_given_twice_is_attached_once():
     cloudwatch = "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"
-    identities = [{"name": "cw", "namespace": "amazon-cloudwatch", "serviceAccount": "cloudwatch-agent",
-                   "managedPolicyArns": [cloudwatch], "wellKnown": {"cloudwatchObservability": {}}}]
+    identities = [
+        {
+            "name": "cw",
+            "namespace": "amazon-cloudwatch",
+            "serviceAccount": "cloudwatch-agent",
+            "managedPolicyArns": [cloudwatch],
+            "wellKnown": {"cloudwatchObservability": {}},
+        }
+    ]
     result = run(adopted("x"), identities)
     arns = [a.inputs["policyArn"] for a in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")]
     assert arns.count(cloudwatch) == 1
@@ -121,6 +141,7 @@ def test_policy_names_keep_account_and_path_apart():
 
 # --- renames and moves: two runs, as `pulumi up` would see them ---------------------------------
 
+
 def diff(before: runner.RunResult, after: runner.RunResult, type_: str) -> tuple[set[str], set[str]]:
     """(created, deleted) URNs of `type_`: what is new after (by URN and aliases), and what is gone."""
     old = {r.urn for r in before.of_type(type_)}
@@ -130,12 +151,19 @@ def diff(before: runner.RunResult, after: runner.RunResult, type_: str) -> tuple
 
 
 def keys(result: runner.RunResult, urns: set[str]) -> set[tuple[str, str, str]]:
-    return {(r.inputs["clusterName"], r.inputs["namespace"], r.inputs["serviceAccount"])
-            for r in result.of_type(ASSOCIATION) if r.urn in urns}
+    return {
+        (r.inputs["clusterName"], r.inputs["namespace"], r.inputs["serviceAccount"]) for r in result.of_type(ASSOCIATION) if r.urn in urns
+    }
 
 
-BASE = [{"name": "reader", "namespace": "team-a", "serviceAccounts": ["app", "worker"],
-         "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]}]
+BASE = [
+    {
+        "name": "reader",
+        "namespace": "team-a",
+        "serviceAccounts": ["app", "worker"],
+        "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+    }
+]
 
 
 @pytest.mark.parametrize("change", ["rename identity", "move binding", "rename identity with fixed role"])
@@ -173,8 +201,13 @@ def test_earlier_releases_names_are_aliases():
 
 
 def test_renaming_an_identity_keeps_its_fixed_name_target_role():
-    target = {"create": {"deployRoleArn": "arn:aws:iam::444455556666:role/deployer", "roleName": "team-a-target",
-                         "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]}}
+    target = {
+        "create": {
+            "deployRoleArn": "arn:aws:iam::444455556666:role/deployer",
+            "roleName": "team-a-target",
+            "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+        }
+    }
     before = [{**BASE[0], "targetRole": target}]
     after = [{**before[0], "name": "s3-reader"}]
     first, second = run(adopted("blue"), before), run(adopted("blue"), after)

@@ -34,7 +34,7 @@ def test_the_suite_runs_exactly_the_stack_files_git_tracks():
     done = subprocess.run(["git", "-C", str(ROOT), "ls-files", "Pulumi.*.yaml"], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         pytest.skip("not a git checkout")
-    assert STACKS == sorted(n[len("Pulumi."):-len(".yaml")] for n in done.stdout.split())
+    assert STACKS == sorted(n[len("Pulumi.") : -len(".yaml")] for n in done.stdout.split())
 
 
 @pytest.mark.skipif(GIT is None, reason="no git")

@@ -60,7 +60,10 @@ def wheel(tmp_path_factory) -> Path:
     shutil.copytree(ROOT / "components", source / "components", ignore=shutil.ignore_patterns("__pycache__"))
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(out), str(source)],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     (built,) = out.glob("*.whl")
@@ -153,8 +156,12 @@ def test_version_changelog_and_license():
 
 def run_example(**kwargs) -> runner.RunResult:
     """The example as its own program (its Pulumi.yaml names its project and so its config keys)."""
-    config = {"aws:region": "us-east-1", f"{EXAMPLE_PROJECT}:clusterName": "shop",
-              f"{EXAMPLE_PROJECT}:namespace": "checkout", f"{EXAMPLE_PROJECT}:serviceAccount": "payments"}
+    config = {
+        "aws:region": "us-east-1",
+        f"{EXAMPLE_PROJECT}:clusterName": "shop",
+        f"{EXAMPLE_PROJECT}:namespace": "checkout",
+        f"{EXAMPLE_PROJECT}:serviceAccount": "payments",
+    }
     runner.use(runner.Program(EXAMPLE.parent))
     try:
         return runner.run(config, stack="dev", **kwargs)
@@ -178,7 +185,10 @@ def test_the_example_binds_a_role_on_the_existing_cluster():
     assert attachment.inputs["policyArn"] == "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
     (association,) = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert {k: association.inputs[k] for k in ("clusterName", "namespace", "serviceAccount")} == {
-        "clusterName": "shop", "namespace": "checkout", "serviceAccount": "payments"}
+        "clusterName": "shop",
+        "namespace": "checkout",
+        "serviceAccount": "payments",
+    }
     assert association.inputs["roleArn"] == result.outputs["roleArn"]
     assert set(result.outputs["associationIds"]) == {"shop/checkout/payments"}
 
@@ -193,8 +203,13 @@ def test_the_installed_wheel_runs_the_example(wheel, tmp_path):
     """pip install of the wheel (its dependencies are this venv's), then the example imports the
     installed components, outside the checkout, and runs under the offline mocks."""
     target = tmp_path / "site"
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(target), str(wheel)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     script = (
         "import json, pathlib, sys;"
@@ -205,8 +220,15 @@ def test_the_installed_wheel_runs_the_example(wheel, tmp_path):
         " 'types': sorted({x.type for x in r.registrations})}))"
     )
     env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    run = subprocess.run([sys.executable, "-c", script, str(ROOT), str(EXAMPLE)], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=120, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT), str(EXAMPLE)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     found = json.loads(run.stdout.strip().splitlines()[-1])
     assert found["from"].startswith(str(target)), "the installed copy, not the checkout's"
@@ -240,15 +262,27 @@ def test_the_installed_command_plans_a_program_outside_this_checkout(wheel, tmp_
     """From the wheel's files alone, `python -m eks_pod_identity` plans a program in a folder of
     its own: a copy of examples/existing_cluster with a stack file."""
     target = tmp_path / "site"
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(target), str(wheel)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     program = tmp_path / "program"
     shutil.copytree(EXAMPLE.parent, program)
     (program / "Pulumi.dev.yaml").write_text(f"config:\n  aws:region: us-east-1\n  {EXAMPLE_PROJECT}:clusterName: shop\n")
     env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    run = subprocess.run([sys.executable, "-m", "eks_pod_identity", "plan", "dev", "--program", str(program)],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "eks_pod_identity", "plan", "dev", "--program", str(program)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert f"through {program / '__main__.py'}" in run.stderr, "progress names the program it runs"
     assert "| shop | default | app |" in run.stdout, "who gets what, read from the registrations"

@@ -18,7 +18,12 @@ from eks_pod_identity.offline.harness import mocks, runner
 from .conftest import ROOT, STACKS
 
 SLOW = ("eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:eks/addon:Addon")
-POD_IAM = ("aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+POD_IAM = (
+    "aws:iam/role:Role",
+    "aws:iam/policy:Policy",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+)
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +147,8 @@ def test_plan_refuses_an_unknown_stack(capsys):
 def pod_iam(result: runner.RunResult) -> set[str]:
     """URNs of the IAM resources inside PodIdentityRole components."""
     return {
-        r.urn for r in result.registrations
+        r.urn
+        for r in result.registrations
         if r.type in POD_IAM and any(a.type == "eks-pod-identity:index:PodIdentityRole" for a in result.ancestors(r))
     }
 
@@ -181,15 +187,23 @@ def test_workloads_wait_for_agent_and_association(stack, stack_runs):
             types = {r.type for r in result.registrations if r.urn in cp.upstream(graph, reg.urn)}
             assert {"aws:eks/podIdentityAssociation:PodIdentityAssociation", "time:index/sleep:Sleep"} <= types
             cluster = result.by_urn(reg.provider.rsplit("::", 1)[0]).inputs["clusterIdentifier"]
-            agents = [a.urn for a in result.of_type("aws:eks/addon:Addon")
-                      if a.inputs["addonName"] == "eks-pod-identity-agent" and a.inputs["clusterName"] == cluster]
+            agents = [
+                a.urn
+                for a in result.of_type("aws:eks/addon:Addon")
+                if a.inputs["addonName"] == "eks-pod-identity-agent" and a.inputs["clusterName"] == cluster
+            ]
             assert set(agents) <= cp.upstream(graph, reg.urn), "a managed agent comes before the pod"
 
 
 def test_dev_critical_path_is_the_floor(stack_runs):
     path = cp.critical_path(stack_runs["dev"])
     assert [r.type for r in path.path] == [
-        "awsx:ec2:Vpc", "eks:index:Cluster", "eks:index:ManagedNodeGroup", "aws:eks/addon:Addon", "kubernetes:apps/v1:Deployment"]
+        "awsx:ec2:Vpc",
+        "eks:index:Cluster",
+        "eks:index:ManagedNodeGroup",
+        "aws:eks/addon:Addon",
+        "kubernetes:apps/v1:Deployment",
+    ]
     assert path.total == path.floor < path.manual
     assert "critical path" in path.report()
 

@@ -29,13 +29,16 @@ def moto_accepts(doc: dict, validator=IAMPolicyDocumentValidator) -> bool:
     return True
 
 
-@pytest.mark.parametrize("statement, expected", [
-    ({**OK, "Action": []}, "Action is empty"),
-    ({**OK, "Resource": []}, "Resource is empty"),
-    ({**OK, "Resource": "arn:"}, "is not '*' nor an ARN"),
-    ({**OK, "Resource": "arn:*"}, "is not '*' nor an ARN"),
-    ({**OK, "Condition": {"StringEqualz": {"aws:PrincipalTag/x": "y"}}}, "'StringEqualz' is not one IAM knows"),
-])
+@pytest.mark.parametrize(
+    "statement, expected",
+    [
+        ({**OK, "Action": []}, "Action is empty"),
+        ({**OK, "Resource": []}, "Resource is empty"),
+        ({**OK, "Resource": "arn:"}, "is not '*' nor an ARN"),
+        ({**OK, "Resource": "arn:*"}, "is not '*' nor an ARN"),
+        ({**OK, "Condition": {"StringEqualz": {"aws:PrincipalTag/x": "y"}}}, "'StringEqualz' is not one IAM knows"),
+    ],
+)
 def test_grammar_refuses_what_iam_refuses_and_so_does_moto(statement, expected):
     assert expected in " ".join(grammar.statement_problems(statement))
     assert not moto_accepts(documents.document([statement]))
@@ -57,16 +60,23 @@ def test_duplicate_sids_are_refused_by_both():
 
 
 services = st.sampled_from(["s3", "iam", "ec2", "sts", "*"])
-actions = st.one_of(st.builds(lambda s, a: f"{s}:{a}", services, st.sampled_from(["Get*", "PutObject", "PassRole", "*"])),
-                    st.just("*"), st.text(max_size=6))
-resources = st.one_of(st.sampled_from(["*", "arn:aws:s3:::b/*", "arn:aws:iam::123456789012:role/r", "arn:", "arn:*",
-                                       "arn:aws:*", "arn:*:s3:::b", "arn:aws:s3"]), st.text(max_size=8))
+actions = st.one_of(
+    st.builds(lambda s, a: f"{s}:{a}", services, st.sampled_from(["Get*", "PutObject", "PassRole", "*"])), st.just("*"), st.text(max_size=6)
+)
+resources = st.one_of(
+    st.sampled_from(
+        ["*", "arn:aws:s3:::b/*", "arn:aws:iam::123456789012:role/r", "arn:", "arn:*", "arn:aws:*", "arn:*:s3:::b", "arn:aws:s3"]
+    ),
+    st.text(max_size=8),
+)
 statements = st.fixed_dictionaries(
     {"Effect": st.sampled_from(["Allow", "Deny", "allow"])},
-    optional={"Action": st.one_of(actions, st.lists(actions, max_size=3)),
-              "Resource": st.one_of(resources, st.lists(resources, max_size=3)),
-              "Sid": st.sampled_from(["A", "B", "bad sid"]),
-              "Condition": st.sampled_from([{"StringEquals": {"aws:PrincipalTag/t": "v"}}, {"Bogus": {"k": "v"}}, {}])},
+    optional={
+        "Action": st.one_of(actions, st.lists(actions, max_size=3)),
+        "Resource": st.one_of(resources, st.lists(resources, max_size=3)),
+        "Sid": st.sampled_from(["A", "B", "bad sid"]),
+        "Condition": st.sampled_from([{"StringEquals": {"aws:PrincipalTag/t": "v"}}, {"Bogus": {"k": "v"}}, {}]),
+    },
 )
 
 
@@ -80,13 +90,17 @@ def test_what_the_grammar_accepts_moto_accepts(items):
 
 # --- the admin gate ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("statement", [
-    {"Effect": "Allow", "Action": "*", "Resource": "*"},
-    {"Effect": "Allow", "Action": "*:*", "Resource": "arn:aws:*"},
-    {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:*:*:*:*"},
-    {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
-    {"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::secret/*"},
-])
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Allow", "Action": "*:*", "Resource": "arn:aws:*"},
+        {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:*:*:*:*"},
+        {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+        {"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::secret/*"},
+    ],
+)
 def test_admin_cannot_be_spelled_around(statement):
     assert admin.grants_admin(statement)
     data = with_change("identities[0].statements", [statement])
@@ -95,35 +109,46 @@ def test_admin_cannot_be_spelled_around(statement):
     config.parse(with_change("identities[0].allowAdmin", True, data))
 
 
-@pytest.mark.parametrize("statement", [
-    {"Effect": "Deny", "Action": "*", "Resource": "*"},
-    {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
-    {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"},
-    {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::*"},
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        {"Effect": "Deny", "Action": "*", "Resource": "*"},
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"},
+        {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::*"},
+    ],
+)
 def test_narrower_grants_are_not_admin(statement):
     assert not admin.grants_admin(statement)
 
 
-@pytest.mark.parametrize("statements, method", [
-    ([{"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}], "CreateEC2WithExistingIP"),
-    ([{"Effect": "Allow", "Action": "iam:Put*", "Resource": "arn:aws:iam::123456789012:role/*"}], "PutRolePolicy"),
-    ([{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}], "CreateAccessKey"),
-    ([{"Effect": "Allow", "Action": "lambda:UpdateFunctionCode", "Resource": "arn:aws:lambda:*:*:function:*"}],
-     "EditExistingLambdaFunctionWithRole"),
-])
+@pytest.mark.parametrize(
+    "statements, method",
+    [
+        ([{"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}], "CreateEC2WithExistingIP"),
+        ([{"Effect": "Allow", "Action": "iam:Put*", "Resource": "arn:aws:iam::123456789012:role/*"}], "PutRolePolicy"),
+        ([{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}], "CreateAccessKey"),
+        (
+            [{"Effect": "Allow", "Action": "lambda:UpdateFunctionCode", "Resource": "arn:aws:lambda:*:*:function:*"}],
+            "EditExistingLambdaFunctionWithRole",
+        ),
+    ],
+)
 def test_privilege_escalation_paths_are_admin(statements, method):
     assert method in admin.escalations(statements)
     with pytest.raises(config.ConfigError, match="privilege escalation"):
         config.parse(with_change("identities[0].statements", statements))
 
 
-@pytest.mark.parametrize("resource, escalates", [
-    ("arn:aws:s3:::*", False),
-    ("arn:aws:ec2:*:*:instance/*", False),
-    ("arn:aws:iam::123456789012:role/*", True),
-    ("arn:aws:*:*:*:*", True),
-])
+@pytest.mark.parametrize(
+    "resource, escalates",
+    [
+        ("arn:aws:s3:::*", False),
+        ("arn:aws:ec2:*:*:instance/*", False),
+        ("arn:aws:iam::123456789012:role/*", True),
+        ("arn:aws:*:*:*:*", True),
+    ],
+)
 def test_escalation_needs_unrestricted_resources_of_the_actions_own_service(resource, escalates):
     statements = [{"Effect": "Allow", "Action": "iam:*", "Resource": resource}]
     assert ("PutRolePolicy" in admin.escalations(statements)) is escalates
@@ -148,14 +173,20 @@ def test_an_aws_managed_policy_is_admin_exactly_when_its_document_is():
 
 
 def test_passing_one_named_role_is_not_escalation():
-    statements = [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/nodes"},
-                  {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}]
+    statements = [
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/nodes"},
+        {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"},
+    ]
     assert admin.escalations(statements) == []
 
 
 def test_the_target_roles_own_permissions_pass_the_gate_too():
-    target = {"create": {"deployRoleArn": "arn:aws:iam::444455556666:role/d",
-                         "managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"]}}
+    target = {
+        "create": {
+            "deployRoleArn": "arn:aws:iam::444455556666:role/d",
+            "managedPolicyArns": ["arn:aws:iam::aws:policy/AdministratorAccess"],
+        }
+    }
     data = with_change("identities[0].targetRole", target, with_change("sample", {"kind": "none"}))
     with pytest.raises(config.ConfigError, match="targetRole.create: arn:aws:iam::aws:policy/AdministratorAccess is admin"):
         config.parse(data)
@@ -176,6 +207,7 @@ def test_no_document_a_committed_stack_sends_is_admin_or_an_escalation(stack_run
 
 
 # --- AWS managed policies, and trust documents, against moto ----------------------------------
+
 
 def test_every_aws_managed_policy_the_program_attaches_exists_at_its_path(stack_runs):
     attached = set()
@@ -211,8 +243,14 @@ def test_the_managed_policy_list_is_awss_as_moto_ships_it():
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.sets(st.tuples(st.sampled_from(["a", "b"]), st.sampled_from(["n1", "n2", "kube-system"]), st.sampled_from(["x", "y"])),
-               min_size=1, max_size=8), st.booleans())
+@given(
+    st.sets(
+        st.tuples(st.sampled_from(["a", "b"]), st.sampled_from(["n1", "n2", "kube-system"]), st.sampled_from(["x", "y"])),
+        min_size=1,
+        max_size=8,
+    ),
+    st.booleans(),
+)
 def test_trust_policies_pass_moto_trust_validator(bindings, by_cluster):
     arns = {"a": "arn:aws:eks:us-east-1:123456789012:cluster/a", "b": "arn:aws:eks:us-east-1:123456789012:cluster/b"}
     doc = trust.trust_policy(trust.exact_scopes(bindings, True, by_cluster), arns)

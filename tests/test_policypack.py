@@ -55,10 +55,23 @@ def test_pod_role_trust_ignores_other_roles_and_unknown_values():
 @pytest.mark.parametrize(
     "resource_type, props",
     [
-        ("aws:iam/rolePolicy:RolePolicy", {"policy": json.dumps(documents.document([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}),
+        (
+            "aws:iam/rolePolicy:RolePolicy",
+            {"policy": json.dumps(documents.document([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))},
+        ),
         ("aws:iam/policy:Policy", {"policy": json.dumps(documents.document([{"Effect": "Allow", "Action": ["*:*"], "Resource": ["*"]}]))}),
-        ("aws:eks/podIdentityAssociation:PodIdentityAssociation", {"policy": json.dumps(documents.document([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}),
-        ("aws:iam/role:Role", {"inlinePolicies": [{"name": "x", "policy": json.dumps(documents.document([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}]}),
+        (
+            "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+            {"policy": json.dumps(documents.document([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))},
+        ),
+        (
+            "aws:iam/role:Role",
+            {
+                "inlinePolicies": [
+                    {"name": "x", "policy": json.dumps(documents.document([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}
+                ]
+            },
+        ),
         ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", {"policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
     ],
 )

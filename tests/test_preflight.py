@@ -107,8 +107,16 @@ def test_no_credentials_says_what_was_looked_for(world, capsys):
     (world[1] / ".aws" / "credentials").unlink()
     status, out = run(capsys, "up", "--stack", "dev")
     assert status == 1
-    for looked_for in ("AWS_ACCESS_KEY_ID", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                       "profile 'default'", ".aws/credentials", ".aws/config", "aws:profile", "EC2"):
+    for looked_for in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "profile 'default'",
+        ".aws/credentials",
+        ".aws/config",
+        "aws:profile",
+        "EC2",
+    ):
         assert looked_for in out
     assert "aws configure" in out
 
@@ -119,11 +127,14 @@ def test_a_profile_with_only_a_region_holds_no_credentials(world, capsys):
     assert run(capsys, "up", "--stack", "dev")[0] == 1
 
 
-@pytest.mark.parametrize("env", [
-    {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "x"},
-    {"AWS_WEB_IDENTITY_TOKEN_FILE": "/tmp/token", "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/ci"},
-    {"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials"},
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "x"},
+        {"AWS_WEB_IDENTITY_TOKEN_FILE": "/tmp/token", "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/ci"},
+        {"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials"},
+    ],
+)
 def test_credentials_from_the_environment(world, capsys, monkeypatch, env):
     (world[1] / ".aws" / "credentials").unlink()
     for name, value in env.items():
@@ -133,7 +144,9 @@ def test_credentials_from_the_environment(world, capsys, monkeypatch, env):
 
 def test_sso_profile_in_the_config_file(world, capsys, monkeypatch):
     (world[1] / ".aws" / "credentials").unlink()
-    (world[1] / ".aws" / "config").write_text("[profile work]\nsso_session = corp\nsso_account_id = 1\n[sso-session corp]\nsso_region = us-east-1\n")
+    (world[1] / ".aws" / "config").write_text(
+        "[profile work]\nsso_session = corp\nsso_account_id = 1\n[sso-session corp]\nsso_region = us-east-1\n"
+    )
     monkeypatch.setenv("AWS_PROFILE", "work")
     status, out = run(capsys, "up", "--stack", "dev")
     assert status == 0 and "profile 'work'" in out
@@ -180,8 +193,14 @@ def test_make_runs_the_checks_before_installing_anything(target, tmp_path):
         pytest.skip("no make")
     venv = tmp_path / "venv"
     env = {"PATH": str(tmp_path / "empty"), "HOME": str(tmp_path)}
-    done = subprocess.run([make, "-C", str(ROOT), target, "STACK=dev", f"VENV={venv}", f"PYTHON={sys.executable}"],
-                          capture_output=True, text=True, env=env, timeout=60, check=False)
+    done = subprocess.run(
+        [make, "-C", str(ROOT), target, "STACK=dev", f"VENV={venv}", f"PYTHON={sys.executable}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert done.returncode != 0
     assert "the Pulumi CLI is not installed" in done.stderr and "https://www.pulumi.com/docs/iac/download-install/" in done.stderr
     assert not venv.exists(), "nothing is installed before the checks pass"

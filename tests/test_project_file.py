@@ -49,13 +49,17 @@ def test_pulumi_yaml_follows_the_project_schema():
 
 
 def test_the_checker_rejects_what_the_cli_rejects():
-    bad = {"name": "x", "runtime": "python", "config": {
-        "clusters": {"type": "object"},
-        "list": {"type": "array"},
-        "n": {"type": "integer", "default": "2"},
-        "v": {"type": "string", "value": "x"},
-        "aws:region": {"type": "string"},
-    }}
+    bad = {
+        "name": "x",
+        "runtime": "python",
+        "config": {
+            "clusters": {"type": "object"},
+            "list": {"type": "array"},
+            "n": {"type": "integer", "default": "2"},
+            "v": {"type": "string", "value": "x"},
+            "aws:region": {"type": "string"},
+        },
+    }
     assert len(project_problems(bad)) == 5
 
 

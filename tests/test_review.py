@@ -79,6 +79,7 @@ def change_of(result: hazards.Review, type_: str, name: str) -> cmp.Change:
 
 # --- the changes the issue names ----------------------------------------------------------
 
+
 def test_a_harmless_change_only_updates_and_exits_0():
     result, status = judge(side("dev"), side("dev", {f"{KEY}environment": "dev-2"}))
     assert set(ops(result)) == {"update"}
@@ -186,18 +187,27 @@ def test_narrowing_inline_statements_of_a_bound_role_lists_what_is_no_longer_all
     text = review.render(result)
     assert "- Action: s3:PutObject" in text and "Action: s3:GetObject" not in text
     # Widening is no hazard.
-    assert judge(side("dev", dev(identities=identities(statements=narrow))), side("dev", dev(identities=identities(statements=wide))))[0].hazards == []
+    assert (
+        judge(side("dev", dev(identities=identities(statements=narrow))), side("dev", dev(identities=identities(statements=wide))))[
+            0
+        ].hazards
+        == []
+    )
 
 
 def test_accepting_every_hazard_exits_0_and_a_stale_acceptance_is_reported():
-    result, status = judge(side("dev"), side("dev", dev(identities=identities(managedPolicyArns=[]))),
-                           accept=["permissions-removed:*s3-reader-role", "cluster-deleted:*"])
+    result, status = judge(
+        side("dev"),
+        side("dev", dev(identities=identities(managedPolicyArns=[]))),
+        accept=["permissions-removed:*s3-reader-role", "cluster-deleted:*"],
+    )
     assert status == 0 and result.hazards[0].accepted and result.unused_accepts == ["cluster-deleted:*"]
     text = review.render(result)
     assert "ACCEPTED  permissions-removed:" in text and "matches no hazard" in text and "every hazard was accepted" in text
 
 
 # --- shared roles, clusters, the agent ----------------------------------------------------
+
 
 def test_narrowing_a_shared_roles_trust_names_the_cluster_stack_it_cuts_off():
     ids = yaml.safe_load((ROOT / "Pulumi.identities.yaml").read_text())["config"][f"{KEY}identities"]
@@ -209,11 +219,14 @@ def test_narrowing_a_shared_roles_trust_names_the_cluster_stack_it_cuts_off():
     assert "committed stack no longer admitted: team-cluster: team-cluster/default/aws-cli-sa" in hazard.details
 
 
-@pytest.mark.parametrize("old_version, new_version, kind", [("1.35", "1.33", "cluster-version-downgrade"),
-                                                            ("1.33", "1.35", "cluster-version-skip"),
-                                                            ("1.34", "1.35", None)])
+@pytest.mark.parametrize(
+    "old_version, new_version, kind",
+    [("1.35", "1.33", "cluster-version-downgrade"), ("1.33", "1.35", "cluster-version-skip"), ("1.34", "1.35", None)],
+)
 def test_cluster_versions_move_one_minor_version_up_at_a_time(old_version, new_version, kind):
-    result, status = judge(side("dev", dev(clusters=clusters(version=old_version))), side("dev", dev(clusters=clusters(version=new_version))))
+    result, status = judge(
+        side("dev", dev(clusters=clusters(version=old_version))), side("dev", dev(clusters=clusters(version=new_version)))
+    )
     assert change_of(result, "eks:index:Cluster", "pod-identity-dev-eks").op == "update"
     assert kinds(result) == ([kind] if kind else []) and status == (commands.HAZARDS if kind else 0)
 
@@ -250,6 +263,7 @@ def test_a_job_template_change_replaces_the_auto_named_job_create_first_without_
 
 # --- unique keys, on small programs -------------------------------------------------------
 
+
 def run_program(body) -> sides.Side:
     return sides.Side("program", runner.run({"aws:region": "us-east-1"}, stack="dev", program=body), None)
 
@@ -283,6 +297,7 @@ def test_a_create_first_replacement_that_keeps_its_key_conflicts_with_itself():
     def addon(**extra):
         def body():
             aws.eks.Addon("agent", cluster_name="c", addon_name="eks-pod-identity-agent", **extra)
+
         return body
 
     result, _ = judge(run_program(addon()), run_program(addon(namespace_config=aws.eks.AddonNamespaceConfigArgs(namespace="x"))))
@@ -295,6 +310,7 @@ def test_a_retained_resource_leaves_the_stack_but_keeps_its_key():
     def addon(name, **opts):
         def body():
             aws.eks.Addon(name, cluster_name="c", addon_name="vpc-cni", opts=pulumi.ResourceOptions(**opts))
+
         return body
 
     old = run_program(addon("a", retain_on_delete=True))
@@ -327,6 +343,7 @@ def test_renaming_an_attachment_without_an_alias_detaches_the_policy_at_the_end(
     def attach(name):
         def body():
             aws.iam.RolePolicyAttachment(name, role="r", policy_arn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+
         return body
 
     result, _ = judge(run_program(attach("one")), run_program(attach("two")))
@@ -336,9 +353,11 @@ def test_renaming_an_attachment_without_an_alias_detaches_the_policy_at_the_end(
 def test_two_providers_into_the_same_account_share_iam_names():
     def body(suffix):
         def program():
-            provider = aws.Provider(f"p{suffix}", region="us-east-1",
-                                    assume_roles=[aws.ProviderAssumeRoleArgs(role_arn="arn:aws:iam::210987654321:role/d")])
+            provider = aws.Provider(
+                f"p{suffix}", region="us-east-1", assume_roles=[aws.ProviderAssumeRoleArgs(role_arn="arn:aws:iam::210987654321:role/d")]
+            )
             aws.iam.Role(f"r{suffix}", name="fixed", assume_role_policy="{}", opts=pulumi.ResourceOptions(provider=provider))
+
         return program
 
     assert kinds(judge(run_program(body("1")), run_program(body("2")))[0]) == ["unique-key-conflict"]
@@ -346,24 +365,31 @@ def test_two_providers_into_the_same_account_share_iam_names():
 
 # --- the Kubernetes provider's replacement rule -------------------------------------------
 
-KUBECONFIG = {"clusters": [{"name": "a", "cluster": {"server": "https://a"}}], "contexts": [{"name": "a", "context": {"cluster": "a"}}],
-              "current-context": "a"}
+KUBECONFIG = {
+    "clusters": [{"name": "a", "cluster": {"server": "https://a"}}],
+    "contexts": [{"name": "a", "context": {"cluster": "a"}}],
+    "current-context": "a",
+}
 OTHER = {**KUBECONFIG, "clusters": [{"name": "a", "cluster": {"server": "https://b"}}]}
 
 
-@pytest.mark.parametrize("old, new, computed, replaced", [
-    ({"kubeconfig": json.dumps(KUBECONFIG)}, {"kubeconfig": json.dumps(KUBECONFIG), "namespace": "x"}, set(), False),
-    ({"kubeconfig": json.dumps(KUBECONFIG)}, {"kubeconfig": json.dumps(OTHER)}, set(), True),
-    ({"kubeconfig": "x"}, {"kubeconfig": "y"}, {"kubeconfig"}, True),
-    ({"kubeconfig": "x", "clusterIdentifier": "c"}, {"kubeconfig": "y", "clusterIdentifier": "c"}, {"kubeconfig"}, False),
-    ({"kubeconfig": "x", "clusterIdentifier": "c"}, {"kubeconfig": "x", "clusterIdentifier": "d"}, set(), True),
-    ({"kubeconfig": json.dumps(KUBECONFIG)}, {"kubeconfig": json.dumps(OTHER), "clusterIdentifier": "c"}, set(), True),
-])
+@pytest.mark.parametrize(
+    "old, new, computed, replaced",
+    [
+        ({"kubeconfig": json.dumps(KUBECONFIG)}, {"kubeconfig": json.dumps(KUBECONFIG), "namespace": "x"}, set(), False),
+        ({"kubeconfig": json.dumps(KUBECONFIG)}, {"kubeconfig": json.dumps(OTHER)}, set(), True),
+        ({"kubeconfig": "x"}, {"kubeconfig": "y"}, {"kubeconfig"}, True),
+        ({"kubeconfig": "x", "clusterIdentifier": "c"}, {"kubeconfig": "y", "clusterIdentifier": "c"}, {"kubeconfig"}, False),
+        ({"kubeconfig": "x", "clusterIdentifier": "c"}, {"kubeconfig": "x", "clusterIdentifier": "d"}, set(), True),
+        ({"kubeconfig": json.dumps(KUBECONFIG)}, {"kubeconfig": json.dumps(OTHER), "clusterIdentifier": "c"}, set(), True),
+    ],
+)
 def test_kubernetes_provider_replacement_follows_diffconfig(old, new, computed, replaced):
     assert (cmp.provider_replace(old, new, computed) is not None) == replaced
 
 
 # --- the table ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_registered_type_has_replacement_facts(stack, stack_runs):
@@ -384,6 +410,7 @@ def test_a_type_without_facts_is_reported_rather_than_trusted():
     def body(suffix):
         def program():
             pulumi.CustomResource("x:index:Thing", "t", {"size": suffix})
+
         return program
 
     result, _ = judge(run_program(body("1")), run_program(body("2")))
@@ -392,6 +419,7 @@ def test_a_type_without_facts_is_reported_rather_than_trusted():
 
 
 # --- the command ------------------------------------------------------------------------------
+
 
 def write(tmp_path, name: str, config: dict) -> str:
     path = tmp_path / name
@@ -432,11 +460,14 @@ def test_an_empty_new_file_is_checked_like_plan_file_and_refused(tmp_path, capsy
     assert "eks-pod-identity:clusters: is required" in alone and "eks-pod-identity:clusters: is required" in out.err
 
 
-@pytest.mark.parametrize("content, message", [
-    ({"config": {**DEV, f"{KEY}identities": [{"name": "Bad_Name"}]}}, "problem"),
-    ("config: [unclosed", "cannot read"),
-    (["a list"], "not a stack file"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ({"config": {**DEV, f"{KEY}identities": [{"name": "Bad_Name"}]}}, "problem"),
+        ("config: [unclosed", "cannot read"),
+        (["a list"], "not a stack file"),
+    ],
+)
 def test_bad_input_exits_1_with_the_message_and_no_traceback(tmp_path, capsys, content, message):
     path = tmp_path / "Pulumi.dev.yaml"
     path.write_text(content if isinstance(content, str) else yaml.safe_dump(content))

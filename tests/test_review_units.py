@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 # --- value diffs and paths ------------------------------------------------------------------
 
-keys = st.text(alphabet="abcxyz.-/\"", min_size=1, max_size=4)
+keys = st.text(alphabet='abcxyz.-/"', min_size=1, max_size=4)
 leaves = st.none() | st.booleans() | st.integers(-3, 3) | st.text(alphabet="ab", max_size=2)
 values = st.recursive(leaves, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(keys, inner, max_size=3), max_leaves=12)
 
@@ -76,15 +76,25 @@ def test_paths_contain_and_overlap():
 
 actions = st.sampled_from(["s3:GetObject", "s3:PutObject", "s3:Get*", "sts:AssumeRole", "sts:TagSession", "kms:Decrypt"])
 resources = st.sampled_from(["*", "arn:aws:s3:::b/*", "arn:aws:s3:::b/x", "arn:aws:kms:us-east-1:1:key/k"])
-conditions = st.dictionaries(st.sampled_from(["StringEquals", "StringLike"]),
-                             st.dictionaries(st.sampled_from(["aws:RequestTag/kubernetes-namespace", "aws:SourceOrgId"]),
-                                             st.lists(st.sampled_from(["a", "b", "o-1"]), min_size=1, max_size=2), min_size=1, max_size=2),
-                             max_size=1)
+conditions = st.dictionaries(
+    st.sampled_from(["StringEquals", "StringLike"]),
+    st.dictionaries(
+        st.sampled_from(["aws:RequestTag/kubernetes-namespace", "aws:SourceOrgId"]),
+        st.lists(st.sampled_from(["a", "b", "o-1"]), min_size=1, max_size=2),
+        min_size=1,
+        max_size=2,
+    ),
+    max_size=1,
+)
 statement = st.builds(
-    lambda sid, effect, acts, res, cond: {k: v for k, v in
-                                          {"Sid": sid, "Effect": effect, "Action": acts, "Resource": res, "Condition": cond}.items() if v},
-    st.sampled_from([None, "A", "B", "C"]), st.sampled_from(["Allow", "Deny"]),
-    st.lists(actions, min_size=1, max_size=3, unique=True), st.lists(resources, min_size=1, max_size=2, unique=True), conditions,
+    lambda sid, effect, acts, res, cond: {
+        k: v for k, v in {"Sid": sid, "Effect": effect, "Action": acts, "Resource": res, "Condition": cond}.items() if v
+    },
+    st.sampled_from([None, "A", "B", "C"]),
+    st.sampled_from(["Allow", "Deny"]),
+    st.lists(actions, min_size=1, max_size=3, unique=True),
+    st.lists(resources, min_size=1, max_size=2, unique=True),
+    conditions,
 )
 documents = st.builds(lambda s: {"Version": "2012-10-17", "Statement": s}, st.lists(statement, max_size=4))
 
@@ -122,13 +132,26 @@ def test_adding_allow_statements_never_loses_a_permission(doc, extra):
 
 
 def test_statements_match_by_sid_then_by_position():
-    old = {"Statement": [{"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
-                         {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]}
-    new = {"Statement": [{"Effect": "Allow", "Action": ["kms:Decrypt", "kms:Encrypt"], "Resource": "*"},
-                         {"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}
+    old = {
+        "Statement": [
+            {"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+            {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"},
+        ]
+    }
+    new = {
+        "Statement": [
+            {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:Encrypt"], "Resource": "*"},
+            {"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+        ]
+    }
     lines = [line for d in iam_diff.diff_documents(old, new) for line in d.lines()]
-    assert lines == ["~ statement #1 (Allow)", "    + Action: kms:Encrypt",
-                     "~ statement 'A' (Allow)", "    - Resource: *", "    + Resource: arn:aws:s3:::b/*"]
+    assert lines == [
+        "~ statement #1 (Allow)",
+        "    + Action: kms:Encrypt",
+        "~ statement 'A' (Allow)",
+        "    - Resource: *",
+        "    + Resource: arn:aws:s3:::b/*",
+    ]
 
 
 def test_a_new_sid_is_a_new_statement_not_an_edit():
@@ -138,20 +161,40 @@ def test_a_new_sid_is_a_new_statement_not_an_edit():
 
 
 def test_wildcards_cover_and_conditions_narrow():
-    (old, _), (new, _) = iam_diff.grants({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/x"}]}), \
-        iam_diff.grants({"Statement": [{"Effect": "Allow", "Action": "S3:Get*", "Resource": "arn:aws:s3:::b/*"}]})
+    (old, _), (new, _) = (
+        iam_diff.grants({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/x"}]}),
+        iam_diff.grants({"Statement": [{"Effect": "Allow", "Action": "S3:Get*", "Resource": "arn:aws:s3:::b/*"}]}),
+    )
     assert iam_diff.lost(old, new, set(), set()) == []
-    conditioned = iam_diff.grants({"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/x",
-                                                  "Condition": {"StringEquals": {"aws:SourceOrgId": "o-1"}}}]})[0]
+    conditioned = iam_diff.grants(
+        {
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::b/x",
+                    "Condition": {"StringEquals": {"aws:SourceOrgId": "o-1"}},
+                }
+            ]
+        }
+    )[0]
     assert iam_diff.lost(old, conditioned, set(), set()) == [("s3:GetObject", "arn:aws:s3:::b/x", frozenset())]
     denied = iam_diff.grants({"Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]})[1]
     assert iam_diff.lost(old, old, denied, set()) == [("s3:GetObject", "arn:aws:s3:::b/x", frozenset())]
 
 
-TRUST = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "pods.eks.amazonaws.com"},
-                        "Action": ["sts:AssumeRole", "sts:TagSession"],
-                        "Condition": {"StringEquals": {"aws:RequestTag/kubernetes-namespace": ["a", "b"],
-                                                       "aws:RequestTag/kubernetes-service-account": ["sa"]}}}]}
+TRUST = {
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "pods.eks.amazonaws.com"},
+            "Action": ["sts:AssumeRole", "sts:TagSession"],
+            "Condition": {
+                "StringEquals": {"aws:RequestTag/kubernetes-namespace": ["a", "b"], "aws:RequestTag/kubernetes-service-account": ["sa"]}
+            },
+        }
+    ]
+}
 
 
 def test_trust_admits_only_its_scope_and_narrowing_is_named():
@@ -181,7 +224,9 @@ def test_an_unknown_value_forces_only_at_or_under_a_force_new_path():
 # --- the offline package's own sources ------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = {str(p.relative_to(ROOT / "components" / "offline")): p.read_text() for p in sorted((ROOT / "components" / "offline").rglob("*.py"))}
+SOURCES = {
+    str(p.relative_to(ROOT / "components" / "offline")): p.read_text() for p in sorted((ROOT / "components" / "offline").rglob("*.py"))
+}
 
 
 def test_the_offline_tools_cite_only_what_a_reader_can_open():

@@ -1,4 +1,5 @@
 """Name and format rules as pure predicates."""
+
 import pytest
 from eks_pod_identity import arn, kubernetes
 from eks_pod_identity.iam import grammar

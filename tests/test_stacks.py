@@ -83,8 +83,11 @@ def test_sample_waits_for_its_association_agent_and_permissions(stack, stack_run
     deps = result.all_dependencies(workload)
     assoc = result.named(f"{binding.cluster}/{binding.namespace}/{binding.service_account}")
     assert assoc.urn in deps
-    agent = [a for a in result.of_type("aws:eks/addon:Addon") if a.inputs["clusterName"] == binding.cluster
-             and a.inputs["addonName"] == "eks-pod-identity-agent"]
+    agent = [
+        a
+        for a in result.of_type("aws:eks/addon:Addon")
+        if a.inputs["clusterName"] == binding.cluster and a.inputs["addonName"] == "eks-pod-identity-agent"
+    ]
     assert all(a.urn in deps for a in agent), "a managed agent add-on comes before the pod"
     (sleep,) = result.of_type("time:index/sleep:Sleep")
     assert sleep.urn in deps and assoc.urn in result.all_dependencies(sleep), "the pod waits out the propagation"

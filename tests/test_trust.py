@@ -54,9 +54,12 @@ def test_a_fan_out_stays_one_statement():
     bindings = [(c, ns, "app") for c in ("blue", "green") for ns in ("team-a", "team-b", "team-c")]
     (statement,) = policy(bindings)["Statement"]
     assert statement["Sid"] == "EksPodIdentity"
-    assert statement["Condition"] == {"StringEquals": {
-        "aws:RequestTag/kubernetes-namespace": ["team-a", "team-b", "team-c"],
-        "aws:RequestTag/kubernetes-service-account": ["app"]}}
+    assert statement["Condition"] == {
+        "StringEquals": {
+            "aws:RequestTag/kubernetes-namespace": ["team-a", "team-b", "team-c"],
+            "aws:RequestTag/kubernetes-service-account": ["app"],
+        }
+    }
 
 
 def test_an_add_on_binding_does_not_widen_the_trust_to_mixed_pairs():
@@ -121,17 +124,31 @@ def test_irsa_trust_kept_during_a_move_names_exactly_the_bound_service_accounts(
     (statement,) = trust.irsa_statements([OIDC], [("team-a", "app"), ("team-b", "app")])
     issuer = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
     assert statement == {
-        "Sid": "Irsa1", "Effect": "Allow", "Principal": {"Federated": OIDC}, "Action": "sts:AssumeRoleWithWebIdentity",
-        "Condition": {"StringEquals": {f"{issuer}:sub": ["system:serviceaccount:team-a:app", "system:serviceaccount:team-b:app"],
-                                       f"{issuer}:aud": "sts.amazonaws.com"}},
+        "Sid": "Irsa1",
+        "Effect": "Allow",
+        "Principal": {"Federated": OIDC},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {
+            "StringEquals": {
+                f"{issuer}:sub": ["system:serviceaccount:team-a:app", "system:serviceaccount:team-b:app"],
+                f"{issuer}:aud": "sts.amazonaws.com",
+            }
+        },
     }
 
 
 def test_an_identity_can_keep_its_irsa_trust(stack_runs):
     from eks_pod_identity.offline.harness import runner
 
-    identities = [{"name": "s3-reader", "namespace": "default", "serviceAccount": "aws-cli-sa",
-                   "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"], "irsa": {"oidcProviderArns": [OIDC]}}]
+    identities = [
+        {
+            "name": "s3-reader",
+            "namespace": "default",
+            "serviceAccount": "aws-cli-sa",
+            "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+            "irsa": {"oidcProviderArns": [OIDC]},
+        }
+    ]
     result = runner.run_stack("dev", overrides={"eks-pod-identity:identities": identities})
     (role,) = result.under("s3-reader", "aws:iam/role:Role")
     doc = __import__("json").loads(role.inputs["assumeRolePolicy"])
@@ -144,12 +161,23 @@ def test_an_identity_can_keep_its_irsa_trust(stack_runs):
 def test_an_add_on_in_a_cluster_outside_the_identitys_clusters_passes_the_cluster_scoped_trust():
     from eks_pod_identity.offline.harness import runner
 
-    clusters = [{"name": "blue", "create": False}, {"name": "green", "create": False,
-                "addons": [{"name": "aws-ebs-csi-driver", "identity": "ebs", "serviceAccount": "ebs-csi-controller-sa"}]}]
-    identities = [{"name": "ebs", "namespace": "team-a", "serviceAccount": "app", "clusters": ["blue"],
-                   "trust": {"scopeToClusters": True}}]
-    result = runner.run_stack("prod", overrides={"eks-pod-identity:clusters": clusters, "eks-pod-identity:identities": identities,
-                                                 "eks-pod-identity:sample": {"kind": "none"}})
+    clusters = [
+        {"name": "blue", "create": False},
+        {
+            "name": "green",
+            "create": False,
+            "addons": [{"name": "aws-ebs-csi-driver", "identity": "ebs", "serviceAccount": "ebs-csi-controller-sa"}],
+        },
+    ]
+    identities = [{"name": "ebs", "namespace": "team-a", "serviceAccount": "app", "clusters": ["blue"], "trust": {"scopeToClusters": True}}]
+    result = runner.run_stack(
+        "prod",
+        overrides={
+            "eks-pod-identity:clusters": clusters,
+            "eks-pod-identity:identities": identities,
+            "eks-pod-identity:sample": {"kind": "none"},
+        },
+    )
     (role,) = result.under("ebs", "aws:iam/role:Role")
     doc = __import__("json").loads(role.inputs["assumeRolePolicy"])
     arns = {c: f"arn:aws:eks:us-east-1:123456789012:cluster/{c}" for c in ("blue", "green")}

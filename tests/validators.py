@@ -44,26 +44,35 @@ WAIVERS: dict[tuple[str, str], str] = {
     # gets its own condition: IAM authorizes every resource of a request separately, and AWS's EC2
     # guide prescribes this split. parliament checks each statement alone and reports the types it
     # does not name; these are exactly those three statements' findings.
-    ("RESOURCE_MISMATCH", (
-        "[{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:instance/*'}, "
-        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:network-interface/*'}, "
-        "{'action': 'ec2:CreateFleet', 'required_format': 'arn:*:ec2:*:*:fleet/*'}, "
-        "{'action': 'ec2:CreateFleet', 'required_format': 'arn:*:ec2:*:*:instance/*'}]"
-    )): "Karpenter's launch from shared resources (images, snapshots, subnets, security groups, reservations, placement groups).",
-    ("RESOURCE_MISMATCH", (
-        "[{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*::image/*'}, "
-        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:instance/*'}, "
-        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:network-interface/*'}, "
-        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:security-group/*'}, "
-        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:subnet/*'}, "
-        "{'action': 'ec2:CreateFleet', 'required_format': 'arn:*:ec2:*:*:fleet/*'}, "
-        "{'action': 'ec2:CreateFleet', 'required_format': 'arn:*:ec2:*:*:instance/*'}]"
-    )): "Karpenter's launch from its own cluster's launch templates (aws:ResourceTag/kubernetes.io/cluster/<name> = owned).",
-    ("RESOURCE_MISMATCH", (
-        "[{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*::image/*'}, "
-        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:security-group/*'}, "
-        "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:subnet/*'}]"
-    )): "Karpenter's launch of new resources carrying its cluster's tags (aws:RequestTag conditions).",
+    (
+        "RESOURCE_MISMATCH",
+        (
+            "[{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:instance/*'}, "
+            "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:network-interface/*'}, "
+            "{'action': 'ec2:CreateFleet', 'required_format': 'arn:*:ec2:*:*:fleet/*'}, "
+            "{'action': 'ec2:CreateFleet', 'required_format': 'arn:*:ec2:*:*:instance/*'}]"
+        ),
+    ): "Karpenter's launch from shared resources (images, snapshots, subnets, security groups, reservations, placement groups).",
+    (
+        "RESOURCE_MISMATCH",
+        (
+            "[{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*::image/*'}, "
+            "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:instance/*'}, "
+            "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:network-interface/*'}, "
+            "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:security-group/*'}, "
+            "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:subnet/*'}, "
+            "{'action': 'ec2:CreateFleet', 'required_format': 'arn:*:ec2:*:*:fleet/*'}, "
+            "{'action': 'ec2:CreateFleet', 'required_format': 'arn:*:ec2:*:*:instance/*'}]"
+        ),
+    ): "Karpenter's launch from its own cluster's launch templates (aws:ResourceTag/kubernetes.io/cluster/<name> = owned).",
+    (
+        "RESOURCE_MISMATCH",
+        (
+            "[{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*::image/*'}, "
+            "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:security-group/*'}, "
+            "{'action': 'ec2:RunInstances', 'required_format': 'arn:*:ec2:*:*:subnet/*'}]"
+        ),
+    ): "Karpenter's launch of new resources carrying its cluster's tags (aws:RequestTag conditions).",
 }
 
 # IAM resolves policy variables such as ${aws:PrincipalTag/kubernetes-namespace} to plain

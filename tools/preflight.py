@@ -43,10 +43,26 @@ AWS_CREDENTIALS_DOCS = "https://docs.aws.amazon.com/cli/latest/userguide/cli-cha
 # login_session, ...) is counted as a credential source: better to let Pulumi try than to block
 # a setup this script does not know.
 SETTINGS_ONLY = {
-    "region", "output", "cli_pager", "cli_history", "cli_timestamp_format", "cli_binary_format",
-    "cli_auto_prompt", "retry_mode", "max_attempts", "ca_bundle", "parameter_validation",
-    "endpoint_url", "ignore_configured_endpoint_urls", "use_fips_endpoint", "use_dualstack_endpoint",
-    "tcp_keepalive", "duration_seconds", "s3", "metadata_service_timeout", "metadata_service_num_attempts",
+    "region",
+    "output",
+    "cli_pager",
+    "cli_history",
+    "cli_timestamp_format",
+    "cli_binary_format",
+    "cli_auto_prompt",
+    "retry_mode",
+    "max_attempts",
+    "ca_bundle",
+    "parameter_validation",
+    "endpoint_url",
+    "ignore_configured_endpoint_urls",
+    "use_fips_endpoint",
+    "use_dualstack_endpoint",
+    "tcp_keepalive",
+    "duration_seconds",
+    "s3",
+    "metadata_service_timeout",
+    "metadata_service_num_attempts",
 }
 
 
@@ -67,9 +83,13 @@ def dotted(version: tuple[int, ...]) -> str:
 def check_python() -> list[str]:
     if sys.version_info[:2] >= MIN_PYTHON:
         return []
-    return [(f"Python {dotted(MIN_PYTHON)}+ is needed to create ./venv; `{sys.executable}` is "
+    return [
+        (
+            f"Python {dotted(MIN_PYTHON)}+ is needed to create ./venv; `{sys.executable}` is "
             f"{dotted(sys.version_info[:3])}.\n"
-            f"    install a newer Python and run make with it: make ... PYTHON=python3.11 (or newer)")]
+            f"    install a newer Python and run make with it: make ... PYTHON=python3.11 (or newer)"
+        )
+    ]
 
 
 def check_pulumi(minimum: tuple[int, ...] | None) -> tuple[list[str], str]:
@@ -78,36 +98,57 @@ def check_pulumi(minimum: tuple[int, ...] | None) -> tuple[list[str], str]:
     if pulumi is None:
         installed = Path.home() / ".pulumi" / "bin" / "pulumi"
         if installed.is_file():
-            return [(f"the Pulumi CLI is installed at {installed} but not on PATH.\n"
-                    f'    add it, then retry: export PATH="$HOME/.pulumi/bin:$PATH"  (and in your shell profile)')], ""
-        return [("the Pulumi CLI is not installed (no `pulumi` on PATH).\n"
+            return [
+                (
+                    f"the Pulumi CLI is installed at {installed} but not on PATH.\n"
+                    f'    add it, then retry: export PATH="$HOME/.pulumi/bin:$PATH"  (and in your shell profile)'
+                )
+            ], ""
+        return [
+            (
+                "the Pulumi CLI is not installed (no `pulumi` on PATH).\n"
                 f"    install it: {PULUMI_ONE_LINER}   (then open a new shell)\n"
-                f"    or see {PULUMI_INSTALL}")], ""
+                f"    or see {PULUMI_INSTALL}"
+            )
+        ], ""
     try:
         # PULUMI_SKIP_UPDATE_CHECK: `pulumi version` must not go to the network.
-        done = subprocess.run([pulumi, "version"], capture_output=True, text=True, timeout=10, check=False,
-                              env={**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"})
+        done = subprocess.run(
+            [pulumi, "version"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+            env={**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"},
+        )
         text = done.stdout.strip()
     except (OSError, subprocess.SubprocessError) as error:
         return [f"`{pulumi} version` failed ({error}); reinstall the CLI: {PULUMI_INSTALL}"], ""
     found = re.match(r"v?(\d+)\.(\d+)\.(\d+)", text)
     if done.returncode != 0 or found is None:
-        return [(f"`{pulumi} version` printed {text or done.stderr.strip()!r}, not a version; "
-                f"reinstall the CLI: {PULUMI_INSTALL}")], ""
+        return [(f"`{pulumi} version` printed {text or done.stderr.strip()!r}, not a version; reinstall the CLI: {PULUMI_INSTALL}")], ""
     version = tuple(int(part) for part in found.groups())
     if minimum and version < minimum:
-        return [(f"the Pulumi CLI is {text}; this program needs {dotted(minimum)} or newer (the pulumi SDK "
+        return [
+            (
+                f"the Pulumi CLI is {text}; this program needs {dotted(minimum)} or newer (the pulumi SDK "
                 f"pinned in requirements.txt: the CLI's language host runs the program with it).\n"
-                f"    update it: {PULUMI_ONE_LINER}   (or `brew upgrade pulumi`; see {PULUMI_INSTALL})")], ""
+                f"    update it: {PULUMI_ONE_LINER}   (or `brew upgrade pulumi`; see {PULUMI_INSTALL})"
+            )
+        ], ""
     return [], f"pulumi {text}"
 
 
 def check_aws_cli() -> tuple[list[str], str]:
     aws = shutil.which("aws")
     if aws is None:
-        return [("the AWS CLI is not installed (no `aws` on PATH); the kubeconfigs run `aws eks get-token` "
+        return [
+            (
+                "the AWS CLI is not installed (no `aws` on PATH); the kubeconfigs run `aws eks get-token` "
                 "to reach the clusters.\n"
-                f"    install AWS CLI v2: {AWS_CLI_INSTALL}")], ""
+                f"    install AWS CLI v2: {AWS_CLI_INSTALL}"
+            )
+        ], ""
     return [], f"aws CLI at {aws}"
 
 
@@ -137,7 +178,7 @@ def _profiles(path: Path, config_file: bool) -> dict[str, set[str]]:
         name = section
         if config_file:
             if section.startswith("profile "):
-                name = section[len("profile "):].strip()
+                name = section[len("profile ") :].strip()
             elif section != "default":
                 continue  # sso-session, services: not profiles
         profiles[name] = set(parser.options(section))
@@ -146,8 +187,11 @@ def _profiles(path: Path, config_file: bool) -> dict[str, set[str]]:
 
 def on_ec2() -> bool:
     """An EC2 instance may have an instance profile (IMDS), which only the network can confirm."""
-    for marker, prefix in (("/sys/hypervisor/uuid", "ec2"), ("/sys/devices/virtual/dmi/id/board_asset_tag", "i-"),
-                           ("/sys/devices/virtual/dmi/id/sys_vendor", "Amazon EC2")):
+    for marker, prefix in (
+        ("/sys/hypervisor/uuid", "ec2"),
+        ("/sys/devices/virtual/dmi/id/board_asset_tag", "i-"),
+        ("/sys/devices/virtual/dmi/id/sys_vendor", "Amazon EC2"),
+    ):
         try:
             if Path(marker).read_text().strip().lower().startswith(prefix.lower()):
                 return True
@@ -172,8 +216,12 @@ def check_credentials(stack_file: Path | None) -> tuple[list[str], str]:
     files = f"{credentials_file} and {config_file}"
     if profile and profile not in profiles:
         known = ", ".join(sorted(profiles)) or "none"
-        return [(f"AWS profile {profile!r} (from {profile_from}) is in neither {files} (profiles there: {known}).\n"
-                f"    create it: aws configure --profile {profile}   (or aws configure sso), or fix the name")], ""
+        return [
+            (
+                f"AWS profile {profile!r} (from {profile_from}) is in neither {files} (profiles there: {known}).\n"
+                f"    create it: aws configure --profile {profile}   (or aws configure sso), or fix the name"
+            )
+        ], ""
     if settings.get("aws:accessKey"):
         return [], f"AWS credentials from aws:accessKey in {stack_file.name if stack_file else 'the stack file'}"
     if env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"):
@@ -196,18 +244,25 @@ def check_credentials(stack_file: Path | None) -> tuple[list[str], str]:
         "aws:profile or aws:accessKey in the stack file",
         "an EC2 instance (instance profile)",
     ]
-    return ["no AWS credentials found. Looked for:\n" + "".join(f"      {item}\n" for item in looked)
-            + "    set them up: aws configure (access keys) or aws configure sso, or export AWS_PROFILE=<profile>;\n"
-            + f"    see {AWS_CREDENTIALS_DOCS}"], ""
+    return [
+        "no AWS credentials found. Looked for:\n"
+        + "".join(f"      {item}\n" for item in looked)
+        + "    set them up: aws configure (access keys) or aws configure sso, or export AWS_PROFILE=<profile>;\n"
+        + f"    see {AWS_CREDENTIALS_DOCS}"
+    ], ""
 
 
 def check_stack_file(stack: str) -> tuple[list[str], Path | None]:
     stack_file = ROOT / f"Pulumi.{stack}.yaml"
     if stack_file.is_file():
         return [], stack_file
-    stacks = sorted(p.name[len("Pulumi."):-len(".yaml")] for p in ROOT.glob("Pulumi.*.yaml"))
-    return [(f"no stack file {stack_file.name}: the stacks here are {', '.join(stacks) or 'none'}.\n"
-            f"    pick one (make up STACK={stacks[0] if stacks else 'dev'}) or copy one to {stack_file.name} and edit it")], None
+    stacks = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in ROOT.glob("Pulumi.*.yaml"))
+    return [
+        (
+            f"no stack file {stack_file.name}: the stacks here are {', '.join(stacks) or 'none'}.\n"
+            f"    pick one (make up STACK={stacks[0] if stacks else 'dev'}) or copy one to {stack_file.name} and edit it"
+        )
+    ], None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -226,8 +281,10 @@ def main(argv: list[str] | None = None) -> int:
     problems += pulumi_problems + aws_problems + credential_problems + stack_problems
     found = [item for item in (pulumi, aws, credentials) if item]
     if problems:
-        print(f"make {args.command} STACK={args.stack}: {len(problems)} thing(s) to fix first "
-              f"(nothing was installed or changed):", file=sys.stderr)
+        print(
+            f"make {args.command} STACK={args.stack}: {len(problems)} thing(s) to fix first (nothing was installed or changed):",
+            file=sys.stderr,
+        )
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         print("(these checks are tools/preflight.py; SKIP_PREFLIGHT=1 skips them)", file=sys.stderr)

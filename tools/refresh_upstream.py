@@ -98,8 +98,11 @@ def refresh(record: dict[str, Any], checkouts: dict[str, tuple[Path, str | None]
             continue
         added, removed = sorted(set(actions) - set(source["actions"])), sorted(set(source["actions"]) - set(actions))
         if added or removed or version != source["version"]:
-            changes.append(f"{record['entry']}: {source['repo']} {source['path']} {source['version']} -> {version}"
-                           + (f"; upstream added {added}" if added else "") + (f"; upstream removed {removed}" if removed else ""))
+            changes.append(
+                f"{record['entry']}: {source['repo']} {source['path']} {source['version']} -> {version}"
+                + (f"; upstream added {added}" if added else "")
+                + (f"; upstream removed {removed}" if removed else "")
+            )
         source.update(version=version, commit=commit, actions=actions)
     return changes
 

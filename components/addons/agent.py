@@ -19,9 +19,7 @@ ADDON_VERSION = re.compile(r"^v\d+\.\d+\.\d+-eksbuild\.\d+$")
 AddonVersion = Annotated[str, matching(ADDON_VERSION, "an add-on version like 'v1.3.10-eksbuild.2'; omit it to use the newest")]
 
 
-def addon_version(
-    addon_name: str, kubernetes_version: pulumi.Input[str], pinned: str | None, parent: pulumi.Resource
-) -> pulumi.Input[str]:
+def addon_version(addon_name: str, kubernetes_version: pulumi.Input[str], pinned: str | None, parent: pulumi.Resource) -> pulumi.Input[str]:
     """The pinned version, or the newest one EKS publishes for this Kubernetes version.
 
     An unpinned lookup is resolved at every run, so a new agent release shows up in
@@ -84,12 +82,17 @@ class PodIdentityAgent(pulumi.ComponentResource):
         if foreign:
             assert args.installed is not None
             self.version = pulumi.Output.from_input(args.installed.version)
-            note = (f"{AGENT_ADDON} {args.installed.version} was installed on this cluster outside the stack: it is left "
-                    "as it is, and `pulumi destroy` will not remove it")
+            note = (
+                f"{AGENT_ADDON} {args.installed.version} was installed on this cluster outside the stack: it is left "
+                "as it is, and `pulumi destroy` will not remove it"
+            )
             if args.version and args.version != args.installed.version:
                 # A pin the user believes in, silently dropped, is worse than a warning.
-                pulumi.log.warn(f"{note}; agentVersion {args.version} applies only to an add-on the stack manages and is "
-                                "ignored here: upgrade the add-on where it is managed, or remove the pin", resource=self)
+                pulumi.log.warn(
+                    f"{note}; agentVersion {args.version} applies only to an add-on the stack manages and is "
+                    "ignored here: upgrade the add-on where it is managed, or remove the pin",
+                    resource=self,
+                )
             else:
                 pulumi.log.info(note, resource=self)
         elif not args.auto_mode:

@@ -101,7 +101,9 @@ class EksCluster(pulumi.ComponentResource):
         else:
             endpoint, authority, region = self._adopt(name, args.found)
         self.kubeconfig = pulumi.Output.secret(
-            pulumi.Output.all(endpoint, authority, region).apply(lambda v: exec_kubeconfig(name, v[0], v[1], v[2], args.credentials.get_token_args()))
+            pulumi.Output.all(endpoint, authority, region).apply(
+                lambda v: exec_kubeconfig(name, v[0], v[1], v[2], args.credentials.get_token_args())
+            )
         )
         self.provider = k8s.Provider(
             f"{name}-k8s",
@@ -143,9 +145,9 @@ class EksCluster(pulumi.ComponentResource):
             auto_mode=eks.AutoModeOptionsArgs(enabled=True) if args.auto_mode else None,
             # Managed nodes below replace pulumi-eks's self-managed default group.
             skip_default_node_group=True,
-            provider_credential_opts=eks.KubeconfigOptionsArgs(
-                profile_name=args.credentials.profile, role_arn=args.credentials.role_arn
-            ) if args.credentials.profile or args.credentials.role_arn else None,
+            provider_credential_opts=eks.KubeconfigOptionsArgs(profile_name=args.credentials.profile, role_arn=args.credentials.role_arn)
+            if args.credentials.profile or args.credentials.role_arn
+            else None,
             tags=dict(args.tags),
             opts=child,
         )

@@ -42,7 +42,10 @@ ESCALATION_METHODS: dict[str, tuple[str, ...]] = {
     "CreateEC2WithExistingIP": ("iam:PassRole", "ec2:RunInstances"),
     "PassExistingRoleToNewLambdaThenInvoke": ("iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"),
     "PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo": (
-        "iam:PassRole", "lambda:CreateFunction", "lambda:CreateEventSourceMapping"),
+        "iam:PassRole",
+        "lambda:CreateFunction",
+        "lambda:CreateEventSourceMapping",
+    ),
     "PassExistingRoleToNewGlueDevEndpoint": ("iam:PassRole", "glue:CreateDevEndpoint"),
     "PassExistingRoleToCloudFormation": ("iam:PassRole", "cloudformation:CreateStack"),
     "PassExistingRoleToNewDataPipeline": ("iam:PassRole", "datapipeline:CreatePipeline"),
@@ -64,7 +67,9 @@ def _every_resource(resource: Any) -> bool:
 def _unrestricted(resource: Any) -> bool:
     """Every resource, or every resource of one type (`arn:aws:iam::123456789012:role/*`,
     `arn:aws:lambda:*:*:function:*`: some services separate the type with `:`)."""
-    return _every_resource(resource) or (isinstance(resource, str) and bool(re.fullmatch(r"arn:[^:]*:[^:]*:[^:]*:[^:]*:([A-Za-z-]+[/:])?\*", resource)))
+    return _every_resource(resource) or (
+        isinstance(resource, str) and bool(re.fullmatch(r"arn:[^:]*:[^:]*:[^:]*:[^:]*:([A-Za-z-]+[/:])?\*", resource))
+    )
 
 
 def grants_admin(statement: Any) -> bool:
@@ -90,8 +95,10 @@ def escalations(statements: Sequence[Any]) -> list[str]:
     return [
         method
         for method, actions in ESCALATION_METHODS.items()
-        if all(any(fnmatch.fnmatchcase(action.lower(), pattern) and _of_service(resource, action) for pattern, resource in granted)
-               for action in actions)
+        if all(
+            any(fnmatch.fnmatchcase(action.lower(), pattern) and _of_service(resource, action) for pattern, resource in granted)
+            for action in actions
+        )
     ]
 
 

@@ -41,9 +41,7 @@ def to_json(doc: Mapping[str, Any]) -> str:
 
 def ec2_trust_policy(dns_suffix: str = "amazonaws.com") -> Document:
     """Trust policy of the node role: EC2 instances of the managed node group assume it."""
-    return document(
-        [{"Sid": "Ec2Nodes", "Effect": "Allow", "Principal": {"Service": f"ec2.{dns_suffix}"}, "Action": "sts:AssumeRole"}]
-    )
+    return document([{"Sid": "Ec2Nodes", "Effect": "Allow", "Principal": {"Service": f"ec2.{dns_suffix}"}, "Action": "sts:AssumeRole"}])
 
 
 def assume_target_statement(target_role_arn: str) -> Statement:

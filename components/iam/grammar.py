@@ -20,11 +20,33 @@ SID = re.compile(r"^[A-Za-z0-9]*$")
 # IAM User Guide, "IAM JSON policy elements: Condition operators": every operator, each of
 # which (but Null) also takes an `IfExists` suffix, and set operators as prefixes.
 CONDITION_OPERATORS = {
-    "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike",
-    "StringNotLike", "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
-    "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals", "DateNotEquals", "DateLessThan",
-    "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress",
-    "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null",
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Null",
 }
 SET_PREFIXES = ("ForAllValues:", "ForAnyValue:")
 # ARN: arn:partition:service:region:account:resource (AWS General Reference, "ARN format"); a
@@ -44,12 +66,12 @@ ROLE_NAME_PREFIX_MAX = ROLE_NAME_MAX - UNIQUE_ID_SUFFIX
 MIN_SESSION_DURATION, MAX_SESSION_DURATION = 3600, 43200
 POLICY_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:iam::(?:aws|\d{{12}}):policy/(?:{IAM_NAME_CHARS}+/)*{IAM_NAME_CHARS}{{1,128}}$")
 ROLE_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:iam::\d{{12}}:role/(?:{IAM_NAME_CHARS}+/)*{IAM_NAME_CHARS}{{1,64}}$")
-PRINCIPAL_ARN = re.compile(
-    rf"^arn:{PARTITION_PATTERN}:iam::\d{{12}}:(role|user)/(?:{IAM_NAME_CHARS}+/)*{IAM_NAME_CHARS}{{1,64}}$"
-)
+PRINCIPAL_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:iam::\d{{12}}:(role|user)/(?:{IAM_NAME_CHARS}+/)*{IAM_NAME_CHARS}{{1,64}}$")
 OIDC_PROVIDER_ARN = re.compile(
     rf"^arn:{PARTITION_PATTERN}:iam::\d{{12}}:oidc-provider/oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/id/[A-Z0-9]+$"
 )
+
+
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 

@@ -43,8 +43,12 @@ def managed_policy_problem(text: str) -> str | None:
             return f"is at path {real!r}: {prefix}{real}{name}"
         return None
     guess = difflib.get_close_matches(name, list(paths), n=1)
-    hint = f"did you mean {prefix}{paths[guess[0]]}{guess[0]}?" if guess else (
-        f"it is not in AWS's list ({admin.managed_policies()['source']}); if AWS published it "
-        "since, refresh the list with `python -m tools.refresh_aws_data`"
+    hint = (
+        f"did you mean {prefix}{paths[guess[0]]}{guess[0]}?"
+        if guess
+        else (
+            f"it is not in AWS's list ({admin.managed_policies()['source']}); if AWS published it "
+            "since, refresh the list with `python -m tools.refresh_aws_data`"
+        )
     )
     return f"names no AWS managed policy; {hint}"

@@ -126,7 +126,9 @@ class PodIdentityRole(pulumi.ComponentResource):
             for short, doc in args.policy_documents.items()
         }
         self.attachments += [
-            aws.iam.RolePolicyAttachment(names.managed_policy_attachment(key, short), role=self.role.name, policy_arn=policy.arn, opts=child)
+            aws.iam.RolePolicyAttachment(
+                names.managed_policy_attachment(key, short), role=self.role.name, policy_arn=policy.arn, opts=child
+            )
             for short, policy in self.policies.items()
         ]
         self.register_outputs({"arn": self.arn, "name": self.role_name})

@@ -43,9 +43,7 @@ class TrustScope:
     clusters: tuple[str, ...] = ()
 
 
-def exact_scopes(
-    bindings: Iterable[tuple[str, str, str]], by_service_account: bool = True, by_cluster: bool = False
-) -> list[TrustScope]:
+def exact_scopes(bindings: Iterable[tuple[str, str, str]], by_service_account: bool = True, by_cluster: bool = False) -> list[TrustScope]:
     """Group (cluster, namespace, service account) bindings into statements that admit them and
     nothing else, on the tags asked for.
 
@@ -78,13 +76,15 @@ def irsa_statements(oidc_provider_arns: Sequence[str], pairs: Iterable[tuple[str
     statements = []
     for i, arn in enumerate(sorted(set(oidc_provider_arns))):
         issuer = arn.split(":oidc-provider/", 1)[1]
-        statements.append({
-            "Sid": f"Irsa{i + 1}",
-            "Effect": "Allow",
-            "Principal": {"Federated": arn},
-            "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": {"StringEquals": {f"{issuer}:sub": subjects, f"{issuer}:aud": "sts.amazonaws.com"}},
-        })
+        statements.append(
+            {
+                "Sid": f"Irsa{i + 1}",
+                "Effect": "Allow",
+                "Principal": {"Federated": arn},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringEquals": {f"{issuer}:sub": subjects, f"{issuer}:aud": "sts.amazonaws.com"}},
+            }
+        )
     return statements
 
 

@@ -13,12 +13,24 @@ from .harness.runner import Registration, RunResult
 
 # Typical create times in seconds, and where each figure comes from.
 TYPICAL_SECONDS: dict[str, tuple[float, str]] = {
-    "eks:index:Cluster": (900, ("EKS control plane: 13-16 min measured in 21 regions (easontechtalk.com, "
-                               "'Unofficial EKS Cluster Creation Performance'); 15 min in us-west-2")),
-    "eks:index:ManagedNodeGroup": (180, ("estimate: EC2 launch, bootstrap and node registration; the anchors give no "
-                                        "measurement - replace with your own `pulumi up` event timestamps")),
-    "aws:eks/addon:Addon": (60, ("estimate: the add-on turns ACTIVE when its DaemonSet runs on the nodes "
-                                "(seed 004 waits for it with `aws eks wait addon-active`)")),
+    "eks:index:Cluster": (
+        900,
+        (
+            "EKS control plane: 13-16 min measured in 21 regions (easontechtalk.com, "
+            "'Unofficial EKS Cluster Creation Performance'); 15 min in us-west-2"
+        ),
+    ),
+    "eks:index:ManagedNodeGroup": (
+        180,
+        (
+            "estimate: EC2 launch, bootstrap and node registration; the anchors give no "
+            "measurement - replace with your own `pulumi up` event timestamps"
+        ),
+    ),
+    "aws:eks/addon:Addon": (
+        60,
+        ("estimate: the add-on turns ACTIVE when its DaemonSet runs on the nodes (seed 004 waits for it with `aws eks wait addon-active`)"),
+    ),
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": (2, "one EKS API call (seeds 000, 003, 004)"),
     "aws:iam/role:Role": (2, "one IAM API call; IAM is eventually consistent within seconds"),
     "aws:iam/policy:Policy": (2, "one IAM API call"),

@@ -27,11 +27,15 @@ case "$arn" in
   *) echo "expected role ${EXPECTED_ROLE_NAME}, got $arn" >&2; exit 1 ;;
 esac
 """
-VERIFY_SCRIPT = "set -eu\n" + CHECK_ROLE + """key="pod-identity-proof/${POD_NAME}.txt"
+VERIFY_SCRIPT = (
+    "set -eu\n"
+    + CHECK_ROLE
+    + """key="pod-identity-proof/${POD_NAME}.txt"
 printf 'written by %s\\n' "$arn" > /tmp/proof.txt
 aws s3api put-object --bucket "$BUCKET" --key "$key" --body /tmp/proof.txt > /dev/null
 echo "wrote s3://${BUCKET}/${key}"
 """
+)
 # PID 1 of a container gets no default signal handlers: `sleep infinity` ignores SIGTERM and
 # every delete waits out the 30 s grace period. The shell traps it and exits at once.
 IDLE_SCRIPT = """trap 'exit 0' TERM INT

@@ -10,7 +10,9 @@ from ..model import passing
 # AWS CLI v2 learned the container credential provider's Pod Identity URI in 2.15.0 (EKS User
 # Guide, pod-id-minimum-sdk).
 MIN_AWS_CLI = (2, 15, 0)
-IMAGE_TAG = re.compile(r"^(?P<repo>[a-z0-9./_-]+(?::\d+)?/?[a-z0-9._/-]*):(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})(@sha256:[0-9a-f]{64})?$")
+IMAGE_TAG = re.compile(
+    r"^(?P<repo>[a-z0-9./_-]+(?::\d+)?/?[a-z0-9._/-]*):(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})(@sha256:[0-9a-f]{64})?$"
+)
 AWS_CLI_TAG = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 # EKS: associations "may take several seconds to be effective" (botocore eks
 # CreatePodIdentityAssociation documentation); the sample waits between these bounds.

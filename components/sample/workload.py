@@ -82,7 +82,9 @@ class SampleWorkload(pulumi.ComponentResource):
         if args.create_service_account:
             sa = manifests.service_account(args.service_account, args.namespace)
             self.service_account = k8s.core.v1.ServiceAccount(
-                f"{name}-sa", metadata=sa["metadata"], opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=objects))
+                f"{name}-sa",
+                metadata=sa["metadata"],
+                opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=objects)),
             )
             objects.append(self.service_account)
         association = args.association
@@ -112,7 +114,11 @@ class SampleWorkload(pulumi.ComponentResource):
         self.register_outputs({"verifyCommand": self.verify_command})
 
     def _deployment(
-        self, name: str, args: SampleWorkloadArgs, proof: pulumi.Output[manifests.Proof], waits: list[pulumi.Resource],
+        self,
+        name: str,
+        args: SampleWorkloadArgs,
+        proof: pulumi.Output[manifests.Proof],
+        waits: list[pulumi.Resource],
         k8s_opts: pulumi.ResourceOptions,
     ) -> k8s.apps.v1.Deployment:
         manifest = proof.apply(lambda p: manifests.deployment(APP, args.namespace, args.service_account, args.image, p))
@@ -129,15 +135,17 @@ class SampleWorkload(pulumi.ComponentResource):
         )
 
     def _job(
-        self, name: str, args: SampleWorkloadArgs, proof: pulumi.Output[manifests.Proof], waits: list[pulumi.Resource],
+        self,
+        name: str,
+        args: SampleWorkloadArgs,
+        proof: pulumi.Output[manifests.Proof],
+        waits: list[pulumi.Resource],
         k8s_opts: pulumi.ResourceOptions,
     ) -> k8s.batch.v1.Job:
         if args.role_name is None:
             raise ValueError("a job sample needs role_name: it grants the role write access to its bucket")
         child = pulumi.ResourceOptions(parent=self)
-        self.bucket = aws.s3.Bucket(
-            f"{name}-bucket", bucket=args.bucket_name, force_destroy=True, tags=dict(args.tags), opts=child
-        )
+        self.bucket = aws.s3.Bucket(f"{name}-bucket", bucket=args.bucket_name, force_destroy=True, tags=dict(args.tags), opts=child)
         aws.s3.BucketPublicAccessBlock(
             f"{name}-bucket-private",
             bucket=self.bucket.id,
@@ -150,9 +158,7 @@ class SampleWorkload(pulumi.ComponentResource):
         policy = aws.iam.RolePolicy(
             f"{name}-put-object",
             role=args.role_name,
-            policy=self.bucket.arn.apply(
-                lambda arn: documents.to_json(documents.document([documents.s3_put_object_statement(arn)]))
-            ),
+            policy=self.bucket.arn.apply(lambda arn: documents.to_json(documents.document([documents.s3_put_object_statement(arn)]))),
             opts=child,
         )
         spec = pulumi.Output.all(proof, self.bucket.bucket).apply(

@@ -24,13 +24,23 @@ def problems(cfg: StackConfig, account: str) -> list[Problem]:
     for i, ident in enumerate(cfg.identities):
         role = Arn.parse(ident.role_arn)
         if role and role.account != account:
-            found.append((f"identities[{i}].roleArn", ident.role_arn, (
-                f"is a role of account {role.account}, but this stack deploys to {account}: an association binds a role of "
-                "the cluster's own account; reach the other account with targetRole: {arn: ...}")))
+            found.append(
+                (
+                    f"identities[{i}].roleArn",
+                    ident.role_arn,
+                    (
+                        f"is a role of account {role.account}, but this stack deploys to {account}: an association binds a role of "
+                        "the cluster's own account; reach the other account with targetRole: {arn: ...}"
+                    ),
+                )
+            )
     found += policy_problems(cfg, account)
     if account not in PLACEHOLDER_ACCOUNTS:
-        found += [(path, str(arn), f"names account {arn.account}, a placeholder of AWS's documentation: replace it with yours")
-                  for path, arn in arns(cfg) if arn.account in PLACEHOLDER_ACCOUNTS]
+        found += [
+            (path, str(arn), f"names account {arn.account}, a placeholder of AWS's documentation: replace it with yours")
+            for path, arn in arns(cfg)
+            if arn.account in PLACEHOLDER_ACCOUNTS
+        ]
     return found
 
 
@@ -45,14 +55,23 @@ def policy_problems(cfg: StackConfig, account: str) -> list[Problem]:
         if ident.permissions_boundary:
             owned.append((f"identities[{i}].permissionsBoundary", ident.permissions_boundary, account))
         if create:
-            owned += [(f"identities[{i}].targetRole.create.managedPolicyArns[{j}]", arn, create.account)
-                      for j, arn in enumerate(create.managed_policy_arns)]
+            owned += [
+                (f"identities[{i}].targetRole.create.managedPolicyArns[{j}]", arn, create.account)
+                for j, arn in enumerate(create.managed_policy_arns)
+            ]
         for path, text, owner in owned:
             policy = Arn.parse(text)
             if policy and policy.account not in ("aws", owner):
-                found.append((path, text, (
-                    f"is a policy of account {policy.account}, but the role it goes on is in {owner}: IAM attaches only "
-                    "AWS managed policies and the role's own account's; create the policy there")))
+                found.append(
+                    (
+                        path,
+                        text,
+                        (
+                            f"is a policy of account {policy.account}, but the role it goes on is in {owner}: IAM attaches only "
+                            "AWS managed policies and the role's own account's; create the policy there"
+                        ),
+                    )
+                )
     return found
 
 

@@ -79,7 +79,11 @@ def region_problems(cfg: StackConfig, region: str | None) -> list[Problem]:
 
 def duplicate_clusters(cfg: StackConfig) -> list[Problem]:
     names = [c.name for c in cfg.clusters]
-    return [(f"clusters[{i}].name", name, "names a cluster twice; each cluster appears once") for i, name in enumerate(names) if name in names[:i]]
+    return [
+        (f"clusters[{i}].name", name, "names a cluster twice; each cluster appears once")
+        for i, name in enumerate(names)
+        if name in names[:i]
+    ]
 
 
 def fan_out_problems(cfg: StackConfig) -> list[Problem]:
@@ -108,8 +112,16 @@ def identity_references(cfg: StackConfig) -> list[Problem]:
             if cluster not in cluster_names:
                 found.append((f"identities[{i}].clusters[{j}]", cluster, f"is not a cluster of this stack; known: {cluster_names}"))
         if not ident.shared and ident.name not in addon_identities and (not cfg.clusters_of(ident) or not ident.all_namespaces):
-            found.append((f"identities[{i}]", ident.name, ("is bound to no cluster: give namespace, serviceAccount and clusters "
-                                                           "(or shared: true to export the role for other stacks)")))
+            found.append(
+                (
+                    f"identities[{i}]",
+                    ident.name,
+                    (
+                        "is bound to no cluster: give namespace, serviceAccount and clusters "
+                        "(or shared: true to export the role for other stacks)"
+                    ),
+                )
+            )
         if ident.shared and not ident.all_namespaces:
             found.append((f"identities[{i}]", ident.name, "a shared role needs namespace and serviceAccount for its trust scope"))
     return found
@@ -142,8 +154,17 @@ def duplicate_bindings(cfg: StackConfig) -> list[Problem]:
         if b.key in seen:
             where = f"identities[{index[b.identity]}]" if b.identity in index else f"clusters[{cluster_names.index(b.cluster)}].addons"
             why = f"is listed twice in {b.by}" if seen[b.key] == b else f"is bound by both {seen[b.key].by} and {b.by}"
-            found.append((where, f"{b.cluster}/{b.namespace}/{b.service_account}", why + (
-                "; EKS allows one association per service account per cluster (the second fails with 409 after the rest was created)")))
+            found.append(
+                (
+                    where,
+                    f"{b.cluster}/{b.namespace}/{b.service_account}",
+                    why
+                    + (
+                        "; EKS allows one association per service account per cluster (the second fails with 409 after "
+                        "the rest was created)"
+                    ),
+                )
+            )
         seen.setdefault(b.key, b)
     return found
 
@@ -175,8 +196,16 @@ def role_name_problems(cfg: StackConfig) -> list[Problem]:
         for path, account, name in fixed:
             key = (account, name.lower())
             if key in seen:
-                found.append((path, name, (f"names the same IAM role as {seen[key]} (role names are unique per account, "
-                                          "whatever their case): choose another")))
+                found.append(
+                    (
+                        path,
+                        name,
+                        (
+                            f"names the same IAM role as {seen[key]} (role names are unique per account, "
+                            "whatever their case): choose another"
+                        ),
+                    )
+                )
             seen.setdefault(key, path)
     return found
 
@@ -193,10 +222,13 @@ def sample_problems(cfg: StackConfig) -> list[Problem]:
         return [("sample.cluster", s.cluster, "is not a cluster of this stack")]
     binding = cfg.sample_binding()
     if binding is None:
-        return [(
-            "sample", f"{s.cluster or '*'}/{s.namespace or '*'}/{s.service_account or '*'}",
-            f"matches no binding of identity {s.identity!r}; pick a cluster, namespace and service account it binds",
-        )]
+        return [
+            (
+                "sample",
+                f"{s.cluster or '*'}/{s.namespace or '*'}/{s.service_account or '*'}",
+                f"matches no binding of identity {s.identity!r}; pick a cluster, namespace and service account it binds",
+            )
+        ]
     return _sample_objects(cfg, binding) or _sample_runs(cfg, binding)
 
 
@@ -204,11 +236,27 @@ def _sample_objects(cfg: StackConfig, binding: Binding) -> list[Problem]:
     """What the sample would create, and so delete on destroy: never what every cluster has."""
     s = cfg.sample
     if s.create_namespace and binding.namespace in kubernetes.SYSTEM_NAMESPACES:
-        return [("sample.createNamespace", True, (f"would create namespace {binding.namespace!r}, which every cluster has and no "
-                                                  "stack may own (destroy would delete it): set createNamespace: false"))]
+        return [
+            (
+                "sample.createNamespace",
+                True,
+                (
+                    f"would create namespace {binding.namespace!r}, which every cluster has and no "
+                    "stack may own (destroy would delete it): set createNamespace: false"
+                ),
+            )
+        ]
     if s.create_service_account and binding.service_account == "default":
-        return [("sample.serviceAccount", "default", ("exists in every namespace and no stack may own it: bind another service "
-                                                      "account, or set createServiceAccount: false to run the sample as 'default'"))]
+        return [
+            (
+                "sample.serviceAccount",
+                "default",
+                (
+                    "exists in every namespace and no stack may own it: bind another service "
+                    "account, or set createServiceAccount: false to run the sample as 'default'"
+                ),
+            )
+        ]
     return []
 
 
@@ -219,12 +267,22 @@ def _sample_runs(cfg: StackConfig, binding: Binding) -> list[Problem]:
     if s.kind == "job" and not ident.creates_role:
         return [("sample.identity", s.identity, "kind: job adds a policy to the role, so the identity must create its role")]
     if s.kind == "job" and ident.target_role:
-        return [("sample.identity", s.identity, "kind: job writes to a bucket of this account; its identity must not chain into a target role")]
+        return [
+            ("sample.identity", s.identity, "kind: job writes to a bucket of this account; its identity must not chain into a target role")
+        ]
     cluster = next((c for c in cfg.clusters if c.name == binding.cluster), None)
     if cluster is not None and cluster.create and not cluster.auto_mode and cluster.desired_capacity == 0:
         i = cfg.clusters.index(cluster)
         return [(f"clusters[{i}].desiredCapacity", 0, "the sample runs a pod there and nothing would run it: give at least 1 node")]
     if cluster is not None and cluster.create and not s.create_namespace and binding.namespace not in kubernetes.SYSTEM_NAMESPACES:
-        return [("sample.createNamespace", False, (f"the sample runs in namespace {binding.namespace!r} of cluster {cluster.name!r}, "
-                                                   "which the stack creates with only its system namespaces: set createNamespace: true"))]
+        return [
+            (
+                "sample.createNamespace",
+                False,
+                (
+                    f"the sample runs in namespace {binding.namespace!r} of cluster {cluster.name!r}, "
+                    "which the stack creates with only its system namespaces: set createNamespace: true"
+                ),
+            )
+        ]
     return []

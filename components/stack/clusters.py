@@ -99,8 +99,17 @@ class AddonConfig(Model):
 NodeType = Literal["linux", "windows", "fargate", "hybrid"]
 # Keys that only shape a cluster the stack creates.
 CREATED_ONLY = {
-    "version", "instanceType", "desiredCapacity", "minSize", "maxSize", "authenticationMode", "autoMode", "network",
-    "endpointPublicAccess", "publicAccessCidrs", "adminPrincipalArns",
+    "version",
+    "instanceType",
+    "desiredCapacity",
+    "minSize",
+    "maxSize",
+    "authenticationMode",
+    "autoMode",
+    "network",
+    "endpointPublicAccess",
+    "publicAccessCidrs",
+    "adminPrincipalArns",
 }
 
 
@@ -139,7 +148,7 @@ class ClusterConfig(Model):
     @classmethod
     def _version_is_text(cls, value: Any) -> Any:
         if value is not None and not isinstance(value, str):
-            raise ValueError(f"{value!r} must be a quoted string such as \"1.35\" (YAML reads 1.30 as the number 1.3)")
+            raise ValueError(f'{value!r} must be a quoted string such as "1.35" (YAML reads 1.30 as the number 1.3)')
         return value
 
     @field_validator("version")
@@ -149,7 +158,7 @@ class ClusterConfig(Model):
             return value
         match = rules.KUBERNETES_VERSION.match(value)
         if not match:
-            raise ValueError(f"{value!r} is not a Kubernetes minor version; quote it in YAML, e.g. \"1.35\"")
+            raise ValueError(f'{value!r} is not a Kubernetes minor version; quote it in YAML, e.g. "1.35"')
         if int(match.group(1)) < rules.MIN_POD_IDENTITY_MINOR:
             raise ValueError(f"{value!r} is too old: EKS Pod Identity needs Kubernetes 1.{rules.MIN_POD_IDENTITY_MINOR} or newer")
         if value not in rules.EKS_VERSIONS:
@@ -176,8 +185,8 @@ class ClusterConfig(Model):
         if self.create and len(self.name) > rules.CREATED_CLUSTER_NAME_MAX:
             raise ValueError(
                 f"a created cluster's name has at most {rules.CREATED_CLUSTER_NAME_MAX} characters (this one has "
-                f"{len(self.name)}): pulumi-eks names its IAM roles after it (`<name>-eks-nodeRole-role-` and a {names.AUTONAME_RANDOM}-character "
-                f"suffix) and IAM stops at {ROLE_NAME_MAX}"
+                f"{len(self.name)}): pulumi-eks names its IAM roles after it (`<name>-eks-nodeRole-role-` and a "
+                f"{names.AUTONAME_RANDOM}-character suffix) and IAM stops at {ROLE_NAME_MAX}"
             )
         if not self.endpoint_public_access and self.public_access_cidrs:
             raise ValueError(

@@ -53,8 +53,9 @@ class StackConfig(Model):
     sample: SampleConfig = Field(default_factory=SampleConfig)
     aws_cli_image: Image = DEFAULT_AWS_CLI_IMAGE
     environment: TagValue = ""
-    role_managed_policy_quota: int = Field(limits.MANAGED_POLICIES_PER_ROLE, ge=limits.MANAGED_POLICIES_PER_ROLE,
-                                           le=limits.MANAGED_POLICIES_PER_ROLE_MAX)
+    role_managed_policy_quota: int = Field(
+        limits.MANAGED_POLICIES_PER_ROLE, ge=limits.MANAGED_POLICIES_PER_ROLE, le=limits.MANAGED_POLICIES_PER_ROLE_MAX
+    )
     """The account's "Managed policies attached to an IAM role" quota (10 unless raised)."""
     role_trust_policy_quota: int = Field(limits.TRUST_POLICY_SIZE, ge=limits.TRUST_POLICY_SIZE, le=limits.TRUST_POLICY_SIZE_MAX)
     """The account's "Role trust policy length" quota (2,048 unless raised)."""

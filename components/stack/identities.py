@@ -51,8 +51,16 @@ AbacConfig: type[Model] = create_model(  # type: ignore[call-overload]  # fields
 class IrsaConfig(Model):
     """IRSA trust the role keeps while its service accounts move to Pod Identity."""
 
-    oidc_provider_arns: list[Annotated[str, matching(grammar.OIDC_PROVIDER_ARN, "an EKS OIDC provider ARN like "
-                                                     "'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE'")]] = Field(min_length=1)
+    oidc_provider_arns: list[
+        Annotated[
+            str,
+            matching(
+                grammar.OIDC_PROVIDER_ARN,
+                "an EKS OIDC provider ARN like "
+                "'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE'",
+            ),
+        ]
+    ] = Field(min_length=1)
 
 
 class StackRoleConfig(Model):
@@ -251,9 +259,18 @@ class IdentityConfig(Model):
             "wellKnown": self.well_known_entries,
             "abac": self.abac_templates,
             "irsa": self.irsa,
-            **{key: True for key, field in (("path", "path"), ("description", "description"), ("tags", "tags"),
-                                              ("maxSessionDuration", "max_session_duration"), ("trust", "trust"),
-                                              ("allowAdmin", "allow_admin")) if field in given},
+            **{
+                key: True
+                for key, field in (
+                    ("path", "path"),
+                    ("description", "description"),
+                    ("tags", "tags"),
+                    ("maxSessionDuration", "max_session_duration"),
+                    ("trust", "trust"),
+                    ("allowAdmin", "allow_admin"),
+                )
+                if field in given
+            },
         }
 
     def inline_statements(self, partition: str, target_arn: str | None) -> list[dict[str, Any]]:

@@ -91,7 +91,7 @@ def _describe(section: str, model: Any, err: Mapping[str, Any]) -> str:
     if kind == "list_type":
         return f"{key} = {_shown(value)}: must be a list (YAML `- item` lines, or [a, b]); a single value needs brackets"
     if kind in ("string_type",) and isinstance(value, (int, float, bool)):
-        return f"{key} = {value!r}: must be text; quote it in YAML (\"{value}\")"
+        return f'{key} = {value!r}: must be text; quote it in YAML ("{value}")'
     if isinstance(value, (dict, list)):
         return f"{key}: {message}"
     # Validators name the value themselves so that they read well alone; say it once.
@@ -208,4 +208,3 @@ def load() -> StackConfig:
     """Read and validate this stack's config; raises ConfigError before anything is created."""
     raw, region, early = raw_from_pulumi()
     return parse(raw, region, early)
-

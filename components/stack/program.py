@@ -80,18 +80,30 @@ def read(cfg: StackConfig) -> Deployment:
     # a config problem, not a failure halfway through the clusters.
     found = {c.name: describe_cluster(c.name) for c in cfg.clusters if not c.create}
     problems += [
-        (f"clusters[{i}].name", c.name, (f"is adopted (create: false), and EKS has no cluster of that name in aws:region "
-                                         f"{region!r}: check the name and the region, or set create: true to create it"))
+        (
+            f"clusters[{i}].name",
+            c.name,
+            (
+                f"is adopted (create: false), and EKS has no cluster of that name in aws:region "
+                f"{region!r}: check the name and the region, or set create: true to create it"
+            ),
+        )
         for i, c in enumerate(cfg.clusters)
         if not c.create and found[c.name] is None
     ]
     for cluster_name, entries in accounts.creator_entries(cfg, caller.arn).items():
         if describe_cluster(cluster_name) is None:
             problems += [
-                (path, arn, (f"is who runs this `pulumi up` ({caller.arn}), which creates cluster {cluster_name!r}: EKS makes "
-                 "the creator cluster admin with an access entry of its own (pulumi-eks sets "
-                 "bootstrapClusterCreatorAdminPermissions), and a second entry for it fails with 409 once the cluster exists. "
-                 "Leave it out: the creator is admin already"))
+                (
+                    path,
+                    arn,
+                    (
+                        f"is who runs this `pulumi up` ({caller.arn}), which creates cluster {cluster_name!r}: EKS makes "
+                        "the creator cluster admin with an access entry of its own (pulumi-eks sets "
+                        "bootstrapClusterCreatorAdminPermissions), and a second entry for it fails with 409 once the cluster exists. "
+                        "Leave it out: the creator is admin already"
+                    ),
+                )
                 for path, arn in entries
             ]
     if problems:
@@ -114,7 +126,9 @@ def renames(cfg: StackConfig) -> migrations.Renames:
     for ident in cfg.identities:
         create = ident.target_role.create if ident.target_role else None
         if create:
-            found.target_role(f"{ident.name}-target", create.account, target_role_name(ident, pulumi.get_stack()), create.managed_policy_arns)
+            found.target_role(
+                f"{ident.name}-target", create.account, target_role_name(ident, pulumi.get_stack()), create.managed_policy_arns
+            )
     return found
 
 
@@ -138,11 +152,24 @@ def declare_clusters(d: Deployment) -> dict[str, EksCluster]:
         c.name: EksCluster(
             c.name,
             EksClusterArgs(
-                create=c.create, version=c.kubernetes_version, instance_type=c.instance_type, desired_capacity=c.desired_capacity,
-                min_size=c.min_size, max_size=c.max_size, authentication_mode=c.authentication_mode, auto_mode=c.auto_mode,
-                network=network_args(c, d.tags), endpoint_public_access=c.endpoint_public_access,
-                public_access_cidrs=c.public_access_cidrs, admin_principal_arns=c.admin_principal_arns, credentials=d.credentials,
-                tags=d.tags, found=d.found.get(c.name), partition=d.partition, region=d.region, account=d.account,
+                create=c.create,
+                version=c.kubernetes_version,
+                instance_type=c.instance_type,
+                desired_capacity=c.desired_capacity,
+                min_size=c.min_size,
+                max_size=c.max_size,
+                authentication_mode=c.authentication_mode,
+                auto_mode=c.auto_mode,
+                network=network_args(c, d.tags),
+                endpoint_public_access=c.endpoint_public_access,
+                public_access_cidrs=c.public_access_cidrs,
+                admin_principal_arns=c.admin_principal_arns,
+                credentials=d.credentials,
+                tags=d.tags,
+                found=d.found.get(c.name),
+                partition=d.partition,
+                region=d.region,
+                account=d.account,
             ),
             opts=d.opts,
         )
@@ -177,9 +204,7 @@ def declare_roles(d: Deployment, clusters: dict[str, EksCluster]) -> tuple[dict[
     or exported by another stack)."""
     arns = {name: c.static_arn for name, c in clusters.items()}
     args = {i.name: role_args(d.cfg, i, arns, d.partition.partition, d.tags) for i in d.cfg.identities if i.creates_role}
-    d.renames.roles(
-        migrations.RoleNames(name, a.name, tuple(a.managed_policy_arns), tuple(a.policy_documents)) for name, a in args.items()
-    )
+    d.renames.roles(migrations.RoleNames(name, a.name, tuple(a.managed_policy_arns), tuple(a.policy_documents)) for name, a in args.items())
     roles = {name: PodIdentityRole(name, a, opts=d.opts) for name, a in args.items()}
     role_arns: dict[str, pulumi.Output[str]] = {
         **{name: role.arn for name, role in roles.items()},
@@ -217,7 +242,10 @@ def declare_associations(
 
 
 def declare_addons(
-    d: Deployment, clusters: dict[str, EksCluster], agents: dict[str, PodIdentityAgent], roles: dict[str, PodIdentityRole],
+    d: Deployment,
+    clusters: dict[str, EksCluster],
+    agents: dict[str, PodIdentityAgent],
+    roles: dict[str, PodIdentityRole],
     role_arns: dict[str, pulumi.Output[str]],
 ) -> dict[str, EksAddon]:
     """Stage 7: the other add-ons, after the agent and their identity's permissions."""
@@ -288,8 +316,13 @@ def build(cfg: StackConfig) -> dict[str, Any]:
 
 
 def declare_sample(
-    d: Deployment, clusters: dict[str, EksCluster], agents: dict[str, PodIdentityAgent], roles: dict[str, PodIdentityRole],
-    role_arns: dict[str, pulumi.Output[str]], associations: dict[str, PodIdentityAssociations], targets: dict[str, Any],
+    d: Deployment,
+    clusters: dict[str, EksCluster],
+    agents: dict[str, PodIdentityAgent],
+    roles: dict[str, PodIdentityRole],
+    role_arns: dict[str, pulumi.Output[str]],
+    associations: dict[str, PodIdentityAssociations],
+    targets: dict[str, Any],
 ) -> dict[str, Any]:
     """Stage 8: the sample workload, after everything its pod needs; returns its outputs."""
     cfg = d.cfg
@@ -325,8 +358,9 @@ def declare_sample(
     outputs: dict[str, Any] = {
         "sampleKubeconfig": clusters[sample.cluster].kubeconfig,
         "sampleVerifyCommand": workload.verify_command.apply(
-            lambda cmd: "pulumi stack output sampleKubeconfig --show-secrets > sample-kubeconfig.json && "
-            f"KUBECONFIG=sample-kubeconfig.json {cmd}"
+            lambda cmd: (
+                f"pulumi stack output sampleKubeconfig --show-secrets > sample-kubeconfig.json && KUBECONFIG=sample-kubeconfig.json {cmd}"
+            )
         ),
     }
     if workload.bucket is not None:

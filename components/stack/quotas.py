@@ -40,21 +40,33 @@ def problems(cfg: StackConfig, region: str | None) -> list[tuple[str, Any, str]]
         path = f"identities[{i}]"
         tags = len(ident.tags) + BASE_TAGS + bool(cfg.environment)
         if tags > aws_data.spec("iam.tags")["max"]:
-            found.append((f"{path}.tags", ident.name, (
-                f"the role would carry {tags} tags (its {len(ident.tags)} plus the program's {BASE_TAGS + bool(cfg.environment)}); "
-                f"IAM allows {aws_data.spec('iam.tags')['max']}"
-            )))
+            found.append(
+                (
+                    f"{path}.tags",
+                    ident.name,
+                    (
+                        f"the role would carry {tags} tags (its {len(ident.tags)} plus the program's {BASE_TAGS + bool(cfg.environment)}); "
+                        f"IAM allows {aws_data.spec('iam.tags')['max']}"
+                    ),
+                )
+            )
         scopes = cfg.trust_scopes(ident)
         arns = {c: cluster_arn(c, region) for s in scopes for c in s.clusters}
         pairs = {(ns, sa) for _, ns, sa in cfg.trust_bindings(ident)}
         irsa = irsa_statements(ident.irsa.oidc_provider_arns, pairs) if ident.irsa else []
         trust = documents.size(trust_policy(scopes, arns, ident.trust.source_org_id, irsa))
         if trust > cfg.role_trust_policy_quota:
-            found.append((f"{path}.trust", ident.name, (
-                f"the trust policy for its {len(cfg.trust_bindings(ident))} binding(s) is {trust} characters; IAM's quota is "
-                f"{cfg.role_trust_policy_quota} (roleTrustPolicyQuota; up to {limits.TRUST_POLICY_SIZE_MAX} on request): "
-                "split the identity, bind fewer service accounts, or raise the quota"
-            )))
+            found.append(
+                (
+                    f"{path}.trust",
+                    ident.name,
+                    (
+                        f"the trust policy for its {len(cfg.trust_bindings(ident))} binding(s) is {trust} characters; IAM's quota is "
+                        f"{cfg.role_trust_policy_quota} (roleTrustPolicyQuota; up to {limits.TRUST_POLICY_SIZE_MAX} on request): "
+                        "split the identity, bind fewer service accounts, or raise the quota"
+                    ),
+                )
+            )
         target = f"arn:{partition}:iam::{ACCOUNT}:role/{'t' * ROLE_NAME_MAX}" if ident.target_role else None
         inline = ident.inline_statements(partition, target)
         size = documents.size(documents.document(inline)) if inline else 0
@@ -62,18 +74,30 @@ def problems(cfg: StackConfig, region: str | None) -> list[tuple[str, Any, str]]
             bucket = f"arn:{partition}:s3:::{cfg.sample.bucket_name or LONGEST_BUCKET}"
             size += documents.size(documents.document([documents.s3_put_object_statement(bucket)]))
         if size > limits.INLINE_POLICIES_SIZE:
-            found.append((f"{path}.statements", ident.name, (
-                f"its inline policies come to {size} characters (statements, abac and targetRole grants, and the Job "
-                f"sample's); IAM allows {limits.INLINE_POLICIES_SIZE} per role: move statements into a customer managed "
-                "policy (managedPolicyArns)"
-            )))
+            found.append(
+                (
+                    f"{path}.statements",
+                    ident.name,
+                    (
+                        f"its inline policies come to {size} characters (statements, abac and targetRole grants, and the Job "
+                        f"sample's); IAM allows {limits.INLINE_POLICIES_SIZE} per role: move statements into a customer managed "
+                        "policy (managedPolicyArns)"
+                    ),
+                )
+            )
         attached = len(set(ident.managed_policy_arns)) + sum(
             catalog.policy_count(key, params, cfg.clusters_of(ident)) for key, params in ident.well_known_entries
         )
         if attached > cfg.role_managed_policy_quota:
-            found.append((f"{path}.managedPolicyArns", ident.name, (
-                f"attaches {attached} managed policies (managedPolicyArns plus wellKnown); IAM allows "
-                f"{cfg.role_managed_policy_quota} per role (roleManagedPolicyQuota; {limits.MANAGED_POLICIES_PER_ROLE} by "
-                f"default, up to {limits.MANAGED_POLICIES_PER_ROLE_MAX} on request)"
-            )))
+            found.append(
+                (
+                    f"{path}.managedPolicyArns",
+                    ident.name,
+                    (
+                        f"attaches {attached} managed policies (managedPolicyArns plus wellKnown); IAM allows "
+                        f"{cfg.role_managed_policy_quota} per role (roleManagedPolicyQuota; {limits.MANAGED_POLICIES_PER_ROLE} by "
+                        f"default, up to {limits.MANAGED_POLICIES_PER_ROLE_MAX} on request)"
+                    ),
+                )
+            )
     return found

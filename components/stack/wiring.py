@@ -114,9 +114,7 @@ def shared_role_arns(cfg: StackConfig, account: str) -> dict[str, pulumi.Output[
     return arns
 
 
-def _checked(
-    stack: str, output: str, key: str, identity: str, account: str, wanted: list[tuple[str, str]]
-) -> Callable[[list[Any]], str]:
+def _checked(stack: str, output: str, key: str, identity: str, account: str, wanted: list[tuple[str, str]]) -> Callable[[list[Any]], str]:
     """The check of what another stack exports, for one identity (applied to [roleArns, scopes])."""
     return lambda v: _in_scope(_exported(v[0], stack, output, key, identity, account), v[1], key, identity, wanted, stack)
 

@@ -18,13 +18,20 @@ from ..documents import Document, Statement, split_documents
 from . import dns_certs, load_balancing, nodes, observability, storage, workloads
 from .base import CHECKED, NoParams, Upstream, WellKnown
 
-__all__ = ["CATALOG", "CHECKED", "NoParams", "Upstream", "WellKnown", "managed_policy_arns", "policy_count", "policy_documents",
-           "statements_for"]
+__all__ = [
+    "CATALOG",
+    "CHECKED",
+    "NoParams",
+    "Upstream",
+    "WellKnown",
+    "managed_policy_arns",
+    "policy_count",
+    "policy_documents",
+    "statements_for",
+]
 
 CATALOG: dict[str, WellKnown] = {
-    entry.key: entry
-    for module in (load_balancing, storage, dns_certs, nodes, workloads, observability)
-    for entry in module.ENTRIES
+    entry.key: entry for module in (load_balancing, storage, dns_certs, nodes, workloads, observability) for entry in module.ENTRIES
 }
 
 

@@ -44,7 +44,12 @@ LogGroupName = Annotated[
 
 def stmt(sid: str, actions: Sequence[str], resources: Sequence[str] | str = "*", condition: dict[str, Any] | None = None) -> Statement:
     """One Allow statement; one resource (or `*`) may be given as a string."""
-    statement: Statement = {"Sid": sid, "Effect": "Allow", "Action": list(actions), "Resource": resources if isinstance(resources, str) else list(resources)}
+    statement: Statement = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": list(actions),
+        "Resource": resources if isinstance(resources, str) else list(resources),
+    }
     if condition:
         statement["Condition"] = condition
     return statement

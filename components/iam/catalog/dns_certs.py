@@ -24,8 +24,11 @@ def external_dns(params: HostedZoneParams, partition: str, _: Sequence[str]) -> 
     """docs/tutorials/aws.md with the zones given. Listing records and zone tags is limited to the
     managed zones too: run ExternalDNS with matching zone filters (--zone-id-filter / --domain-filter)."""
     return [
-        stmt("ManageRecords", ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResources"],
-             params.hosted_zone_arns),
+        stmt(
+            "ManageRecords",
+            ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResources"],
+            params.hosted_zone_arns,
+        ),
         stmt("FindZones", ["route53:ListHostedZones"]),
     ]
 
@@ -35,8 +38,12 @@ def cert_manager(params: HostedZoneParams, partition: str, _: Sequence[str]) -> 
     zones given."""
     return [
         stmt("ChangeStatus", ["route53:GetChange"], f"arn:{partition}:route53:::change/*"),
-        stmt("ChallengeRecords", ["route53:ChangeResourceRecordSets"], params.hosted_zone_arns,
-             {"ForAllValues:StringEquals": {"route53:ChangeResourceRecordSetsRecordTypes": ["TXT"]}}),
+        stmt(
+            "ChallengeRecords",
+            ["route53:ChangeResourceRecordSets"],
+            params.hosted_zone_arns,
+            {"ForAllValues:StringEquals": {"route53:ChangeResourceRecordSetsRecordTypes": ["TXT"]}},
+        ),
         stmt("ListRecords", ["route53:ListResourceRecordSets"], params.hosted_zone_arns),
         stmt("FindZones", ["route53:ListHostedZonesByName"]),
     ]
@@ -57,18 +64,39 @@ def private_ca_issuer(params: PrivateCaParams, partition: str, _: Sequence[str])
     """The README's minimal policy, on the certificate authorities given."""
     if params.aws_managed_policies:
         return []
-    return [stmt("IssueCertificates", ["acm-pca:DescribeCertificateAuthority", "acm-pca:GetCertificate", "acm-pca:IssueCertificate"],
-                 params.certificate_authority_arns)]
+    return [
+        stmt(
+            "IssueCertificates",
+            ["acm-pca:DescribeCertificateAuthority", "acm-pca:GetCertificate", "acm-pca:IssueCertificate"],
+            params.certificate_authority_arns,
+        )
+    ]
 
 
 ENTRIES = [
-    WellKnown("externalDns", "ExternalDNS", HostedZoneParams, external_dns,
-              (Upstream("kubernetes-sigs/external-dns", "docs/tutorials/aws.md", "v0.22.0"),),
-              "external-dns/external-dns"),
-    WellKnown("certManager", "cert-manager (Route 53 DNS-01)", HostedZoneParams, cert_manager,
-              (Upstream("cert-manager/website", "content/docs/configuration/acme/dns01/route53.md", "776e5dba56510fc9de84206b806b568447077f25"),),
-              "cert-manager/cert-manager"),
-    WellKnown("privateCaIssuer", "AWS Private CA issuer for cert-manager", PrivateCaParams, private_ca_issuer,
-              (Upstream("cert-manager/aws-privateca-issuer", "README.md", "v1.9.0"),),
-              "cert-manager/aws-privateca-issuer", managed_alternatives=PCA_MANAGED),
+    WellKnown(
+        "externalDns",
+        "ExternalDNS",
+        HostedZoneParams,
+        external_dns,
+        (Upstream("kubernetes-sigs/external-dns", "docs/tutorials/aws.md", "v0.22.0"),),
+        "external-dns/external-dns",
+    ),
+    WellKnown(
+        "certManager",
+        "cert-manager (Route 53 DNS-01)",
+        HostedZoneParams,
+        cert_manager,
+        (Upstream("cert-manager/website", "content/docs/configuration/acme/dns01/route53.md", "776e5dba56510fc9de84206b806b568447077f25"),),
+        "cert-manager/cert-manager",
+    ),
+    WellKnown(
+        "privateCaIssuer",
+        "AWS Private CA issuer for cert-manager",
+        PrivateCaParams,
+        private_ca_issuer,
+        (Upstream("cert-manager/aws-privateca-issuer", "README.md", "v1.9.0"),),
+        "cert-manager/aws-privateca-issuer",
+        managed_alternatives=PCA_MANAGED,
+    ),
 ]

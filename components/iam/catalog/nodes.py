@@ -37,18 +37,35 @@ def cluster_autoscaler(params: ClusterParams, partition: str, bound: Sequence[st
     clusters = clusters_of(params.cluster_names, bound, "clusterAutoscaler")
     groups = arn(partition, "autoscaling", "autoScalingGroup:*:autoScalingGroupName/*")
     statements = [
-        stmt("Describe", [
-            "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
-            "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
-            "ec2:DescribeImages", "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplateVersions",
-            "ec2:GetInstanceTypesFromInstanceRequirements",
-        ]),
+        stmt(
+            "Describe",
+            [
+                "autoscaling:DescribeAutoScalingGroups",
+                "autoscaling:DescribeAutoScalingInstances",
+                "autoscaling:DescribeLaunchConfigurations",
+                "autoscaling:DescribeScalingActivities",
+                "ec2:DescribeImages",
+                "ec2:DescribeInstanceTypes",
+                "ec2:DescribeLaunchTemplateVersions",
+                "ec2:GetInstanceTypesFromInstanceRequirements",
+            ],
+        ),
         stmt("NodeGroups", ["eks:DescribeNodegroup"], [arn(partition, "eks", f"nodegroup/{c}/*/*") for c in clusters]),
     ]
     for i, cluster in enumerate(clusters):
-        statements.append(stmt(f"ScaleDiscoveredGroups{i}", ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-                               groups, {"Null": {"aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "false",
-                                                 f"aws:ResourceTag/k8s.io/cluster-autoscaler/{cluster}": "false"}}))
+        statements.append(
+            stmt(
+                f"ScaleDiscoveredGroups{i}",
+                ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+                groups,
+                {
+                    "Null": {
+                        "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "false",
+                        f"aws:ResourceTag/k8s.io/cluster-autoscaler/{cluster}": "false",
+                    }
+                },
+            )
+        )
     return statements
 
 
@@ -69,60 +86,143 @@ def karpenter(params: KarpenterParams, partition: str, bound: Sequence[str]) -> 
         return arn(partition, "ec2", resource)
 
     profiles = f"arn:{partition}:iam::*:instance-profile/*"
-    launched = [ec2(r) for r in ("fleet/*", "instance/*", "volume/*", "network-interface/*", "launch-template/*", "spot-instances-request/*")]
+    launched = [
+        ec2(r) for r in ("fleet/*", "instance/*", "volume/*", "network-interface/*", "launch-template/*", "spot-instances-request/*")
+    ]
     nodepool = {"aws:ResourceTag/karpenter.sh/nodepool": "*"}
     statements = [
-        stmt("LaunchFromSharedResources", ["ec2:RunInstances", "ec2:CreateFleet"], [
-            f"arn:{partition}:ec2:*::image/*", f"arn:{partition}:ec2:*::snapshot/*", ec2("security-group/*"), ec2("subnet/*"),
-            ec2("capacity-reservation/*"), ec2("placement-group/*")]),
-        stmt("Discovery", ["ec2:DescribeCapacityReservations", "ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeInstanceStatus",
-                           "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplates",
-                           "ec2:DescribePlacementGroups", "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory",
-                           "ec2:DescribeSubnets", "pricing:GetProducts"]),
+        stmt(
+            "LaunchFromSharedResources",
+            ["ec2:RunInstances", "ec2:CreateFleet"],
+            [
+                f"arn:{partition}:ec2:*::image/*",
+                f"arn:{partition}:ec2:*::snapshot/*",
+                ec2("security-group/*"),
+                ec2("subnet/*"),
+                ec2("capacity-reservation/*"),
+                ec2("placement-group/*"),
+            ],
+        ),
+        stmt(
+            "Discovery",
+            [
+                "ec2:DescribeCapacityReservations",
+                "ec2:DescribeImages",
+                "ec2:DescribeInstances",
+                "ec2:DescribeInstanceStatus",
+                "ec2:DescribeInstanceTypeOfferings",
+                "ec2:DescribeInstanceTypes",
+                "ec2:DescribeLaunchTemplates",
+                "ec2:DescribePlacementGroups",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSpotPriceHistory",
+                "ec2:DescribeSubnets",
+                "pricing:GetProducts",
+            ],
+        ),
         # Public parameters have no account in their ARN; `*` matches the empty one too.
         stmt("PublicParameters", ["ssm:GetParameter"], arn(partition, "ssm", "parameter/aws/service/*")),
         stmt("ListInstanceProfiles", ["iam:ListInstanceProfiles"]),
         stmt("ReadInstanceProfiles", ["iam:GetInstanceProfile"], profiles),
-        stmt("PassNodeRole", ["iam:PassRole"], params.node_role_arns,
-             {"StringEquals": {"iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"]}}),
+        stmt(
+            "PassNodeRole",
+            ["iam:PassRole"],
+            params.node_role_arns,
+            {"StringEquals": {"iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"]}},
+        ),
         stmt("ApiServerEndpoint", ["eks:DescribeCluster"], [arn(partition, "eks", f"cluster/{c}") for c in clusters]),
         # parliament's IAM data knows only load balancers as zonal-shift resources, not EKS clusters.
-        stmt("ZonalShiftStatus", ["arc-zonal-shift:GetManagedResource"], "*",
-             {"StringLike": {"arc-zonal-shift:ResourceIdentifier": [arn(partition, "eks", f"cluster/{c}") for c in clusters]}}),
+        stmt(
+            "ZonalShiftStatus",
+            ["arc-zonal-shift:GetManagedResource"],
+            "*",
+            {"StringLike": {"arc-zonal-shift:ResourceIdentifier": [arn(partition, "eks", f"cluster/{c}") for c in clusters]}},
+        ),
     ]
     if params.interruption_queue_arns:
-        statements.append(stmt("InterruptionQueue", ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
-                               params.interruption_queue_arns))
+        statements.append(
+            stmt("InterruptionQueue", ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], params.interruption_queue_arns)
+        )
     for i, c in enumerate(clusters):
         owned = {f"aws:ResourceTag/kubernetes.io/cluster/{c}": "owned"}
         requested = {f"aws:RequestTag/kubernetes.io/cluster/{c}": "owned", "aws:RequestTag/eks:eks-cluster-name": c}
         profile_tags = {f"aws:ResourceTag/kubernetes.io/cluster/{c}": "owned"}
         statements += [
-            stmt(f"LaunchFromOwnTemplates{i}", ["ec2:RunInstances", "ec2:CreateFleet"], ec2("launch-template/*"),
-                 {"StringEquals": owned, "StringLike": nodepool}),
-            stmt(f"LaunchTagged{i}", ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"], launched,
-                 {"StringEquals": requested, "StringLike": {"aws:RequestTag/karpenter.sh/nodepool": "*"}}),
-            stmt(f"TagOnLaunch{i}", ["ec2:CreateTags"], launched, {
-                "StringEquals": {**requested, "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"]},
-                "StringLike": {"aws:RequestTag/karpenter.sh/nodepool": "*"}}),
-            stmt(f"TagOwnInstances{i}", ["ec2:CreateTags"], ec2("instance/*"), {
-                "StringEquals": owned, "StringLike": nodepool,
-                "StringEqualsIfExists": {"aws:RequestTag/eks:eks-cluster-name": c},
-                "ForAllValues:StringEquals": {"aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"]}}),
-            stmt(f"DeleteOwn{i}", ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"], [ec2("instance/*"), ec2("launch-template/*")],
-                 {"StringEquals": owned, "StringLike": nodepool}),
+            stmt(
+                f"LaunchFromOwnTemplates{i}",
+                ["ec2:RunInstances", "ec2:CreateFleet"],
+                ec2("launch-template/*"),
+                {"StringEquals": owned, "StringLike": nodepool},
+            ),
+            stmt(
+                f"LaunchTagged{i}",
+                ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
+                launched,
+                {"StringEquals": requested, "StringLike": {"aws:RequestTag/karpenter.sh/nodepool": "*"}},
+            ),
+            stmt(
+                f"TagOnLaunch{i}",
+                ["ec2:CreateTags"],
+                launched,
+                {
+                    "StringEquals": {**requested, "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"]},
+                    "StringLike": {"aws:RequestTag/karpenter.sh/nodepool": "*"},
+                },
+            ),
+            stmt(
+                f"TagOwnInstances{i}",
+                ["ec2:CreateTags"],
+                ec2("instance/*"),
+                {
+                    "StringEquals": owned,
+                    "StringLike": nodepool,
+                    "StringEqualsIfExists": {"aws:RequestTag/eks:eks-cluster-name": c},
+                    "ForAllValues:StringEquals": {"aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"]},
+                },
+            ),
+            stmt(
+                f"DeleteOwn{i}",
+                ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
+                [ec2("instance/*"), ec2("launch-template/*")],
+                {"StringEquals": owned, "StringLike": nodepool},
+            ),
             # Upstream also pins topology.kubernetes.io/region to the stack's region; here the tag must be present.
-            stmt(f"CreateInstanceProfiles{i}", ["iam:CreateInstanceProfile"], profiles, {
-                "StringEquals": requested, "StringLike": {"aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*"},
-                "Null": {"aws:RequestTag/topology.kubernetes.io/region": "false"}}),
-            stmt(f"TagOwnInstanceProfiles{i}", ["iam:TagInstanceProfile"], profiles, {
-                "StringEquals": {**profile_tags, **requested},
-                "StringLike": {"aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*", "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*"},
-                "Null": {"aws:ResourceTag/topology.kubernetes.io/region": "false", "aws:RequestTag/topology.kubernetes.io/region": "false"}}),
-            stmt(f"ManageOwnInstanceProfiles{i}", ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
-                                                   "iam:DeleteInstanceProfile"], profiles, {
-                "StringEquals": profile_tags, "StringLike": {"aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*"},
-                "Null": {"aws:ResourceTag/topology.kubernetes.io/region": "false"}}),
+            stmt(
+                f"CreateInstanceProfiles{i}",
+                ["iam:CreateInstanceProfile"],
+                profiles,
+                {
+                    "StringEquals": requested,
+                    "StringLike": {"aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*"},
+                    "Null": {"aws:RequestTag/topology.kubernetes.io/region": "false"},
+                },
+            ),
+            stmt(
+                f"TagOwnInstanceProfiles{i}",
+                ["iam:TagInstanceProfile"],
+                profiles,
+                {
+                    "StringEquals": {**profile_tags, **requested},
+                    "StringLike": {
+                        "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*",
+                        "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*",
+                    },
+                    "Null": {
+                        "aws:ResourceTag/topology.kubernetes.io/region": "false",
+                        "aws:RequestTag/topology.kubernetes.io/region": "false",
+                    },
+                },
+            ),
+            stmt(
+                f"ManageOwnInstanceProfiles{i}",
+                ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"],
+                profiles,
+                {
+                    "StringEquals": profile_tags,
+                    "StringLike": {"aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*"},
+                    "Null": {"aws:ResourceTag/topology.kubernetes.io/region": "false"},
+                },
+            ),
         ]
     return statements
 
@@ -140,8 +240,12 @@ def node_termination_handler(params: TerminationHandlerParams, partition: str, _
     condition = {"Null": {f"aws:ResourceTag/{params.managed_asg_tag}": "false"}} if params.managed_asg_tag else None
     return [
         stmt("Describe", ["autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeTags", "ec2:DescribeInstances"]),
-        stmt("CompleteLifecycleActions", ["autoscaling:CompleteLifecycleAction"],
-             arn(partition, "autoscaling", "autoScalingGroup:*:autoScalingGroupName/*"), condition),
+        stmt(
+            "CompleteLifecycleActions",
+            ["autoscaling:CompleteLifecycleAction"],
+            arn(partition, "autoscaling", "autoScalingGroup:*:autoScalingGroupName/*"),
+            condition,
+        ),
         stmt("Queue", ["sqs:DeleteMessage", "sqs:ReceiveMessage"], params.queue_arns),
     ]
 
@@ -177,40 +281,93 @@ def vpc_cni(params: CniParams, partition: str, bound: Sequence[str]) -> list[Sta
     in_vpcs = {"ArnEquals": {"ec2:Vpc": [arn(partition, "ec2", f"vpc/{v}") for v in params.vpc_ids]}}
     own_interface = {"StringEquals": {"aws:ResourceTag/cluster.k8s.amazonaws.com/name": clusters}}
     statements = [
-        stmt("Describe", ["ec2:DescribeInstances", "ec2:DescribeTags", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
-                          "ec2:DescribeInstanceTypes", "ec2:DescribeSecurityGroups"]),
+        stmt(
+            "Describe",
+            [
+                "ec2:DescribeInstances",
+                "ec2:DescribeTags",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeInstanceTypes",
+                "ec2:DescribeSecurityGroups",
+            ],
+        ),
         stmt("TagInterfaces", ["ec2:CreateTags"], interface),
-        stmt("CreateTaggedInterfaces", ["ec2:CreateNetworkInterface"], [interface, subnet, group],
-             {"StringEquals": {"aws:RequestTag/cluster.k8s.amazonaws.com/name": clusters}}),
+        stmt(
+            "CreateTaggedInterfaces",
+            ["ec2:CreateNetworkInterface"],
+            [interface, subnet, group],
+            {"StringEquals": {"aws:RequestTag/cluster.k8s.amazonaws.com/name": clusters}},
+        ),
         stmt("CreateInterfacesInVpcs", ["ec2:CreateNetworkInterface"], [interface, subnet, group], in_vpcs),
-        stmt("ManageOwnInterfaces", ["ec2:DeleteNetworkInterface", "ec2:UnassignPrivateIpAddresses", "ec2:AssignPrivateIpAddresses",
-                                     "ec2:ModifyNetworkInterfaceAttribute"], interface, own_interface),
+        stmt(
+            "ManageOwnInterfaces",
+            [
+                "ec2:DeleteNetworkInterface",
+                "ec2:UnassignPrivateIpAddresses",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:ModifyNetworkInterfaceAttribute",
+            ],
+            interface,
+            own_interface,
+        ),
         stmt("AttachOwnInterfaces", ["ec2:AttachNetworkInterface", "ec2:DetachNetworkInterface"], [interface, instance], own_interface),
         # Security groups are not the CNI's to tag: the VPC condition admits them (and, as
         # ModifyNetworkInterfaceAttribute requires naming ENIs, the ENIs of those VPCs).
         stmt("InterfaceSecurityGroups", ["ec2:ModifyNetworkInterfaceAttribute"], [interface, group], in_vpcs),
     ]
     for i, c in enumerate(clusters):
-        statements.append(stmt(f"ClusterInstances{i}", ["ec2:AttachNetworkInterface", "ec2:DetachNetworkInterface",
-                                                        "ec2:ModifyNetworkInterfaceAttribute"], [interface, instance],
-                               {"StringEquals": {f"aws:ResourceTag/kubernetes.io/cluster/{c}": "owned"}}))
+        statements.append(
+            stmt(
+                f"ClusterInstances{i}",
+                ["ec2:AttachNetworkInterface", "ec2:DetachNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute"],
+                [interface, instance],
+                {"StringEquals": {f"aws:ResourceTag/kubernetes.io/cluster/{c}": "owned"}},
+            )
+        )
     if params.ipv6:
         statements.append(stmt("Ipv6Prefixes", ["ec2:AssignIpv6Addresses"], interface))
     return statements
 
 
 ENTRIES = [
-    WellKnown("clusterAutoscaler", "Cluster Autoscaler", ClusterParams, cluster_autoscaler,
-              (Upstream("kubernetes/autoscaler", "cluster-autoscaler/cloudprovider/aws/README.md", "cluster-autoscaler-1.36.1"),),
-              "kube-system/cluster-autoscaler"),
-    WellKnown("karpenter", "Karpenter", KarpenterParams, karpenter,
-              (Upstream("aws/karpenter-provider-aws",
-                        "website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml", "v1.14.1"),),
-              "kube-system/karpenter"),
-    WellKnown("nodeTerminationHandler", "AWS Node Termination Handler (Queue Processor)", TerminationHandlerParams,
-              node_termination_handler, (Upstream("aws/aws-node-termination-handler", "README.md", "v1.25.6"),),
-              "kube-system/aws-node-termination-handler"),
-    WellKnown("vpcCni", "Amazon VPC CNI", CniParams, vpc_cni,
-              (Upstream("aws/amazon-vpc-cni-k8s", "docs/iam-policy.md", "v1.23.0"),),
-              "kube-system/aws-node", managed_alternatives=CNI_MANAGED),
+    WellKnown(
+        "clusterAutoscaler",
+        "Cluster Autoscaler",
+        ClusterParams,
+        cluster_autoscaler,
+        (Upstream("kubernetes/autoscaler", "cluster-autoscaler/cloudprovider/aws/README.md", "cluster-autoscaler-1.36.1"),),
+        "kube-system/cluster-autoscaler",
+    ),
+    WellKnown(
+        "karpenter",
+        "Karpenter",
+        KarpenterParams,
+        karpenter,
+        (
+            Upstream(
+                "aws/karpenter-provider-aws",
+                "website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml",
+                "v1.14.1",
+            ),
+        ),
+        "kube-system/karpenter",
+    ),
+    WellKnown(
+        "nodeTerminationHandler",
+        "AWS Node Termination Handler (Queue Processor)",
+        TerminationHandlerParams,
+        node_termination_handler,
+        (Upstream("aws/aws-node-termination-handler", "README.md", "v1.25.6"),),
+        "kube-system/aws-node-termination-handler",
+    ),
+    WellKnown(
+        "vpcCni",
+        "Amazon VPC CNI",
+        CniParams,
+        vpc_cni,
+        (Upstream("aws/amazon-vpc-cni-k8s", "docs/iam-policy.md", "v1.23.0"),),
+        "kube-system/aws-node",
+        managed_alternatives=CNI_MANAGED,
+    ),
 ]

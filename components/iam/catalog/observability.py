@@ -61,15 +61,31 @@ def fluent_bit(params: LogGroupParams, partition: str, _: Sequence[str]) -> list
     ]
 
 
-
 ENTRIES = [
-    WellKnown("cloudwatchObservability", "Amazon CloudWatch Observability add-on", NoParams, None,
-              (Upstream(AWS_MANAGED, "CloudWatchAgentServerPolicy", "v3"), Upstream(AWS_MANAGED, "AWSXrayWriteOnlyAccess", "v2")),
-              "amazon-cloudwatch/cloudwatch-agent", managed_policies=("CloudWatchAgentServerPolicy", "AWSXrayWriteOnlyAccess")),
-    WellKnown("prometheus", "Amazon Managed Service for Prometheus (ingest, query)", PrometheusParams, prometheus,
-              (Upstream(AWS_MANAGED, "AmazonPrometheusRemoteWriteAccess", "v1"), Upstream(AWS_MANAGED, "AmazonPrometheusQueryAccess", "v1")),
-              "prometheus/amp-iamproxy-ingest-service-account", managed_alternatives=AMP_MANAGED),
-    WellKnown("fluentBit", "Fluent Bit to CloudWatch Logs", LogGroupParams, fluent_bit,
-              (Upstream("fluent/fluent-bit-docs", "pipeline/outputs/cloudwatch.md", "f92ae08080ee108c2d1a2969f9d7e3d3b4c35950"),),
-              "amazon-cloudwatch/fluent-bit"),
+    WellKnown(
+        "cloudwatchObservability",
+        "Amazon CloudWatch Observability add-on",
+        NoParams,
+        None,
+        (Upstream(AWS_MANAGED, "CloudWatchAgentServerPolicy", "v3"), Upstream(AWS_MANAGED, "AWSXrayWriteOnlyAccess", "v2")),
+        "amazon-cloudwatch/cloudwatch-agent",
+        managed_policies=("CloudWatchAgentServerPolicy", "AWSXrayWriteOnlyAccess"),
+    ),
+    WellKnown(
+        "prometheus",
+        "Amazon Managed Service for Prometheus (ingest, query)",
+        PrometheusParams,
+        prometheus,
+        (Upstream(AWS_MANAGED, "AmazonPrometheusRemoteWriteAccess", "v1"), Upstream(AWS_MANAGED, "AmazonPrometheusQueryAccess", "v1")),
+        "prometheus/amp-iamproxy-ingest-service-account",
+        managed_alternatives=AMP_MANAGED,
+    ),
+    WellKnown(
+        "fluentBit",
+        "Fluent Bit to CloudWatch Logs",
+        LogGroupParams,
+        fluent_bit,
+        (Upstream("fluent/fluent-bit-docs", "pipeline/outputs/cloudwatch.md", "f92ae08080ee108c2d1a2969f9d7e3d3b4c35950"),),
+        "amazon-cloudwatch/fluent-bit",
+    ),
 ]

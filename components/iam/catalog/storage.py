@@ -44,8 +44,18 @@ def ebs_csi(params: EbsParams, partition: str, _: Sequence[str]) -> list[Stateme
     migrated = {"StringLike": {"ec2:ResourceTag/kubernetes.io/created-for/pvc/name": "*"}}
     requested = {"StringEquals": {"aws:RequestTag/ebs.csi.aws.com/cluster": "true"}}
     return [
-        stmt("Describe", ["ec2:DescribeAvailabilityZones", "ec2:DescribeInstances", "ec2:DescribeInstanceTypes", "ec2:DescribeSnapshots",
-                          "ec2:DescribeVolumes", "ec2:DescribeVolumesModifications", "ec2:DescribeVolumeStatus"]),
+        stmt(
+            "Describe",
+            [
+                "ec2:DescribeAvailabilityZones",
+                "ec2:DescribeInstances",
+                "ec2:DescribeInstanceTypes",
+                "ec2:DescribeSnapshots",
+                "ec2:DescribeVolumes",
+                "ec2:DescribeVolumesModifications",
+                "ec2:DescribeVolumeStatus",
+            ],
+        ),
         stmt("CreateAndCopyTaggedVolumes", ["ec2:CreateVolume", "ec2:CopyVolumes"], volume, requested),
         stmt("CopyOwnVolumes", ["ec2:CopyVolumes"], source_volume, managed),
         stmt("CopyMigratedVolumes", ["ec2:CopyVolumes"], source_volume, migrated),
@@ -62,16 +72,26 @@ def ebs_csi(params: EbsParams, partition: str, _: Sequence[str]) -> list[Stateme
         # example-iam-policy.json and the managed AmazonEBSCSIDriverPolicy).
         stmt("AttachVolumes", ["ec2:AttachVolume", "ec2:DetachVolume"], [volume, arn(partition, "ec2", "instance/*")]),
         stmt("DeleteAndLockOwnSnapshots", ["ec2:DeleteSnapshot", "ec2:LockSnapshot"], snapshot, managed),
-        stmt("TagOnCreate", ["ec2:CreateTags"], [volume, snapshot],
-             {"StringEquals": {"ec2:CreateAction": ["CreateVolume", "CreateSnapshot", "CopyVolumes"]}}),
+        stmt(
+            "TagOnCreate",
+            ["ec2:CreateTags"],
+            [volume, snapshot],
+            {"StringEquals": {"ec2:CreateAction": ["CreateVolume", "CreateSnapshot", "CopyVolumes"]}},
+        ),
         # The driver's own tags cannot be changed afterwards: that would move a volume into (or
         # out of) its scope.
-        stmt("RetagOwnVolumes", ["ec2:CreateTags", "ec2:DeleteTags"], volume, {
-            **managed,
-            "Null": {"aws:TagKeys": "false"},
-            "ForAllValues:StringNotEquals": {"aws:TagKeys": [
-                "ebs.csi.aws.com/cluster", "ebs.csi.aws.com/cluster-name", "kubernetes.io/created-for/pvc/name"]},
-        }),
+        stmt(
+            "RetagOwnVolumes",
+            ["ec2:CreateTags", "ec2:DeleteTags"],
+            volume,
+            {
+                **managed,
+                "Null": {"aws:TagKeys": "false"},
+                "ForAllValues:StringNotEquals": {
+                    "aws:TagKeys": ["ebs.csi.aws.com/cluster", "ebs.csi.aws.com/cluster-name", "kubernetes.io/created-for/pvc/name"]
+                },
+            },
+        ),
         *kms,
     ]
 
@@ -90,19 +110,43 @@ def efs_csi(params: EfsParams, partition: str, _: Sequence[str]) -> list[Stateme
     file_systems = arn(partition, "elasticfilesystem", "file-system/*")
     access_points = arn(partition, "elasticfilesystem", "access-point/*")
     return [
-        stmt("Describe", ["ec2:DescribeAvailabilityZones", "elasticfilesystem:DescribeAccessPoints", "elasticfilesystem:DescribeFileSystems",
-                          "s3files:ListAccessPoints", "s3files:ListFileSystems"]),
+        stmt(
+            "Describe",
+            [
+                "ec2:DescribeAvailabilityZones",
+                "elasticfilesystem:DescribeAccessPoints",
+                "elasticfilesystem:DescribeFileSystems",
+                "s3files:ListAccessPoints",
+                "s3files:ListFileSystems",
+            ],
+        ),
         stmt("MountTargets", ["elasticfilesystem:DescribeMountTargets"], file_systems),
-        stmt("CreateTaggedAccessPoints", ["elasticfilesystem:CreateAccessPoint"], [file_systems, access_points],
-             {"StringLike": {f"aws:RequestTag/{tag}": "true"}}),
+        stmt(
+            "CreateTaggedAccessPoints",
+            ["elasticfilesystem:CreateAccessPoint"],
+            [file_systems, access_points],
+            {"StringLike": {f"aws:RequestTag/{tag}": "true"}},
+        ),
         # Tag-on-create is authorized on the request's tags (as AWS's managed policy writes it);
         # upstream's example checks the resource tag: both are kept.
-        stmt("TagNewAccessPoints", ["elasticfilesystem:TagResource"], [file_systems, access_points],
-             {"StringLike": {f"aws:RequestTag/{tag}": "true"}, "StringEquals": {"elasticfilesystem:CreateAction": "CreateAccessPoint"}}),
-        stmt("TagOwnAccessPoints", ["elasticfilesystem:TagResource"], [file_systems, access_points],
-             {"StringLike": {f"aws:ResourceTag/{tag}": "true"}}),
-        stmt("DeleteOwnAccessPoints", ["elasticfilesystem:DeleteAccessPoint"], access_points,
-             {"StringEquals": {f"aws:ResourceTag/{tag}": "true"}}),
+        stmt(
+            "TagNewAccessPoints",
+            ["elasticfilesystem:TagResource"],
+            [file_systems, access_points],
+            {"StringLike": {f"aws:RequestTag/{tag}": "true"}, "StringEquals": {"elasticfilesystem:CreateAction": "CreateAccessPoint"}},
+        ),
+        stmt(
+            "TagOwnAccessPoints",
+            ["elasticfilesystem:TagResource"],
+            [file_systems, access_points],
+            {"StringLike": {f"aws:ResourceTag/{tag}": "true"}},
+        ),
+        stmt(
+            "DeleteOwnAccessPoints",
+            ["elasticfilesystem:DeleteAccessPoint"],
+            access_points,
+            {"StringEquals": {f"aws:ResourceTag/{tag}": "true"}},
+        ),
         stmt("CreateTaggedS3FilesAccessPoints", ["s3files:CreateAccessPoint"], "*", {"StringLike": {f"aws:RequestTag/{tag}": "true"}}),
         stmt("TagOwnS3FilesResources", ["s3files:TagResource"], "*", {"StringLike": {f"aws:ResourceTag/{tag}": "true"}}),
         stmt("DeleteOwnS3FilesAccessPoints", ["s3files:DeleteAccessPoint"], "*", {"StringEquals": {f"aws:ResourceTag/{tag}": "true"}}),
@@ -120,13 +164,24 @@ def fsx_lustre_csi(params: FsxParams, partition: str, _: Sequence[str]) -> list[
     since statically provisioned ones can be expanded too."""
     file_systems = arn(partition, "fsx", "file-system/*")
     statements = [
-        stmt("S3DataRepositoryServiceLinkedRole", ["iam:CreateServiceLinkedRole", "iam:AttachRolePolicy", "iam:PutRolePolicy"],
-             f"arn:{partition}:iam::*:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/*"),
-        stmt("FsxServiceLinkedRole", ["iam:CreateServiceLinkedRole"], f"arn:{partition}:iam::*:role/aws-service-role/fsx.amazonaws.com/*",
-             {"StringLike": {"iam:AWSServiceName": ["fsx.amazonaws.com"]}}),
+        stmt(
+            "S3DataRepositoryServiceLinkedRole",
+            ["iam:CreateServiceLinkedRole", "iam:AttachRolePolicy", "iam:PutRolePolicy"],
+            f"arn:{partition}:iam::*:role/aws-service-role/s3.data-source.lustre.fsx.amazonaws.com/*",
+        ),
+        stmt(
+            "FsxServiceLinkedRole",
+            ["iam:CreateServiceLinkedRole"],
+            f"arn:{partition}:iam::*:role/aws-service-role/fsx.amazonaws.com/*",
+            {"StringLike": {"iam:AWSServiceName": ["fsx.amazonaws.com"]}},
+        ),
         stmt("Describe", ["fsx:DescribeFileSystems"]),
-        stmt("CreateTaggedFileSystems", ["fsx:CreateFileSystem", "fsx:TagResource"], file_systems,
-             {"Null": {"aws:RequestTag/CSIVolumeName": "false"}}),
+        stmt(
+            "CreateTaggedFileSystems",
+            ["fsx:CreateFileSystem", "fsx:TagResource"],
+            file_systems,
+            {"Null": {"aws:RequestTag/CSIVolumeName": "false"}},
+        ),
         stmt("DeleteOwnFileSystems", ["fsx:DeleteFileSystem"], file_systems, {"Null": {"aws:ResourceTag/CSIVolumeName": "false"}}),
         stmt("ResizeFileSystems", ["fsx:UpdateFileSystem"], file_systems),
     ]
@@ -145,8 +200,11 @@ def mountpoint_s3_csi(params: BucketParams, partition: str, _: Sequence[str]) ->
     write and delete its objects; SSE-KMS keys when given."""
     statements = [
         stmt("ListMountedBuckets", ["s3:ListBucket"], params.bucket_arns),
-        stmt("MountedObjects", ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"],
-             [f"{b}/*" for b in params.bucket_arns]),
+        stmt(
+            "MountedObjects",
+            ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:DeleteObject"],
+            [f"{b}/*" for b in params.bucket_arns],
+        ),
     ]
     return statements + kms_statements(params.kms_key_arns, ["kms:Decrypt", "kms:GenerateDataKey"])
 
@@ -158,31 +216,69 @@ def velero(params: BucketParams, partition: str, _: Sequence[str]) -> list[State
     statements = [
         stmt("DescribeVolumes", ["ec2:DescribeVolumes", "ec2:DescribeSnapshots"]),
         stmt("Snapshots", ["ec2:CreateTags", "ec2:CreateVolume", "ec2:CreateSnapshot", "ec2:DeleteSnapshot"], volumes),
-        stmt("BackupObjects", ["s3:GetObject", "s3:DeleteObject", "s3:PutObject", "s3:PutObjectTagging",
-                               "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"], [f"{b}/*" for b in params.bucket_arns]),
+        stmt(
+            "BackupObjects",
+            [
+                "s3:GetObject",
+                "s3:DeleteObject",
+                "s3:PutObject",
+                "s3:PutObjectTagging",
+                "s3:AbortMultipartUpload",
+                "s3:ListMultipartUploadParts",
+            ],
+            [f"{b}/*" for b in params.bucket_arns],
+        ),
         stmt("ListBackups", ["s3:ListBucket"], params.bucket_arns),
     ]
     if params.kms_key_arns:
         # Backups in SSE-KMS buckets, and snapshots of (and volumes restored from) encrypted volumes.
-        statements += kms_statements(params.kms_key_arns, ["kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey"],
-                                     grants=True)
+        statements += kms_statements(
+            params.kms_key_arns, ["kms:Decrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey"], grants=True
+        )
     return statements
 
 
 ENTRIES = [
-    WellKnown("ebsCsi", "Amazon EBS CSI driver", EbsParams, ebs_csi,
-              (Upstream(EBS_REPO, "docs/AmazonEBSCSIDriverPolicyV2.json", "v1.64.0"), Upstream(EBS_REPO, "docs/install.md", "v1.64.0")),
-              "kube-system/ebs-csi-controller-sa", managed_alternatives=EBS_MANAGED),
-    WellKnown("efsCsi", "Amazon EFS CSI driver", EfsParams, efs_csi,
-              (Upstream("kubernetes-sigs/aws-efs-csi-driver", "docs/iam-policy-example.json", "v3.4.1"),),
-              "kube-system/efs-csi-controller-sa", managed_alternatives=EFS_MANAGED),
-    WellKnown("fsxLustreCsi", "Amazon FSx for Lustre CSI driver", FsxParams, fsx_lustre_csi,
-              (Upstream("kubernetes-sigs/aws-fsx-csi-driver", "docs/install.md", "v1.9.0"),),
-              "kube-system/fsx-csi-controller-sa"),
-    WellKnown("mountpointS3Csi", "Mountpoint for Amazon S3 CSI driver", BucketParams, mountpoint_s3_csi,
-              (Upstream("awslabs/mountpoint-s3", "doc/CONFIGURATION.md", "mountpoint-s3-1.23.0"),),
-              "kube-system/s3-csi-driver-sa"),
-    WellKnown("velero", "Velero (AWS plugin)", BucketParams, velero,
-              (Upstream("vmware-tanzu/velero-plugin-for-aws", "README.md", "v1.13.2"),),
-              "velero/velero-server"),
+    WellKnown(
+        "ebsCsi",
+        "Amazon EBS CSI driver",
+        EbsParams,
+        ebs_csi,
+        (Upstream(EBS_REPO, "docs/AmazonEBSCSIDriverPolicyV2.json", "v1.64.0"), Upstream(EBS_REPO, "docs/install.md", "v1.64.0")),
+        "kube-system/ebs-csi-controller-sa",
+        managed_alternatives=EBS_MANAGED,
+    ),
+    WellKnown(
+        "efsCsi",
+        "Amazon EFS CSI driver",
+        EfsParams,
+        efs_csi,
+        (Upstream("kubernetes-sigs/aws-efs-csi-driver", "docs/iam-policy-example.json", "v3.4.1"),),
+        "kube-system/efs-csi-controller-sa",
+        managed_alternatives=EFS_MANAGED,
+    ),
+    WellKnown(
+        "fsxLustreCsi",
+        "Amazon FSx for Lustre CSI driver",
+        FsxParams,
+        fsx_lustre_csi,
+        (Upstream("kubernetes-sigs/aws-fsx-csi-driver", "docs/install.md", "v1.9.0"),),
+        "kube-system/fsx-csi-controller-sa",
+    ),
+    WellKnown(
+        "mountpointS3Csi",
+        "Mountpoint for Amazon S3 CSI driver",
+        BucketParams,
+        mountpoint_s3_csi,
+        (Upstream("awslabs/mountpoint-s3", "doc/CONFIGURATION.md", "mountpoint-s3-1.23.0"),),
+        "kube-system/s3-csi-driver-sa",
+    ),
+    WellKnown(
+        "velero",
+        "Velero (AWS plugin)",
+        BucketParams,
+        velero,
+        (Upstream("vmware-tanzu/velero-plugin-for-aws", "README.md", "v1.13.2"),),
+        "velero/velero-server",
+    ),
 ]

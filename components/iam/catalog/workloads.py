@@ -42,8 +42,16 @@ def external_secrets(params: SecretsParams, partition: str, _: Sequence[str]) ->
     if params.secrets_manager_arns:
         statements += [
             stmt("FindSecrets", ["secretsmanager:ListSecrets", "secretsmanager:BatchGetSecretValue"]),
-            stmt("ReadSecrets", ["secretsmanager:GetResourcePolicy", "secretsmanager:GetSecretValue",
-                                 "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"], params.secrets_manager_arns),
+            stmt(
+                "ReadSecrets",
+                [
+                    "secretsmanager:GetResourcePolicy",
+                    "secretsmanager:GetSecretValue",
+                    "secretsmanager:DescribeSecret",
+                    "secretsmanager:ListSecretVersionIds",
+                ],
+                params.secrets_manager_arns,
+            ),
         ]
     return statements + kms_statements(params.kms_key_arns, ["kms:Decrypt"])
 
@@ -53,8 +61,9 @@ def secrets_store_csi(params: SecretsParams, partition: str, _: Sequence[str]) -
     mounts (GetParameters for SSM parameters)."""
     statements = []
     if params.secrets_manager_arns:
-        statements.append(stmt("MountedSecrets", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                               params.secrets_manager_arns))
+        statements.append(
+            stmt("MountedSecrets", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], params.secrets_manager_arns)
+        )
     if params.ssm_parameter_arns:
         statements.append(stmt("MountedParameters", ["ssm:GetParameters"], params.ssm_parameter_arns))
     return statements + kms_statements(params.kms_key_arns, ["kms:Decrypt"])
@@ -82,8 +91,11 @@ def ecr_image_builder(params: ImageBuilderParams, partition: str, _: Sequence[st
     pull = ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"]
     statements = [
         stmt("RegistryToken", ["ecr:GetAuthorizationToken"]),
-        stmt("PushImages", [*pull, "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"],
-             params.repository_arns),
+        stmt(
+            "PushImages",
+            [*pull, "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"],
+            params.repository_arns,
+        ),
     ]
     if params.pull_repository_arns:
         statements.append(stmt("PullBaseImages", pull, params.pull_repository_arns))
@@ -117,18 +129,43 @@ KEDA_DOCS = "kedacore/keda-docs"
 KEDA_VERSION = "a55c5d345e2cbd9923ab4936f1cabc2a17e9abac"
 
 ENTRIES = [
-    WellKnown("externalSecrets", "External Secrets Operator", SecretsParams, external_secrets,
-              (Upstream("external-secrets/external-secrets", "docs/provider/aws-secrets-manager.md", "v2.9.0"),
-               Upstream("external-secrets/external-secrets", "docs/provider/aws-parameter-store.md", "v2.9.0")),
-              "external-secrets/external-secrets"),
-    WellKnown("secretsStoreCsi", "Secrets Store CSI driver, AWS provider (the application's role)", SecretsParams, secrets_store_csi,
-              (Upstream("aws/secrets-store-csi-driver-provider-aws", "README.md", "secrets-store-csi-driver-provider-aws-2.1.1"),),
-              "<app namespace>/<app service account>"),
-    WellKnown("ecrImageBuilder", "Image builder pushing to Amazon ECR (Kaniko, BuildKit)", ImageBuilderParams, ecr_image_builder,
-              (Upstream(AWS_MANAGED, "AmazonEC2ContainerRegistryPowerUser", "v3"),),
-              "<build namespace>/<builder service account>", managed_alternatives=ECR_MANAGED),
-    WellKnown("kedaOperator", "KEDA (SQS and CloudWatch scalers)", KedaParams, keda_operator,
-              (Upstream(KEDA_DOCS, "content/docs/2.21/authentication-providers/aws.md", KEDA_VERSION),
-               Upstream(KEDA_DOCS, "content/docs/2.21/scalers/aws-cloudwatch.md", KEDA_VERSION)),
-              "keda/keda-operator"),
+    WellKnown(
+        "externalSecrets",
+        "External Secrets Operator",
+        SecretsParams,
+        external_secrets,
+        (
+            Upstream("external-secrets/external-secrets", "docs/provider/aws-secrets-manager.md", "v2.9.0"),
+            Upstream("external-secrets/external-secrets", "docs/provider/aws-parameter-store.md", "v2.9.0"),
+        ),
+        "external-secrets/external-secrets",
+    ),
+    WellKnown(
+        "secretsStoreCsi",
+        "Secrets Store CSI driver, AWS provider (the application's role)",
+        SecretsParams,
+        secrets_store_csi,
+        (Upstream("aws/secrets-store-csi-driver-provider-aws", "README.md", "secrets-store-csi-driver-provider-aws-2.1.1"),),
+        "<app namespace>/<app service account>",
+    ),
+    WellKnown(
+        "ecrImageBuilder",
+        "Image builder pushing to Amazon ECR (Kaniko, BuildKit)",
+        ImageBuilderParams,
+        ecr_image_builder,
+        (Upstream(AWS_MANAGED, "AmazonEC2ContainerRegistryPowerUser", "v3"),),
+        "<build namespace>/<builder service account>",
+        managed_alternatives=ECR_MANAGED,
+    ),
+    WellKnown(
+        "kedaOperator",
+        "KEDA (SQS and CloudWatch scalers)",
+        KedaParams,
+        keda_operator,
+        (
+            Upstream(KEDA_DOCS, "content/docs/2.21/authentication-providers/aws.md", KEDA_VERSION),
+            Upstream(KEDA_DOCS, "content/docs/2.21/scalers/aws-cloudwatch.md", KEDA_VERSION),
+        ),
+        "keda/keda-operator",
+    ),
 ]

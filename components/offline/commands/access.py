@@ -129,7 +129,9 @@ def statements(doc: dict[str, Any] | str | None, source: str) -> list[Statement]
             services.setdefault(service if name else "*", []).append(("NOT " if negated else "") + (name or "*"))
         resources = [*map(str, _list(s.get("Resource"))), *(f"NOT {r}" for r in _list(s.get("NotResource")))]
         conditions = [f"{op} {key}" for op, block in (s.get("Condition") or {}).items() for key in block]
-        out.append(Statement(source, str(s.get("Effect", "Allow")), {k: sorted(set(v)) for k, v in services.items()}, resources, conditions))
+        out.append(
+            Statement(source, str(s.get("Effect", "Allow")), {k: sorted(set(v)) for k, v in services.items()}, resources, conditions)
+        )
     return out
 
 
@@ -236,16 +238,30 @@ def bindings(result: runner.RunResult, other_stack: OtherStack | None = None) ->
         i = reg.inputs
         identity = registry.by_urn[reg.parent].name if reg.parent in registry.by_urn else "?"
         target = i.get("targetRoleArn")
-        b = Binding(str(i["clusterName"]), str(i["namespace"]), str(i["serviceAccount"]), identity,
-                    registry.role(str(i["roleArn"]), reg.property_dependencies.get("roleArn", [])),
-                    registry.role(str(target)) if target else None, statements(i["policy"], "session policy") if i.get("policy") else [])
+        b = Binding(
+            str(i["clusterName"]),
+            str(i["namespace"]),
+            str(i["serviceAccount"]),
+            identity,
+            registry.role(str(i["roleArn"]), reg.property_dependencies.get("roleArn", [])),
+            registry.role(str(target)) if target else None,
+            statements(i["policy"], "session policy") if i.get("policy") else [],
+        )
         found[b.key] = b
     for addon in result.of_type(ADDON):
         cluster, namespace = str(addon.inputs.get("clusterName")), _addon_namespace(addon, outputs)
         for entry in addon.inputs.get("podIdentityAssociations") or []:
             role_arn = str(entry["roleArn"])
-            b = Binding(cluster, namespace(entry["serviceAccount"]), entry["serviceAccount"], ", ".join(role_idents.get(role_arn, ["?"])),
-                        registry.role(role_arn, []), None, [], addon.inputs.get("addonName"))
+            b = Binding(
+                cluster,
+                namespace(entry["serviceAccount"]),
+                entry["serviceAccount"],
+                ", ".join(role_idents.get(role_arn, ["?"])),
+                registry.role(role_arn, []),
+                None,
+                [],
+                addon.inputs.get("addonName"),
+            )
             found.setdefault(b.key, b)
     # A binding the program declares but registers nothing for: an add-on installed outside the
     # stack that binds its service account itself.
@@ -282,16 +298,26 @@ def _table(stmts: list[Statement]) -> list[str]:
 
 
 def _role_lines(label: str, r: RoleAccess, bound: list[str], heading: str) -> list[str]:
-    lines = [f"{heading} {label}: `{r.arn}`", "", f"- managed by: {r.managed_by}", f"- bound to: {', '.join(bound)}",
-             f"- managed policies: {', '.join(r.managed_policies) or '—'}",
-             f"- policies created for it (catalog entries): {', '.join(dict.fromkeys(re.sub(r'-[0-9]+$', '', c) for c in r.catalog)) or '—'}"]
+    lines = [
+        f"{heading} {label}: `{r.arn}`",
+        "",
+        f"- managed by: {r.managed_by}",
+        f"- bound to: {', '.join(bound)}",
+        f"- managed policies: {', '.join(r.managed_policies) or '—'}",
+        f"- policies created for it (catalog entries): {', '.join(dict.fromkeys(re.sub(r'-[0-9]+$', '', c) for c in r.catalog)) or '—'}",
+    ]
     lines += [f"- permissions boundary: `{r.boundary}`"] if r.boundary else []
     lines.append("")
     if r.statements:
         lines += [*_table(r.statements), ""]
     elif r.managed_by == "outside this stack" or r.managed_by.endswith("(not run here)"):
-        lines += [("Its policies are not in this stack: run this report on the stack that owns it, or "
-                  f"`aws iam list-attached-role-policies --role-name {r.name}` and `list-role-policies`."), ""]
+        lines += [
+            (
+                "Its policies are not in this stack: run this report on the stack that owns it, or "
+                f"`aws iam list-attached-role-policies --role-name {r.name}` and `list-role-policies`."
+            ),
+            "",
+        ]
     return lines
 
 
@@ -305,7 +331,9 @@ def render(result: runner.RunResult, other_stack: OtherStack | None = None, titl
     for b in found:
         runs = f"`{(b.target or b.role).name}`" + (f" via `{b.role.name}`" if b.target else "")
         via = b.identity + (f" (add-on {b.addon})" if b.addon else "")
-        lines.append(f"| {b.cluster} | {b.namespace} | {b.service_account} | {runs} | {via} | {', '.join(f'**{f}**' for f in b.flags) or '—'} |")
+        lines.append(
+            f"| {b.cluster} | {b.namespace} | {b.service_account} | {runs} | {via} | {', '.join(f'**{f}**' for f in b.flags) or '—'} |"
+        )
     used = [f for f in FLAGS if any(f in b.flags for b in found)]
     lines += ["", *([f"- **{f}**: {FLAGS[f]}" for f in used] + [""] if used else []), f"{'#' * (depth + 1)} Roles", ""]
     roles: dict[tuple[str, str], tuple[RoleAccess, list[str]]] = {}
@@ -316,9 +344,14 @@ def render(result: runner.RunResult, other_stack: OtherStack | None = None, titl
     for (label, _), (r, bound) in roles.items():
         lines += _role_lines(label, r, bound, "#" * (depth + 2))
     for b in (b for b in found if b.session_policy):
-        lines += [f"{'#' * (depth + 2)} Session policy of {b.key}", "",
-                  "The association narrows the role: pods get the intersection of the role's permissions and this.", "",
-                  *_table(b.session_policy), ""]
+        lines += [
+            f"{'#' * (depth + 2)} Session policy of {b.key}",
+            "",
+            "The association narrows the role: pods get the intersection of the role's permissions and this.",
+            "",
+            *_table(b.session_policy),
+            "",
+        ]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -339,6 +372,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("stack", help="stack name (reads Pulumi.<stack>.yaml), or the path of a stack file")
     parser.add_argument("--json", action="store_true", help="print the bindings as JSON instead of Markdown")
 
+
 def run(args: argparse.Namespace) -> int:
     try:
         name, path = runner.stack_argument(args.stack)
@@ -352,4 +386,3 @@ def run(args: argparse.Namespace) -> int:
         return BAD_INPUT
     print(text.replace(mocks.ACCOUNT, "<ACCOUNT>"), end="")
     return OK
-

@@ -133,7 +133,11 @@ def adopt(stack_file: str, found: awsjson.Inputs, stack: str, path: Path | None 
     result = run_stack(stack_file, path, stack, world(cfg, found, stack, leave_addons), account_of(found))
     out = Adoption(stack=stack, result=result)
     regs = {
-        (r.type, r.inputs.get("clusterName"), r.inputs.get("addonName") or f"{r.inputs.get('namespace')}/{r.inputs.get('serviceAccount')}"): r
+        (
+            r.type,
+            r.inputs.get("clusterName"),
+            r.inputs.get("addonName") or f"{r.inputs.get('namespace')}/{r.inputs.get('serviceAccount')}",
+        ): r
         for r in result.registrations
         if r.type in (ASSOCIATION, ADDON)
     }
@@ -169,13 +173,18 @@ def adopt(stack_file: str, found: awsjson.Inputs, stack: str, path: Path | None 
         reg = regs.get((ASSOCIATION, assoc.cluster, f"{assoc.namespace}/{assoc.service_account}"))
         if why is None and owner:
             name = owner.split("/")[-2] if owner.count("/") >= 2 else owner
-            why = (f"belongs to add-on {name}, imported with it" if owner in adopted_addon_arns
-                   else f"belongs to add-on {name} (EKS-managed, goes with the add-on), which stays as it is")
+            why = (
+                f"belongs to add-on {name}, imported with it"
+                if owner in adopted_addon_arns
+                else f"belongs to add-on {name} (EKS-managed, goes with the add-on), which stays as it is"
+            )
         if why is None and reg is None:
             why = f"no identity of the stack binds {assoc.namespace}/{assoc.service_account} on {assoc.cluster}"
         if why is None and reg is not None and reg.urn in matched:
-            why = ("another association of the files binds the same service account (EKS keeps one per service "
-                   "account): the files disagree, list the cluster's associations again")
+            why = (
+                "another association of the files binds the same service account (EKS keeps one per service "
+                "account): the files disagree, list the cluster's associations again"
+            )
         if why:
             out.unmanaged.append((label, assoc.cluster, why))
             continue
@@ -189,16 +198,20 @@ def adopt(stack_file: str, found: awsjson.Inputs, stack: str, path: Path | None 
 
 def _addon_changes(addon: awsjson.Addon, reg: runner.Registration, cluster: Any) -> list[str]:
     notes = []
-    wanted = (cluster.agent_version if addon.name == AGENT_ADDON else next((a.version for a in cluster.addons if a.name == addon.name), None))
+    wanted = cluster.agent_version if addon.name == AGENT_ADDON else next((a.version for a in cluster.addons if a.name == addon.name), None)
     if wanted and wanted != addon.version:
         notes.append(f"{reg.name}: installed {addon.version}, the stack pins {wanted}: `pulumi up` updates the add-on")
     elif not wanted:
         key = "agentVersion" if addon.name == AGENT_ADDON else f"addons[name={addon.name}].version"
-        notes.append(f"{reg.name}: the stack does not pin a version, so `pulumi up` moves {addon.version} to the newest "
-                     f"for the cluster's Kubernetes version when a newer one exists; set `{key}: {addon.version}` to keep it")
+        notes.append(
+            f"{reg.name}: the stack does not pin a version, so `pulumi up` moves {addon.version} to the newest "
+            f"for the cluster's Kubernetes version when a newer one exists; set `{key}: {addon.version}` to keep it"
+        )
     declared_ns = (reg.inputs.get("namespaceConfig") or {}).get("namespace")
     if declared_ns and addon.namespace and declared_ns != addon.namespace:
-        notes.append(f"{reg.name}: installed in namespace {addon.namespace}, the stack declares {declared_ns}: the add-on would be REPLACED")
+        notes.append(
+            f"{reg.name}: installed in namespace {addon.namespace}, the stack declares {declared_ns}: the add-on would be REPLACED"
+        )
     if addon.status in ("CREATING", "UPDATING"):
         notes.append(f"{reg.name}: status {addon.status} when read; `aws eks wait addon-active` before importing")
     elif addon.status and addon.status != "ACTIVE":
@@ -215,11 +228,15 @@ def _association_changes(assoc: awsjson.Association, reg: runner.Registration) -
     parent = reg.parent.rsplit("::", 1)[-1]
     computed = bool(reg.property_dependencies.get("roleArn"))
     if computed:
-        notes.append(f"{reg.name}: bound to {assoc.role_arn} by hand; the stack binds the role it creates (or another "
-                     f"stack exports), so `pulumi up` updates roleArn in place. To keep the hand-made role, set "
-                     f"`roleArn: {assoc.role_arn}` on identity {parent}")
+        notes.append(
+            f"{reg.name}: bound to {assoc.role_arn} by hand; the stack binds the role it creates (or another "
+            f"stack exports), so `pulumi up` updates roleArn in place. To keep the hand-made role, set "
+            f"`roleArn: {assoc.role_arn}` on identity {parent}"
+        )
     elif reg.inputs.get("roleArn") != assoc.role_arn:
-        notes.append(f"{reg.name}: bound to {assoc.role_arn} by hand, the stack binds {reg.inputs.get('roleArn')}: `pulumi up` updates roleArn")
+        notes.append(
+            f"{reg.name}: bound to {assoc.role_arn} by hand, the stack binds {reg.inputs.get('roleArn')}: `pulumi up` updates roleArn"
+        )
     for key, have in (("targetRoleArn", assoc.target_role_arn), ("disableSessionTags", bool(assoc.disable_session_tags))):
         want = reg.inputs.get(key) or (False if key == "disableSessionTags" else None)
         if want != have and not reg.property_dependencies.get(key):
@@ -304,7 +321,10 @@ def report(adoption: Adoption, out_path: str, document: dict[str, Any], notes: l
     lines = [f"# Adopting into stack '{stack}' (URNs urn:pulumi:{stack}::{config_module.PROJECT}::…)", ""]
     parents = sum(1 for e in document["resources"] if e.get("component"))
     count = len(document["resources"]) - parents
-    lines += [f"## Import: {count} resource(s)" + (f" and {parents} parent component(s)" if parents else "") + f" written to {out_path}", ""]
+    lines += [
+        f"## Import: {count} resource(s)" + (f" and {parents} parent component(s)" if parents else "") + f" written to {out_path}",
+        "",
+    ]
     if adoption.imports:
         lines += ["| resource | type | import ID | parent | read from |", "|---|---|---|---|---|"]
         for reg, import_id, source in adoption.imports:
@@ -312,21 +332,45 @@ def report(adoption: Adoption, out_path: str, document: dict[str, Any], notes: l
     else:
         lines.append("Nothing in the files matches what the stack declares.")
     if any(e.get("component") for e in document["resources"]):
-        lines += ["", ("Parents not yet in the stack are declared in the document as empty components "
-                  "(`component: true`, `logicalName`: a Pulumi CLI from 2024 on reads them); `pulumi up` fills them in.")]
+        lines += [
+            "",
+            (
+                "Parents not yet in the stack are declared in the document as empty components "
+                "(`component: true`, `logicalName`: a Pulumi CLI from 2024 on reads them); `pulumi up` fills them in."
+            ),
+        ]
     if document.get("nameTable"):
-        lines += ["", "Parents named in `nameTable` by URN must already be in the stack (`pulumi stack --show-urns "
-                  "--stack " + stack + "`); the engine refuses an unknown parent. For a stack never deployed, run "
-                  "this again with `--new-stack`, or give `--state` a `pulumi stack export`."]
+        lines += [
+            "",
+            "Parents named in `nameTable` by URN must already be in the stack (`pulumi stack --show-urns "
+            "--stack " + stack + "`); the engine refuses an unknown parent. For a stack never deployed, run "
+            "this again with `--new-stack`, or give `--state` a `pulumi stack export`.",
+        ]
     if adoption.tag_commands:
-        lines += ["", "## First, tag the add-ons as this stack's", "",
-                  "The program manages an add-on on an adopted cluster only when it carries the stack's owner tags:", "", "```sh",
-                  *adoption.tag_commands, "```"]
-    lines += ["", "## Then import, and check", "", "```sh",
-              f"pulumi import --stack {stack} --file {out_path} --protect=false --generate-code=false",
-              f"pulumi preview --stack {stack}   # no create for the imported resources", "```", "",
-              ("`--generate-code=false`: the program already declares them. The preview still shows in-place updates: "
-              "the stack's tags on every imported resource, and what is listed below.")]
+        lines += [
+            "",
+            "## First, tag the add-ons as this stack's",
+            "",
+            "The program manages an add-on on an adopted cluster only when it carries the stack's owner tags:",
+            "",
+            "```sh",
+            *adoption.tag_commands,
+            "```",
+        ]
+    lines += [
+        "",
+        "## Then import, and check",
+        "",
+        "```sh",
+        f"pulumi import --stack {stack} --file {out_path} --protect=false --generate-code=false",
+        f"pulumi preview --stack {stack}   # no create for the imported resources",
+        "```",
+        "",
+        (
+            "`--generate-code=false`: the program already declares them. The preview still shows in-place updates: "
+            "the stack's tags on every imported resource, and what is listed below."
+        ),
+    ]
     if adoption.attention:
         lines += ["", "## What the next `pulumi up` changes, and what to check", "", *[f"- {n}" for n in adoption.attention]]
     lines += ["", "## Left as they are (not in the stack)", ""]
@@ -335,9 +379,14 @@ def report(adoption: Adoption, out_path: str, document: dict[str, Any], notes: l
     else:
         lines.append("Nothing: every object in the files is imported.")
     if adoption.to_create:
-        lines += ["", "## Not found in the files: `pulumi up` creates them", "",
-                  *[f"- `{r.name}` ({r.type.rsplit(':', 1)[-1]})" for r in adoption.to_create],
-                  "", "If one of them exists, add its describe output and run this again: creating it would fail (409 / ResourceInUse)."]
+        lines += [
+            "",
+            "## Not found in the files: `pulumi up` creates them",
+            "",
+            *[f"- `{r.name}` ({r.type.rsplit(':', 1)[-1]})" for r in adoption.to_create],
+            "",
+            "If one of them exists, add its describe output and run this again: creating it would fail (409 / ResourceInUse).",
+        ]
     if notes:
         lines += ["", "## Notes on the inputs", "", *[f"- {n}" for n in notes]]
     return "\n".join(lines) + "\n"
@@ -345,20 +394,33 @@ def report(adoption: Adoption, out_path: str, document: dict[str, Any], notes: l
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("stack", help="stack name (reads Pulumi.<stack>.yaml), or the path of a stack file")
-    parser.add_argument("--from", dest="inputs", action="append", required=True, metavar="FILE",
-                        help="AWS CLI output: list/describe-pod-identity-association(s), describe-addon (repeatable)")
+    parser.add_argument(
+        "--from",
+        dest="inputs",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="AWS CLI output: list/describe-pod-identity-association(s), describe-addon (repeatable)",
+    )
     parser.add_argument("--out", required=True, metavar="FILE", help="where to write the pulumi import document")
-    parser.add_argument("--stack-name", help="the Pulumi stack's name when it differs from the file's, e.g. "
-                        "organization/eks-pod-identity/prod (URNs and tags use its last part)")
+    parser.add_argument(
+        "--stack-name",
+        help="the Pulumi stack's name when it differs from the file's, e.g. "
+        "organization/eks-pod-identity/prod (URNs and tags use its last part)",
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--new-stack", action="store_true", help="the stack was never deployed: declare the parent components too")
     where.add_argument("--state", metavar="FILE", help="`pulumi stack export` output: parents and resources already there are known")
     parser.add_argument("--leave-addons", action="store_true", help="import associations only; add-ons stay with whoever installed them")
 
+
 def run(args: argparse.Namespace) -> int:
     if args.stack_name is not None and not STACK_NAME.fullmatch(args.stack_name):
-        print(f"error: --stack-name {args.stack_name!r} is not a Pulumi stack name: [ORG/[PROJECT/]]STACK, each part "
-              "letters, digits, '_', '.' or '-'", file=sys.stderr)
+        print(
+            f"error: --stack-name {args.stack_name!r} is not a Pulumi stack name: [ORG/[PROJECT/]]STACK, each part "
+            "letters, digits, '_', '.' or '-'",
+            file=sys.stderr,
+        )
         return BAD_INPUT
     try:
         name, path = runner.stack_argument(args.stack)
@@ -370,8 +432,10 @@ def run(args: argparse.Namespace) -> int:
         found = awsjson.read(args.inputs)
         wrong = [r.source for r in found.roles] + [s.source for s in found.service_accounts] + [w.source for w in found.workloads]
         if wrong:
-            raise awsjson.InputError(f"{wrong[0]}: IAM roles and Kubernetes objects are read by `eks-pod-identity migrate-irsa`, not "
-                                     "here; adopt reads associations and add-ons")
+            raise awsjson.InputError(
+                f"{wrong[0]}: IAM roles and Kubernetes objects are read by `eks-pod-identity migrate-irsa`, not "
+                "here; adopt reads associations and add-ons"
+            )
         if not found.associations and not found.addons:
             raise awsjson.InputError(f"{', '.join(args.inputs)}: no association nor add-on found")
         existing = state_urns(args.state) if args.state else None
@@ -390,4 +454,3 @@ def run(args: argparse.Namespace) -> int:
         return BAD_INPUT
     print(report(adoption, args.out, document, found.notes), end="")
     return OK
-

@@ -31,7 +31,7 @@ def targets(args: list[str], root: Path | None = None) -> list[tuple[str, Path]]
     """(stack name, file) for each argument (a stack name or a file), or every Pulumi.*.yaml in `root`."""
     root = root or runner.program().root
     if not args:
-        return [(p.name[len("Pulumi."):-len(".yaml")], p) for p in sorted(root.glob("Pulumi.*.yaml"))]
+        return [(p.name[len("Pulumi.") : -len(".yaml")], p) for p in sorted(root.glob("Pulumi.*.yaml"))]
     found = []
     for arg in args:
         path = Path(arg) if arg.endswith((".yaml", ".yml")) or "/" in arg else root / f"Pulumi.{arg}.yaml"
@@ -59,8 +59,12 @@ def check(stack: str, path: Path) -> tuple[str, list[str]]:
     except Exception as error:  # noqa: BLE001 - said in one line, never a traceback
         return FAILED, [f"the program failed under mocks: {type(error).__name__}: {error}"]
     created = sum(1 for r in result.registrations if r.custom and not r.type.startswith("pulumi:providers:"))
-    return PASSED, [(f"{_count(len(parsed.clusters), 'cluster')}, {_count(len(parsed.identities), 'identity', 'identities')}, "
-                f"{_count(created, 'resource')} under mocks")]
+    return PASSED, [
+        (
+            f"{_count(len(parsed.clusters), 'cluster')}, {_count(len(parsed.identities), 'identity', 'identities')}, "
+            f"{_count(created, 'resource')} under mocks"
+        )
+    ]
 
 
 def _count(n: int, one: str, many: str = "") -> str:
@@ -68,8 +72,10 @@ def _count(n: int, one: str, many: str = "") -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("stacks", nargs="*", metavar="STACK-OR-FILE",
-                        help="stack names or stack files (default: every Pulumi.*.yaml beside Pulumi.yaml)")
+    parser.add_argument(
+        "stacks", nargs="*", metavar="STACK-OR-FILE", help="stack names or stack files (default: every Pulumi.*.yaml beside Pulumi.yaml)"
+    )
+
 
 def run(args: argparse.Namespace) -> int:
     files = targets(args.stacks)
@@ -88,4 +94,3 @@ def run(args: argparse.Namespace) -> int:
             print(f"{shown}: {verdict}: {'; '.join(lines)}")
     print(f"{_count(len(files), 'stack file')}: {len(files) - failed} OK, {failed} with problems")
     return BAD_INPUT if failed else OK
-

@@ -36,13 +36,23 @@ from ..inputs.irsa import PLACEHOLDER, TRUST_LIMIT, compact, merge, placeholder,
 from . import BAD_INPUT, OK
 
 ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
-IRSA_ANNOTATIONS = (ROLE_ANNOTATION, "eks.amazonaws.com/audience", "eks.amazonaws.com/sts-regional-endpoints",
-                    "eks.amazonaws.com/token-expiration")
+IRSA_ANNOTATIONS = (
+    ROLE_ANNOTATION,
+    "eks.amazonaws.com/audience",
+    "eks.amazonaws.com/sts-regional-endpoints",
+    "eks.amazonaws.com/token-expiration",
+)
 """What the IRSA webhook reads from a service account; all of it goes with IRSA."""
 EKSCTL_SA_TAG = "alpha.eksctl.io/iamserviceaccount-name"
 """What `eksctl create iamserviceaccount` tags its roles with: `<namespace>/<name>`."""
-SDK_MINIMUMS = (("AWS CLI v2", "2.15.0"), ("AWS CLI v1", "1.30.0"), ("boto3 / botocore", "1.34.41"),
-                ("Go v2", "release-2023-11-14"), ("Java v2", "2.21.30"), ("JavaScript v3", "3.458.0"))
+SDK_MINIMUMS = (
+    ("AWS CLI v2", "2.15.0"),
+    ("AWS CLI v1", "1.30.0"),
+    ("boto3 / botocore", "1.34.41"),
+    ("Go v2", "release-2023-11-14"),
+    ("Java v2", "2.21.30"),
+    ("JavaScript v3", "3.458.0"),
+)
 """The oldest SDKs that read Pod Identity credentials (EKS User Guide, "Use pod identity with the AWS SDK",
 https://docs.aws.amazon.com/eks/latest/userguide/pod-id-minimum-sdk.html)."""
 
@@ -61,8 +71,9 @@ class Identity:
     def config(self, cluster: str) -> dict[str, Any]:
         entry: dict[str, Any] = {"name": self.name}
         entry.update({"namespace": self.namespaces[0]} if len(self.namespaces) == 1 else {"namespaces": self.namespaces})
-        entry.update({"serviceAccount": self.service_accounts[0]} if len(self.service_accounts) == 1
-                     else {"serviceAccounts": self.service_accounts})
+        entry.update(
+            {"serviceAccount": self.service_accounts[0]} if len(self.service_accounts) == 1 else {"serviceAccounts": self.service_accounts}
+        )
         entry["clusters"] = [cluster]
         if self.chain_role_name:
             return {**entry, "roleName": self.chain_role_name, "targetRole": {"arn": self.role_arn}}
@@ -171,7 +182,7 @@ def plan(inputs: awsjson.Inputs, cluster: str, account: str | None = None) -> Mi
         variables: dict[tuple[str, str], str] = {}
         if cross:
             for ident in mine:
-                ident.chain_role_name = f"{ident.name}-pod-identity"[: ROLE_NAME_MAX]
+                ident.chain_role_name = f"{ident.name}-pod-identity"[:ROLE_NAME_MAX]
             sources = [f"arn:{partition_of(arn)}:iam::{account}:role/{i.chain_role_name}" for i in mine]
             # EKS passes each association's external ID when it chains; they exist once `pulumi up` made them.
             variables = {pair: f"EXTERNAL_ID_{len(plans) + 1}_{i + 1}" for i, pair in enumerate(pairs)}
@@ -184,7 +195,9 @@ def plan(inputs: awsjson.Inputs, cluster: str, account: str | None = None) -> Mi
             p.final, p.kept = without_irsa(p.merged, pairs, issuer)
         identities += mine
         plans.append(p)
-    migration = Migration(cluster, account, source, identities, plans, inputs.service_accounts, skipped, notes=list(inputs.notes), issuer=issuer)
+    migration = Migration(
+        cluster, account, source, identities, plans, inputs.service_accounts, skipped, notes=list(inputs.notes), issuer=issuer
+    )
     if inputs.workloads:
         migration.workloads = {}
         for w in inputs.workloads:
@@ -231,10 +244,16 @@ def _command(p: RolePlan, m: Migration, doc: dict[str, Any]) -> list[str]:
     """The trust update, preceded by the lookups of the external IDs it names."""
     lines = ["```sh"]
     for (ns, sa), variable in p.external_ids.items():
-        lines += [(f"ID=$(aws eks list-pod-identity-associations --cluster-name {m.cluster} --namespace {ns} "
-                  f"--service-account {sa} --query 'associations[0].associationId' --output text)"),
-                  (f"{variable}=$(aws eks describe-pod-identity-association --cluster-name {m.cluster} --association-id "
-                  '"$ID" --query association.externalId --output text)')]
+        lines += [
+            (
+                f"ID=$(aws eks list-pod-identity-associations --cluster-name {m.cluster} --namespace {ns} "
+                f"--service-account {sa} --query 'associations[0].associationId' --output text)"
+            ),
+            (
+                f"{variable}=$(aws eks describe-pod-identity-association --cluster-name {m.cluster} --association-id "
+                '"$ID" --query association.externalId --output text)'
+            ),
+        ]
     return [*lines, update_command(p.name, doc), "```"]
 
 
@@ -243,27 +262,48 @@ def _trust_section(p: RolePlan, m: Migration) -> list[str]:
     lines = [f"### {p.name} ({who})", ""]
     if p.cross_account:
         chain = [i.chain_role_name for i in m.identities if i.role_arn == p.arn]
-        lines += [(f"This role is in account {_account(p.arn)}, not the cluster's ({m.account}). Pod Identity needs the "
-                  f"association's role in the cluster's account, so the stack created {', '.join(f'`{c}`' for c in chain)} "
-                  "there and chains into this one (`targetRole`), passing each association's external ID. The lookups "
-                  f"read the cluster's account; the update needs account {_account(p.arn)}'s credentials "
-                  "(e.g. `--profile`)."), ""]
+        lines += [
+            (
+                f"This role is in account {_account(p.arn)}, not the cluster's ({m.account}). Pod Identity needs the "
+                f"association's role in the cluster's account, so the stack created {', '.join(f'`{c}`' for c in chain)} "
+                "there and chains into this one (`targetRole`), passing each association's external ID. The lookups "
+                f"read the cluster's account; the update needs account {_account(p.arn)}'s credentials "
+                "(e.g. `--profile`)."
+            ),
+            "",
+        ]
     lines += ["Statements to add:", "", *_json(p.statements, p), ""]
     if p.role is None:
-        return [*lines, (f"No `aws iam get-role --role-name {p.name}` output was given, so it cannot be merged with the role's "
-                "current trust here; save it, run this again, and use the command it prints."), ""]
+        return [
+            *lines,
+            (
+                f"No `aws iam get-role --role-name {p.name}` output was given, so it cannot be merged with the role's "
+                "current trust here; save it, run this again, and use the command it prints."
+            ),
+            "",
+        ]
     if not p.changed:
         lines += ["Its trust already lets these pods in (statements covering them): nothing to change.", ""]
     else:
         lines += ["Merged with its current trust:", "", *_command(p, m, p.merged or {}), ""]
     size = len(compact(p.merged or {}))
     if size > TRUST_LIMIT:
-        lines += [(f"The merged trust is {size} characters, over IAM's default {TRUST_LIMIT}: request the 4,096 quota "
-                  "or remove OIDC statements of clusters that no longer use this role first."), ""]
+        lines += [
+            (
+                f"The merged trust is {size} characters, over IAM's default {TRUST_LIMIT}: request the 4,096 quota "
+                "or remove OIDC statements of clusters that no longer use this role first."
+            ),
+            "",
+        ]
     if EKSCTL_SA_TAG in p.role.tags or "aws:cloudformation:stack-name" in p.role.tags:
         owner = p.role.tags.get("aws:cloudformation:stack-name") or f"eksctl's stack for {p.role.tags[EKSCTL_SA_TAG]}"
-        lines += [(f"A CloudFormation stack ({owner}) owns this role: the edit drifts from its template, and deleting the "
-                  "stack (`eksctl delete iamserviceaccount`) deletes the role the associations use."), ""]
+        lines += [
+            (
+                f"A CloudFormation stack ({owner}) owns this role: the edit drifts from its template, and deleting the "
+                "stack (`eksctl delete iamserviceaccount`) deletes the role the associations use."
+            ),
+            "",
+        ]
     return lines
 
 
@@ -272,80 +312,141 @@ def render(m: Migration, config_path: str | None) -> str:
     by_arn = {p.arn: p for p in m.roles}
     ident_of = {(ns, sa): i for i in m.identities for ns in i.namespaces for sa in i.service_accounts}
     annotated = [s for s in m.service_accounts if ROLE_ANNOTATION in s.annotations and (s.namespace, s.name) in ident_of]
-    lines = [f"# Moving cluster {m.cluster} from IRSA to EKS Pod Identity", "",
-             (f"Cluster account: {m.account or 'unknown'} ({m.account_from}). {len(annotated)} service account(s) "
-             f"use IRSA through {len(m.roles)} role(s)."), ""]
+    lines = [
+        f"# Moving cluster {m.cluster} from IRSA to EKS Pod Identity",
+        "",
+        (
+            f"Cluster account: {m.account or 'unknown'} ({m.account_from}). {len(annotated)} service account(s) "
+            f"use IRSA through {len(m.roles)} role(s)."
+        ),
+        "",
+    ]
     if not annotated:
         lines += ["No service account is annotated with a role ARN: nothing to move."]
     else:
         lines += ["| namespace | service account | role | identity | flags |", "|---|---|---|---|---|"]
         for s in annotated:
             ident, p = ident_of[(s.namespace, s.name)], by_arn[s.annotations[ROLE_ANNOTATION].strip()]
-            flags = [*(["**other account**: needs a target role"] if p.cross_account else []),
-                     *(["no get-role output"] if p.role is None else []),
-                     *(["created by eksctl"] if s.labels.get("app.kubernetes.io/managed-by") == "eksctl" else []),
-                     *(["CloudFormation-managed role"] if p.role and ({EKSCTL_SA_TAG, "aws:cloudformation:stack-name"} & set(p.role.tags)) else [])]
+            flags = [
+                *(["**other account**: needs a target role"] if p.cross_account else []),
+                *(["no get-role output"] if p.role is None else []),
+                *(["created by eksctl"] if s.labels.get("app.kubernetes.io/managed-by") == "eksctl" else []),
+                *(
+                    ["CloudFormation-managed role"]
+                    if p.role and ({EKSCTL_SA_TAG, "aws:cloudformation:stack-name"} & set(p.role.tags))
+                    else []
+                ),
+            ]
             lines.append(f"| {s.namespace} | {s.name} | `{p.arn}` | {ident.name} | {', '.join(flags)} |")
     lines += ["", *[f"- skipped: {s}" for s in m.skipped], *([""] if m.skipped else [])]
-    lines += ["## 0. Before you start", "",
-              (f"- The agent add-on must run on {m.cluster}: the stack installs it (`installAgent`, default true) or adopts "
-              "the one there (`eks-pod-identity adopt`). Pods must run on Linux EC2 nodes (not Fargate, not Windows)."),
-              "- The pods' AWS SDK must read Pod Identity credentials; older ones fall back to the node role:", "",
-              "| SDK | at least |", "|---|---|", *[f"| {n} | {v} |" for n, v in SDK_MINIMUMS], ""]
+    lines += [
+        "## 0. Before you start",
+        "",
+        (
+            f"- The agent add-on must run on {m.cluster}: the stack installs it (`installAgent`, default true) or adopts "
+            "the one there (`eks-pod-identity adopt`). Pods must run on Linux EC2 nodes (not Fargate, not Windows)."
+        ),
+        "- The pods' AWS SDK must read Pod Identity credentials; older ones fall back to the node role:",
+        "",
+        "| SDK | at least |",
+        "|---|---|",
+        *[f"| {n} | {v} |" for n, v in SDK_MINIMUMS],
+        "",
+    ]
     lines += ["## 1. Let each role trust Pod Identity (IRSA keeps working)", ""]
     for p in (p for p in m.roles if not p.cross_account):
         lines += _trust_section(p, m)
     lines += ["## 2. Bind them with the stack", ""]
     if config_path:
-        lines += [(f"Merge `{config_path}` into the stack file (the cluster must be in `eks-pod-identity:clusters`, "
-                  f"adopted: `{{name: {m.cluster}, create: false}}`), then `pulumi up`: it creates one association per "
-                  "service account. Nothing changes for running pods yet."), ""]
+        lines += [
+            (
+                f"Merge `{config_path}` into the stack file (the cluster must be in `eks-pod-identity:clusters`, "
+                f"adopted: `{{name: {m.cluster}, create: false}}`), then `pulumi up`: it creates one association per "
+                "service account. Nothing changes for running pods yet."
+            ),
+            "",
+        ]
     else:
-        lines += ["Add to the stack file (the cluster must be in `eks-pod-identity:clusters`), then `pulumi up`:", "",
-                  "```yaml", yaml.safe_dump(fragment(m), sort_keys=False).rstrip(), "```", ""]
+        lines += [
+            "Add to the stack file (the cluster must be in `eks-pod-identity:clusters`), then `pulumi up`:",
+            "",
+            "```yaml",
+            yaml.safe_dump(fragment(m), sort_keys=False).rstrip(),
+            "```",
+            "",
+        ]
     providers = oidc_providers(m)
-    lines += [("To have the stack create fresh roles instead of binding these, drop `roleArn` and give each identity "
-              f"`irsa: {{oidcProviderArns: [{', '.join(providers) or '<this cluster’s OIDC provider ARN>'}]}}`: the role it "
-              "creates keeps IRSA trust for exactly its service accounts, so one stack covers both until the annotations "
-              "are gone (then remove `irsa`)."), ""]
+    lines += [
+        (
+            "To have the stack create fresh roles instead of binding these, drop `roleArn` and give each identity "
+            f"`irsa: {{oidcProviderArns: [{', '.join(providers) or '<this cluster’s OIDC provider ARN>'}]}}`: the role it "
+            "creates keeps IRSA trust for exactly its service accounts, so one stack covers both until the annotations "
+            "are gone (then remove `irsa`)."
+        ),
+        "",
+    ]
     chained = [p for p in m.roles if p.cross_account]
     if chained:
         lines += ["### After `pulumi up`: roles in other accounts trust the new association roles", ""]
         for p in chained:
             lines += _trust_section(p, m)
-    lines += ["## 3. Move each workload", "",
-              ("Until its annotation is removed and its pods restart, a pod keeps IRSA: the webhook injects "
-              "`AWS_ROLE_ARN`/`AWS_WEB_IDENTITY_TOKEN_FILE`, which the SDKs' default chains try before Pod Identity's "
-              "container credentials, and Pod Identity is injected only when a pod is admitted."), ""]
+    lines += [
+        "## 3. Move each workload",
+        "",
+        (
+            "Until its annotation is removed and its pods restart, a pod keeps IRSA: the webhook injects "
+            "`AWS_ROLE_ARN`/`AWS_WEB_IDENTITY_TOKEN_FILE`, which the SDKs' default chains try before Pod Identity's "
+            "container credentials, and Pod Identity is injected only when a pod is admitted."
+        ),
+        "",
+    ]
     for s in annotated:
         remove = " ".join(f"{a}-" for a in IRSA_ANNOTATIONS if a in s.annotations)
         lines += [f"**{s.namespace}/{s.name}**", "", "```sh", f"kubectl annotate serviceaccount -n {s.namespace} {s.name} {remove}"]
         if m.workloads is None:
-            query = (f"{{range .items[?(@.spec.template.spec.serviceAccountName==\"{s.name}\")]}}"
-                     "{.kind}/{.metadata.name}{\"\\n\"}{end}")
-            lines += [f"kubectl get deployments,statefulsets,daemonsets -n {s.namespace} -o jsonpath={shlex.quote(query)}",
-                      f"kubectl rollout restart -n {s.namespace} <kind>/<name>   # each of the above"]
+            query = f'{{range .items[?(@.spec.template.spec.serviceAccountName=="{s.name}")]}}{{.kind}}/{{.metadata.name}}{{"\\n"}}{{end}}'
+            lines += [
+                f"kubectl get deployments,statefulsets,daemonsets -n {s.namespace} -o jsonpath={shlex.quote(query)}",
+                f"kubectl rollout restart -n {s.namespace} <kind>/<name>   # each of the above",
+            ]
         else:
             users = m.workloads.get((s.namespace, s.name), [])
             lines += [f"kubectl rollout restart -n {s.namespace} {w.kind.lower()}/{w.name}" for w in users]
             lines += [] if users else [f"# no Deployment, StatefulSet or DaemonSet in the files runs as {s.name}"]
         lines += ["```", ""]
         if s.labels.get("app.kubernetes.io/managed-by") == "eksctl":
-            lines += [("eksctl created this service account (`eksctl create iamserviceaccount`); eksctl's own "
-                      "`utils migrate-to-pod-identity` is the alternative for what eksctl manages."), ""]
+            lines += [
+                (
+                    "eksctl created this service account (`eksctl create iamserviceaccount`); eksctl's own "
+                    "`utils migrate-to-pod-identity` is the alternative for what eksctl manages."
+                ),
+                "",
+            ]
         if s.namespace == "kube-system":
-            lines += [("If an EKS add-on owns this service account (its `serviceAccountRoleArn` set the annotation), bind it "
-                      "through `clusters[].addons[].identity` instead: the add-on would put the annotation back."), ""]
-    lines += [("Check a restarted pod: `kubectl exec -n NS POD -- env` shows `AWS_CONTAINER_CREDENTIALS_FULL_URI` and no "
-              "`AWS_ROLE_ARN`."), "", "## 4. Last, when nothing uses IRSA any more: drop the OIDC trust", ""]
+            lines += [
+                (
+                    "If an EKS add-on owns this service account (its `serviceAccountRoleArn` set the annotation), bind it "
+                    "through `clusters[].addons[].identity` instead: the add-on would put the annotation back."
+                ),
+                "",
+            ]
+    lines += [
+        ("Check a restarted pod: `kubectl exec -n NS POD -- env` shows `AWS_CONTAINER_CREDENTIALS_FULL_URI` and no `AWS_ROLE_ARN`."),
+        "",
+        "## 4. Last, when nothing uses IRSA any more: drop the OIDC trust",
+        "",
+    ]
     for p in (p for p in m.roles if p.role is not None):
         lines += [f"### {p.name}", ""]
         if p.final == p.merged:
             lines += ["No OIDC statement can go yet."]
         else:
-            when = (f"Once no service account of {m.cluster} is annotated with this role" if m.issuer else
-                    "Once no service account in any cluster is annotated with this role (pass --cluster-info to "
-                    f"drop only {m.cluster}'s statements)")
+            when = (
+                f"Once no service account of {m.cluster} is annotated with this role"
+                if m.issuer
+                else "Once no service account in any cluster is annotated with this role (pass --cluster-info to "
+                f"drop only {m.cluster}'s statements)"
+            )
             lines += [f"{when}:", "", *_command(p, m, p.final or {})]
         lines += [*[f"- kept: {k}" for k in p.kept], ""]
     if m.notes:
@@ -354,15 +455,26 @@ def render(m: Migration, config_path: str | None) -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--service-accounts", action="append", required=True, metavar="FILE",
-                        help="kubectl get serviceaccounts -A -o json (repeatable)")
-    parser.add_argument("--roles", action="append", required=True, metavar="FILE",
-                        help="aws iam get-role --role-name R (one or many roles per file; repeatable)")
+    parser.add_argument(
+        "--service-accounts", action="append", required=True, metavar="FILE", help="kubectl get serviceaccounts -A -o json (repeatable)"
+    )
+    parser.add_argument(
+        "--roles",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="aws iam get-role --role-name R (one or many roles per file; repeatable)",
+    )
     parser.add_argument("--cluster", required=True, help="the EKS cluster's name, as in the stack file")
     parser.add_argument("--cluster-info", metavar="FILE", help="aws eks describe-cluster --name NAME: the account and OIDC issuer")
-    parser.add_argument("--workloads", action="append", metavar="FILE",
-                        help="kubectl get deployments,statefulsets,daemonsets -A -o json: exact restart commands")
+    parser.add_argument(
+        "--workloads",
+        action="append",
+        metavar="FILE",
+        help="kubectl get deployments,statefulsets,daemonsets -A -o json: exact restart commands",
+    )
     parser.add_argument("--out-config", metavar="FILE", help="write the stack-file fragment here (else it is printed)")
+
 
 def run(args: argparse.Namespace) -> int:
     if not EKS_CLUSTER_NAME.match(args.cluster):
@@ -393,8 +505,10 @@ def run(args: argparse.Namespace) -> int:
         print("error: the fragment does not pass the program's config checks:\n" + "\n".join(f"  - {p}" for p in problems), file=sys.stderr)
         return BAD_INPUT
     if args.out_config:
-        header = (f"# From eks-pod-identity migrate-irsa: the IRSA service accounts of cluster {args.cluster}, bound to their roles.\n"
-                  f"# Merge into Pulumi.<stack>.yaml; the cluster must be in eks-pod-identity:clusters.\n")
+        header = (
+            f"# From eks-pod-identity migrate-irsa: the IRSA service accounts of cluster {args.cluster}, bound to their roles.\n"
+            f"# Merge into Pulumi.<stack>.yaml; the cluster must be in eks-pod-identity:clusters.\n"
+        )
         try:
             Path(args.out_config).write_text(header + yaml.safe_dump(fragment(migration), sort_keys=False))
         except OSError as error:
@@ -402,4 +516,3 @@ def run(args: argparse.Namespace) -> int:
             return BAD_INPUT
     print(render(migration, args.out_config), end="")
     return OK
-

@@ -131,13 +131,14 @@ def counts(result: runner.RunResult) -> list[str]:
     for reg in result.registrations:
         by_kind[kind(reg)] = by_kind.get(kind(reg), 0) + 1
         by_type[reg.type] = by_type.get(reg.type, 0) + 1
-    plural = {"resource": "resources", "remote component": "remote components", "provider": "providers",
-              "component": "components"}
+    plural = {"resource": "resources", "remote component": "remote components", "provider": "providers", "component": "components"}
     summary = ", ".join(f"{by_kind[k]} {k if by_kind[k] == 1 else plural[k]}" for k in plural if by_kind.get(k))
     lines = [f"{len(result.registrations)} registered: {summary or 'nothing'}"]
     if by_kind.get("remote component"):
-        lines.append("(a remote component, e.g. pulumi-eks's cluster or awsx's VPC, creates further AWS resources "
-                     "inside its provider; they are not counted)")
+        lines.append(
+            "(a remote component, e.g. pulumi-eks's cluster or awsx's VPC, creates further AWS resources "
+            "inside its provider; they are not counted)"
+        )
     lines += [f"  {n:4d}  {t}" for t, n in sorted(by_type.items(), key=lambda item: (-item[1], item[0]))]
     return lines
 
@@ -204,8 +205,15 @@ def adopted_versions(result: runner.RunResult, outputs: dict[str, Any]) -> dict[
 def render(stack: str, result: runner.RunResult, invented: set[str] | frozenset[str] = frozenset()) -> str:
     """The plan as text; `invented` holds the hashes the mocks made up (see `run`)."""
     out = [f"# Offline plan for stack '{stack}' (mocks: no AWS, no credentials)", LEGEND, ""]
-    out += [f"## Resources: {counts(result)[0]}", "(indented under their component; <- what each waits for)",
-            *tree(result), "", "### Count by type", *counts(result)[1:], ""]
+    out += [
+        f"## Resources: {counts(result)[0]}",
+        "(indented under their component; <- what each waits for)",
+        *tree(result),
+        "",
+        "### Count by type",
+        *counts(result)[1:],
+        "",
+    ]
     out += ["## IAM documents"]
     for where, doc in iam_documents(result):
         out += [f"### {where}", json.dumps(doc, indent=2, sort_keys=True), ""]

@@ -31,17 +31,27 @@ from ..review.sides import BadInput, load, stack_target
 from . import BAD_INPUT, HAZARDS
 
 CANNOT_KNOW = (
-    ("real IDs, ARNs and generated names (the mocks make them up, the same way in both runs, so only "
-    "what the stack files change shows as a change)"),
+    (
+        "real IDs, ARNs and generated names (the mocks make them up, the same way in both runs, so only "
+        "what the stack files change shows as a change)"
+    ),
     "drift: what was changed outside Pulumi since the last `pulumi up` (no state is read)",
-    ("provider defaults and the diffs providers compute themselves (normalised JSON, defaults filled in, "
-    "server-side defaults of Kubernetes objects, ignoreChanges inside providers)"),
-    ("the inside of remote components: eks:index:Cluster, eks:index:ManagedNodeGroup and awsx:ec2:Vpc are one "
-    "opaque registration each under mocks; only the inputs that replace their main resource are known"),
-    ("whether an output is unknown during a real preview beyond created or replaced resources (e.g. a pulumi-eks "
-    "kubeconfig recomputed on an update would replace the Kubernetes provider and every object)"),
-    ("live state the providers read while diffing: a Job annotated pulumi.com/replaceUnready is replaced when the "
-    "live Job is not complete (pulumi-kubernetes provider.go:1622-1643)"),
+    (
+        "provider defaults and the diffs providers compute themselves (normalised JSON, defaults filled in, "
+        "server-side defaults of Kubernetes objects, ignoreChanges inside providers)"
+    ),
+    (
+        "the inside of remote components: eks:index:Cluster, eks:index:ManagedNodeGroup and awsx:ec2:Vpc are one "
+        "opaque registration each under mocks; only the inputs that replace their main resource are known"
+    ),
+    (
+        "whether an output is unknown during a real preview beyond created or replaced resources (e.g. a pulumi-eks "
+        "kubeconfig recomputed on an update would replace the Kubernetes provider and every object)"
+    ),
+    (
+        "live state the providers read while diffing: a Job annotated pulumi.com/replaceUnready is replaced when the "
+        "live Job is not complete (pulumi-kubernetes provider.go:1622-1643)"
+    ),
     "changes to the program itself: both stack files run through this working tree's program",
 )
 
@@ -94,8 +104,10 @@ def attachment_lines(comparison: Comparison) -> list[str]:
             if reg is None or (change.op == "update" and sign == "-"):
                 continue
             verb = "attach" if sign == "+" else "detach"
-            out.append(f"{sign} {verb} {_show(reg.inputs.get('policyArn'))} {'to' if sign == '+' else 'from'} role "
-                       f"{_show(reg.inputs.get('role'))}  ({change.op} {reg.name})")
+            out.append(
+                f"{sign} {verb} {_show(reg.inputs.get('policyArn'))} {'to' if sign == '+' else 'from'} role "
+                f"{_show(reg.inputs.get('role'))}  ({change.op} {reg.name})"
+            )
     return out
 
 
@@ -122,8 +134,11 @@ def iam_sections(comparison: Comparison) -> list[str]:
 def render(review: Any) -> str:
     """The review as text: operations, IAM changes, hazards and what offline cannot know."""
     comparison: Comparison = review.comparison
-    out = [f"# Review of stack '{review.stack}': {review.old_label} -> {review.new_label}",
-           "# Offline, under mocks: no AWS, no credentials, no state. <ACCOUNT> is the AWS account.", ""]
+    out = [
+        f"# Review of stack '{review.stack}': {review.old_label} -> {review.new_label}",
+        "# Offline, under mocks: no AWS, no credentials, no state. <ACCOUNT> is the AWS account.",
+        "",
+    ]
     counts: dict[str, int] = {}
     components: dict[str, int] = {}
     listed: list[str] = []
@@ -157,12 +172,14 @@ def render(review: Any) -> str:
     if open_:
         out.append(f"exit {HAZARDS}: {len(open_)} hazard(s) not accepted; after review, rerun with --accept <id> for each")
     else:
-        out.append("exit 0: nothing here breaks or destroys what the stack runs" if not review.hazards
-                   else "exit 0: every hazard was accepted")
+        out.append(
+            "exit 0: nothing here breaks or destroys what the stack runs" if not review.hazards else "exit 0: every hazard was accepted"
+        )
     return "\n".join(out).replace(mocks.ACCOUNT, "<ACCOUNT>")
 
 
 # --- running it -----------------------------------------------------------------------------
+
 
 def settle(review: Any, patterns: list[str]) -> int:
     """Mark the hazards `patterns` accept (shell-style wildcards) and return the exit status."""
@@ -185,12 +202,19 @@ def accepted_ids(accept: Iterable[str], accept_files: Iterable[str]) -> list[str
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("stack", metavar="NEW", help="the stack after the change: a stack name or a stack file")
-    parser.add_argument("--against", metavar="OLD", required=True,
-                        help="the stack before it: a stack name or stack file (an empty file is a new stack)")
-    parser.add_argument("--accept", metavar="HAZARD-ID", action="append", default=[],
-                        help="a hazard reviewed and accepted (repeatable; shell-style * wildcards)")
-    parser.add_argument("--accept-file", metavar="FILE", action="append", default=[],
-                        help="a file of accepted hazard IDs, one a line (# comments)")
+    parser.add_argument(
+        "--against", metavar="OLD", required=True, help="the stack before it: a stack name or stack file (an empty file is a new stack)"
+    )
+    parser.add_argument(
+        "--accept",
+        metavar="HAZARD-ID",
+        action="append",
+        default=[],
+        help="a hazard reviewed and accepted (repeatable; shell-style * wildcards)",
+    )
+    parser.add_argument(
+        "--accept-file", metavar="FILE", action="append", default=[], help="a file of accepted hazard IDs, one a line (# comments)"
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:

@@ -125,9 +125,14 @@ def account_for(config: Mapping[str, str]) -> str:
     allowed = [str(a) for a in allowed] if isinstance(allowed, list) else []
     candidates = [a for a in allowed if a in named] or allowed or named
     if len(candidates) > 1:
-        raise StackFileError([(
-            f"the stack names AWS accounts {', '.join(candidates)} ({'aws:allowedAccountIds' if allowed else 'in its ARNs'}): "
-            "say which one it deploys to with --account ACCOUNT_ID")])
+        raise StackFileError(
+            [
+                (
+                    f"the stack names AWS accounts {', '.join(candidates)} ({'aws:allowedAccountIds' if allowed else 'in its ARNs'}): "
+                    "say which one it deploys to with --account ACCOUNT_ID"
+                )
+            ]
+        )
     return candidates[0] if candidates else mocks_module.ACCOUNT
 
 
@@ -144,8 +149,12 @@ def _accounts_named(raw: Mapping[str, Any]) -> set[str]:
         irsa = ident.get("irsa")
         providers = irsa.get("oidcProviderArns") if isinstance(irsa, dict) else None
         policies = ident.get("managedPolicyArns")
-        arns = [ident.get("roleArn"), ident.get("permissionsBoundary"), *(policies if isinstance(policies, list) else []),
-                *(providers if isinstance(providers, list) else [])]
+        arns = [
+            ident.get("roleArn"),
+            ident.get("permissionsBoundary"),
+            *(policies if isinstance(policies, list) else []),
+            *(providers if isinstance(providers, list) else []),
+        ]
         found |= {a for a in map(account_of, arns) if a and a.isdigit()}
     return found
 
@@ -170,9 +179,9 @@ def stack_argument(arg: str, root: Path | None = None) -> tuple[str, Path | None
     path = Path(arg) if arg.endswith((".yaml", ".yml")) or "/" in arg else None
     if path is None:
         if arg not in stack_names(root):
-            raise StackFileError([
-                f"no stack file Pulumi.{arg}.yaml; the stacks here are {', '.join(stack_names(root))} (or give the path of a stack file)"
-            ])
+            raise StackFileError(
+                [f"no stack file Pulumi.{arg}.yaml; the stacks here are {', '.join(stack_names(root))} (or give the path of a stack file)"]
+            )
         return arg, None
     # A missing or unreadable file is the stack file reader's to report, with its reason.
     return path.name.removeprefix("Pulumi.").rsplit(".", 1)[0], path
@@ -363,9 +372,15 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 retain_on_delete=bool(request.retainOnDelete),
                 import_id=request.importId,
-                custom_timeouts={k: v for k, v in (("create", request.customTimeouts.create),
-                                                   ("update", request.customTimeouts.update),
-                                                   ("delete", request.customTimeouts.delete)) if v},
+                custom_timeouts={
+                    k: v
+                    for k, v in (
+                        ("create", request.customTimeouts.create),
+                        ("update", request.customTimeouts.update),
+                        ("delete", request.customTimeouts.delete),
+                    )
+                    if v
+                },
                 replace_on_changes=list(request.replaceOnChanges),
                 ignore_changes=list(request.ignoreChanges),
             )
@@ -503,8 +518,9 @@ def referenced_stacks(config: Mapping[str, str]) -> list[str]:
     return sorted({r for r in refs if isinstance(r, str)})
 
 
-def run_stack(stack: str, overrides: Mapping[str, Any] | None = None, path: Path | None = None,
-              _via: tuple[str, ...] = (), **kwargs: Any) -> RunResult:
+def run_stack(
+    stack: str, overrides: Mapping[str, Any] | None = None, path: Path | None = None, _via: tuple[str, ...] = (), **kwargs: Any
+) -> RunResult:
     """Run the program for a committed stack file.
 
     A StackReference to `<org>/<project>/<name>` is answered with the outputs of the
@@ -529,10 +545,15 @@ def _run_stack(stack: str, overrides: Mapping[str, Any] | None, path: Path | Non
         for ref in referenced_stacks(config):
             short = ref.rsplit("/", 1)[-1]
             if short not in stack_names():
-                raise UnansweredReference([(
-                    f"roleFromStack names stack {ref!r}, and there is no Pulumi.{short}.yaml here: the offline tools "
-                    f"answer a stack reference by running that stack's file under mocks. Put its stack file beside "
-                    f"Pulumi.yaml, or check this stack with `pulumi preview`, which reads the real stack's outputs")])
+                raise UnansweredReference(
+                    [
+                        (
+                            f"roleFromStack names stack {ref!r}, and there is no Pulumi.{short}.yaml here: the offline tools "
+                            f"answer a stack reference by running that stack's file under mocks. Put its stack file beside "
+                            f"Pulumi.yaml, or check this stack with `pulumi preview`, which reads the real stack's outputs"
+                        )
+                    ]
+                )
             if short == stack or short in _via:
                 cycle = " -> ".join((*_via, stack, short))
                 raise StackFileError([f"roleFromStack names stack {ref!r}: a cycle of stack references ({cycle})"])
@@ -542,8 +563,9 @@ def _run_stack(stack: str, overrides: Mapping[str, Any] | None, path: Path | Non
                 referenced[ref] = run_stack(short, _via=(*_via, stack), **same_caller)
                 outputs[ref] = referenced[ref].outputs
             except (StackFileError, pulumi.RunError) as error:
-                raise StackFileError([f"roleFromStack names stack {ref!r}, whose file Pulumi.{short}.yaml fails:",
-                                      *str(error).splitlines()]) from None
+                raise StackFileError(
+                    [f"roleFromStack names stack {ref!r}, whose file Pulumi.{short}.yaml fails:", *str(error).splitlines()]
+                ) from None
         kwargs["stack_outputs"] = outputs
         result = run(config, stack=stack, **kwargs)
         result.referenced = referenced

@@ -57,7 +57,8 @@ class Loader(yaml.SafeLoader):
             if isinstance(key, (str, int, float, bool)) or key is None:
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"the key {key!r} is given twice (first on line {seen[key] + 1})", key_node.start_mark)
+                        None, None, f"the key {key!r} is given twice (first on line {seen[key] + 1})", key_node.start_mark
+                    )
                 seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
 
@@ -118,8 +119,7 @@ def load(path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(config, dict):
         raise StackFileError([f"{path}: `config:` must be a mapping of `namespace:key: value` lines, not {_kind(config)}"])
-    problems = [f"{path}: config key {key!r} must be text, `<namespace>:<key>`; quote it"
-                for key in config if not isinstance(key, str)]
+    problems = [f"{path}: config key {key!r} must be text, `<namespace>:<key>`; quote it" for key in config if not isinstance(key, str)]
     for key, value in config.items():
         problems += [f"{path}: {problem}" for problem in _unencodable(value, str(key))]
     if problems:
@@ -135,11 +135,12 @@ def tracked_stack_names(root: Path) -> list[str] | None:
     `make test`; `eks-pod-identity check` checks those.
     """
     try:
-        done = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", "Pulumi.*.yaml"],
-                              capture_output=True, text=True, timeout=30, check=False)
+        done = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--", "Pulumi.*.yaml"], capture_output=True, text=True, timeout=30, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     if done.returncode != 0:
         return None
     names = [n for n in done.stdout.split("\0") if n and "/" not in n and (root / n).is_file()]
-    return sorted(n[len("Pulumi."):-len(".yaml")] for n in names) or None
+    return sorted(n[len("Pulumi.") : -len(".yaml")] for n in names) or None

@@ -224,12 +224,16 @@ def _classify(doc: Any, path: str, where: str, out: Inputs) -> None:
             at = _at(where, f"associations[{i}]")
             out.associations.append(_association(_dict(item, path, at, "an association"), path, at, False))
     elif "association" in doc:
-        out.associations.append(_association(_dict(doc["association"], path, where, "'association'"), path, _at(where, "association"), True))
+        out.associations.append(
+            _association(_dict(doc["association"], path, where, "'association'"), path, _at(where, "association"), True)
+        )
     elif "addon" in doc:
         out.addons.append(_addon(_dict(doc["addon"], path, where, "'addon'"), path, _at(where, "addon")))
     elif "addons" in doc:
-        raise InputError(f"{_where(path, where)}: this is `aws eks list-addons` output (names only); save "
-                         "`aws eks describe-addon --cluster-name C --addon-name A` for each add-on instead")
+        raise InputError(
+            f"{_where(path, where)}: this is `aws eks list-addons` output (names only); save "
+            "`aws eks describe-addon --cluster-name C --addon-name A` for each add-on instead"
+        )
     elif "Role" in doc:
         out.roles.append(_role(_dict(doc["Role"], path, where, "'Role'"), path, _at(where, "Role")))
     elif "Roles" in doc or "RoleDetailList" in doc:
@@ -245,8 +249,9 @@ def _classify(doc: Any, path: str, where: str, out: Inputs) -> None:
         issuer = _dict(identity.get("oidc") or {}, path, _at(at, "identity"), "'oidc'").get("issuer") or ""
         arn = _str(c, "arn", path, at)
         if account_of(arn) is None:
-            raise InputError(f"{_where(path, at)}: 'arn' should be a cluster ARN (arn:PARTITION:eks:REGION:ACCOUNT:cluster/NAME), "
-                             f"found {arn!r}")
+            raise InputError(
+                f"{_where(path, at)}: 'arn' should be a cluster ARN (arn:PARTITION:eks:REGION:ACCOUNT:cluster/NAME), found {arn!r}"
+            )
         out.clusters.append(Cluster(_str(c, "name", path, at), arn, str(issuer), path))
     elif isinstance(doc.get("kind"), str) and isinstance(doc.get("items"), list):
         for i, item in enumerate(doc["items"]):
@@ -349,8 +354,10 @@ def _check_trust(trust: dict[str, Any], path: str, where: str) -> None:
         federated = s["Principal"].get("Federated", []) if isinstance(s.get("Principal"), dict) else []
         for arn in federated if isinstance(federated, list) else [federated]:
             if ":oidc-provider/" in str(arn) and account_of(arn) is None:
-                raise InputError(f"{path}: {at}: 'Federated' should be an OIDC provider ARN "
-                                 f"(arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST), found {arn!r}")
+                raise InputError(
+                    f"{path}: {at}: 'Federated' should be an OIDC provider ARN "
+                    f"(arn:PARTITION:iam::ACCOUNT:oidc-provider/HOST), found {arn!r}"
+                )
 
 
 def _kubernetes(obj: dict[str, Any], path: str, where: str, out: Inputs) -> None:
@@ -369,7 +376,9 @@ def _kubernetes(obj: dict[str, Any], path: str, where: str, out: Inputs) -> None
         sa = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
         out.workloads.append(Workload(str(kind), namespace, name, str(sa), path))
     else:
-        out.notes.append(f"{_where(path, where)}: {kind} {namespace}/{name} ignored (only ServiceAccounts and {', '.join(WORKLOAD_KINDS)} are read)")
+        out.notes.append(
+            f"{_where(path, where)}: {kind} {namespace}/{name} ignored (only ServiceAccounts and {', '.join(WORKLOAD_KINDS)} are read)"
+        )
 
 
 def _merge_associations(found: list[Association]) -> list[Association]:
@@ -384,8 +393,14 @@ def _merge_associations(found: list[Association]) -> list[Association]:
 
 def only(found: Inputs, allowed: set[str], flag: str, paths: list[str]) -> None:
     """Refuse files given for `flag` that hold other kinds than `allowed`, or none of them."""
-    kinds: dict[str, list[Any]] = {"associations": found.associations, "addons": found.addons, "roles": found.roles,
-             "service accounts": found.service_accounts, "workloads": found.workloads, "clusters": found.clusters}
+    kinds: dict[str, list[Any]] = {
+        "associations": found.associations,
+        "addons": found.addons,
+        "roles": found.roles,
+        "service accounts": found.service_accounts,
+        "workloads": found.workloads,
+        "clusters": found.clusters,
+    }
     for kind, items in kinds.items():
         if items and kind not in allowed:
             raise InputError(f"{getattr(items[0], 'source', paths[0])}: holds {kind}, but {flag} reads {', '.join(sorted(allowed))}")

@@ -91,8 +91,8 @@ def _subs(s: dict[str, Any]) -> dict[str, list[str]]:
     """The `<issuer>:sub` values an OIDC statement allows, by issuer."""
     out: dict[str, list[str]] = {}
     condition = s.get("Condition")
-    for values in (condition.values() if isinstance(condition, dict) else []):
-        for key, value in (values.items() if isinstance(values, dict) else []):
+    for values in condition.values() if isinstance(condition, dict) else []:
+        for key, value in values.items() if isinstance(values, dict) else []:
             if key.endswith(":sub"):
                 out.setdefault(key[: -len(":sub")], []).extend(map(str, _as_list(value)))
     return out

@@ -79,6 +79,7 @@ class Change:
 
 # --- comparing values -----------------------------------------------------------------------
 
+
 def diff_values(old: Any, new: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any, Any]]:
     """Leaf-level differences as (path, old, new); a key missing on one side is None there."""
     if isinstance(old, dict) and isinstance(new, dict):
@@ -168,13 +169,17 @@ def scope_of(reg: runner.Registration, result: runner.RunResult) -> dict[str, tu
             config = yaml.safe_load(provider.inputs.get("kubeconfig") or "")
         except yaml.YAMLError:
             config = None
-        names = sorted(str(c["name"]) for c in config.get("clusters") or [] if isinstance(c, dict) and c.get("name")) \
-            if isinstance(config, dict) else []
+        names = (
+            sorted(str(c["name"]) for c in config.get("clusters") or [] if isinstance(c, dict) and c.get("name"))
+            if isinstance(config, dict)
+            else []
+        )
         cluster = ("cluster", *names) if names else cluster
     return {"account": ("account", account), "region": ("region", account, region), "global": (), "cluster": cluster}
 
 
 # --- comparing two runs -----------------------------------------------------------------------
+
 
 @dataclass
 class Comparison:
@@ -204,8 +209,9 @@ def _ignored(reg: runner.Registration) -> list[tuple[Any, ...]]:
     return [parse_path(p) for p in reg.ignore_changes]
 
 
-def _diff_custom(old: runner.Registration, new: runner.Registration, rule: Rule | None, computed: set[str],
-                 owner: dict[str, str]) -> list[InputChange]:
+def _diff_custom(
+    old: runner.Registration, new: runner.Registration, rule: Rule | None, computed: set[str], owner: dict[str, str]
+) -> list[InputChange]:
     """Input changes of a matched resource, each with what forces a replacement (if anything)."""
     ignored = _ignored(new)
     changes = [InputChange(p, a, b) for p, a, b in diff_values(old.inputs, new.inputs) if not any(contains(i, p) for i in ignored)]
@@ -243,10 +249,14 @@ def _delete_first(change: Change, rule: Rule | None, delete_first: set[str], by_
         return ""
     for c in change.inputs:
         if c.forces and isinstance(c.new, Unknown) and c.new.source in delete_first:
-            return f"it depends on {c.new.source.rsplit('::', 1)[-1]}, which is replaced delete-first ({ENGINE_FACTS['delete-first-dependents']})"
-    if new.type.startswith("kubernetes:") and value_at(new.inputs, "metadata.name") and all(
-        value_at(old.inputs, p) == value_at(new.inputs, p) for p in ("metadata.name", "metadata.namespace")
-    ) and new.provider == old.provider:
+            dependency = c.new.source.rsplit("::", 1)[-1]
+            return f"it depends on {dependency}, which is replaced delete-first ({ENGINE_FACTS['delete-first-dependents']})"
+    if (
+        new.type.startswith("kubernetes:")
+        and value_at(new.inputs, "metadata.name")
+        and all(value_at(old.inputs, p) == value_at(new.inputs, p) for p in ("metadata.name", "metadata.namespace"))
+        and new.provider == old.provider
+    ):
         return f"a named Kubernetes object keeps its name and namespace ({K8S_NAMED_DELETE_FIRST})"
     for fact in rule.explicit_name_delete_first if rule else ():
         value = value_at(new.inputs, fact.path)
@@ -286,10 +296,16 @@ def compare(old: runner.RunResult, new: runner.RunResult) -> Comparison:
         by_provider = False
         old_prov, new_prov = match.provider.rsplit("::", 1)[0], reg.provider.rsplit("::", 1)[0]
         if old_prov != new_prov and new_prov in providers and old_prov in old_providers:
-            unknown = {format_path(c.path) for c in _diff_custom(old_providers[old_prov], providers[new_prov], None, computed, owner)
-                       if isinstance(c.new, Unknown)}
-            why = provider_replace(old_providers[old_prov].inputs, providers[new_prov].inputs, unknown) \
-                if providers[new_prov].type == K8S_PROVIDER else None
+            unknown = {
+                format_path(c.path)
+                for c in _diff_custom(old_providers[old_prov], providers[new_prov], None, computed, owner)
+                if isinstance(c.new, Unknown)
+            }
+            why = (
+                provider_replace(old_providers[old_prov].inputs, providers[new_prov].inputs, unknown)
+                if providers[new_prov].type == K8S_PROVIDER
+                else None
+            )
             if why:
                 by_provider = True
                 change.reasons.append(f"it moves to provider {_short(new_prov)}, whose {why} ({ENGINE_FACTS['provider-changed']})")

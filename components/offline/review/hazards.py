@@ -25,11 +25,21 @@ POLICY = "aws:iam/policy:Policy"
 CLUSTER = "eks:index:Cluster"
 NODE_GROUP = "eks:index:ManagedNodeGroup"
 ROLE_COMPONENT = "eks-pod-identity:index:PodIdentityRole"
-CREDENTIALS = ("pods keep the old credentials until they expire or restart (the agent caches them for hours, "
-               "see README Troubleshooting): restart them after `pulumi up`")
+CREDENTIALS = (
+    "pods keep the old credentials until they expire or restart (the agent caches them for hours, "
+    "see README Troubleshooting): restart them after `pulumi up`"
+)
 # Hazards about things inside a cluster; folded into the cluster's hazard when it goes.
-INSIDE_CLUSTER = {"association-replaced", "association-deleted", "agent-removed", "k8s-provider-replaced",
-                  "namespace-deleted", "nodegroup-replaced", "nodegroup-deleted", "role-replaced"}
+INSIDE_CLUSTER = {
+    "association-replaced",
+    "association-deleted",
+    "agent-removed",
+    "k8s-provider-replaced",
+    "namespace-deleted",
+    "nodegroup-replaced",
+    "nodegroup-deleted",
+    "role-replaced",
+}
 
 
 @dataclass
@@ -60,8 +70,12 @@ class Review:
 
 def _refs(reg: runner.Registration) -> set[str]:
     """Everything a registration waits for or reads from."""
-    return {*reg.dependencies, *(u for us in reg.property_dependencies.values() for u in us),
-            *urns_in(reg.inputs), *([reg.provider.rsplit("::", 1)[0]] if reg.provider else [])}
+    return {
+        *reg.dependencies,
+        *(u for us in reg.property_dependencies.values() for u in us),
+        *urns_in(reg.inputs),
+        *([reg.provider.rsplit("::", 1)[0]] if reg.provider else []),
+    }
 
 
 def inside(result: runner.RunResult, root: str, owner: dict[str, str]) -> set[str]:
@@ -159,24 +173,42 @@ def _cluster_hazards(comparison: Comparison, old: Side, new: Side) -> tuple[list
             for urn in members:
                 reg = old.result.by_urn(urn)
                 rule = rule_for(reg.type)
-                if (reg.custom or (rule is not None and rule.kind == "remote")) \
-                        and not reg.type.startswith("pulumi:providers:"):
+                if (reg.custom or (rule is not None and rule.kind == "remote")) and not reg.type.startswith("pulumi:providers:"):
                     kinds[reg.type.rsplit(":", 1)[-1]] = kinds.get(reg.type.rsplit(":", 1)[-1], 0) + 1
             goes = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
             if change.op == "delete":
                 adopted = new.config is not None and any(c.name == name and not c.create for c in new.config.clusters)
-                why = (" Setting `create: false` adopts a cluster but does not hand this one over: Pulumi deletes what it created."
-                       if adopted else "")
-                created = [c.new.inputs.get("name") or c.new.name for c in comparison.changes
-                           if c.op == "create" and c.new and c.new.type == CLUSTER]
-                out.append(Hazard("cluster-deleted", change.old.urn,
-                                  f"The EKS cluster {name} is deleted, with its nodes and every workload in it.{why}",
-                                  [*([f"this stack's resources in it go too: {goes}"] if goes else []),
-                                   *(f"a new cluster is created: {c} (a rename is a new cluster)" for c in created)]))
+                why = (
+                    " Setting `create: false` adopts a cluster but does not hand this one over: Pulumi deletes what it created."
+                    if adopted
+                    else ""
+                )
+                created = [
+                    c.new.inputs.get("name") or c.new.name
+                    for c in comparison.changes
+                    if c.op == "create" and c.new and c.new.type == CLUSTER
+                ]
+                out.append(
+                    Hazard(
+                        "cluster-deleted",
+                        change.old.urn,
+                        f"The EKS cluster {name} is deleted, with its nodes and every workload in it.{why}",
+                        [
+                            *([f"this stack's resources in it go too: {goes}"] if goes else []),
+                            *(f"a new cluster is created: {c} (a rename is a new cluster)" for c in created),
+                        ],
+                    )
+                )
             else:
-                out.append(Hazard("cluster-replaced", change.urn,
-                                  f"The EKS cluster {name} is replaced: a new cluster is created and the old one, "
-                                  "with every workload in it, deleted.", [*change.reasons, f"replaced with it: {goes}"]))
+                out.append(
+                    Hazard(
+                        "cluster-replaced",
+                        change.urn,
+                        f"The EKS cluster {name} is replaced: a new cluster is created and the old one, "
+                        "with every workload in it, deleted.",
+                        [*change.reasons, f"replaced with it: {goes}"],
+                    )
+                )
         elif change.op == "update" and change.old and change.new:
             before, after = change.old.inputs.get("version"), change.new.inputs.get("version")
             try:
@@ -185,13 +217,23 @@ def _cluster_hazards(comparison: Comparison, old: Side, new: Side) -> tuple[list
                 continue  # no version, or not major.minor: nothing to compare
             if a != b:
                 if a < b:
-                    out.append(Hazard("cluster-version-downgrade", change.urn,
-                                      f"The EKS cluster {name} would go from Kubernetes {before} to {after}: EKS cannot "
-                                      "downgrade a cluster, so `pulumi up` fails (EKS User Guide, update-cluster.html)."))
+                    out.append(
+                        Hazard(
+                            "cluster-version-downgrade",
+                            change.urn,
+                            f"The EKS cluster {name} would go from Kubernetes {before} to {after}: EKS cannot "
+                            "downgrade a cluster, so `pulumi up` fails (EKS User Guide, update-cluster.html).",
+                        )
+                    )
                 elif a[0] == b[0] and a[1] - b[1] > 1:
-                    out.append(Hazard("cluster-version-skip", change.urn,
-                                      f"The EKS cluster {name} would go from {before} to {after} in one step: EKS upgrades "
-                                      "one minor version at a time, so `pulumi up` fails (eksctl docs, cluster-upgrade.html)."))
+                    out.append(
+                        Hazard(
+                            "cluster-version-skip",
+                            change.urn,
+                            f"The EKS cluster {name} would go from {before} to {after} in one step: EKS upgrades "
+                            "one minor version at a time, so `pulumi up` fails (eksctl docs, cluster-upgrade.html).",
+                        )
+                    )
     return out, gone
 
 
@@ -212,16 +254,24 @@ def _key_hazards(comparison: Comparison, old: Side, new: Side) -> list[Hazard]:
             continue
         first = seen_new.setdefault(key, change)
         if first is not change and {first.op, change.op} & {"create", "replace"}:
-            out.append(Hazard("unique-key-conflict", change.urn,
-                              f"{change.new.name} and {first.reg.name} both claim {key.key.what} "
-                              f"{tuple(str(p) for p in key.parts)}: the second create fails.", [key.key.source]))
+            out.append(
+                Hazard(
+                    "unique-key-conflict",
+                    change.urn,
+                    f"{change.new.name} and {first.reg.name} both claim {key.key.what} "
+                    f"{tuple(str(p) for p in key.parts)}: the second create fails.",
+                    [key.key.source],
+                )
+            )
         if change.op not in ("create", "replace"):
             continue
         for holder in held.get(key, []):
             fate = comparison.by_old[holder.urn]
             if holder.retain_on_delete and fate.op in ("delete", "replace"):
-                when = ("is retained (retainOnDelete): the engine drops it from the stack but never deletes it "
-                        f"({ENGINE_FACTS['retain-on-delete']})")
+                when = (
+                    "is retained (retainOnDelete): the engine drops it from the stack but never deletes it "
+                    f"({ENGINE_FACTS['retain-on-delete']})"
+                )
             elif change.op == "replace" and change.delete_first:
                 continue
             elif holder is change.old:
@@ -234,14 +284,25 @@ def _key_hazards(comparison: Comparison, old: Side, new: Side) -> list[Hazard]:
                 continue  # it keeps the key: a duplicate in the new run, reported above
             parts = tuple(str(p) for p in key.parts)
             if key.key.collision == "create-fails":
-                out.append(Hazard("unique-key-conflict", change.urn,
-                                  f"{change.op.capitalize()} of {change.new.name} fails: {holder.name} still holds "
-                                  f"{key.key.what} {parts} and {when}.", [key.key.source, ENGINE_FACTS["deletes-last"]]))
+                out.append(
+                    Hazard(
+                        "unique-key-conflict",
+                        change.urn,
+                        f"{change.op.capitalize()} of {change.new.name} fails: {holder.name} still holds "
+                        f"{key.key.what} {parts} and {when}.",
+                        [key.key.source, ENGINE_FACTS["deletes-last"]],
+                    )
+                )
             elif not holder.retain_on_delete and (fate.op != "replace" or holder is change.old):
-                out.append(Hazard("lost-after-update", change.urn,
-                                  f"{change.new.name} re-creates {key.key.what} {parts} that {holder.name} already has "
-                                  f"(a no-op); deleting {holder.name} at the end removes it, and the stack ends without it.",
-                                  [key.key.source, ENGINE_FACTS["deletes-last"]]))
+                out.append(
+                    Hazard(
+                        "lost-after-update",
+                        change.urn,
+                        f"{change.new.name} re-creates {key.key.what} {parts} that {holder.name} already has "
+                        f"(a no-op); deleting {holder.name} at the end removes it, and the stack ends without it.",
+                        [key.key.source, ENGINE_FACTS["deletes-last"]],
+                    )
+                )
     return out
 
 
@@ -255,33 +316,57 @@ def _role_hazards(comparison: Comparison, old: Side, new: Side, stack: str) -> l
         uses = old_bound.get(change.old.urn, [])
         if change.old.urn in old_shared and change.op in ("delete", "replace"):
             ident = old_shared[change.old.urn]
-            out.append(Hazard(f"shared-role-{change.op}d", change.old.urn,
-                              f"The shared role of identity {ident} is {change.op}d: cluster stacks that bind it "
-                              "(roleFromStack) keep associations to a role that is gone until they run `pulumi up` again.",
-                              [f"bound by committed stack {s}: {c}/{n}/{a}" for s, c, n, a in external_bindings(stack, ident)]))
+            out.append(
+                Hazard(
+                    f"shared-role-{change.op}d",
+                    change.old.urn,
+                    f"The shared role of identity {ident} is {change.op}d: cluster stacks that bind it "
+                    "(roleFromStack) keep associations to a role that is gone until they run `pulumi up` again.",
+                    [f"bound by committed stack {s}: {c}/{n}/{a}" for s, c, n, a in external_bindings(stack, ident)],
+                )
+            )
         if change.op == "replace" and uses:
-            how = ("delete-first: between the delete and the create no pod can get credentials"
-                   if change.delete_first else "create-first: associations move to the new role")
-            out.append(Hazard("role-replaced", change.urn,
-                              f"Role {change.reg.name} is replaced ({how}) while associations hand it to pods; {CREDENTIALS}.",
-                              [*change.reasons, *(f"bound at {u}" for u in uses)]))
+            how = (
+                "delete-first: between the delete and the create no pod can get credentials"
+                if change.delete_first
+                else "create-first: associations move to the new role"
+            )
+            out.append(
+                Hazard(
+                    "role-replaced",
+                    change.urn,
+                    f"Role {change.reg.name} is replaced ({how}) while associations hand it to pods; {CREDENTIALS}.",
+                    [*change.reasons, *(f"bound at {u}" for u in uses)],
+                )
+            )
         elif change.op == "delete" and uses:
             moved = [u for u in uses if any(u in elsewhere for elsewhere in new_bound.values())]
             if moved:
-                out.append(Hazard("role-replaced", change.old.urn,
-                                  f"Role {change.old.name} is deleted while its bindings move to another role; {CREDENTIALS}.",
-                                  [f"moves: {u}" for u in moved]))
+                out.append(
+                    Hazard(
+                        "role-replaced",
+                        change.old.urn,
+                        f"Role {change.old.name} is deleted while its bindings move to another role; {CREDENTIALS}.",
+                        [f"moves: {u}" for u in moved],
+                    )
+                )
         if change.new and change.op in ("update", "same") and change.old.urn in old_shared and change.new.urn in new_shared:
-            cut = iam_diff.narrowed(iam_diff.parse(change.old.inputs.get("assumeRolePolicy")),
-                                    iam_diff.parse(change.new.inputs.get("assumeRolePolicy")))
+            cut = iam_diff.narrowed(
+                iam_diff.parse(change.old.inputs.get("assumeRolePolicy")), iam_diff.parse(change.new.inputs.get("assumeRolePolicy"))
+            )
             if cut:
                 ident = new_shared[change.new.urn]
                 trust = iam_diff.parse(change.new.inputs.get("assumeRolePolicy"))
                 lost = [f"{s}: {c}/{n}/{a}" for s, c, n, a in external_bindings(stack, ident) if not iam_diff.admits(trust, n, a, c)]
-                out.append(Hazard("trust-narrowed", change.urn,
-                                  f"The trust of shared role {change.reg.name} ({ident}) narrows: cluster stacks elsewhere may "
-                                  "bind a namespace or service account it no longer admits, and their pods get AccessDenied.",
-                                  [*cut, *(f"committed stack no longer admitted: {b}" for b in lost)]))
+                out.append(
+                    Hazard(
+                        "trust-narrowed",
+                        change.urn,
+                        f"The trust of shared role {change.reg.name} ({ident}) narrows: cluster stacks elsewhere may "
+                        "bind a namespace or service account it no longer admits, and their pods get AccessDenied.",
+                        [*cut, *(f"committed stack no longer admitted: {b}" for b in lost)],
+                    )
+                )
     return out
 
 
@@ -294,12 +379,16 @@ def _permission_hazards(comparison: Comparison, old: Side, new: Side) -> list[Ha
         if change.reg.type != ROLE or change.old is None or change.new is None:
             continue
         in_use = (change.old.urn in old_bound and change.new.urn in new_bound) or (
-            change.old.urn in shared_old and change.new.urn in shared_new)
+            change.old.urn in shared_old and change.new.urn in shared_new
+        )
         if not in_use:
             continue
         before, after = _permissions(old.result, change.old.urn), _permissions(new.result, change.new.urn)
-        renamed = {f"policy {_short(c.old.urn)}": f"policy {_short(c.new.urn)}" for c in comparison.changes
-                   if c.old and c.new and c.reg.type == POLICY}
+        renamed = {
+            f"policy {_short(c.old.urn)}": f"policy {_short(c.new.urn)}"
+            for c in comparison.changes
+            if c.old and c.new and c.reg.type == POLICY
+        }
         detached = sorted(p for p in before[0] if renamed.get(p, p) not in after[0])
         lost = iam_diff.lost(before[1], after[1], after[2], before[2])
         if detached or lost:
@@ -307,9 +396,15 @@ def _permission_hazards(comparison: Comparison, old: Side, new: Side) -> list[Ha
             details += [f"no longer allowed: {a} on {r}" + (f" when {', '.join(sorted(c))}" if c else "") for a, r, c in lost[:20]]
             details += [f"... and {len(lost) - 20} more"] if len(lost) > 20 else []
             users = new_bound.get(change.new.urn) or [f"shared: {shared_new.get(change.new.urn)}"]
-            out.append(Hazard("permissions-removed", change.urn,
-                              f"Role {change.reg.name} loses permissions while pods use it ({', '.join(users)}): calls that "
-                              "worked start failing with AccessDenied as soon as the change is applied.", details))
+            out.append(
+                Hazard(
+                    "permissions-removed",
+                    change.urn,
+                    f"Role {change.reg.name} loses permissions while pods use it ({', '.join(users)}): calls that "
+                    "worked start failing with AccessDenied as soon as the change is applied.",
+                    details,
+                )
+            )
     return out
 
 
@@ -323,9 +418,15 @@ def _refused_hazards(comparison: Comparison) -> list[Hazard]:
         for fact in rule.refused:
             hit = [c for c in change.inputs if overlaps(parse_path(fact.path), c.path)]
             if hit:
-                out.append(Hazard("change-refused", change.urn,
-                                  f"{change.reg.name}: {fact.path} changes, which the cloud refuses in place, so `pulumi up` "
-                                  "fails at this resource after the steps before it ran.", [fact.source]))
+                out.append(
+                    Hazard(
+                        "change-refused",
+                        change.urn,
+                        f"{change.reg.name}: {fact.path} changes, which the cloud refuses in place, so `pulumi up` "
+                        "fails at this resource after the steps before it ran.",
+                        [fact.source],
+                    )
+                )
     return out
 
 
@@ -339,43 +440,85 @@ def _binding_hazards(comparison: Comparison) -> list[Hazard]:
         where = "/".join(str(reg.inputs.get(k)) for k in ("clusterName", "namespace", "serviceAccount"))
         if reg.type == ASSOCIATION and change.op == "replace":
             mode = "delete-first" if change.delete_first else "create-first"
-            out.append(Hazard("association-replaced", change.urn,
-                              f"The association {where} is replaced ({mode}); {CREDENTIALS}.", change.reasons))
+            out.append(
+                Hazard("association-replaced", change.urn, f"The association {where} is replaced ({mode}); {CREDENTIALS}.", change.reasons)
+            )
         elif reg.type == ASSOCIATION and change.op == "delete":
-            moves = [f"{c.inputs.get('clusterName')}/{c.inputs.get('namespace')}/{c.inputs.get('serviceAccount')}" for c in created
-                     if c.inputs.get("clusterName") == reg.inputs.get("clusterName")
-                     and c.inputs.get("serviceAccount") == reg.inputs.get("serviceAccount")]
-            out.append(Hazard("association-deleted", change.urn,
-                              f"The association {where} is deleted: pods running as that service account lose the role "
-                              "when their cached credentials expire.", [f"a new binding is created at {m}" for m in moves]))
+            moves = [
+                f"{c.inputs.get('clusterName')}/{c.inputs.get('namespace')}/{c.inputs.get('serviceAccount')}"
+                for c in created
+                if c.inputs.get("clusterName") == reg.inputs.get("clusterName")
+                and c.inputs.get("serviceAccount") == reg.inputs.get("serviceAccount")
+            ]
+            out.append(
+                Hazard(
+                    "association-deleted",
+                    change.urn,
+                    f"The association {where} is deleted: pods running as that service account lose the role "
+                    "when their cached credentials expire.",
+                    [f"a new binding is created at {m}" for m in moves],
+                )
+            )
         elif reg.type == ADDON and reg.inputs.get("addonName") == AGENT_ADDON and change.op == "delete":
-            out.append(Hazard("agent-removed", change.urn,
-                              f"The {AGENT_ADDON} add-on is deleted from {reg.inputs.get('clusterName')} (Pulumi deletes the "
-                              "add-on it installed; `installAgent: false` does not leave it behind): no pod there gets Pod "
-                              "Identity credentials any more, unless the cluster runs EKS Auto Mode, whose agent is built in."))
+            out.append(
+                Hazard(
+                    "agent-removed",
+                    change.urn,
+                    f"The {AGENT_ADDON} add-on is deleted from {reg.inputs.get('clusterName')} (Pulumi deletes the "
+                    "add-on it installed; `installAgent: false` does not leave it behind): no pod there gets Pod "
+                    "Identity credentials any more, unless the cluster runs EKS Auto Mode, whose agent is built in.",
+                )
+            )
         elif reg.type == "pulumi:providers:kubernetes" and change.op == "replace":
-            users = [c.new.name for c in comparison.changes if c.op == "replace" and c.new
-                     and c.new.provider.rsplit("::", 1)[0] == change.urn]
-            out.append(Hazard("k8s-provider-replaced", change.urn,
-                              f"The Kubernetes provider {reg.name} is replaced, so every object it manages is replaced "
-                              "(deleted and created again).", [*change.reasons, f"objects: {', '.join(users) or 'none'}"]))
+            users = [
+                c.new.name for c in comparison.changes if c.op == "replace" and c.new and c.new.provider.rsplit("::", 1)[0] == change.urn
+            ]
+            out.append(
+                Hazard(
+                    "k8s-provider-replaced",
+                    change.urn,
+                    f"The Kubernetes provider {reg.name} is replaced, so every object it manages is replaced (deleted and created again).",
+                    [*change.reasons, f"objects: {', '.join(users) or 'none'}"],
+                )
+            )
         elif reg.type == "kubernetes:core/v1:Namespace" and change.op in ("delete", "replace"):
-            out.append(Hazard("namespace-deleted", change.urn,
-                              f"Namespace {(reg.inputs.get('metadata') or {}).get('name')} is {change.op}d: Kubernetes deletes "
-                              "everything in it, including objects this stack does not manage."))
+            out.append(
+                Hazard(
+                    "namespace-deleted",
+                    change.urn,
+                    f"Namespace {(reg.inputs.get('metadata') or {}).get('name')} is {change.op}d: Kubernetes deletes "
+                    "everything in it, including objects this stack does not manage.",
+                )
+            )
         elif reg.type == "aws:s3/bucket:Bucket" and change.op in ("delete", "replace"):
-            out.append(Hazard("bucket-deleted", change.urn,
-                              f"Bucket {reg.inputs.get('bucket') or reg.name} is {change.op}d with its objects (forceDestroy).",
-                              change.reasons))
+            out.append(
+                Hazard(
+                    "bucket-deleted",
+                    change.urn,
+                    f"Bucket {reg.inputs.get('bucket') or reg.name} is {change.op}d with its objects (forceDestroy).",
+                    change.reasons,
+                )
+            )
         elif reg.type == "awsx:ec2:Vpc" and change.op in ("delete", "replace"):
-            out.append(Hazard(f"vpc-{change.op}d", change.urn,
-                              f"The VPC {reg.name} is {change.op}d: its subnets, NAT gateway and everything with a network "
-                              "interface in it go, and AWS refuses to delete a VPC while a cluster's interfaces remain.",
-                              change.reasons))
+            out.append(
+                Hazard(
+                    f"vpc-{change.op}d",
+                    change.urn,
+                    f"The VPC {reg.name} is {change.op}d: its subnets, NAT gateway and everything with a network "
+                    "interface in it go, and AWS refuses to delete a VPC while a cluster's interfaces remain.",
+                    change.reasons,
+                )
+            )
         elif reg.type == NODE_GROUP and change.op in ("delete", "replace"):
-            out.append(Hazard(f"nodegroup-{change.op}d", change.urn,
-                              f"The managed node group {reg.name} is {change.op}d: its nodes are drained and terminated, "
-                              "and pods are rescheduled (or stay pending if no nodes are left).", change.reasons))
+            out.append(
+                Hazard(
+                    f"nodegroup-{change.op}d",
+                    change.urn,
+                    f"The managed node group {reg.name} is {change.op}d: its nodes are drained and terminated, "
+                    "and pods are rescheduled (or stay pending if no nodes are left).",
+                    change.reasons,
+                )
+            )
     return out
 
 
@@ -383,8 +526,13 @@ def review(stack: str, old: Side, new: Side) -> Review:
     """Compare the runs and find every hazard; hazards inside a cluster that goes fold into its own."""
     comparison = compare(old.result, new.result)
     cluster_hazards, gone = _cluster_hazards(comparison, old, new)
-    found = [*_key_hazards(comparison, old, new), *_role_hazards(comparison, old, new, stack),
-             *_permission_hazards(comparison, old, new), *_binding_hazards(comparison), *_refused_hazards(comparison)]
+    found = [
+        *_key_hazards(comparison, old, new),
+        *_role_hazards(comparison, old, new, stack),
+        *_permission_hazards(comparison, old, new),
+        *_binding_hazards(comparison),
+        *_refused_hazards(comparison),
+    ]
     # A VPC deleted under a cluster that is deleted too is part of that deletion.
     gone_clusters = [old.result.by_urn(u) for u in gone if old.result.by_urn(u).type == CLUSTER]
     under_gone = {comparison.owner.get(u, u) for c in gone_clusters for u in _refs(c)}

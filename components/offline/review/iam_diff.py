@@ -89,6 +89,7 @@ def match_statements(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> li
     """Pairs of (old index, new index): by Sid where it is unique on both sides, then by position
     among statements without a unique Sid; a statement whose unique Sid the other side lacks is
     added or removed, not an edit of whatever sits at its position."""
+
     def unique_sids(items: list[dict[str, Any]]) -> dict[str, int]:
         sids = [s.get("Sid") for s in items]
         return {sid: i for i, sid in enumerate(sids) if sid and sids.count(sid) == 1}
@@ -102,7 +103,7 @@ def match_statements(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> li
     paired_new = {j for _, j in pairs}
     pairs += [(i, None) for i in range(len(old)) if i not in paired_old]
     pairs += [(None, j) for j in range(len(new)) if j not in paired_new]
-    return sorted(pairs, key=lambda p: (p[1] if p[1] is not None else len(new) + (p[0] or 0)))
+    return sorted(pairs, key=lambda p: p[1] if p[1] is not None else len(new) + (p[0] or 0))
 
 
 def diff_documents(old_doc: Any, new_doc: Any) -> list[StatementDiff]:
@@ -175,10 +176,7 @@ def covered(grant: Grant, allowed: set[Grant]) -> bool:
 def lost(old_allow: set[Grant], new_allow: set[Grant], new_deny: set[Grant], old_deny: set[Grant]) -> list[Grant]:
     """Grants the old documents allowed that the new ones no longer allow, or now deny."""
     added_deny = new_deny - old_deny
-    return sorted(
-        g for g in old_allow
-        if not covered(g, new_allow) or any(_covers(a, g[0]) and _covers(r, g[1]) for a, r, _ in added_deny)
-    )
+    return sorted(g for g in old_allow if not covered(g, new_allow) or any(_covers(a, g[0]) and _covers(r, g[1]) for a, r, _ in added_deny))
 
 
 # --- trust scope --------------------------------------------------------------------------
@@ -209,7 +207,9 @@ def admits(trust: Any, namespace: str, service_account: str, cluster: str | None
                     continue
                 patterns = [str(a) for a in _as_list(allowed)]
                 if field_ == "cluster":
-                    ok &= any(p.endswith(f":cluster/{value}") or fnmatch.fnmatchcase(f"cluster/{value}", p.split(":")[-1]) for p in patterns)
+                    ok &= any(
+                        p.endswith(f":cluster/{value}") or fnmatch.fnmatchcase(f"cluster/{value}", p.split(":")[-1]) for p in patterns
+                    )
                 elif operator.startswith("StringLike"):
                     ok &= any(fnmatch.fnmatchcase(value, p) for p in patterns)
                 else:
@@ -235,8 +235,7 @@ def narrowed(old_trust: Any, new_trust: Any) -> list[str]:
         old_keys = {c.split("=", 1)[0] for c in before["Condition"]}
         new_keys = {c.split("=", 1)[0] for c in after["Condition"]}
         # A value removed from a condition that remains narrows it; a condition removed whole widens.
-        out += [f"condition value removed: {c}" for c in sorted(before["Condition"] - after["Condition"])
-                if c.split("=", 1)[0] in new_keys]
+        out += [f"condition value removed: {c}" for c in sorted(before["Condition"] - after["Condition"]) if c.split("=", 1)[0] in new_keys]
         out += [f"condition added: {c}" for c in sorted(after["Condition"]) if c.split("=", 1)[0] not in old_keys]
         out += [f"{name} removed: {v}" for name in ("Principal", "Action") for v in sorted(before[name] - after[name])]
         if new[j].get("Effect", "Allow") != old[i].get("Effect", "Allow"):

@@ -37,7 +37,6 @@ EKSPKG = "pulumi-eks@v4.3.0 nodejs/eks"
 BOTO = "botocore 1.44.8 API model"
 
 
-
 @dataclass(frozen=True)
 class Fact:
     """One input path (camelCase, as registered) and the source that makes it force a replacement."""
@@ -124,11 +123,12 @@ _K8S_KEY = UniqueKey(
 )
 K8S_NAMED_DELETE_FIRST = f"{K8S} provider/pkg/provider/provider.go:1645-1657"
 _K8S_NOTES = (
-    (f"named objects (metadata.name set, same name and namespace) are replaced delete-first by the provider: "
-    f"{K8S_NAMED_DELETE_FIRST}"),
+    (f"named objects (metadata.name set, same name and namespace) are replaced delete-first by the provider: {K8S_NAMED_DELETE_FIRST}"),
 )
 _ROLE_NAME_KEY = UniqueKey(
-    ("name",), "create-fails", "an IAM name in the account",
+    ("name",),
+    "create-fails",
+    "an IAM name in the account",
     f"{BOTO} iam CreateRoleRequest.RoleName / CreatePolicyRequest.PolicyName: 'IAM user, group, role, and policy "
     "names must be unique within the account. Names are not distinguished by case.'; CreateRole and CreatePolicy "
     "list EntityAlreadyExistsException (409)",
@@ -156,84 +156,140 @@ def _add(*rules: Rule) -> None:
 
 _add(
     Rule(
-        "aws:iam/role:Role", "custom",
-        (Fact("name", f"{TF514} internal/service/iam/role.go:143 (ForceNew)"),
-         Fact("namePrefix", f"{TF514} internal/service/iam/role.go:151"),
-         Fact("path", f"{TF514} internal/service/iam/role.go:159")),
+        "aws:iam/role:Role",
+        "custom",
+        (
+            Fact("name", f"{TF514} internal/service/iam/role.go:143 (ForceNew)"),
+            Fact("namePrefix", f"{TF514} internal/service/iam/role.go:151"),
+            Fact("path", f"{TF514} internal/service/iam/role.go:159"),
+        ),
         _ROLE_NAME_KEY,
         (Fact("name", _BRIDGE_DBR),),
         notes=("assumeRolePolicy, description, maxSessionDuration, permissionsBoundary and tags update in place",),
     ),
     Rule(
-        "aws:iam/policy:Policy", "custom",
-        (Fact("description", f"{TF514} internal/service/iam/policy.go:56"),
-         Fact("name", f"{TF514} internal/service/iam/policy.go:63"),
-         Fact("namePrefix", f"{TF514} internal/service/iam/policy.go:71"),
-         Fact("path", f"{TF514} internal/service/iam/policy.go:79")),
+        "aws:iam/policy:Policy",
+        "custom",
+        (
+            Fact("description", f"{TF514} internal/service/iam/policy.go:56"),
+            Fact("name", f"{TF514} internal/service/iam/policy.go:63"),
+            Fact("namePrefix", f"{TF514} internal/service/iam/policy.go:71"),
+            Fact("path", f"{TF514} internal/service/iam/policy.go:79"),
+        ),
         _ROLE_NAME_KEY,
         (Fact("name", _BRIDGE_DBR),),
         notes=("policy updates in place (a new default policy version)",),
     ),
     Rule(
-        "aws:iam/rolePolicy:RolePolicy", "custom",
-        (Fact("name", f"{TF514} internal/service/iam/role_policy.go:60"),
-         Fact("namePrefix", f"{TF514} internal/service/iam/role_policy.go:67"),
-         Fact("role", f"{TF514} internal/service/iam/role_policy.go:74")),
-        UniqueKey(("role", "name"), "lost-on-delete", "an inline policy name on the role",
-                  f"{BOTO} iam PutRolePolicy: 'Adds or updates an inline policy' (a put, not a create)", scope="account"),
+        "aws:iam/rolePolicy:RolePolicy",
+        "custom",
+        (
+            Fact("name", f"{TF514} internal/service/iam/role_policy.go:60"),
+            Fact("namePrefix", f"{TF514} internal/service/iam/role_policy.go:67"),
+            Fact("role", f"{TF514} internal/service/iam/role_policy.go:74"),
+        ),
+        UniqueKey(
+            ("role", "name"),
+            "lost-on-delete",
+            "an inline policy name on the role",
+            f"{BOTO} iam PutRolePolicy: 'Adds or updates an inline policy' (a put, not a create)",
+            scope="account",
+        ),
         notes=("policy updates in place; without a name the provider generates one, so no two collide",),
     ),
     Rule(
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "custom",
-        (Fact("role", f"{TF514} internal/service/iam/role_policy_attachment.go:38"),
-         Fact("policyArn", f"{TF514} internal/service/iam/role_policy_attachment.go:43")),
-        UniqueKey(("role", "policyArn"), "lost-on-delete", "the attachment of that policy to that role",
-                  "AttachRolePolicy of an attached policy succeeds without a second attachment (no AWS sentence "
-                  "found; the program relies on it, components/role.py grant_permissions), and DetachRolePolicy "
-                  "of the old resource then removes the one attachment", scope="account"),
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "custom",
+        (
+            Fact("role", f"{TF514} internal/service/iam/role_policy_attachment.go:38"),
+            Fact("policyArn", f"{TF514} internal/service/iam/role_policy_attachment.go:43"),
+        ),
+        UniqueKey(
+            ("role", "policyArn"),
+            "lost-on-delete",
+            "the attachment of that policy to that role",
+            "AttachRolePolicy of an attached policy succeeds without a second attachment (no AWS sentence "
+            "found; the program relies on it, components/role.py grant_permissions), and DetachRolePolicy "
+            "of the old resource then removes the one attachment",
+            scope="account",
+        ),
         notes=("no argument updates in place",),
     ),
     Rule(
-        "aws:eks/podIdentityAssociation:PodIdentityAssociation", "custom",
-        (Fact("clusterName", "hashicorp/terraform-provider-aws internal/service/eks/pod_identity_association.go Schema, "
-                             "stringplanmodifier.RequiresReplace (2026 upstream (main))"),
-         Fact("namespace", "pod_identity_association.go Schema, RequiresReplace (same files)"),
-         Fact("serviceAccount", "pod_identity_association.go Schema, RequiresReplace (same files)")),
-        UniqueKey(("clusterName", "namespace", "serviceAccount"), "create-fails",
-                  "EKS's one association per (cluster, namespace, service account)",
-                  f"{BOTO} eks CreatePodIdentityAssociation errors include ResourceInUseException (HTTP 409)"),
-        notes=(("roleArn, targetRoleArn, disableSessionTags and tags update in place (Update calls "
-               "UpdatePodIdentityAssociation, same files)"),
-               ("policy (session policy) is in the 7.51.1 SDK but not in the upstream versions read; EKS's "
-               "UpdatePodIdentityAssociation accepts it (BOTO), so it is taken as updatable: unverified")),
+        "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+        "custom",
+        (
+            Fact(
+                "clusterName",
+                "hashicorp/terraform-provider-aws internal/service/eks/pod_identity_association.go Schema, "
+                "stringplanmodifier.RequiresReplace (2026 upstream (main))",
+            ),
+            Fact("namespace", "pod_identity_association.go Schema, RequiresReplace (same files)"),
+            Fact("serviceAccount", "pod_identity_association.go Schema, RequiresReplace (same files)"),
+        ),
+        UniqueKey(
+            ("clusterName", "namespace", "serviceAccount"),
+            "create-fails",
+            "EKS's one association per (cluster, namespace, service account)",
+            f"{BOTO} eks CreatePodIdentityAssociation errors include ResourceInUseException (HTTP 409)",
+        ),
+        notes=(
+            ("roleArn, targetRoleArn, disableSessionTags and tags update in place (Update calls UpdatePodIdentityAssociation, same files)"),
+            (
+                "policy (session policy) is in the 7.51.1 SDK but not in the upstream versions read; EKS's "
+                "UpdatePodIdentityAssociation accepts it (BOTO), so it is taken as updatable: unverified"
+            ),
+        ),
     ),
     Rule(
-        "aws:eks/addon:Addon", "custom",
-        (Fact("addonName", f"{TF514} internal/service/eks/addon.go:52"),
-         Fact("clusterName", f"{TF514} internal/service/eks/addon.go:71"),
-         Fact("namespaceConfig", "hashicorp/terraform-provider-aws internal/service/eks/addon.go resourceAddon Schema: "
-                                 "namespace_config and its namespace are ForceNew (2026 upstream (main))")),
-        UniqueKey(("clusterName", "addonName"), "create-fails", "one add-on of that name per cluster",
-                  f"{BOTO} eks CreateAddon errors include ResourceInUseException (HTTP 409)"),
+        "aws:eks/addon:Addon",
+        "custom",
+        (
+            Fact("addonName", f"{TF514} internal/service/eks/addon.go:52"),
+            Fact("clusterName", f"{TF514} internal/service/eks/addon.go:71"),
+            Fact(
+                "namespaceConfig",
+                "hashicorp/terraform-provider-aws internal/service/eks/addon.go resourceAddon Schema: "
+                "namespace_config and its namespace are ForceNew (2026 upstream (main))",
+            ),
+        ),
+        UniqueKey(
+            ("clusterName", "addonName"),
+            "create-fails",
+            "one add-on of that name per cluster",
+            f"{BOTO} eks CreateAddon errors include ResourceInUseException (HTTP 409)",
+        ),
         notes=("addonVersion, configurationValues, podIdentityAssociations, serviceAccountRoleArn and tags update in place",),
     ),
     Rule(
-        "aws:s3/bucket:Bucket", "custom",
-        (Fact("bucket", f"{TF514} internal/service/s3/bucket.go:89"),
-         Fact("bucketPrefix", f"{TF514} internal/service/s3/bucket.go:101"),
-         Fact("objectLockEnabled", f"{TF514} internal/service/s3/bucket.go:373")),
-        UniqueKey(("bucket",), "create-fails", "a bucket name (global)",
-                  f"{BOTO} s3 CreateBucket errors BucketAlreadyExists / BucketAlreadyOwnedByYou; in us-east-1 "
-                  "re-creating an owned bucket returns 200, and the later delete of the old resource deletes it",
-                  scope="global"),
+        "aws:s3/bucket:Bucket",
+        "custom",
+        (
+            Fact("bucket", f"{TF514} internal/service/s3/bucket.go:89"),
+            Fact("bucketPrefix", f"{TF514} internal/service/s3/bucket.go:101"),
+            Fact("objectLockEnabled", f"{TF514} internal/service/s3/bucket.go:373"),
+        ),
+        UniqueKey(
+            ("bucket",),
+            "create-fails",
+            "a bucket name (global)",
+            f"{BOTO} s3 CreateBucket errors BucketAlreadyExists / BucketAlreadyOwnedByYou; in us-east-1 "
+            "re-creating an owned bucket returns 200, and the later delete of the old resource deletes it",
+            scope="global",
+        ),
         (Fact("bucket", _BRIDGE_DBR),),
     ),
     Rule(
-        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "custom",
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "custom",
         (Fact("bucket", f"{TF514} internal/service/s3/bucket_public_access_block.go:37"),),
-        UniqueKey(("bucket",), "lost-on-delete", "the bucket's one public access block",
-                  f"{BOTO} s3 PutPublicAccessBlock: 'Creates or modifies the PublicAccessBlock configuration'",
-                  scope="global"),
+        UniqueKey(
+            ("bucket",),
+            "lost-on-delete",
+            "the bucket's one public access block",
+            f"{BOTO} s3 PutPublicAccessBlock: 'Creates or modifies the PublicAccessBlock configuration'",
+            scope="global",
+        ),
     ),
     _kubernetes("kubernetes:core/v1:ServiceAccount"),
     _kubernetes("kubernetes:core/v1:Namespace"),
@@ -249,62 +305,120 @@ _add(
         Fact("spec.template", f"{K8S} provider/pkg/provider/diff.go:178-186: any change of the pod template replaces the Job"),
     ),
     Rule(
-        "eks:index:Cluster", "remote",
-        (Fact("name", f"{EKSPKG}/cluster/cluster.ts:690 passes it to aws.eks.Cluster; {TF514} internal/service/eks/cluster.go:201 "
-                      "(ForceNew, also in the 2026 upstream (main): hashicorp/terraform-provider-aws internal/service/eks/cluster.go)"),
-         Fact("serviceRole", f"{EKSPKG}/cluster/cluster.ts:691 (roleArn); {TF514} cluster.go:248 role_arn ForceNew"),
-         Fact("ipFamily", f"{EKSPKG}/cluster/cluster.ts:612-617; {TF514} cluster.go:178 kubernetes_network_config.ip_family"),
-         Fact("kubernetesServiceIpAddressRange", f"{EKSPKG}/cluster/cluster.ts:612-617; {TF514} cluster.go:185 service_ipv4_cidr")),
-        UniqueKey(("name",), "create-fails", "an EKS cluster name in the account and region",
-                  f"{BOTO} eks CreateCluster errors include ResourceInUseException"),
-        refused=(Fact("vpcId", f"{BOTO} eks UpdateClusterConfig: 'You can't change which VPC the subnets are from, the subnets "
-                               "must be in the same VPC as the subnets that the cluster was created with'"),),
+        "eks:index:Cluster",
+        "remote",
+        (
+            Fact(
+                "name",
+                f"{EKSPKG}/cluster/cluster.ts:690 passes it to aws.eks.Cluster; {TF514} internal/service/eks/cluster.go:201 "
+                "(ForceNew, also in the 2026 upstream (main): hashicorp/terraform-provider-aws internal/service/eks/cluster.go)",
+            ),
+            Fact("serviceRole", f"{EKSPKG}/cluster/cluster.ts:691 (roleArn); {TF514} cluster.go:248 role_arn ForceNew"),
+            Fact("ipFamily", f"{EKSPKG}/cluster/cluster.ts:612-617; {TF514} cluster.go:178 kubernetes_network_config.ip_family"),
+            Fact("kubernetesServiceIpAddressRange", f"{EKSPKG}/cluster/cluster.ts:612-617; {TF514} cluster.go:185 service_ipv4_cidr"),
+        ),
+        UniqueKey(
+            ("name",),
+            "create-fails",
+            "an EKS cluster name in the account and region",
+            f"{BOTO} eks CreateCluster errors include ResourceInUseException",
+        ),
+        refused=(
+            Fact(
+                "vpcId",
+                f"{BOTO} eks UpdateClusterConfig: 'You can't change which VPC the subnets are from, the subnets "
+                "must be in the same VPC as the subnets that the cluster was created with'",
+            ),
+        ),
         inner="the EKS cluster (aws:eks/cluster:Cluster) and everything running in it",
-        notes=(("version, authenticationMode, subnet IDs and tags update in place: subnet_ids and security_group_ids lost "
-               "ForceNew upstream (hashicorp/terraform-provider-aws internal/service/eks/cluster.go, 2026 upstream (main); "
-               "TF514 still had them at 295/301)"),
-               f"{BOTO} eks UpdateClusterConfig: 'You can't change which VPC the subnets are from': a vpcId change fails",
-               ("bootstrapSelfManagedAddons and accessConfig.bootstrapClusterCreatorAdminPermissions are ignoreChanges "
-               f"({EKSPKG}/cluster/cluster.ts:749-754)"),
-               "the component's other children (roles, security groups, the kube-proxy/coredns add-ons) are invisible under mocks"),
+        notes=(
+            (
+                "version, authenticationMode, subnet IDs and tags update in place: subnet_ids and security_group_ids lost "
+                "ForceNew upstream (hashicorp/terraform-provider-aws internal/service/eks/cluster.go, 2026 upstream (main); "
+                "TF514 still had them at 295/301)"
+            ),
+            f"{BOTO} eks UpdateClusterConfig: 'You can't change which VPC the subnets are from': a vpcId change fails",
+            (
+                "bootstrapSelfManagedAddons and accessConfig.bootstrapClusterCreatorAdminPermissions are ignoreChanges "
+                f"({EKSPKG}/cluster/cluster.ts:749-754)"
+            ),
+            "the component's other children (roles, security groups, the kube-proxy/coredns add-ons) are invisible under mocks",
+        ),
     ),
     Rule(
-        "eks:index:ManagedNodeGroup", "remote",
+        "eks:index:ManagedNodeGroup",
+        "remote",
         tuple(
-            Fact(path, f"{EKSPKG}/nodes/nodegroup.ts:2092-2098 passes it to aws.eks.NodeGroup; {TF514} internal/service/eks/node_group.go:{line}")
+            Fact(
+                path,
+                f"{EKSPKG}/nodes/nodegroup.ts:2092-2098 passes it to aws.eks.NodeGroup; {TF514} internal/service/eks/node_group.go:{line}",
+            )
             for path, line in (
-                ("cluster", 70), ("clusterName", 70), ("nodeRole", 144), ("nodeRoleArn", 144), ("amiType", 53),
-                ("capacityType", 64), ("diskSize", 77), ("instanceTypes", 87), ("launchTemplate.id", 105),
-                ("launchTemplate.name", 113), ("nodeGroupName", 129), ("nodeGroupNamePrefix", 137),
-                ("remoteAccess", 155), ("subnetIds", 228),
+                ("cluster", 70),
+                ("clusterName", 70),
+                ("nodeRole", 144),
+                ("nodeRoleArn", 144),
+                ("amiType", 53),
+                ("capacityType", 64),
+                ("diskSize", 77),
+                ("instanceTypes", 87),
+                ("launchTemplate.id", 105),
+                ("launchTemplate.name", 113),
+                ("nodeGroupName", 129),
+                ("nodeGroupNamePrefix", 137),
+                ("remoteAccess", 155),
+                ("subnetIds", 228),
             )
         ),
-        UniqueKey(("cluster", "nodeGroupName"), "create-fails", "a node group name in the cluster",
-                  f"{BOTO} eks CreateNodegroup errors include ResourceInUseException"),
+        UniqueKey(
+            ("cluster", "nodeGroupName"),
+            "create-fails",
+            "a node group name in the cluster",
+            f"{BOTO} eks CreateNodegroup errors include ResourceInUseException",
+        ),
         inner="the managed node group (aws:eks/nodeGroup:NodeGroup): its nodes are drained and replaced",
         notes=("scalingConfig, labels, taints, version, releaseVersion and tags update in place",),
     ),
     Rule(
-        "awsx:ec2:Vpc", "remote",
-        (Fact("cidrBlock", f"{TF514} internal/service/ec2/vpc_.go:78 (aws_vpc.cidr_block ForceNew)"),
-         Fact("availabilityZoneNames", f"{TF514} internal/service/ec2/vpc_subnet.go:65 (availability_zone) and 78 (cidr_block)"),
-         Fact("numberOfAvailabilityZones", f"{TF514} internal/service/ec2/vpc_subnet.go:65, 78"),
-         Fact("subnetSpecs", f"{TF514} internal/service/ec2/vpc_subnet.go:78 (cidr_block) and 152 (vpc_id)"),
-         Fact("subnetStrategy", f"{TF514} internal/service/ec2/vpc_subnet.go:78 (subnet CIDRs are recomputed)")),
+        "awsx:ec2:Vpc",
+        "remote",
+        (
+            Fact("cidrBlock", f"{TF514} internal/service/ec2/vpc_.go:78 (aws_vpc.cidr_block ForceNew)"),
+            Fact("availabilityZoneNames", f"{TF514} internal/service/ec2/vpc_subnet.go:65 (availability_zone) and 78 (cidr_block)"),
+            Fact("numberOfAvailabilityZones", f"{TF514} internal/service/ec2/vpc_subnet.go:65, 78"),
+            Fact("subnetSpecs", f"{TF514} internal/service/ec2/vpc_subnet.go:78 (cidr_block) and 152 (vpc_id)"),
+            Fact("subnetStrategy", f"{TF514} internal/service/ec2/vpc_subnet.go:78 (subnet CIDRs are recomputed)"),
+        ),
         inner="the VPC or its subnets; a cluster cannot move to another VPC (see eks:index:Cluster)",
         notes=("awsx computes subnet CIDRs itself; offline only the component's inputs are seen",),
     ),
     Rule(
-        "time:index/sleep:Sleep", "custom",
-        (Fact("triggers", "hashicorp/terraform-provider-time@v0.12.1 internal/provider/resource_time_sleep.go:95-103 "
-                          "(mapplanmodifier.RequiresReplace)"),),
+        "time:index/sleep:Sleep",
+        "custom",
+        (
+            Fact(
+                "triggers",
+                "hashicorp/terraform-provider-time@v0.12.1 internal/provider/resource_time_sleep.go:95-103 "
+                "(mapplanmodifier.RequiresReplace)",
+            ),
+        ),
         notes=("createDuration/destroyDuration update in place without sleeping again (same file)",),
     ),
-    Rule("pulumi:providers:kubernetes", "provider",
-         notes=(f"{K8S} provider/pkg/provider/provider.go:453-566 (DiffConfig); see review.provider_replace",)),
-    Rule("pulumi:providers:aws", "provider",
-         notes=((f"{BRIDGE} pkg/tfbridge/provider.go:841-890: only config keys pulumi-aws marks ForcesProviderReplace "
-                "replace the provider; that list was not read for 7.51.1, so a change is reported as an update"),)),
+    Rule(
+        "pulumi:providers:kubernetes",
+        "provider",
+        notes=(f"{K8S} provider/pkg/provider/provider.go:453-566 (DiffConfig); see review.provider_replace",),
+    ),
+    Rule(
+        "pulumi:providers:aws",
+        "provider",
+        notes=(
+            (
+                f"{BRIDGE} pkg/tfbridge/provider.go:841-890: only config keys pulumi-aws marks ForcesProviderReplace "
+                "replace the provider; that list was not read for 7.51.1, so a change is reported as an update"
+            ),
+        ),
+    ),
 )
 
 LOCAL_COMPONENT_PREFIX = "eks-pod-identity:"
