@@ -49,10 +49,10 @@ test: $(VENV)/.dev
 	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -q
 
-# A longer fuzzing campaign than the suite's (tests/test_fuzz.py): random mutated stack files.
+# A longer fuzzing campaign than the suite's (tests/stack/test_program_fuzz.py): random mutated stack files.
 FUZZ_EXAMPLES ?= 2000
 fuzz: $(VENV)/.dev
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=random $(VENV)/bin/python -m pytest -q tests/test_fuzz.py
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=random $(VENV)/bin/python -m pytest -q tests/stack/test_program_fuzz.py
 
 # Regenerate AWS's limits and managed policy list from botocore and moto (components/data/).
 refresh-aws-data: $(VENV)/.dev

@@ -1,18 +1,64 @@
-"""The `eks-pod-identity` command: one parser, the same flags and exit statuses everywhere, and
-the account a stack deploys to taken from the stack (or --account), not assumed."""
+"""The `eks-pod-identity` command: one parser, the same flags and exit statuses everywhere, the
+account a stack deploys to taken from the stack (or --account), not assumed, and a bad stack
+file answered by every command that reads one with exit 1 and a message that names the
+problem, never a traceback (the issue's YAML date, `identities: 5`, `config:` list).
+(migrate-irsa reads no stack file.)
+
+To cover another command, add it to COMMANDS: a name and its command line for a file.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import yaml
 from eks_pod_identity import cli
 from eks_pod_identity.offline import commands
 
-from .conftest import ROOT
+from tests.helpers import AWS, STACK_FILES
 
-STACKS = ROOT / "tests" / "fixtures" / "stacks"
-OWN = STACKS / "Pulumi.own-account.yaml"
-AWS = ROOT / "tests" / "fixtures" / "aws"
+OWN = STACK_FILES / "Pulumi.own-account.yaml"
+AWS_FILE = AWS / "prod-blue-describe-agent.json"
+
+
+# name -> (file, scratch folder) -> (main, argv). The good side of --against is the small
+# `identities` stack, so that the bad side is reached quickly.
+COMMANDS: dict[str, Callable[[Path, Path], tuple[Callable[[list[str]], int], list[str]]]] = {
+    "plan": lambda f, tmp: (cli.main, ["plan", str(f)]),
+    "plan --graph": lambda f, tmp: (cli.main, ["plan", str(f), "--graph", str(tmp / "out" / "g.mmd")]),
+    "review NEW --against": lambda f, tmp: (cli.main, ["review", str(f), "--against", "identities"]),
+    "review --against OLD": lambda f, tmp: (cli.main, ["review", "identities", "--against", str(f)]),
+    "check": lambda f, tmp: (cli.main, ["check", str(f)]),
+    "access": lambda f, tmp: (cli.main, ["access", str(f)]),
+    "adopt": lambda f, tmp: (cli.main, ["adopt", str(f), "--from", str(AWS_FILE), "--out", str(tmp / "import.json")]),
+}
+
+
+REGION = "config:\n  aws:region: us-east-1\n"
+BAD_FILES = {
+    "a list": ("- a\n- b\n", "not a stack file"),
+    "a number": ("42\n", "not a stack file"),
+    "config is a list": ("config:\n  - aws:region: us-east-1\n", "`config:` must be a mapping"),
+    "config is text": ("config: us-east-1\n", "`config:` must be a mapping"),
+    "identities: 5": (
+        REGION + "  eks-pod-identity:clusters: []\n  eks-pod-identity:identities: 5\n",
+        "eks-pod-identity:identities = 5: must be a list",
+    ),
+    "clusters: a mapping": (REGION + "  eks-pod-identity:clusters: {name: c}\n", "eks-pod-identity:clusters"),
+    "a YAML date as a version": (
+        REGION + "  eks-pod-identity:clusters: [{name: c, version: 2024-01-01}]\n",
+        "version = '2024-01-01': is not a Kubernetes minor version",
+    ),
+    "a YAML date as a key": (REGION + "  eks-pod-identity:clusters: []\n  2024-01-01: x\n", "eks-pod-identity:2024-01-01: unknown key"),
+    "a YAML date as the region": ("config:\n  aws:region: 2024-01-01\n  eks-pod-identity:clusters: []\n", "'2024-01-01'"),
+    "a number as a key": (REGION + "  7: x\n", "config key 7 must be text"),
+    "a key given twice": (REGION + "  aws:region: eu-west-1\n", "is given twice"),
+    "a YAML set": (REGION + "  eks-pod-identity:identities: !!set {a, b}\n", "a YAML !!set is not a value a stack file can hold"),
+    "YAML binary": (REGION + "  eks-pod-identity:environment: !!binary aGVsbG8=\n", "a YAML !!binary is not a value"),
+    "not YAML": ("config: [unclosed\n", "not valid YAML (line"),
+}
 
 
 def test_help_lists_every_subcommand_and_the_exit_statuses(capsys):
@@ -130,3 +176,43 @@ def test_the_irsa_fragment_checks_in_the_roles_account(tmp_path, capsys):
     )
     capsys.readouterr()
     assert cli.main(["check", str(stack)]) == commands.OK, capsys.readouterr().out
+
+
+# --- a bad stack file, for every command that reads one ---------------------------------
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_stack_file_exits_1_with_its_problem(command, case, tmp_path, capsys):
+    content, message = BAD_FILES[case]
+    path = tmp_path / "Pulumi.bad.yaml"
+    path.write_text(content)
+    main, argv = COMMANDS[command](path, tmp_path)
+    assert main(argv) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert message in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_missing_file_and_a_folder(command, tmp_path, capsys):
+    """Each command may say it its own way (offline.access: "no stack file ..."), naming the file."""
+    (tmp_path / "Pulumi.dir.yaml").mkdir()
+    for path in (tmp_path / "Pulumi.gone.yaml", tmp_path / "Pulumi.dir.yaml"):
+        main, argv = COMMANDS[command](path, tmp_path)
+        assert main(argv) == 1
+        out = capsys.readouterr()
+        assert str(path) in out.out + out.err and "Traceback" not in out.out + out.err
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["plan", "nope"], "no stack file Pulumi.nope.yaml; the stacks here are"),
+        (["review", "identities", "--against", "nope"], "no Pulumi.nope.yaml"),
+        (["review", "nope", "--against", "identities"], "no Pulumi.nope.yaml"),
+    ],
+)
+def test_plan_of_a_stack_that_does_not_exist(argv, message, capsys):
+    assert cli.main(argv) == 1
+    assert message in capsys.readouterr().err

@@ -19,18 +19,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from eks_pod_identity.offline.harness import mocks, runner
-from eks_pod_identity.offline.harness.mocks import AdoptedCluster
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import EXAMPLE, EXAMPLE_PROJECT, ROOT
+
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PROJECT = PYPROJECT["project"]
-EXAMPLE = ROOT / "examples" / "existing_cluster" / "__main__.py"
-EXAMPLE_PROJECT = "pod-identity-existing-cluster"
 # Imported only when installed (offline/commands/access.py reads its action data if present).
 OPTIONAL = ("parliament",)
 IMPORT = re.compile(r"^\s*import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)\s*(?:#.*)?$")
@@ -152,51 +149,6 @@ def test_version_changelog_and_license():
     license_text = (ROOT / "LICENSE").read_text()
     assert "Apache License" in license_text and "Version 2.0, January 2004" in license_text
     assert "END OF TERMS AND CONDITIONS" in license_text
-
-
-def run_example(**kwargs) -> runner.RunResult:
-    """The example as its own program (its Pulumi.yaml names its project and so its config keys)."""
-    config = {
-        "aws:region": "us-east-1",
-        f"{EXAMPLE_PROJECT}:clusterName": "shop",
-        f"{EXAMPLE_PROJECT}:namespace": "checkout",
-        f"{EXAMPLE_PROJECT}:serviceAccount": "payments",
-    }
-    runner.use(runner.Program(EXAMPLE.parent))
-    try:
-        return runner.run(config, stack="dev", **kwargs)
-    finally:
-        runner.use(runner.Program(ROOT))
-
-
-def test_the_example_binds_a_role_on_the_existing_cluster():
-    result = run_example()
-    assert not result.of_type("eks:index:Cluster"), "the cluster is adopted, not created"
-    assert not result.of_type("aws:eks/addon:Addon"), "the agent someone else installed is left alone"
-    (role,) = result.of_type("aws:iam/role:Role")
-    trust = json.loads(role.inputs["assumeRolePolicy"])
-    (statement,) = trust["Statement"]
-    assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
-    conditions = statement["Condition"]["StringEquals"]
-    assert conditions["aws:RequestTag/kubernetes-namespace"] == ["checkout"]
-    assert conditions["aws:RequestTag/kubernetes-service-account"] == ["payments"]
-    assert conditions["aws:RequestTag/eks-cluster-arn"] == [f"arn:aws:eks:us-east-1:{mocks.ACCOUNT}:cluster/shop"]
-    (attachment,) = result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
-    assert attachment.inputs["policyArn"] == "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
-    (association,) = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
-    assert {k: association.inputs[k] for k in ("clusterName", "namespace", "serviceAccount")} == {
-        "clusterName": "shop",
-        "namespace": "checkout",
-        "serviceAccount": "payments",
-    }
-    assert association.inputs["roleArn"] == result.outputs["roleArn"]
-    assert set(result.outputs["associationIds"]) == {"shop/checkout/payments"}
-
-
-def test_the_example_installs_the_agent_only_where_it_is_missing():
-    result = run_example(adopted={"shop": AdoptedCluster(addons={})})
-    (addon,) = result.of_type("aws:eks/addon:Addon")
-    assert addon.inputs["addonName"] == "eks-pod-identity-agent" and addon.retain_on_delete
 
 
 def test_the_installed_wheel_runs_the_example(wheel, tmp_path):

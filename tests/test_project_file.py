@@ -4,11 +4,11 @@ import yaml
 from eks_pod_identity import stack as config
 from eks_pod_identity.offline.harness import runner
 
+from tests.helpers import ROOT
+
 SIMPLE_TYPES = {"string", "integer", "boolean", "array"}
 DECLARATION_KEYS = {"type", "items", "description", "secret", "default"}
 PYTHON_TYPES = {"string": str, "integer": int, "boolean": bool, "array": list}
-
-from .conftest import ROOT
 
 
 def _items_ok(items) -> bool:

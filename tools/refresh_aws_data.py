@@ -11,7 +11,7 @@
   document components/iam/admin.py calls admin, each with its reason.
 
 The program reads only the JSON (botocore and moto are test tools);
-tests/test_policy_checks.py fails when the committed files drift from the installed botocore
+tests/tools/test_refresh_aws_data.py fails when the committed files drift from the installed botocore
 and moto.
 """
 

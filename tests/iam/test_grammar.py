@@ -1,0 +1,129 @@
+"""IAM's grammar as pure predicates, with moto's IAM validator as a second opinion: what the
+grammar accepts, IAM (and moto) accept."""
+
+from __future__ import annotations
+
+import pytest
+from eks_pod_identity import arn
+from eks_pod_identity.iam import documents, grammar
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.helpers.iam import moto_accepts
+
+
+def test_statement_problems_accepts_a_valid_statement():
+    assert (
+        grammar.statement_problems(
+            {
+                "Sid": "Read",
+                "Effect": "Allow",
+                "Action": ["s3:GetObject"],
+                "Resource": "arn:aws:s3:::b/*",
+                "Condition": {"StringEquals": {"aws:ResourceTag/team": "x"}},
+            }
+        )
+        == []
+    )
+
+
+def test_statement_problems_names_each_defect():
+    problems = grammar.statement_problems(
+        {"Effect": "allow", "Action": "GetObject", "Principal": "*", "Resource": "bucket", "Sid": "no-dashes"}
+    )
+    text = " | ".join(problems)
+    assert "Principal" in text and "Effect" in text and "'GetObject'" in text and "'bucket'" in text and "Sid" in text
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+        "arn:aws-cn:iam::123456789012:policy/team/x",
+        "arn:aws-us-gov:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+    ],
+)
+def test_policy_arns_in_every_partition(arn):
+    assert grammar.POLICY_ARN.match(arn)
+
+
+@pytest.mark.parametrize("arn", ["arn:aws:iam::aws:role/x", "arn:azure:iam::aws:policy/x", "AmazonS3ReadOnlyAccess"])
+def test_bad_policy_arns(arn):
+    assert not grammar.POLICY_ARN.match(arn)
+
+
+def test_role_arns():
+    assert grammar.ROLE_ARN.match("arn:aws:iam::123456789012:role/path/name")
+    assert not grammar.ROLE_ARN.match("arn:aws:iam::aws:role/name")
+    assert arn.partition_of("arn:aws-cn:iam::123456789012:role/name") == "aws-cn"
+
+
+# --- against moto's validator ---------------------------------------------------------------
+
+
+OK = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+
+
+@pytest.mark.parametrize(
+    "statement, expected",
+    [
+        ({**OK, "Action": []}, "Action is empty"),
+        ({**OK, "Resource": []}, "Resource is empty"),
+        ({**OK, "Resource": "arn:"}, "is not '*' nor an ARN"),
+        ({**OK, "Resource": "arn:*"}, "is not '*' nor an ARN"),
+        ({**OK, "Condition": {"StringEqualz": {"aws:PrincipalTag/x": "y"}}}, "'StringEqualz' is not one IAM knows"),
+    ],
+)
+def test_grammar_refuses_what_iam_refuses_and_so_does_moto(statement, expected):
+    assert expected in " ".join(grammar.statement_problems(statement))
+    assert not moto_accepts(documents.document([statement]))
+
+
+@pytest.mark.parametrize("operator", ["StringEquals", "ForAnyValue:StringLike", "ArnLikeIfExists", "Null", "ForAllValues:StringEquals"])
+def test_every_iam_condition_operator_form_is_known(operator):
+    assert grammar.statement_problems({**OK, "Condition": {operator: {"aws:PrincipalTag/x": "y"}}}) == []
+
+
+def test_null_takes_no_if_exists():
+    assert grammar.condition_operator_problem("NullIfExists")
+
+
+def test_duplicate_sids_are_refused_by_both():
+    doc = documents.document([{**OK, "Sid": "A"}, {**OK, "Sid": "A"}])
+    assert "appears twice" in " ".join(grammar.document_problems(doc))
+    assert not moto_accepts(doc)
+
+
+services = st.sampled_from(["s3", "iam", "ec2", "sts", "*"])
+
+
+actions = st.one_of(
+    st.builds(lambda s, a: f"{s}:{a}", services, st.sampled_from(["Get*", "PutObject", "PassRole", "*"])), st.just("*"), st.text(max_size=6)
+)
+
+
+resources = st.one_of(
+    st.sampled_from(
+        ["*", "arn:aws:s3:::b/*", "arn:aws:iam::123456789012:role/r", "arn:", "arn:*", "arn:aws:*", "arn:*:s3:::b", "arn:aws:s3"]
+    ),
+    st.text(max_size=8),
+)
+
+
+statements = st.fixed_dictionaries(
+    {"Effect": st.sampled_from(["Allow", "Deny", "allow"])},
+    optional={
+        "Action": st.one_of(actions, st.lists(actions, max_size=3)),
+        "Resource": st.one_of(resources, st.lists(resources, max_size=3)),
+        "Sid": st.sampled_from(["A", "B", "bad sid"]),
+        "Condition": st.sampled_from([{"StringEquals": {"aws:PrincipalTag/t": "v"}}, {"Bogus": {"k": "v"}}, {}]),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(statements, min_size=1, max_size=3))
+def test_what_the_grammar_accepts_moto_accepts(items):
+    doc = documents.document(items)
+    if grammar.document_problems(doc) == []:
+        assert moto_accepts(doc), doc

@@ -1,0 +1,128 @@
+"""SampleWorkload on its own, under mocks: a pod that proves the association by its role, on the
+cluster's provider, after the association propagated; and what it never creates on a cluster."""
+
+from __future__ import annotations
+
+import json
+
+from eks_pod_identity.cluster.cluster import EksCluster, EksClusterArgs
+from eks_pod_identity.identity.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
+from eks_pod_identity.identity.role import PodIdentityRole, PodIdentityRoleArgs
+from eks_pod_identity.offline.harness import mocks
+from eks_pod_identity.sample.workload import SampleWorkload, SampleWorkloadArgs
+
+from tests.helpers import run_component, run_prod
+
+
+def _workload(kind, adopted=None, **extra):
+    def program():
+        c = EksCluster("c", EksClusterArgs(create=False))
+        gate = PodIdentityRole("gate", PodIdentityRoleArgs())
+        (assoc,) = PodIdentityAssociations(
+            "gate", PodIdentityAssociationsArgs(role_arn=gate.arn, targets=[AssociationTarget("c", c.name, "team-a", "app")])
+        ).associations.values()
+        w = SampleWorkload(
+            "sample",
+            SampleWorkloadArgs(
+                kind=kind,
+                namespace="team-a",
+                service_account="app",
+                image="amazon/aws-cli:2.35.10",
+                provider=c.provider,
+                association=assoc,
+                expected_role_name=gate.role_name,
+                depends_on=[gate.role],
+                role_name=gate.role_name,
+                region="eu-west-1",
+                **extra,
+            ),
+        )
+        return {"verify": w.verify_command}
+
+    return run_component(program, adopted=adopted, raise_errors=False)
+
+
+def test_deployment_sample_uses_the_cluster_provider_and_waits_for_propagation():
+    result = _workload("deployment", create_namespace=True, propagation_seconds=45)
+    provider = result.of_type("pulumi:providers:kubernetes")[0]
+    gate = result.named("gate-role")
+    for kind in ("kubernetes:core/v1:Namespace", "kubernetes:core/v1:ServiceAccount", "kubernetes:apps/v1:Deployment"):
+        (obj,) = result.of_type(kind)
+        assert obj.provider.startswith(provider.urn), f"{kind} must use the cluster's provider"
+    (deployment,) = result.of_type("kubernetes:apps/v1:Deployment")
+    (sleep,) = result.of_type("time:index/sleep:Sleep")
+    (assoc,) = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert sleep.inputs["createDuration"] == "45s" and assoc.urn in result.all_dependencies(sleep)
+    assert sleep.inputs["triggers"]["associationId"].startswith("a-mock"), "a replaced association waits again"
+    assert sleep.inputs["triggers"]["roleArn"] == assoc.inputs["roleArn"], "so does a role changed in place"
+    deps = result.all_dependencies(deployment)
+    assert {gate.urn, sleep.urn, result.of_type("kubernetes:core/v1:ServiceAccount")[0].urn} <= deps
+    assert result.of_type("kubernetes:core/v1:Namespace")[0].urn in result.all_dependencies(
+        result.of_type("kubernetes:core/v1:ServiceAccount")[0]
+    )
+    assert deployment.custom_timeouts == {"create": "7m", "update": "7m"}
+    env = {e["name"]: e.get("value") for e in deployment.inputs["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["EXPECTED_ROLE_NAME"].startswith("gate-role-")
+    assert result.outputs["verify"].startswith("kubectl exec -n team-a deploy/sample-deployment-")
+    assert result.of_type("aws:s3/bucket:Bucket") == []
+
+
+def test_an_existing_service_account_is_used_not_created():
+    result = _workload(
+        "deployment", create_service_account=False, adopted={"c": mocks.AdoptedCluster(objects={("ServiceAccount", "team-a", "app")})}
+    )
+    assert result.error is None
+    assert result.of_type("kubernetes:core/v1:ServiceAccount") == []
+
+
+def test_creating_an_object_the_cluster_has_fails_as_the_api_server_would():
+    result = _workload("deployment", adopted={"c": mocks.AdoptedCluster(objects={("ServiceAccount", "team-a", "app")})})
+    assert isinstance(result.error, mocks.AlreadyExists) and 'ServiceAccount "app" already exists' in str(result.error)
+
+
+def test_job_sample_owns_a_force_destroyable_bucket_and_a_put_only_policy():
+    result = _workload("job", bucket_name="my-proof-bucket")
+    (bucket,) = result.of_type("aws:s3/bucket:Bucket")
+    assert bucket.inputs["forceDestroy"] is True and bucket.inputs["bucket"] == "my-proof-bucket"
+    (block,) = result.of_type("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+    assert all(block.inputs[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
+    (policy,) = result.of_type("aws:iam/rolePolicy:RolePolicy")
+    assert json.loads(policy.inputs["policy"])["Statement"] == [
+        {"Sid": "PutSampleObjects", "Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "arn:aws:s3:::my-proof-bucket/*"}
+    ]
+    assert policy.inputs["role"].startswith("gate-role-"), "the policy goes on the identity's (auto-named) role"
+    (job,) = result.of_type("kubernetes:batch/v1:Job")
+    (sleep,) = result.of_type("time:index/sleep:Sleep")
+    assert {policy.urn, sleep.urn} <= result.all_dependencies(job)
+    assert job.custom_timeouts["create"] == "12m", "the Job's 600 s deadline decides, not Pulumi's 10-minute await"
+    assert job.inputs["metadata"]["annotations"] == {"pulumi.com/replaceUnready": "true"}
+    env = {e["name"]: e.get("value") for e in job.inputs["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["BUCKET"] == "my-proof-bucket" and env["EXPECTED_ROLE_NAME"] == policy.inputs["role"]
+    assert result.outputs["verify"].startswith("kubectl logs -n team-a job/")
+
+
+# --- in a stack, on the adopted clusters of a real account ----------------------------------
+
+
+def test_objects_every_cluster_has_are_never_created():
+    overrides = {
+        "identities": [
+            {
+                "name": "s3-reader",
+                "namespace": "default",
+                "serviceAccount": "default",
+                "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+            }
+        ],
+        "sample": {"kind": "job", "identity": "s3-reader", "cluster": "prod-blue", "createServiceAccount": False},
+    }
+    result = run_prod(**overrides)
+    assert result.error is None and result.of_type("kubernetes:core/v1:ServiceAccount") == []
+
+
+def test_the_seeds_service_account_already_on_the_cluster_needs_create_service_account_false():
+    seeded = {"prod-blue": mocks.AdoptedCluster(objects={("ServiceAccount", "default", "aws-cli-sa")})}
+    failed = run_prod(seeded)
+    assert isinstance(failed.error, mocks.AlreadyExists), "pulumi-kubernetes >= 4.29 refuses an object that exists"
+    sample = {"kind": "job", "identity": "s3-reader", "cluster": "prod-blue", "createServiceAccount": False}
+    assert run_prod(seeded, sample=sample).error is None
