@@ -8,9 +8,19 @@ from eks_pod_identity.iam import documents
 
 
 def test_to_json_is_stable_and_round_trips():
-    doc = documents.document([documents.s3_put_object_statement("arn:aws:s3:::b")])
-    assert documents.to_json(doc) == documents.to_json(json.loads(documents.to_json(doc)))
-    assert json.loads(documents.to_json(doc)) == doc
+    """Equal documents give one text whatever order their keys were built in (so an unchanged
+    document never shows as a diff), with sorted keys and no white space, and read back equal."""
+    statement = documents.s3_put_object_statement("arn:aws:s3:::b")
+    doc = documents.document([statement])
+    reordered = {"Statement": [dict(reversed(list(statement.items())))], "Version": doc["Version"]}
+    assert reordered == doc and list(reordered) != list(doc) and list(reordered["Statement"][0]) != list(statement)
+    text = documents.to_json(doc)
+    assert documents.to_json(reordered) == text
+    assert text == (
+        '{"Statement":[{"Action":["s3:PutObject"],"Effect":"Allow","Resource":"arn:aws:s3:::b/*","Sid":"PutSampleObjects"}],'
+        '"Version":"2012-10-17"}'
+    )
+    assert json.loads(text) == doc
 
 
 def test_ec2_trust_policy_follows_the_partition_dns_suffix():
