@@ -1,6 +1,7 @@
 """The sample's Kubernetes objects as pure manifests: schema-valid, restricted, wired to the association."""
 
 import copy
+import json
 import os
 import signal
 import subprocess
@@ -54,9 +55,16 @@ def test_the_restricted_check_catches_a_root_latest_pod():
 
 
 def test_service_account_has_no_irsa_annotation():
+    """Pod Identity needs nothing on the service account: no IRSA role-arn annotation, nor any
+    other annotation; its metadata is its name, namespace and the labels every sample object has."""
     sa = all_manifests()["service_account"]
-    assert "annotations" not in sa["metadata"]
-    assert sa["metadata"] == {"name": "aws-cli-sa", "namespace": "team-a", "labels": sa["metadata"]["labels"]}
+    assert set(sa) == {"apiVersion", "kind", "metadata"}
+    assert sa["metadata"] == {
+        "name": "aws-cli-sa",
+        "namespace": "team-a",
+        "labels": {"app.kubernetes.io/name": "aws-cli-sa", "app.kubernetes.io/part-of": "eks-pod-identity"},
+    }
+    assert "eks.amazonaws.com/role-arn" not in json.dumps(sa)
 
 
 @pytest.mark.parametrize("kind", ["deployment", "job"])
