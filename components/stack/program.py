@@ -29,18 +29,8 @@ from ..identity.role import PodIdentityRole
 from ..sample.workload import SampleWorkload, SampleWorkloadArgs
 from . import accounts
 from .clusters import ClusterConfig
-from .config import PROJECT, StackConfig
+from .config import PROJECT, StackConfig, base_tags
 from .wiring import TRUST_SCOPES_OUTPUT, role_args, shared_role_arns, target_arn, target_role, target_role_name, trust_scopes_output
-
-
-def base_tags(cfg: StackConfig) -> dict[str, str]:
-    """Tags on every AWS resource, so a fleet's resources can be traced to their stack."""
-    return {
-        "managed-by": "pulumi",
-        "pulumi-project": PROJECT,
-        "pulumi-stack": pulumi.get_stack(),
-        **({"environment": cfg.environment} if cfg.environment else {}),
-    }
 
 
 @dataclass
@@ -68,7 +58,7 @@ class Deployment:
 
 def read(cfg: StackConfig) -> Deployment:
     """Stage 1: the account, region and adopted clusters; refuses (ConfigError) what only they reveal."""
-    tags = base_tags(cfg)
+    tags = base_tags(cfg.environment, pulumi.get_stack())
     # The credentials of `pulumi up` reach the kubeconfigs' `aws eks get-token` and the
     # target-account provider too, not only the default AWS provider.
     creds = credentials.stack_credentials(kubeconfigs=bool(cfg.clusters))
