@@ -50,7 +50,7 @@ CANNOT_KNOW = (
     ),
     (
         "live state the providers read while diffing: a Job annotated pulumi.com/replaceUnready is replaced when the "
-        "live Job is not complete (pulumi-kubernetes provider.go:1622-1643)"
+        "live Job is not complete (pulumi-kubernetes provider.go kubeProvider.Diff, ReplaceUnready)"
     ),
     "changes to the program itself: both stack files run through this working tree's program",
 )

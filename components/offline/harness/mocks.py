@@ -75,7 +75,7 @@ def system_objects() -> set[tuple[str, str, str]]:
 
 class AlreadyExists(Exception):
     """pulumi-kubernetes >= 4.29 creates client-side: an existing object is an error
-    (provider/pkg/await/await.go 275-291) unless the provider upserts."""
+    (provider/pkg/await/await.go Creation) unless the provider upserts."""
 
 
 @dataclass
