@@ -1,4 +1,4 @@
-"""The offline review (`python -m offline.plan NEW --against OLD`): pairs of stack configs run
+"""The offline review (`eks-pod-identity review NEW --against OLD`): pairs of stack configs run
 through the real program, compared, and judged; the operations, hazards and exit status are
 asserted for each kind of change a pull request makes."""
 
@@ -394,7 +394,7 @@ def test_kubernetes_provider_replacement_follows_diffconfig(old, new, computed, 
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_registered_type_has_replacement_facts(stack, stack_runs):
     missing = sorted({r.type for r in stack_runs[stack].registrations if replacements.rule_for(r.type) is None})
-    assert missing == [], f"add {missing} to offline/replacements.py RULES, with sources"
+    assert missing == [], f"add {missing} to offline/review/replacements.py RULES, with sources"
 
 
 def test_every_fact_has_a_source_and_a_parseable_path():
@@ -449,7 +449,7 @@ def test_an_empty_old_file_is_a_new_stack(tmp_path, capsys):
 @pytest.mark.parametrize("content", ["", "config: null\n"])
 def test_an_empty_new_file_is_checked_like_plan_file_and_refused(tmp_path, capsys, content):
     """Only the OLD side may be empty (a stack never deployed); an empty NEW side is a stack file
-    with no config, which `python -m offline.plan FILE` refuses: so does the review."""
+    with no config, which `eks-pod-identity plan FILE` refuses: so does the review."""
     new = tmp_path / "Pulumi.dev.yaml"
     new.write_text(content)
     assert cli.main(["plan", str(new)]) == 1

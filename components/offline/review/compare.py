@@ -1,6 +1,6 @@
 """Two runs of the program compared the way the engine compares a program with its state: by
 URN and aliases. Each resource gets an operation (create, update, replace, delete, same), the
-input changes behind it, what forces a replacement (offline/replacements.py, with sources),
+input changes behind it, what forces a replacement (offline/review/replacements.py, with sources),
 and whether the replacement deletes first.
 
 Values a preview would not know yet are modelled: an input computed from a resource that is

@@ -212,7 +212,7 @@ _add(
             "lost-on-delete",
             "the attachment of that policy to that role",
             "AttachRolePolicy of an attached policy succeeds without a second attachment (no AWS sentence "
-            "found; the program relies on it, components/role.py grant_permissions), and DetachRolePolicy "
+            "found; the program relies on it, components/identity/role.py grant_permissions), and DetachRolePolicy "
             "of the old resource then removes the one attachment",
             scope="account",
         ),
