@@ -46,7 +46,7 @@ class Credentials:
 
     profile: str | None = None
     """`aws:profile`: passed as `--profile`; pulumi-eks does the same because AWS_PROFILE "can be
-    overridden by ambient credentials" (nodejs/eks/cluster/cluster.ts 232-237)."""
+    overridden by ambient credentials" (nodejs/eks/cluster/cluster.ts generateKubeconfig)."""
     roles: tuple[Mapping[str, Any], ...] = ()
     """`aws:assumeRoles` as configured, assumed in order."""
 

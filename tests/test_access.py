@@ -1,4 +1,4 @@
-"""offline.access: per binding, the role its pods run as and everything that role may do,
+"""eks-pod-identity access: per binding, the role its pods run as and everything that role may do,
 read from what the stack registers, with the flags an audit starts from."""
 
 from __future__ import annotations

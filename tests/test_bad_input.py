@@ -67,7 +67,7 @@ def test_a_bad_stack_file_exits_1_with_its_problem(command, case, tmp_path, caps
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_a_missing_file_and_a_folder(command, tmp_path, capsys):
-    """Each command may say it its own way (offline.access: "no stack file ..."), naming the file."""
+    """Each command may say it its own way (access: "no stack file ..."), naming the file."""
     (tmp_path / "Pulumi.dir.yaml").mkdir()
     for path in (tmp_path / "Pulumi.gone.yaml", tmp_path / "Pulumi.dir.yaml"):
         main, argv = COMMANDS[command](path, tmp_path)

@@ -1,4 +1,4 @@
-"""offline.migrate_irsa: annotated service accounts become roleArn identities (grouped by
+"""eks-pod-identity migrate-irsa: annotated service accounts become roleArn identities (grouped by
 shared role), each role's trust gains exactly one pods.eks.amazonaws.com statement merged
 with what it has, and the plan's commands are exact."""
 

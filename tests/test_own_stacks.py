@@ -1,4 +1,4 @@
-"""Stack files of one's own: the tests run the committed ones only, `python -m offline.check`
+"""Stack files of one's own: the tests run the committed ones only, `eks-pod-identity check`
 checks the others, and a stack reference no file answers is said, not a traceback.
 
 The issue's case: a copy of team-cluster referencing a stack that is not committed made

@@ -1,4 +1,4 @@
-"""The offline review (`python -m offline.plan NEW --against OLD`): pairs of stack configs run
+"""The offline review (`eks-pod-identity review NEW --against OLD`): pairs of stack configs run
 through the real program, compared, and judged; the operations, hazards and exit status are
 asserted for each kind of change a pull request makes."""
 
@@ -122,7 +122,7 @@ def test_setting_a_fixed_role_name_replaces_the_role_delete_first():
     role = change_of(result, ROLE, "fixed.team-a-reader-role")
     assert role.op == "replace" and role.renamed, "the alias links the fixed-name role to the auto-named one"
     assert [c.path for c in role.inputs if c.forces] == [("name",)]
-    assert "role.go:143" in role.inputs[0].forces
+    assert "role.go ResourceRole, name ForceNew" in role.inputs[0].forces
     assert role.delete_first == "the deleteBeforeReplace option is set"
     association = change_of(result, ASSOCIATION, "pod-identity-dev/default/aws-cli-sa")
     assert association.op == "update" and isinstance(association.inputs[0].new, cmp.Unknown)
@@ -142,7 +142,7 @@ def test_moving_a_binding_to_another_namespace_creates_the_new_association_and_d
     assert (ASSOCIATION, "pod-identity-dev/default/aws-cli-sa") in ops(result)["delete"]
     deployment = change_of(result, "kubernetes:apps/v1:Deployment", "sample-deployment")
     assert deployment.op == "replace" and not deployment.delete_first, "a new namespace: the provider replaces create-first"
-    assert any(c.path == ("metadata", "namespace") and "diff.go:207-212" in c.forces for c in deployment.inputs)
+    assert any(c.path == ("metadata", "namespace") and "diff.go metadataForceNewProperties" in c.forces for c in deployment.inputs)
     # The keys differ, so nothing waits for a 409; pods in the old namespace lose the role.
     assert kinds(result) == ["association-deleted"] and status == commands.HAZARDS
     assert result.hazards[0].details == ["a new binding is created at pod-identity-dev/team-b/aws-cli-sa"]
@@ -234,14 +234,14 @@ def test_cluster_versions_move_one_minor_version_up_at_a_time(old_version, new_v
 def test_a_new_instance_type_replaces_the_node_group():
     result, _ = judge(side("dev"), side("dev", dev(clusters=clusters(instanceType="t3.large"))))
     group = change_of(result, "eks:index:ManagedNodeGroup", "pod-identity-dev-nodes")
-    assert group.op == "replace" and "node_group.go:87" in group.inputs[0].forces
+    assert group.op == "replace" and "node_group.go ResourceNodeGroup, instance_types ForceNew" in group.inputs[0].forces
     assert kinds(result) == ["nodegroup-replaced"]
 
 
 def test_a_new_vpc_cidr_replaces_the_vpc_and_node_group_and_the_cluster_cannot_follow():
     result, status = judge(side("dev"), side("dev", dev(clusters=clusters(network={"cidr": "10.1.0.0/16"}))))
     vpc = change_of(result, "awsx:ec2:Vpc", "pod-identity-dev-network-vpc")
-    assert vpc.op == "replace" and "vpc_.go:78" in vpc.inputs[0].forces
+    assert vpc.op == "replace" and "vpc_.go ResourceVPC, cidr_block ForceNew" in vpc.inputs[0].forces
     cluster = change_of(result, "eks:index:Cluster", "pod-identity-dev-eks")
     assert cluster.op == "update" and {c.path for c in cluster.inputs} == {("vpcId",), ("privateSubnetIds",), ("publicSubnetIds",)}
     assert kinds(result) == ["change-refused", "nodegroup-replaced", "vpc-replaced"] and status == commands.HAZARDS
@@ -257,7 +257,7 @@ def test_a_job_template_change_replaces_the_auto_named_job_create_first_without_
     result, status = judge(side("prod"), side("prod", {f"{KEY}awsCliImage": "amazon/aws-cli:2.36.0"}), stack="prod")
     job = change_of(result, "kubernetes:batch/v1:Job", "sample-job")
     assert job.op == "replace" and not job.delete_first
-    assert "diff.go:178-186" in job.inputs[0].forces
+    assert "diff.go job" in job.inputs[0].forces
     assert result.hazards == [] and status == 0
 
 
@@ -394,7 +394,7 @@ def test_kubernetes_provider_replacement_follows_diffconfig(old, new, computed, 
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_registered_type_has_replacement_facts(stack, stack_runs):
     missing = sorted({r.type for r in stack_runs[stack].registrations if replacements.rule_for(r.type) is None})
-    assert missing == [], f"add {missing} to offline/replacements.py RULES, with sources"
+    assert missing == [], f"add {missing} to offline/review/replacements.py RULES, with sources"
 
 
 def test_every_fact_has_a_source_and_a_parseable_path():
@@ -449,7 +449,7 @@ def test_an_empty_old_file_is_a_new_stack(tmp_path, capsys):
 @pytest.mark.parametrize("content", ["", "config: null\n"])
 def test_an_empty_new_file_is_checked_like_plan_file_and_refused(tmp_path, capsys, content):
     """Only the OLD side may be empty (a stack never deployed); an empty NEW side is a stack file
-    with no config, which `python -m offline.plan FILE` refuses: so does the review."""
+    with no config, which `eks-pod-identity plan FILE` refuses: so does the review."""
     new = tmp_path / "Pulumi.dev.yaml"
     new.write_text(content)
     assert cli.main(["plan", str(new)]) == 1

@@ -102,7 +102,7 @@ class PodIdentityAgent(pulumi.ComponentResource):
                 addon_name=AGENT_ADDON,
                 addon_version=addon_version(AGENT_ADDON, args.kubernetes_version, args.version, self),
                 # A self-managed copy of the DaemonSet (no add-on) is taken over rather than refused
-                # (CreateAddon resolveConflicts, pulumi_aws/eks/addon.py 51).
+                # (CreateAddon resolveConflicts, pulumi_aws/eks/addon.py AddonArgs resolve_conflicts_on_create).
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="OVERWRITE",
                 # If the retained add-on is ever deleted by hand through Pulumi, keep the software.

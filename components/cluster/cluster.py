@@ -110,11 +110,11 @@ class EksCluster(pulumi.ComponentResource):
             kubeconfig=self.kubeconfig,
             # Without it, a kubeconfig that is unknown at preview (a cluster being updated)
             # replaces the provider and every object it manages (pulumi-kubernetes
-            # provider/provider.go DiffConfig, 506-515); the cluster name never changes.
+            # provider/provider.go kubeProvider.DiffConfig); the cluster name never changes.
             cluster_identifier=name,
             # An object that already exists is an error, never taken over: this stack would
             # delete it on destroy (create is client-side since pulumi-kubernetes 4.29.0,
-            # CHANGELOG #2926; AlreadyExists in provider/pkg/await/await.go 275-291).
+            # CHANGELOG #2926; AlreadyExists in provider/pkg/await/await.go Creation).
             upsert_existing_objects=False,
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -134,9 +134,9 @@ class EksCluster(pulumi.ComponentResource):
             vpc_id=self.network.vpc_id,
             private_subnet_ids=self.network.private_subnet_ids,
             public_subnet_ids=self.network.public_subnet_ids,
-            # Set explicitly: pulumi-eks waits for the API's /healthz only when
-            # endpointPublicAccess is given (cluster.ts 806), and objects created before it
-            # answers fail. Private access lets the nodes reach the API inside the VPC.
+            # Set explicitly: pulumi-eks waits for the API's /healthz only when endpointPublicAccess
+            # is true (cluster.ts createCore, `endpoint`), and objects created before it answers
+            # fail. Private access lets the nodes reach the API inside the VPC.
             endpoint_public_access=args.endpoint_public_access,
             endpoint_private_access=True,
             public_access_cidrs=list(args.public_access_cidrs) or None,
@@ -187,7 +187,7 @@ class EksCluster(pulumi.ComponentResource):
             cluster=self.cluster,
             node_role=node_role,
             # Without subnet_ids pulumi-eks uses core.subnetIds, public ones included
-            # (nodes/nodegroup.ts 1956-1971): nodes belong in the private subnets.
+            # (nodes/nodegroup.ts createManagedNodeGroup): nodes belong in the private subnets.
             subnet_ids=self.network.private_subnet_ids,
             instance_types=[args.instance_type],
             scaling_config=aws.eks.NodeGroupScalingConfigArgs(

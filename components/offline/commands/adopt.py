@@ -41,7 +41,7 @@ STACK_TYPE = "pulumi:pulumi:Stack"
 
 def owner_tags(stack: str) -> dict[str, str]:
     """The tags by which the program knows an add-on on an adopted cluster is its own
-    (components/existing.py reads pulumi-project and pulumi-stack)."""
+    (components/addons/installed.py reads pulumi-project and pulumi-stack, OWNER_TAGS)."""
     return {"pulumi-project": config_module.PROJECT, "pulumi-stack": stack, "managed-by": "pulumi"}
 
 

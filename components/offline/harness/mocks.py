@@ -75,7 +75,7 @@ def system_objects() -> set[tuple[str, str, str]]:
 
 class AlreadyExists(Exception):
     """pulumi-kubernetes >= 4.29 creates client-side: an existing object is an error
-    (provider/pkg/await/await.go 275-291) unless the provider upserts."""
+    (provider/pkg/await/await.go Creation) unless the provider upserts."""
 
 
 @dataclass
@@ -108,7 +108,7 @@ class Mocks(pulumi.runtime.Mocks):
             return {"id": a["addonName"], "addonName": a["addonName"], "kubernetesVersion": a["kubernetesVersion"], "version": version}
         if token == "aws:eks/getCluster:getCluster":
             if self.adopted.get(a["name"], AdoptedCluster()).missing:
-                # What the provider reports for DescribeCluster's 404 (see components/existing.py).
+                # What the provider reports for DescribeCluster's 404 (see components/cluster/existing.py NOT_FOUND).
                 return {}, [("name", f"reading EKS Cluster ({a['name']}): couldn't find resource")]
             return self._cluster_lookup(a["name"])
         if token == "aws:eks/getAddon:getAddon":
@@ -118,7 +118,7 @@ class Mocks(pulumi.runtime.Mocks):
     def _addon_lookup(self, cluster: str, addon: str) -> Any:
         found = self.adopted.get(cluster, AdoptedCluster()).addons.get(addon)
         if found is None:
-            # What the provider reports for DescribeAddon's 404 (see components/existing.py).
+            # What the provider reports for DescribeAddon's 404 (see components/cluster/existing.py NOT_FOUND).
             return {}, [("addonName", f"reading EKS Add-On ({cluster}:{addon}): couldn't find resource")]
         return {
             "id": f"{cluster}:{addon}",

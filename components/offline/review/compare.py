@@ -1,6 +1,6 @@
 """Two runs of the program compared the way the engine compares a program with its state: by
 URN and aliases. Each resource gets an operation (create, update, replace, delete, same), the
-input changes behind it, what forces a replacement (offline/replacements.py, with sources),
+input changes behind it, what forces a replacement (offline/review/replacements.py, with sources),
 and whether the replacement deletes first.
 
 Values a preview would not know yet are modelled: an input computed from a resource that is
@@ -104,7 +104,7 @@ def urns_in(value: Any) -> set[str]:
 
 
 def _active_cluster(kubeconfig: Any, inputs: dict[str, Any]) -> Any:
-    """The active cluster entry of a kubeconfig as pulumi-kubernetes reads it (util.go:201-225), or None."""
+    """The active cluster entry of a kubeconfig as pulumi-kubernetes reads it (util.go getActiveClusterFromConfig), or None."""
     try:
         config = yaml.safe_load(kubeconfig) if isinstance(kubeconfig, str) else kubeconfig
     except yaml.YAMLError:
@@ -122,7 +122,7 @@ def _active_cluster(kubeconfig: Any, inputs: dict[str, Any]) -> Any:
 def provider_replace(old: dict[str, Any], new: dict[str, Any], computed: set[str]) -> str | None:
     """Why a Kubernetes provider going from `old` to `new` inputs is replaced, or None for an update.
 
-    Mirrors pulumi-kubernetes DiffConfig (provider.go:453-566 at v4.32.0): a changed
+    Mirrors pulumi-kubernetes kubeProvider.DiffConfig (provider.go at v4.32.0): a changed
     clusterIdentifier replaces; an unchanged one that is set cancels every other replacement;
     otherwise an unknown kubeconfig/context/cluster, a change of the active cluster, or a new
     renderYamlToDirectory replaces. `computed` holds the input keys that are unknown.
@@ -130,17 +130,17 @@ def provider_replace(old: dict[str, Any], new: dict[str, Any], computed: set[str
     source = "pulumi-kubernetes@v4.32.0 provider/pkg/provider/provider.go"
     old_id, new_id = old.get("clusterIdentifier"), new.get("clusterIdentifier")
     if old_id is not None and new_id is not None and old_id != new_id:
-        return f"clusterIdentifier changed ({source}:490-491)"
+        return f"clusterIdentifier changed ({source} kubeProvider.DiffConfig, clusterIdentifierKey)"
     if new_id is not None and old_id == new_id:
         return None
     for key in ("kubeconfig", "context", "cluster"):
         if key in computed:
-            return f"{key} is unknown until what it comes from exists ({source}:504-515)"
+            return f"{key} is unknown until what it comes from exists ({source} kubeProvider.DiffConfig, IsComputed)"
     before, after = _active_cluster(old.get("kubeconfig"), old), _active_cluster(new.get("kubeconfig"), new)
     if before is not None and after is not None and before != after:
-        return f"the kubeconfig's active cluster changes ({source}:539-559)"
+        return f"the kubeconfig's active cluster changes ({source} kubeProvider.DiffConfig, getActiveClusterFromConfig)"
     if old.get("renderYamlToDirectory") != new.get("renderYamlToDirectory"):
-        return f"renderYamlToDirectory changed ({source}:530-536)"
+        return f"renderYamlToDirectory changed ({source} kubeProvider.DiffConfig, renderYamlToDirectory)"
     return None
 
 
@@ -239,7 +239,7 @@ def _delete_first(change: Change, rule: Rule | None, delete_first: set[str], by_
 
     The option decides when set; otherwise the provider does, except for a replacement the
     engine decides itself because the provider changed (`by_provider`): that one is create-first
-    (step_generator.go:2912 returns no DeleteBeforeReplace).
+    (step_generator.go stepGenerator.diff returns no DeleteBeforeReplace for a changed provider).
     """
     old, new = change.old, change.new
     assert old is not None and new is not None

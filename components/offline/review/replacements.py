@@ -4,9 +4,10 @@
 and delete from two runs of the program under mocks. The engine's part of that decision is
 fixed (ENGINE); the providers' part is a table per type (RULES): which input paths force a
 replacement, which inputs form a key the cloud keeps unique, and whether the provider asks
-for delete-first. Every fact names its source: a file and line at a tag or commit, or the
-AWS API model shipped with botocore. A type the program starts registering without an entry
-here fails tests/test_review.py until its facts are added.
+for delete-first. Every fact names its source: a file and the symbol in it (function, method,
+variable, schema attribute) at a tag or commit, or the AWS API model shipped with botocore. A
+type the program starts registering without an entry here fails tests/test_review.py until
+its facts are added.
 
 Sources, abbreviated in the facts below:
 - TF514: hashicorp/terraform-provider-aws as vendored by pulumi/terraform-provider-aws, branch
@@ -89,39 +90,41 @@ class Rule:
 # --- the engine ---------------------------------------------------------------------------
 
 ENGINE_FACTS: dict[str, str] = {
-    "create-before-delete": f"{ENGINE}/step_generator.go:2030-2047: a replacement creates the new resource first "
-    "unless the provider or the deleteBeforeReplace option asks for delete-first (the option wins)",
-    "deletes-last": f"{ENGINE}/deployment_executor.go:486 (performPostSteps -> GenerateDeletes, "
-    "step_generator.go:2326): resources no longer registered, and the old halves of create-first "
+    "create-before-delete": f"{ENGINE}/step_generator.go stepGenerator.continueStepsFromDiff (deleteBeforeReplace): "
+    "a replacement creates the new resource first unless the provider or the deleteBeforeReplace option asks for "
+    "delete-first (the option wins)",
+    "deletes-last": f"{ENGINE}/deployment_executor.go deploymentExecutor.performPostSteps (-> step_generator.go "
+    "stepGenerator.GenerateDeletes): resources no longer registered, and the old halves of create-first "
     "replacements, are deleted after the program has registered everything",
-    "delete-first-dependents": f"{ENGINE}/step_generator.go:2050-2130, 3220-3340 (calculateDependentReplacements): "
-    "before a delete-first replacement, dependents whose inputs would force their own replacement are deleted first",
-    "provider-changed": f"{ENGINE}/step_generator.go:2798-2871, 2912: a resource whose provider reference changes "
-    "is replaced when the new provider's DiffConfig reports a replacement",
-    "replace-on-changes": f"{ENGINE}/step_generator.go:3122-3218 (applyReplaceOnChanges): a change under a "
-    "replaceOnChanges path becomes a replacement",
+    "delete-first-dependents": f"{ENGINE}/step_generator.go stepGenerator.continueStepsFromDiff and "
+    "stepGenerator.calculateDependentReplacements: before a delete-first replacement, dependents whose inputs "
+    "would force their own replacement are deleted first",
+    "provider-changed": f"{ENGINE}/step_generator.go stepGenerator.providerChanged and stepGenerator.diff: a "
+    "resource whose provider reference changes is replaced when the new provider's DiffConfig reports a replacement",
+    "replace-on-changes": f"{ENGINE}/step_generator.go applyReplaceOnChanges: a change under a replaceOnChanges path becomes a replacement",
     "unknowns": "in a preview, outputs of a resource being created or replaced are unknown, so inputs computed "
     f"from them change to an unknown value; in a force-new input that is a replacement ({ENGINE}/"
-    "step_generator.go:3268-3280 does the same for the dependents of a delete-first replacement)",
-    "retain-on-delete": f"{ENGINE}/step.go:661-662: deleting a resource registered with retainOnDelete is a no-op "
+    "step_generator.go stepGenerator.calculateDependentReplacements does the same for the dependents of a "
+    "delete-first replacement)",
+    "retain-on-delete": f"{ENGINE}/step.go DeleteStep.Apply: deleting a resource registered with retainOnDelete is a no-op "
     "in the cloud; it only leaves the stack",
 }
 
 # --- shared facts ---------------------------------------------------------------------------
 
 _K8S_METADATA = (
-    Fact("metadata.name", f"{K8S} provider/pkg/provider/diff.go:207-212 (metadataForceNewProperties), applied to every kind at 23-37"),
-    Fact("metadata.namespace", f"{K8S} provider/pkg/provider/diff.go:207-212"),
+    Fact("metadata.name", f"{K8S} provider/pkg/provider/diff.go metadataForceNewProperties, applied to every kind by forceNewProperties"),
+    Fact("metadata.namespace", f"{K8S} provider/pkg/provider/diff.go metadataForceNewProperties"),
 )
 _K8S_KEY = UniqueKey(
     ("apiVersion", "kind", "metadata.namespace", "metadata.name"),
     "create-fails",
     "a Kubernetes object of that kind, namespace and name",
-    f"{K8S} provider/pkg/await/await.go:273-291: a create of an existing object fails with AlreadyExists "
+    f"{K8S} provider/pkg/await/await.go Creation: a create of an existing object fails with AlreadyExists "
     "(client-side create since 4.29.0; upsertExistingObjects is off by default)",
     scope="cluster",
 )
-K8S_NAMED_DELETE_FIRST = f"{K8S} provider/pkg/provider/provider.go:1645-1657"
+K8S_NAMED_DELETE_FIRST = f"{K8S} provider/pkg/provider/provider.go kubeProvider.Diff (deleteBeforeReplace)"
 _K8S_NOTES = (
     (f"named objects (metadata.name set, same name and namespace) are replaced delete-first by the provider: {K8S_NAMED_DELETE_FIRST}"),
 )
@@ -136,7 +139,7 @@ _ROLE_NAME_KEY = UniqueKey(
     scope="account",
 )
 _BRIDGE_DBR = (
-    f"{BRIDGE} pkg/tfbridge/provider.go:1275-1276 and schema.go:193-246 (nameRequiresDeleteBeforeReplace): "
+    f"{BRIDGE} pkg/tfbridge/provider.go Provider.Diff and schema.go nameRequiresDeleteBeforeReplace: "
     "an autonamed input given explicitly and unchanged makes the bridge ask for delete-first; pulumi-aws 7.51.1 "
     "autonames it (SDK docstring: 'If omitted, the provider will assign a random, unique name')"
 )
@@ -159,9 +162,9 @@ _add(
         "aws:iam/role:Role",
         "custom",
         (
-            Fact("name", f"{TF514} internal/service/iam/role.go:143 (ForceNew)"),
-            Fact("namePrefix", f"{TF514} internal/service/iam/role.go:151"),
-            Fact("path", f"{TF514} internal/service/iam/role.go:159"),
+            Fact("name", f"{TF514} internal/service/iam/role.go ResourceRole, name ForceNew"),
+            Fact("namePrefix", f"{TF514} internal/service/iam/role.go ResourceRole, name_prefix ForceNew"),
+            Fact("path", f"{TF514} internal/service/iam/role.go ResourceRole, path ForceNew"),
         ),
         _ROLE_NAME_KEY,
         (Fact("name", _BRIDGE_DBR),),
@@ -171,10 +174,10 @@ _add(
         "aws:iam/policy:Policy",
         "custom",
         (
-            Fact("description", f"{TF514} internal/service/iam/policy.go:56"),
-            Fact("name", f"{TF514} internal/service/iam/policy.go:63"),
-            Fact("namePrefix", f"{TF514} internal/service/iam/policy.go:71"),
-            Fact("path", f"{TF514} internal/service/iam/policy.go:79"),
+            Fact("description", f"{TF514} internal/service/iam/policy.go ResourcePolicy, description ForceNew"),
+            Fact("name", f"{TF514} internal/service/iam/policy.go ResourcePolicy, name ForceNew"),
+            Fact("namePrefix", f"{TF514} internal/service/iam/policy.go ResourcePolicy, name_prefix ForceNew"),
+            Fact("path", f"{TF514} internal/service/iam/policy.go ResourcePolicy, path ForceNew"),
         ),
         _ROLE_NAME_KEY,
         (Fact("name", _BRIDGE_DBR),),
@@ -184,9 +187,9 @@ _add(
         "aws:iam/rolePolicy:RolePolicy",
         "custom",
         (
-            Fact("name", f"{TF514} internal/service/iam/role_policy.go:60"),
-            Fact("namePrefix", f"{TF514} internal/service/iam/role_policy.go:67"),
-            Fact("role", f"{TF514} internal/service/iam/role_policy.go:74"),
+            Fact("name", f"{TF514} internal/service/iam/role_policy.go ResourceRolePolicy, name ForceNew"),
+            Fact("namePrefix", f"{TF514} internal/service/iam/role_policy.go ResourceRolePolicy, name_prefix ForceNew"),
+            Fact("role", f"{TF514} internal/service/iam/role_policy.go ResourceRolePolicy, role ForceNew"),
         ),
         UniqueKey(
             ("role", "name"),
@@ -201,15 +204,15 @@ _add(
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
         "custom",
         (
-            Fact("role", f"{TF514} internal/service/iam/role_policy_attachment.go:38"),
-            Fact("policyArn", f"{TF514} internal/service/iam/role_policy_attachment.go:43"),
+            Fact("role", f"{TF514} internal/service/iam/role_policy_attachment.go ResourceRolePolicyAttachment, role ForceNew"),
+            Fact("policyArn", f"{TF514} internal/service/iam/role_policy_attachment.go ResourceRolePolicyAttachment, policy_arn ForceNew"),
         ),
         UniqueKey(
             ("role", "policyArn"),
             "lost-on-delete",
             "the attachment of that policy to that role",
             "AttachRolePolicy of an attached policy succeeds without a second attachment (no AWS sentence "
-            "found; the program relies on it, components/role.py grant_permissions), and DetachRolePolicy "
+            "found; the program relies on it, components/identity/role.py grant_permissions), and DetachRolePolicy "
             "of the old resource then removes the one attachment",
             scope="account",
         ),
@@ -245,8 +248,8 @@ _add(
         "aws:eks/addon:Addon",
         "custom",
         (
-            Fact("addonName", f"{TF514} internal/service/eks/addon.go:52"),
-            Fact("clusterName", f"{TF514} internal/service/eks/addon.go:71"),
+            Fact("addonName", f"{TF514} internal/service/eks/addon.go ResourceAddon, addon_name ForceNew"),
+            Fact("clusterName", f"{TF514} internal/service/eks/addon.go ResourceAddon, cluster_name ForceNew"),
             Fact(
                 "namespaceConfig",
                 "hashicorp/terraform-provider-aws internal/service/eks/addon.go resourceAddon Schema: "
@@ -265,9 +268,9 @@ _add(
         "aws:s3/bucket:Bucket",
         "custom",
         (
-            Fact("bucket", f"{TF514} internal/service/s3/bucket.go:89"),
-            Fact("bucketPrefix", f"{TF514} internal/service/s3/bucket.go:101"),
-            Fact("objectLockEnabled", f"{TF514} internal/service/s3/bucket.go:373"),
+            Fact("bucket", f"{TF514} internal/service/s3/bucket.go ResourceBucket, bucket ForceNew"),
+            Fact("bucketPrefix", f"{TF514} internal/service/s3/bucket.go ResourceBucket, bucket_prefix ForceNew"),
+            Fact("objectLockEnabled", f"{TF514} internal/service/s3/bucket.go ResourceBucket, object_lock_enabled ForceNew"),
         ),
         UniqueKey(
             ("bucket",),
@@ -282,7 +285,7 @@ _add(
     Rule(
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
         "custom",
-        (Fact("bucket", f"{TF514} internal/service/s3/bucket_public_access_block.go:37"),),
+        (Fact("bucket", f"{TF514} internal/service/s3/bucket_public_access_block.go ResourceBucketPublicAccessBlock, bucket ForceNew"),),
         UniqueKey(
             ("bucket",),
             "lost-on-delete",
@@ -295,14 +298,14 @@ _add(
     _kubernetes("kubernetes:core/v1:Namespace"),
     _kubernetes(
         "kubernetes:apps/v1:Deployment",
-        Fact("spec.selector", f"{K8S} provider/pkg/provider/diff.go:171-176 (the pod template updates in place)"),
+        Fact("spec.selector", f"{K8S} provider/pkg/provider/diff.go deployment (the pod template updates in place)"),
     ),
     _kubernetes(
         "kubernetes:batch/v1:Job",
-        Fact("spec.completions", f"{K8S} provider/pkg/provider/diff.go:178-186"),
-        Fact("spec.parallelism", f"{K8S} provider/pkg/provider/diff.go:178-186"),
-        Fact("spec.selector", f"{K8S} provider/pkg/provider/diff.go:178-186"),
-        Fact("spec.template", f"{K8S} provider/pkg/provider/diff.go:178-186: any change of the pod template replaces the Job"),
+        Fact("spec.completions", f"{K8S} provider/pkg/provider/diff.go job"),
+        Fact("spec.parallelism", f"{K8S} provider/pkg/provider/diff.go job"),
+        Fact("spec.selector", f"{K8S} provider/pkg/provider/diff.go job"),
+        Fact("spec.template", f"{K8S} provider/pkg/provider/diff.go job: any change of the pod template replaces the Job"),
     ),
     Rule(
         "eks:index:Cluster",
@@ -310,12 +313,21 @@ _add(
         (
             Fact(
                 "name",
-                f"{EKSPKG}/cluster/cluster.ts:690 passes it to aws.eks.Cluster; {TF514} internal/service/eks/cluster.go:201 "
-                "(ForceNew, also in the 2026 upstream (main): hashicorp/terraform-provider-aws internal/service/eks/cluster.go)",
+                f"{EKSPKG}/cluster/cluster.ts createCore passes it to aws.eks.Cluster; {TF514} internal/service/eks/cluster.go "
+                "ResourceCluster, name ForceNew (also in the 2026 upstream (main): hashicorp/terraform-provider-aws "
+                "internal/service/eks/cluster.go)",
             ),
-            Fact("serviceRole", f"{EKSPKG}/cluster/cluster.ts:691 (roleArn); {TF514} cluster.go:248 role_arn ForceNew"),
-            Fact("ipFamily", f"{EKSPKG}/cluster/cluster.ts:612-617; {TF514} cluster.go:178 kubernetes_network_config.ip_family"),
-            Fact("kubernetesServiceIpAddressRange", f"{EKSPKG}/cluster/cluster.ts:612-617; {TF514} cluster.go:185 service_ipv4_cidr"),
+            Fact("serviceRole", f"{EKSPKG}/cluster/cluster.ts createCore (roleArn); {TF514} cluster.go ResourceCluster, role_arn ForceNew"),
+            Fact(
+                "ipFamily",
+                f"{EKSPKG}/cluster/cluster.ts createCore (kubernetesNetworkConfig); {TF514} cluster.go ResourceCluster, "
+                "kubernetes_network_config.ip_family ForceNew",
+            ),
+            Fact(
+                "kubernetesServiceIpAddressRange",
+                f"{EKSPKG}/cluster/cluster.ts createCore (kubernetesNetworkConfig); {TF514} cluster.go ResourceCluster, "
+                "kubernetes_network_config.service_ipv4_cidr ForceNew",
+            ),
         ),
         UniqueKey(
             ("name",),
@@ -335,12 +347,12 @@ _add(
             (
                 "version, authenticationMode, subnet IDs and tags update in place: subnet_ids and security_group_ids lost "
                 "ForceNew upstream (hashicorp/terraform-provider-aws internal/service/eks/cluster.go, 2026 upstream (main); "
-                "TF514 still had them at 295/301)"
+                "TF514 ResourceCluster still had vpc_config.security_group_ids and vpc_config.subnet_ids ForceNew)"
             ),
             f"{BOTO} eks UpdateClusterConfig: 'You can't change which VPC the subnets are from': a vpcId change fails",
             (
                 "bootstrapSelfManagedAddons and accessConfig.bootstrapClusterCreatorAdminPermissions are ignoreChanges "
-                f"({EKSPKG}/cluster/cluster.ts:749-754)"
+                f"({EKSPKG}/cluster/cluster.ts createCore, the aws.eks.Cluster ignoreChanges)"
             ),
             "the component's other children (roles, security groups, the kube-proxy/coredns add-ons) are invisible under mocks",
         ),
@@ -351,23 +363,24 @@ _add(
         tuple(
             Fact(
                 path,
-                f"{EKSPKG}/nodes/nodegroup.ts:2092-2098 passes it to aws.eks.NodeGroup; {TF514} internal/service/eks/node_group.go:{line}",
+                f"{EKSPKG}/nodes/nodegroup.ts createManagedNodeGroup passes it to aws.eks.NodeGroup; "
+                f"{TF514} internal/service/eks/node_group.go ResourceNodeGroup, {attribute} ForceNew",
             )
-            for path, line in (
-                ("cluster", 70),
-                ("clusterName", 70),
-                ("nodeRole", 144),
-                ("nodeRoleArn", 144),
-                ("amiType", 53),
-                ("capacityType", 64),
-                ("diskSize", 77),
-                ("instanceTypes", 87),
-                ("launchTemplate.id", 105),
-                ("launchTemplate.name", 113),
-                ("nodeGroupName", 129),
-                ("nodeGroupNamePrefix", 137),
-                ("remoteAccess", 155),
-                ("subnetIds", 228),
+            for path, attribute in (
+                ("cluster", "cluster_name"),
+                ("clusterName", "cluster_name"),
+                ("nodeRole", "node_role_arn"),
+                ("nodeRoleArn", "node_role_arn"),
+                ("amiType", "ami_type"),
+                ("capacityType", "capacity_type"),
+                ("diskSize", "disk_size"),
+                ("instanceTypes", "instance_types"),
+                ("launchTemplate.id", "launch_template.id"),
+                ("launchTemplate.name", "launch_template.name"),
+                ("nodeGroupName", "node_group_name"),
+                ("nodeGroupNamePrefix", "node_group_name_prefix"),
+                ("remoteAccess", "remote_access"),
+                ("subnetIds", "subnet_ids"),
             )
         ),
         UniqueKey(
@@ -383,11 +396,20 @@ _add(
         "awsx:ec2:Vpc",
         "remote",
         (
-            Fact("cidrBlock", f"{TF514} internal/service/ec2/vpc_.go:78 (aws_vpc.cidr_block ForceNew)"),
-            Fact("availabilityZoneNames", f"{TF514} internal/service/ec2/vpc_subnet.go:65 (availability_zone) and 78 (cidr_block)"),
-            Fact("numberOfAvailabilityZones", f"{TF514} internal/service/ec2/vpc_subnet.go:65, 78"),
-            Fact("subnetSpecs", f"{TF514} internal/service/ec2/vpc_subnet.go:78 (cidr_block) and 152 (vpc_id)"),
-            Fact("subnetStrategy", f"{TF514} internal/service/ec2/vpc_subnet.go:78 (subnet CIDRs are recomputed)"),
+            Fact("cidrBlock", f"{TF514} internal/service/ec2/vpc_.go ResourceVPC, cidr_block ForceNew"),
+            Fact(
+                "availabilityZoneNames",
+                f"{TF514} internal/service/ec2/vpc_subnet.go ResourceSubnet, availability_zone and cidr_block ForceNew",
+            ),
+            Fact(
+                "numberOfAvailabilityZones",
+                f"{TF514} internal/service/ec2/vpc_subnet.go ResourceSubnet, availability_zone and cidr_block ForceNew",
+            ),
+            Fact("subnetSpecs", f"{TF514} internal/service/ec2/vpc_subnet.go ResourceSubnet, cidr_block and vpc_id ForceNew"),
+            Fact(
+                "subnetStrategy",
+                f"{TF514} internal/service/ec2/vpc_subnet.go ResourceSubnet, cidr_block ForceNew (subnet CIDRs are recomputed)",
+            ),
         ),
         inner="the VPC or its subnets; a cluster cannot move to another VPC (see eks:index:Cluster)",
         notes=("awsx computes subnet CIDRs itself; offline only the component's inputs are seen",),
@@ -398,8 +420,8 @@ _add(
         (
             Fact(
                 "triggers",
-                "hashicorp/terraform-provider-time@v0.12.1 internal/provider/resource_time_sleep.go:95-103 "
-                "(mapplanmodifier.RequiresReplace)",
+                "hashicorp/terraform-provider-time@v0.12.1 internal/provider/resource_time_sleep.go "
+                "timeSleepResource.Schema, triggers (mapplanmodifier.RequiresReplace)",
             ),
         ),
         notes=("createDuration/destroyDuration update in place without sleeping again (same file)",),
@@ -407,15 +429,16 @@ _add(
     Rule(
         "pulumi:providers:kubernetes",
         "provider",
-        notes=(f"{K8S} provider/pkg/provider/provider.go:453-566 (DiffConfig); see review.provider_replace",),
+        notes=(f"{K8S} provider/pkg/provider/provider.go kubeProvider.DiffConfig; see review.provider_replace",),
     ),
     Rule(
         "pulumi:providers:aws",
         "provider",
         notes=(
             (
-                f"{BRIDGE} pkg/tfbridge/provider.go:841-890: only config keys pulumi-aws marks ForcesProviderReplace "
-                "replace the provider; that list was not read for 7.51.1, so a change is reported as an update"
+                f"{BRIDGE} pkg/tfbridge/provider.go configDiffer.DiffConfig and configDiffer.forcesProviderReplace: "
+                "only config keys pulumi-aws marks ForcesProviderReplace replace the provider; that list was not read "
+                "for 7.51.1, so a change is reported as an update"
             ),
         ),
     ),
@@ -440,8 +463,8 @@ def forcing_fact(rule: Rule | None, changed: Path, unknown: bool = False) -> Fac
     A known change forces when it touches a force-new path (at, under or above it: a value
     added or removed whole). An unknown value forces only at or under a force-new path: above
     it, the provider cannot tell whether the force-new part changes and plans an update
-    (pulumi-kubernetes provider.go:3297-3306 renders a computed value as null, and
-    openapi/match.go:29-47 finds no force-new path under null).
+    (pulumi-kubernetes provider.go patchConverter.addPatchValueToDiff renders a computed value as
+    null, and openapi/match.go PatchPropertiesChanged finds no force-new path under null).
     """
     for fact in rule.force_new if rule else ():
         path = parse_path(fact.path)
