@@ -81,8 +81,13 @@ def test_a_session_policy_of_everything_is_no_admin_grant():
     agrees with the config, which accepts it."""
     everything = {"policy": json.dumps(documents.document([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}
     assert check(policies.validate_no_admin_wildcards, "aws:eks/podIdentityAssociation:PodIdentityAssociation", everything) == []
-    identity = {"name": "a", "namespace": "n", "serviceAccount": "s", "disableSessionTags": True,
-                "sessionPolicy": json.loads(everything["policy"])}
+    identity = {
+        "name": "a",
+        "namespace": "n",
+        "serviceAccount": "s",
+        "disableSessionTags": True,
+        "sessionPolicy": json.loads(everything["policy"]),
+    }
     config.parse({"clusters": [{"name": "c"}], "identities": [identity]})
 
 
