@@ -18,11 +18,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from eks_pod_identity.offline.harness import runner
+from eks_pod_identity.offline.harness import project, runner
 
 # The offline tools work on this repository's program, wherever pytest runs from.
-runner.use(runner.Program(ROOT))
-STACKS = runner.committed_stack_names()
+project.use(project.Program(ROOT))
+STACKS = project.committed_stack_names()
 
 
 def pytest_configure(config):

@@ -9,7 +9,7 @@ import pytest
 from eks_pod_identity import stack as config
 from eks_pod_identity.addons import installed
 from eks_pod_identity.arn import same_principal
-from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.offline.harness import mocks, monitor, project, runner
 
 ADDON = "aws:eks/addon:Addon"
 ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
@@ -29,7 +29,7 @@ def prod(adopted: dict[str, mocks.AdoptedCluster] | None = None, account: str | 
     )
 
 
-def agents(result: runner.RunResult) -> dict[str, runner.Registration]:
+def agents(result: runner.RunResult) -> dict[str, monitor.Registration]:
     return {a.inputs["clusterName"]: a for a in result.of_type(ADDON) if a.inputs["addonName"] == "eks-pod-identity-agent"}
 
 
@@ -69,7 +69,7 @@ def clusters_with_ebs() -> list[dict]:
 
 
 def identities_with_ebs() -> list[dict]:
-    return [*runner.parsed_config("prod").model_dump(by_alias=True, exclude_unset=True)["identities"], EBS_IDENTITY]
+    return [*project.parsed_config("prod").model_dump(by_alias=True, exclude_unset=True)["identities"], EBS_IDENTITY]
 
 
 @pytest.mark.parametrize("bound", [False, True])
@@ -178,7 +178,7 @@ CI_SESSION = "arn:aws:sts::123456789012:assumed-role/ci/1700000000000"
 
 
 def dev_with_admins(admins: list[str], cluster: mocks.AdoptedCluster) -> runner.RunResult:
-    clusters = [{**runner.raw_config(runner.stack_config("dev"))["clusters"][0], "adminPrincipalArns": admins}]
+    clusters = [{**project.raw_config(project.stack_config("dev"))["clusters"][0], "adminPrincipalArns": admins}]
     return runner.run_stack(
         "dev",
         overrides={"eks-pod-identity:clusters": clusters},

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from eks_pod_identity import cli
-from eks_pod_identity.offline.harness import runner
+from eks_pod_identity.offline.harness import project
 
 AWS_FILE = Path(__file__).parent / "fixtures" / "aws" / "prod-blue-describe-agent.json"
 # name -> (file, scratch folder) -> (main, argv). The good side of --against is the small
@@ -125,7 +125,7 @@ def test_yaml_anchors_and_merge_keys_are_fine(tmp_path):
         "config:\n  aws:region: us-east-1\n  eks-pod-identity:clusters:\n"
         "    - &base {name: a, create: false}\n    - <<: *base\n      name: b\n"
     )
-    assert runner.stack_config("merge", path=path)["eks-pod-identity:clusters"] == (
+    assert project.stack_config("merge", path=path)["eks-pod-identity:clusters"] == (
         '[{"name": "a", "create": false}, {"name": "b", "create": false}]'
     )
 
@@ -136,6 +136,6 @@ def test_yaml_1_1_booleans_and_dates_stay_text_as_the_cli_reads_them(tmp_path):
         "config:\n  aws:region: us-east-1\n  eks-pod-identity:environment: on\n"
         "  eks-pod-identity:clusters: [{name: a, create: true, version: 2024-01-01}]\n"
     )
-    config = runner.stack_config("words", path=path)
+    config = project.stack_config("words", path=path)
     assert config["eks-pod-identity:environment"] == "on"
     assert config["eks-pod-identity:clusters"] == '[{"name": "a", "create": true, "version": "2024-01-01"}]'

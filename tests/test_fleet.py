@@ -9,19 +9,19 @@ import pytest
 from eks_pod_identity.credentials import Credentials
 from eks_pod_identity.iam import abac, documents, grammar
 from eks_pod_identity.identity.target_role import CrossAccountRole, CrossAccountRoleArgs
-from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.offline.harness import mocks, monitor, project, runner
 from eks_pod_identity.stack import wiring
 
 from tests import validators
 
 
-def target_role(result: runner.RunResult) -> runner.Registration:
+def target_role(result: runner.RunResult) -> monitor.Registration:
     (role,) = result.under("analytics-reader-target", "aws:iam/role:Role")
     return role
 
 
 def cfg_of(identity: str):
-    return runner.parsed_config("fleet").identity(identity)
+    return project.parsed_config("fleet").identity(identity)
 
 
 def statements_of(doc: str | dict) -> list[dict]:
@@ -122,7 +122,7 @@ def test_target_role_trusts_the_association_role_by_its_external_ids():
 
 @pytest.fixture(scope="module")
 def fleet(stack_runs):
-    return stack_runs["fleet"], runner.parsed_config("fleet")
+    return stack_runs["fleet"], project.parsed_config("fleet")
 
 
 def test_fleet_size_and_counts(fleet):
@@ -252,7 +252,7 @@ def test_existing_role_arn_is_bound_without_creating_a_role():
 
 
 def test_cross_account_with_session_tags_still_requires_the_external_ids():
-    identities = runner.parsed_config("fleet").model_dump(by_alias=True, exclude_unset=True)["identities"]
+    identities = project.parsed_config("fleet").model_dump(by_alias=True, exclude_unset=True)["identities"]
     for ident in identities:
         if ident["name"] == "analytics-reader":
             ident["disableSessionTags"] = False

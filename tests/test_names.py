@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 from eks_pod_identity import names
-from eks_pod_identity.offline.harness import runner
+from eks_pod_identity.offline.harness import monitor, project, runner
 
 ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 ROLE = "aws:iam/role:Role"
@@ -19,7 +19,7 @@ def adopted(*clusters: str) -> list[dict]:
 
 
 def run(clusters: list[dict], identities: list[dict]) -> runner.RunResult:
-    config = runner.stack_config(
+    config = project.stack_config(
         "dev",
         overrides={
             "eks-pod-identity:clusters": clusters,
@@ -36,7 +36,7 @@ def test_the_offline_monitor_refuses_a_urn_twice_as_the_engine_does():
         aws.iam.Role("same", assume_role_policy="{}")
 
     result = runner.run({"aws:region": "us-east-1"}, program=program, raise_errors=False)
-    assert isinstance(result.error, runner.DuplicateUrnError)
+    assert isinstance(result.error, monitor.DuplicateUrnError)
     assert "Duplicate resource URN" in str(result.error)
 
 
@@ -50,7 +50,7 @@ def test_the_offline_monitor_refuses_one_urn_claimed_twice_through_aliases(secon
             aws.iam.Role("old", assume_role_policy="{}")
 
     result = runner.run({"aws:region": "us-east-1"}, program=program, raise_errors=False)
-    assert isinstance(result.error, runner.DuplicateAliasError)
+    assert isinstance(result.error, monitor.DuplicateAliasError)
     assert "aws:iam/role:Role::old" in str(result.error)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from eks_pod_identity import cli
 from eks_pod_identity.offline.commands import check
-from eks_pod_identity.offline.harness import runner, stackfile
+from eks_pod_identity.offline.harness import project, stackfile
 
 from .conftest import ROOT, STACKS
 
@@ -44,15 +44,15 @@ def test_an_untracked_stack_file_is_not_a_committed_stack(tmp_path):
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     subprocess.run(["git", "-C", str(tmp_path), "add", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.identities.yaml"], check=True)
     own_copy_of_team_cluster(tmp_path)
-    assert runner.committed_stack_names(tmp_path) == ["dev", "identities"]
-    assert runner.stack_names(tmp_path) == ["dev", "identities", "mine"]
+    assert project.committed_stack_names(tmp_path) == ["dev", "identities"]
+    assert project.stack_names(tmp_path) == ["dev", "identities", "mine"]
 
 
 def test_outside_a_git_checkout_every_stack_file_counts(tmp_path):
     shutil.copy(ROOT / "Pulumi.dev.yaml", tmp_path / "Pulumi.dev.yaml")
     own_copy_of_team_cluster(tmp_path)
     assert stackfile.tracked_stack_names(tmp_path) is None
-    assert runner.committed_stack_names(tmp_path) == ["dev", "mine"]
+    assert project.committed_stack_names(tmp_path) == ["dev", "mine"]
 
 
 def test_plan_of_a_stack_referencing_a_stack_with_no_file(tmp_path, capsys):
@@ -101,4 +101,4 @@ def test_check_by_default_takes_every_stack_file_of_the_folder(tmp_path):
     own_copy_of_team_cluster(tmp_path)
     shutil.copy(ROOT / "Pulumi.dev.yaml", tmp_path / "Pulumi.dev.yaml")
     assert [name for name, _ in check.targets([], root=tmp_path)] == ["dev", "mine"]
-    assert [name for name, _ in check.targets([], root=ROOT)] == runner.stack_names()
+    assert [name for name, _ in check.targets([], root=ROOT)] == project.stack_names()

@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.offline.harness import mocks, project, runner
 from eks_pod_identity.offline.harness.mocks import AdoptedCluster
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
@@ -162,11 +162,11 @@ def run_example(**kwargs) -> runner.RunResult:
         f"{EXAMPLE_PROJECT}:namespace": "checkout",
         f"{EXAMPLE_PROJECT}:serviceAccount": "payments",
     }
-    runner.use(runner.Program(EXAMPLE.parent))
+    project.use(project.Program(EXAMPLE.parent))
     try:
         return runner.run(config, stack="dev", **kwargs)
     finally:
-        runner.use(runner.Program(ROOT))
+        project.use(project.Program(ROOT))
 
 
 def test_the_example_binds_a_role_on_the_existing_cluster():
@@ -213,8 +213,8 @@ def test_the_installed_wheel_runs_the_example(wheel, tmp_path):
     assert done.returncode == 0, done.stderr
     script = (
         "import json, pathlib, sys;"
-        "import eks_pod_identity, eks_pod_identity.iam.limits as limits; from eks_pod_identity.offline.harness import runner;"
-        "runner.use(runner.Program(pathlib.Path(sys.argv[2]).parent));"
+        "import eks_pod_identity, eks_pod_identity.iam.limits as limits; from eks_pod_identity.offline.harness import project, runner;"
+        "project.use(project.Program(pathlib.Path(sys.argv[2]).parent));"
         f"r = runner.run({{'aws:region': 'us-east-1', '{EXAMPLE_PROJECT}:clusterName': 'shop'}}, stack='dev');"
         "print(json.dumps({'from': eks_pod_identity.__file__, 'managed': len(limits.managed_policy_paths()),"
         " 'types': sorted({x.type for x in r.registrations})}))"

@@ -2,7 +2,7 @@
 
 import yaml
 from eks_pod_identity import stack as config
-from eks_pod_identity.offline.harness import runner
+from eks_pod_identity.offline.harness import project
 
 SIMPLE_TYPES = {"string", "integer", "boolean", "array"}
 DECLARATION_KEYS = {"type", "items", "description", "secret", "default"}
@@ -43,9 +43,9 @@ def project_problems(project: dict) -> list[str]:
 
 
 def test_pulumi_yaml_follows_the_project_schema():
-    project = runner.project_file()
-    assert project["name"] == config.PROJECT
-    assert project_problems(project) == []
+    found = project.project_file()
+    assert found["name"] == config.PROJECT
+    assert project_problems(found) == []
 
 
 def test_the_checker_rejects_what_the_cli_rejects():
@@ -64,12 +64,12 @@ def test_the_checker_rejects_what_the_cli_rejects():
 
 
 def test_structured_keys_are_not_declared_in_pulumi_yaml():
-    declared = set(runner.project_file().get("config") or {})
+    declared = set(project.project_file().get("config") or {})
     assert not declared & {"clusters", "identities", "sample"}
 
 
 def test_pulumi_yaml_defaults_match_the_program_defaults():
-    declared = runner.project_file()["config"]
+    declared = project.project_file()["config"]
     fields = config.StackConfig.model_fields
     for key, decl in declared.items():
         field = next(f for name, f in fields.items() if (f.alias or name) == key)
@@ -77,8 +77,8 @@ def test_pulumi_yaml_defaults_match_the_program_defaults():
 
 
 def test_every_stack_file_only_sets_known_keys():
-    known = {f"{config.PROJECT}:{k}" for k in ("clusters", "identities", "sample", *runner.project_file()["config"])}
-    for stack in runner.committed_stack_names():
+    known = {f"{config.PROJECT}:{k}" for k in ("clusters", "identities", "sample", *project.project_file()["config"])}
+    for stack in project.committed_stack_names():
         keys = set(yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"])
         assert {k for k in keys if k.startswith(config.PROJECT + ":")} <= known, stack
         assert "aws:region" in keys, f"{stack} must set aws:region"

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 from eks_pod_identity import stack as cfg_module
-from eks_pod_identity.offline.harness import runner
+from eks_pod_identity.offline.harness import project
 
 from .conftest import STACKS
 
@@ -12,7 +12,7 @@ COMPONENT_PREFIX = "eks-pod-identity:index:"
 
 
 def parsed(stack: str) -> cfg_module.StackConfig:
-    return runner.parsed_config(stack)
+    return project.parsed_config(stack)
 
 
 def test_the_committed_stacks_are_the_documented_ones():

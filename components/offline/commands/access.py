@@ -29,7 +29,7 @@ from ...arn import account_of
 from ...iam import admin
 from ...stack.clusters import ADDON_NAMESPACES
 from ...tokens import ADDON, ASSOCIATION, ATTACHMENT, INLINE, ROLE
-from ..harness import mocks, runner
+from ..harness import mocks, monitor, project, runner
 from . import BAD_INPUT, OK
 
 WRITE_LEVELS = {"Write", "Permissions management", "Tagging"}
@@ -276,7 +276,7 @@ def bindings(result: runner.RunResult, other_stack: OtherStack | None = None) ->
     return out
 
 
-def _addon_namespace(addon: runner.Registration, outputs: dict[str, Any]) -> Callable[[str], str]:
+def _addon_namespace(addon: monitor.Registration, outputs: dict[str, Any]) -> Callable[[str], str]:
     """Where an add-on's service account lives: as the program's bindingRoleArns output says,
     else its namespaceConfig, else the add-on's documented default (stack.clusters)."""
     cluster, name = str(addon.inputs.get("clusterName")), str(addon.inputs.get("addonName"))
@@ -359,7 +359,7 @@ def render(result: runner.RunResult, other_stack: OtherStack | None = None, titl
 def committed_stack(reference: str) -> runner.RunResult | None:
     """A committed stack file's run, for a StackReference `<org>/<project>/<name>` to it."""
     short = reference.rsplit("/", 1)[-1]
-    return runner.run_stack(short) if short in runner.stack_names() else None
+    return runner.run_stack(short) if short in project.stack_names() else None
 
 
 def reader(result: runner.RunResult) -> OtherStack:
@@ -375,7 +375,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        name, path = runner.stack_argument(args.stack)
+        name, path = project.stack_argument(args.stack)
         result = runner.run_stack(name, path=path)
         if args.json:
             text = json.dumps([{**asdict(b), "key": b.key} for b in bindings(result, reader(result))], indent=2) + "\n"

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from ...arn import account_of
-from ..harness import runner
+from ..harness import monitor, runner
 from ..harness.runner import short_name as _short
 from .paths import contains, format_path, parse_path, value_at
 from .replacements import ENGINE_FACTS, K8S_NAMED_DELETE_FIRST, Rule, facts_under, forcing_fact, rule_for
@@ -55,15 +55,15 @@ class Change:
     """create | import | update | replace | delete | same"""
     kind: str
     """custom | remote | provider | component (replacements.Rule.kind), or "unknown" for a type without facts"""
-    old: runner.Registration | None
-    new: runner.Registration | None
+    old: monitor.Registration | None
+    new: monitor.Registration | None
     inputs: list[InputChange] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     delete_first: str = ""
     """Why the replacement deletes first; empty for create-first."""
 
     @property
-    def reg(self) -> runner.Registration:
+    def reg(self) -> monitor.Registration:
         reg = self.new or self.old
         assert reg is not None
         return reg
@@ -144,7 +144,7 @@ def provider_replace(old: dict[str, Any], new: dict[str, Any], computed: set[str
     return None
 
 
-def scope_of(reg: runner.Registration, result: runner.RunResult) -> dict[str, tuple[str, ...]]:
+def scope_of(reg: monitor.Registration, result: runner.RunResult) -> dict[str, tuple[str, ...]]:
     """Where a registration's unique keys live: its account, account and region, and cluster.
 
     Read from its provider: an AWS provider that assumes a role works in that role's account
@@ -205,12 +205,12 @@ def _owners(result: runner.RunResult) -> dict[str, str]:
     return out
 
 
-def _ignored(reg: runner.Registration) -> list[tuple[Any, ...]]:
+def _ignored(reg: monitor.Registration) -> list[tuple[Any, ...]]:
     return [parse_path(p) for p in reg.ignore_changes]
 
 
 def _diff_custom(
-    old: runner.Registration, new: runner.Registration, rule: Rule | None, computed: set[str], owner: dict[str, str]
+    old: monitor.Registration, new: monitor.Registration, rule: Rule | None, computed: set[str], owner: dict[str, str]
 ) -> list[InputChange]:
     """Input changes of a matched resource, each with what forces a replacement (if anything)."""
     ignored = _ignored(new)

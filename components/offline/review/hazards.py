@@ -13,7 +13,7 @@ from typing import Any
 
 from ...addons.agent import AGENT_ADDON
 from ...tokens import ADDON, ASSOCIATION, ATTACHMENT, INLINE, ROLE
-from ..harness import runner
+from ..harness import monitor, project, runner
 from ..harness.runner import short_name as _short
 from . import iam_diff
 from .compare import Comparison, compare, scope_of, urns_in
@@ -68,7 +68,7 @@ class Review:
     unused_accepts: list[str] = field(default_factory=list)
 
 
-def _refs(reg: runner.Registration) -> set[str]:
+def _refs(reg: monitor.Registration) -> set[str]:
     """Everything a registration waits for or reads from."""
     return {
         *reg.dependencies,
@@ -121,11 +121,11 @@ def external_bindings(stack: str, identity: str) -> list[tuple[str, str, str, st
     """(stack, cluster, namespace, service account) of every binding committed cluster stacks
     make of `identity` exported by `stack` (roleFromStack)."""
     out = []
-    for other in runner.stack_names():
+    for other in project.stack_names():
         if other == stack:
             continue
         try:
-            cfg = runner.parsed_config(other)
+            cfg = project.parsed_config(other)
         except Exception:  # noqa: BLE001, S112 - a broken neighbour is not this review's subject
             continue
         for ident in cfg.identities:
@@ -239,7 +239,7 @@ def _cluster_hazards(comparison: Comparison, old: Side, new: Side) -> tuple[list
 
 def _key_hazards(comparison: Comparison, old: Side, new: Side) -> list[Hazard]:
     """Creates that meet an old resource with the same cloud-unique key, still there until the deletes at the end."""
-    held: dict[Any, list[runner.Registration]] = {}
+    held: dict[Any, list[monitor.Registration]] = {}
     for reg in old.result.registrations:
         key = unique_key(rule_for(reg.type), reg.inputs, scope_of(reg, old.result))
         if key:
