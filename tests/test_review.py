@@ -17,7 +17,7 @@ from eks_pod_identity.offline import commands
 from eks_pod_identity.offline.commands import review
 from eks_pod_identity.offline.harness import runner
 from eks_pod_identity.offline.review import compare as cmp
-from eks_pod_identity.offline.review import hazards, paths, replacements, sides
+from eks_pod_identity.offline.review import hazards, paths, provider_rules, replacements, sides
 
 from .conftest import ROOT, STACKS
 
@@ -394,11 +394,11 @@ def test_kubernetes_provider_replacement_follows_diffconfig(old, new, computed, 
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_registered_type_has_replacement_facts(stack, stack_runs):
     missing = sorted({r.type for r in stack_runs[stack].registrations if replacements.rule_for(r.type) is None})
-    assert missing == [], f"add {missing} to offline/review/replacements.py RULES, with sources"
+    assert missing == [], f"add {missing} to offline/review/provider_rules.py RULES, with sources"
 
 
 def test_every_fact_has_a_source_and_a_parseable_path():
-    for rule in replacements.RULES.values():
+    for rule in provider_rules.RULES.values():
         for fact in (*rule.force_new, *rule.explicit_name_delete_first):
             assert fact.source and paths.parse_path(fact.path)
         if rule.unique_key:

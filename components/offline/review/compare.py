@@ -1,6 +1,6 @@
 """Two runs of the program compared the way the engine compares a program with its state: by
 URN and aliases. Each resource gets an operation (create, update, replace, delete, same), the
-input changes behind it, what forces a replacement (offline/review/replacements.py, with sources),
+input changes behind it, what forces a replacement (offline/review/provider_rules.py, with sources),
 and whether the replacement deletes first.
 
 Values a preview would not know yet are modelled: an input computed from a resource that is
@@ -20,8 +20,10 @@ import yaml
 from ...arn import account_of
 from ..harness import monitor, runner
 from ..harness.runner import short_name as _short
+from .facts import ENGINE_FACTS, Rule
 from .paths import contains, format_path, parse_path, value_at
-from .replacements import ENGINE_FACTS, K8S_NAMED_DELETE_FIRST, Rule, facts_under, forcing_fact, rule_for
+from .provider_rules import K8S_NAMED_DELETE_FIRST
+from .replacements import facts_under, forcing_fact, rule_for
 
 K8S_PROVIDER = "pulumi:providers:kubernetes"
 
@@ -54,7 +56,7 @@ class Change:
     op: str
     """create | import | update | replace | delete | same"""
     kind: str
-    """custom | remote | provider | component (replacements.Rule.kind), or "unknown" for a type without facts"""
+    """custom | remote | provider | component (facts.Rule.kind), or "unknown" for a type without facts"""
     old: monitor.Registration | None
     new: monitor.Registration | None
     inputs: list[InputChange] = field(default_factory=list)

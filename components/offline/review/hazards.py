@@ -17,8 +17,9 @@ from ..harness import monitor, project, runner
 from ..harness.runner import short_name as _short
 from . import iam_diff
 from .compare import Comparison, compare, scope_of, urns_in
+from .facts import ENGINE_FACTS
 from .paths import overlaps, parse_path
-from .replacements import ENGINE_FACTS, rule_for, unique_key
+from .replacements import rule_for, unique_key
 from .sides import Side
 
 POLICY = "aws:iam/policy:Policy"
@@ -409,7 +410,7 @@ def _permission_hazards(comparison: Comparison, old: Side, new: Side) -> list[Ha
 
 
 def _refused_hazards(comparison: Comparison) -> list[Hazard]:
-    """Updates the cloud rejects although the provider plans them (replacements.Rule.refused)."""
+    """Updates the cloud rejects although the provider plans them (facts.Rule.refused)."""
     out: list[Hazard] = []
     for change in comparison.changes:
         rule = rule_for(change.reg.type)

@@ -1,6 +1,6 @@
 """Pulumi property paths (`spec.template["a.b"][0]`) as tuples, and how they relate.
 
-The replacement table (offline/review/replacements.py) names inputs by path; the comparison
+The replacement table (offline/review/provider_rules.py) names inputs by path; the comparison
 (offline/review/compare.py) reports changes by path; both meet here.
 """
 
