@@ -193,6 +193,11 @@ class EksCluster(pulumi.ComponentResource):
             scaling_config=aws.eks.NodeGroupScalingConfigArgs(
                 desired_size=args.desired_capacity, min_size=args.min_size, max_size=args.max_size
             ),
+            # desiredCapacity sizes the group when it is created; after that the Cluster
+            # Autoscaler or Karpenter owns the count (pulumi-eks nodegroup.ts
+            # createManagedNodeGroup: ignoreChanges on scalingConfig.desiredSize), so an update
+            # never resets it and terminates nodes they added. minSize and maxSize still apply.
+            ignore_scaling_changes=True,
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.cluster, *attachments]),
         )

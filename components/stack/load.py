@@ -198,7 +198,12 @@ def from_config_map(config: Mapping[str, str]) -> tuple[dict[str, Any], str | No
             raw[key] = decode(value) if key in STRUCTURED_KEYS else value
         elif namespace not in OTHER_NAMESPACES and difflib.get_close_matches(namespace, [PROJECT], n=1, cutoff=0.75):
             problems.append(f"{full_key}: unknown namespace {namespace!r}; did you mean {PROJECT}:{key}?")
-    return raw, config.get("aws:region"), problems
+    region = config.get("aws:region")
+    if not region:
+        # The AWS provider would fall back to the environment's region (AWS_REGION, the profile's),
+        # and every ARN, zone and endpoint the program derives with it: the stack must say.
+        problems.append("aws:region: is required; set it in the stack file (`pulumi config set aws:region us-east-1`)")
+    return raw, region, problems
 
 
 def raw_from_pulumi() -> tuple[dict[str, Any], str | None, list[str]]:

@@ -215,7 +215,7 @@ def _diff_custom(
     old: monitor.Registration, new: monitor.Registration, rule: Rule | None, computed: set[str], owner: dict[str, str]
 ) -> list[InputChange]:
     """Input changes of a matched resource, each with what forces a replacement (if anything)."""
-    ignored = _ignored(new)
+    ignored = _ignored(new) + [parse_path(f.path) for flag, f in (rule.ignored_when if rule else ()) if new.inputs.get(flag)]
     changes = [InputChange(p, a, b) for p, a, b in diff_values(old.inputs, new.inputs) if not any(contains(i, p) for i in ignored)]
     for key in sorted(set(new.inputs) | set(new.property_dependencies)):
         sources = {owner.get(u, u) for u in [*new.property_dependencies.get(key, []), *urns_in(new.inputs.get(key))]}

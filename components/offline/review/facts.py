@@ -62,6 +62,9 @@ class Rule:
     """Inputs the cloud refuses to change in place although the provider plans an update: `pulumi up` fails."""
     inner: str = ""
     notes: tuple[str, ...] = ()
+    ignored_when: tuple[tuple[str, Fact], ...] = ()
+    """(flag input, fact): with the flag input true, the remote component ignores changes to the
+    fact's path once its resource exists (ignoreChanges inside it), so a change there is none."""
 
 
 # --- the engine ---------------------------------------------------------------------------

@@ -309,6 +309,16 @@ _add(
         ),
         inner="the managed node group (aws:eks/nodeGroup:NodeGroup): its nodes are drained and replaced",
         notes=("scalingConfig, labels, taints, version, releaseVersion and tags update in place",),
+        ignored_when=(
+            (
+                "ignoreScalingChanges",
+                Fact(
+                    "scalingConfig.desiredSize",
+                    f"{EKSPKG}/nodes/nodegroup.ts createManagedNodeGroup: with ignoreScalingChanges, ignoreChanges "
+                    "['scalingConfig.desiredSize'] on the aws.eks.NodeGroup (the autoscaler owns the count)",
+                ),
+            ),
+        ),
     ),
     Rule(
         "awsx:ec2:Vpc",

@@ -47,12 +47,12 @@ def load(stack: str, arg: str, empty_is_new: bool = False) -> Side:
     if path is None and name not in project.stack_names():
         raise BadInput(f"{arg}: no Pulumi.{name}.yaml; stacks: {', '.join(project.stack_names())}")
     file = path or project.program().root / f"Pulumi.{name}.yaml"
+    if empty_is_new and file.is_file() and not file.read_text().strip():
+        return Side(f"{arg} (empty: a new stack)", runner.RunResult([]), None)
     try:
-        content = load_stack_file(file)  # the config mapping, as the runner reads it
+        load_stack_file(file)  # read as the runner reads it: a bad file is said here, in one line
     except StackFileError as error:
         raise BadInput(str(error)) from None
-    if not content and empty_is_new:
-        return Side(f"{arg} (empty: a new stack)", runner.RunResult([]), None)
     try:
         return side(stack, path=file, label=arg)
     except StackFileError as error:
