@@ -47,7 +47,7 @@ def test_a_missing_agent_is_installed_and_survives_destroy():
     result = prod({"prod-blue": mocks.AdoptedCluster(addons={})})
     (agent,) = agents(result).values()
     assert agent.inputs["clusterName"] == "prod-blue"
-    assert agent.retain_on_delete and agent.inputs["preserve"] is True
+    assert not agent.retain_on_delete and agent.inputs["preserve"] is True
     (job,) = result.of_type("kubernetes:batch/v1:Job")
     assert agent.urn in result.all_dependencies(job)
 
@@ -56,7 +56,7 @@ def test_an_agent_this_stack_installed_earlier_stays_managed():
     owned = {"eks-pod-identity-agent": mocks.MockAddon(mocks.AGENT_VERSION, tags=OWNER)}
     result = prod({"prod-blue": mocks.AdoptedCluster(addons=owned), "prod-green": mocks.AdoptedCluster(addons=owned)})
     assert set(agents(result)) == {"prod-blue", "prod-green"}, "dropping it from the program would look like a delete"
-    assert all(a.retain_on_delete for a in agents(result).values())
+    assert all(a.inputs["preserve"] is True and not a.retain_on_delete for a in agents(result).values())
 
 
 def test_another_stacks_agent_is_not_this_stacks():
@@ -94,7 +94,7 @@ def test_an_add_on_someone_installed_is_left_alone_and_its_service_account_still
 def test_an_add_on_missing_on_an_adopted_cluster_is_created_and_survives_destroy():
     result = prod(clusters=clusters_with_ebs(), identities=identities_with_ebs())
     (addon,) = [a for a in result.of_type(ADDON) if a.inputs["addonName"] == "aws-ebs-csi-driver"]
-    assert addon.retain_on_delete and addon.inputs["preserve"] is True
+    assert not addon.retain_on_delete and addon.inputs["preserve"] is True
     assert addon.inputs["podIdentityAssociations"] == [
         {"roleArn": result.outputs["roleArns"]["ebs"], "serviceAccount": "ebs-csi-controller-sa"}
     ]

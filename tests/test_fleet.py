@@ -208,7 +208,9 @@ def test_fleet_addon_identities_are_ordered_after_the_agent(fleet):
         ]
         cluster = addon.inputs["clusterName"]
         assert cluster not in agents or agents[cluster].urn in result.all_dependencies(addon)
-        assert addon.retain_on_delete is (cluster == "fleet-east"), "destroy leaves add-ons on the adopted cluster"
+        assert addon.inputs.get("preserve") is (True if cluster == "fleet-east" else None), (
+            "destroy leaves their software on the adopted cluster"
+        )
         assert result.named("ebs-csi/ebsCsi").urn in result.all_dependencies(addon)
     trust = statements_of(result.named("ebs-csi-role").inputs["assumeRolePolicy"])[0]
     assert trust["Condition"]["StringEquals"] == {

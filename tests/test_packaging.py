@@ -196,7 +196,7 @@ def test_the_example_binds_a_role_on_the_existing_cluster():
 def test_the_example_installs_the_agent_only_where_it_is_missing():
     result = run_example(adopted={"shop": AdoptedCluster(addons={})})
     (addon,) = result.of_type("aws:eks/addon:Addon")
-    assert addon.inputs["addonName"] == "eks-pod-identity-agent" and addon.retain_on_delete
+    assert addon.inputs["addonName"] == "eks-pod-identity-agent" and addon.inputs["preserve"] is True
 
 
 def test_the_installed_wheel_runs_the_example(wheel, tmp_path):

@@ -219,7 +219,7 @@ def binding_hazards(comparison: Comparison) -> list[Hazard]:
                     [f"a new binding is created at {m}" for m in moves],
                 )
             )
-        elif reg.type == ADDON and reg.inputs.get("addonName") == AGENT_ADDON and change.op == "delete":
+        elif reg.type == ADDON and reg.inputs.get("addonName") == AGENT_ADDON and change.op == "delete" and not reg.inputs.get("preserve"):
             out.append(
                 Hazard(
                     "agent-removed",
