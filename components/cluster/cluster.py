@@ -141,7 +141,7 @@ class EksCluster(pulumi.ComponentResource):
             endpoint_private_access=True,
             public_access_cidrs=list(args.public_access_cidrs) or None,
             authentication_mode=eks.AuthenticationMode(args.authentication_mode),
-            access_entries=admin_entries(args.admin_principal_arns) or None,
+            access_entries=admin_entries(args.admin_principal_arns, args.tags) or None,
             auto_mode=eks.AutoModeOptionsArgs(enabled=True) if args.auto_mode else None,
             # Managed nodes below replace pulumi-eks's self-managed default group.
             skip_default_node_group=True,
@@ -220,12 +220,13 @@ class EksCluster(pulumi.ComponentResource):
         return found.endpoint, found.certificate_authorities[0].data, arn.region
 
 
-def admin_entries(principal_arns: Sequence[str]) -> dict[str, eks.AccessEntryArgs]:
+def admin_entries(principal_arns: Sequence[str], tags: Mapping[str, str] | None = None) -> dict[str, eks.AccessEntryArgs]:
     """Access entries that make each principal a cluster admin (the creator alone is one by default).
 
     Keyed by a digest of the ARN, not its position: pulumi-eks names each entry's resources
     after its key, and a new name for the same principal would create a second entry before
-    deleting the first, which EKS refuses.
+    deleting the first, which EKS refuses. Tagged as the stack's, so that a later run tells its
+    own entries from the one EKS gave the cluster's creator (stack.program._creator_problems).
     """
     return {
         f"admin-{hashlib.sha256(arn.encode()).hexdigest()[:10]}": eks.AccessEntryArgs(

@@ -17,10 +17,10 @@ import pulumi_aws as aws
 from .. import credentials, migrations, names
 from ..addons.addon import EksAddon, EksAddonArgs
 from ..addons.agent import AGENT_ADDON, PodIdentityAgent, PodIdentityAgentArgs
-from ..addons.installed import InstalledAddon, installed_addon
+from ..addons.installed import InstalledAddon, installed_addon, owned
 from ..arn import name_of
 from ..cluster.cluster import EksCluster, EksClusterArgs
-from ..cluster.existing import describe_cluster
+from ..cluster.existing import access_entry_tags, describe_cluster
 from ..cluster.network import NetworkArgs
 from ..errors import ConfigError
 from ..iam import documents
@@ -28,6 +28,7 @@ from ..identity.association import AssociationTarget, PodIdentityAssociations, P
 from ..identity.role import PodIdentityRole
 from ..sample.workload import SampleWorkload, SampleWorkloadArgs
 from . import accounts
+from .checks import Problem
 from .clusters import ClusterConfig
 from .config import PROJECT, StackConfig, base_tags
 from .wiring import TRUST_SCOPES_OUTPUT, role_args, shared_role_arns, target_arn, target_role, target_role_name, trust_scopes_output
@@ -65,11 +66,24 @@ def read(cfg: StackConfig) -> Deployment:
     partition = aws.get_partition()
     region = aws.get_region().region
     caller = aws.get_caller_identity()
-    problems = accounts.problems(cfg, caller.account_id)
     # Every cluster the stack adopts is read once, before anything registers: a missing one is
     # a config problem, not a failure halfway through the clusters.
     found = {c.name: describe_cluster(c.name) for c in cfg.clusters if not c.create}
-    problems += [
+    problems = accounts.problems(cfg, caller.account_id)
+    problems += _adopted_problems(cfg, found, region) + _creator_problems(cfg, caller.arn, tags)
+    if problems:
+        raise ConfigError([f"{PROJECT}:{path} = {value!r}: {why}" for path, value, why in problems])
+    installed = {
+        (c.name, addon): installed_addon(c.name, addon, tags)
+        for c in cfg.clusters
+        if not c.create
+        for addon in [*([AGENT_ADDON] if c.install_agent else []), *(a.name for a in c.addons)]
+    }
+    return Deployment(cfg, tags, creds, partition, region, caller.account_id, found, installed)
+
+
+def _adopted_problems(cfg: StackConfig, found: dict[str, aws.eks.GetClusterResult | None], region: str) -> list[Problem]:
+    return [
         (
             f"clusters[{i}].name",
             c.name,
@@ -81,30 +95,34 @@ def read(cfg: StackConfig) -> Deployment:
         for i, c in enumerate(cfg.clusters)
         if not c.create and found[c.name] is None
     ]
-    for cluster_name, entries in accounts.creator_entries(cfg, caller.arn).items():
-        if describe_cluster(cluster_name) is None:
-            problems += [
+
+
+def _creator_problems(cfg: StackConfig, caller: str, tags: dict[str, str]) -> list[Problem]:
+    """The caller among a created cluster's adminPrincipalArns. EKS gives whoever creates the
+    cluster an admin access entry of its own (pulumi-eks sets bootstrapClusterCreatorAdminPermissions
+    with authenticationMode, which this program always gives), and CreateAccessEntry for a
+    principal that has one fails (ResourceInUseException, botocore eks model): before the
+    cluster exists, and after, when its entry is not one this stack made (its tags say)."""
+    problems: list[Problem] = []
+    for cluster, entries in accounts.creator_entries(cfg, caller).items():
+        exists = describe_cluster(cluster) is not None
+        for path, arn in entries:
+            entry_tags = access_entry_tags(cluster, arn) if exists else None
+            if exists and (entry_tags is None or owned(entry_tags, tags)):
+                continue
+            why = "which creates" if not exists else "which created"
+            problems.append(
                 (
                     path,
                     arn,
                     (
-                        f"is who runs this `pulumi up` ({caller.arn}), which creates cluster {cluster_name!r}: EKS makes "
-                        "the creator cluster admin with an access entry of its own (pulumi-eks sets "
-                        "bootstrapClusterCreatorAdminPermissions), and a second entry for it fails with 409 once the cluster exists. "
-                        "Leave it out: the creator is admin already"
+                        f"is who runs this `pulumi up` ({caller}), {why} cluster {cluster!r}: EKS makes the creator cluster admin "
+                        "with an access entry of its own, and a second entry for it fails with 409. Leave it out: the creator is "
+                        "admin already"
                     ),
                 )
-                for path, arn in entries
-            ]
-    if problems:
-        raise ConfigError([f"{PROJECT}:{path} = {value!r}: {why}" for path, value, why in problems])
-    installed = {
-        (c.name, addon): installed_addon(c.name, addon, tags)
-        for c in cfg.clusters
-        if not c.create
-        for addon in [*([AGENT_ADDON] if c.install_agent else []), *(a.name for a in c.addons)]
-    }
-    return Deployment(cfg, tags, creds, partition, region, caller.account_id, found, installed)
+            )
+    return problems
 
 
 def renames(cfg: StackConfig) -> migrations.Renames:

@@ -65,6 +65,8 @@ class AdoptedCluster:
     """Kubernetes objects it holds besides the system ones: (kind, namespace, name)."""
     missing: bool = False
     """No such cluster (a typo, another region): `get_cluster` fails as EKS would."""
+    access_entries: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Access entries it has: principal ARN -> tags (an entry EKS made for the creator has none)."""
 
 
 def system_objects() -> set[tuple[str, str, str]]:
@@ -111,6 +113,23 @@ class Mocks(pulumi.runtime.Mocks):
                 # What the provider reports for DescribeCluster's 404 (see components/cluster/existing.py NOT_FOUND).
                 return {}, [("name", f"reading EKS Cluster ({a['name']}): couldn't find resource")]
             return self._cluster_lookup(a["name"])
+        if token == "aws:eks/getAccessEntry:getAccessEntry":
+            tags = self.adopted.get(a["clusterName"], AdoptedCluster()).access_entries.get(a["principalArn"])
+            if tags is None:
+                return {}, [("principalArn", f"reading EKS Access Entry ({a['clusterName']}:{a['principalArn']}): couldn't find resource")]
+            return {
+                "id": f"{a['clusterName']}:{a['principalArn']}",
+                "clusterName": a["clusterName"],
+                "principalArn": a["principalArn"],
+                "tags": tags,
+                "tagsAll": tags,
+                "type": "STANDARD",
+                "kubernetesGroups": [],
+                "userName": a["principalArn"],
+                "accessEntryArn": "",
+                "createdAt": "",
+                "modifiedAt": "",
+            }
         if token == "aws:eks/getAddon:getAddon":
             return self._addon_lookup(a["clusterName"], a["addonName"])
         raise NotImplementedError(f"the mocks do not answer invoke {token}")
