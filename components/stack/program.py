@@ -25,7 +25,9 @@ from ..cluster.network import NetworkArgs
 from ..errors import ConfigError
 from ..iam import documents
 from ..identity.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
+from ..identity.organization import organization_id
 from ..identity.role import PodIdentityRole
+from ..identity.trust import RESOURCE_ORG_ID_VARIABLE
 from ..sample.workload import SampleWorkload, SampleWorkloadArgs
 from . import accounts
 from .checks import Problem
@@ -70,7 +72,7 @@ def read(cfg: StackConfig) -> Deployment:
     # a config problem, not a failure halfway through the clusters.
     found = {c.name: describe_cluster(c.name) for c in cfg.clusters if not c.create}
     problems = accounts.problems(cfg, caller.account_id)
-    problems += _adopted_problems(cfg, found, region) + _creator_problems(cfg, caller.arn, tags)
+    problems += _adopted_problems(cfg, found, region) + _creator_problems(cfg, caller.arn, tags) + _organization_problems(cfg)
     if problems:
         raise ConfigError([f"{PROJECT}:{path} = {value!r}: {why}" for path, value, why in problems])
     installed = {
@@ -95,6 +97,30 @@ def _adopted_problems(cfg: StackConfig, found: dict[str, aws.eks.GetClusterResul
         for i, c in enumerate(cfg.clusters)
         if not c.create and found[c.name] is None
     ]
+
+
+def _organization_problems(cfg: StackConfig) -> list[Problem]:
+    """`trust.sourceOrgId` against the account's organization. `aws:ResourceOrgId` is in the
+    request context only when the role's account is in an organization (IAM User Guide, global
+    condition keys, aws:ResourceOrgID), so outside one the condition never holds and every pod
+    is denied; an explicit ID must be the account's own organization's for the same reason."""
+    wanted = [(i, ident.trust.source_org_id) for i, ident in enumerate(cfg.identities) if ident.creates_role and ident.trust.source_org_id]
+    if not wanted:
+        return []
+    organization = organization_id()
+    problems: list[Problem] = []
+    for i, value in wanted:
+        if organization is None:
+            why = (
+                "the stack's account is in no AWS Organization, so aws:ResourceOrgId is never set and the trust admits "
+                "no pod: remove sourceOrgId, or move the account into an organization"
+            )
+        elif value not in (RESOURCE_ORG_ID_VARIABLE, organization):
+            why = f"the stack's account is in organization {organization}: a trust on another organization admits no pod"
+        else:
+            continue
+        problems.append((f"identities[{i}].trust.sourceOrgId", value, why))
+    return problems
 
 
 def _creator_problems(cfg: StackConfig, caller: str, tags: dict[str, str]) -> list[Problem]:

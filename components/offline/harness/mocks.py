@@ -20,6 +20,8 @@ from ...arn import account_of
 from ...kubernetes import SYSTEM_NAMESPACES
 
 ACCOUNT = "123456789012"
+ORGANIZATION = "o-mock0000001"
+"""The placeholder Organization ID (a valid pattern: o- and 10 to 32 of [a-z0-9])."""
 PARTITION = "aws"
 AGENT_VERSION = "v1.3.10-eksbuild.2"
 OTHER_ADDON_VERSION = "v1.0.0-eksbuild.1"
@@ -95,6 +97,8 @@ class Mocks(pulumi.runtime.Mocks):
     monitor: pulumi_mocks.MockMonitor | None = None
     objects: dict[str, set[tuple[str, str, str]]] = field(default_factory=dict)
     """Kubernetes objects on each cluster (by name), the run's creations included."""
+    organization: str | None = ORGANIZATION
+    """The caller's AWS Organization ID; None: the account is in none."""
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> Any:
         token, a = args.token, args.args
@@ -113,6 +117,10 @@ class Mocks(pulumi.runtime.Mocks):
                 # What the provider reports for DescribeCluster's 404 (see components/cluster/existing.py NOT_FOUND).
                 return {}, [("name", f"reading EKS Cluster ({a['name']}): couldn't find resource")]
             return self._cluster_lookup(a["name"])
+        if token == "aws:organizations/getOrganization:getOrganization":
+            if self.organization is None:
+                return {}, [("id", "reading Organizations Organization: couldn't find resource")]
+            return {"id": self.organization, "arn": f"arn:aws:organizations::{self.caller_account}:organization/{self.organization}"}
         if token == "aws:eks/getAccessEntry:getAccessEntry":
             tags = self.adopted.get(a["clusterName"], AdoptedCluster()).access_entries.get(a["principalArn"])
             if tags is None:

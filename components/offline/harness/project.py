@@ -126,6 +126,19 @@ def account_for(config: Mapping[str, str]) -> str:
     return candidates[0] if candidates else mocks.ACCOUNT
 
 
+def organization_for(config: Mapping[str, str]) -> str:
+    """The AWS Organization the account is in, as far as an offline run can tell: the one the
+    stack's trust names (`trust.sourceOrgId`), else a placeholder (the program checks the real
+    one at run time: organizations:DescribeOrganization)."""
+    identities = raw_config(config).get("identities")
+    for ident in identities if isinstance(identities, list) else []:
+        trust = ident.get("trust") if isinstance(ident, dict) else None
+        value = trust.get("sourceOrgId") if isinstance(trust, dict) else None
+        if isinstance(value, str) and value.startswith("o-"):
+            return value
+    return mocks.ORGANIZATION
+
+
 def _accounts_named(raw: Mapping[str, Any]) -> set[str]:
     """Accounts of the ARNs that must be in the deploying account: the roles identities bind,
     the customer managed policies and boundaries IAM attaches to their roles (see

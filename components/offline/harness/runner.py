@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import EllipsisType
 from typing import Any
 
 import pulumi
@@ -20,7 +21,7 @@ from pulumi.runtime import settings as pulumi_settings
 
 from .mocks import AdoptedCluster, Mocks
 from .monitor import RecordingMonitor, Registration
-from .project import account_for, program, progress, project_file, raw_config, stack_config, stack_names
+from .project import account_for, organization_for, program, progress, project_file, raw_config, stack_config, stack_names
 from .stackfile import StackFileError, UnansweredReference
 
 
@@ -110,6 +111,7 @@ def run(
     stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
     caller_account: str | None = None,
     caller_arn: str = "",
+    organization: str | None | EllipsisType = ...,
 ) -> RunResult:
     """Run `program` (default: `__main__.py`) under mocks with `config`.
 
@@ -123,6 +125,7 @@ def run(
         stack_outputs={k: dict(v) for k, v in (stack_outputs or {}).items()},
         caller_account=caller_account or account_for(config),
         caller_arn=caller_arn,
+        organization=organization if organization is not ... else organization_for(config),
     )
     monitor = RecordingMonitor(mocks)
     mocks.monitor = monitor
