@@ -18,6 +18,7 @@ import functools
 import json
 import re
 import sys
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -93,7 +94,11 @@ def _levels() -> dict[str, dict[str, str]]:
     """Access level of every action, by service prefix (parliament's copy of AWS's service
     reference); empty when parliament is not installed, and verbs decide instead."""
     try:
-        import parliament  # type: ignore[import-untyped]
+        with warnings.catch_warnings():
+            # parliament imports pkg_resources, which setuptools deprecates with a warning on
+            # stderr: a command's stderr is for its own progress and errors.
+            warnings.simplefilter("ignore")
+            import parliament  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - requirements.txt installs it
         return {}
     return {s["prefix"]: {p["privilege"].lower(): p["access_level"] for p in s["privileges"]} for s in parliament.iam_definition}

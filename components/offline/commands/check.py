@@ -54,7 +54,9 @@ def check(stack: str, path: Path) -> tuple[str, list[str]]:
         return CONFIG_ONLY, [f"not run under mocks: {line}" for line in error.problems]
     except StackFileError as error:
         return FAILED, error.problems
-    except pulumi.RunError as error:  # ConfigError included: refused as `pulumi up` would
+    except ConfigError as error:  # refused as `pulumi up` would: one line per problem, not its header
+        return FAILED, list(error.problems)
+    except pulumi.RunError as error:
         return FAILED, [line.strip().removeprefix("- ") for line in str(error).splitlines() if line.strip()]
     except Exception as error:  # noqa: BLE001 - said in one line, never a traceback
         return FAILED, [f"the program failed under mocks: {type(error).__name__}: {error}"]
