@@ -77,6 +77,10 @@ OIDC_PROVIDER_ARN = re.compile(
 
 
 def as_list(value: Any) -> list[Any]:
+    """A policy field that IAM takes as a value or a list of values (Action, Resource, ...), as a
+    list; an absent one (None) as no values."""
+    if value is None:
+        return []
     return value if isinstance(value, list) else [value]
 
 

@@ -26,8 +26,9 @@ from typing import Any
 import pulumi
 import yaml
 
-from ...arn import account_of
+from ...arn import account_of, name_of
 from ...iam import admin
+from ...iam.grammar import as_list
 from ...stack.clusters import ADDON_NAMESPACES
 from ...tokens import ADDON, ASSOCIATION, ATTACHMENT, INLINE, ROLE
 from ..harness import mocks, monitor, project, runner
@@ -69,7 +70,7 @@ class RoleAccess:
 
     @property
     def name(self) -> str:
-        return self.arn.rsplit("/", 1)[-1]
+        return name_of(self.arn)
 
 
 @dataclass
@@ -117,22 +118,18 @@ def levels(action: str) -> set[str]:
     return {"Read"} if name.startswith(READ_VERBS) and "*" not in name else {"Write"}
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
-
-
 def statements(doc: dict[str, Any] | str | None, source: str) -> list[Statement]:
     """A policy document's statements, actions grouped by service."""
     if isinstance(doc, str):
         doc = json.loads(doc)
     out = []
-    for s in _list(doc.get("Statement") if isinstance(doc, dict) else None):
+    for s in as_list(doc.get("Statement") if isinstance(doc, dict) else None):
         negated = "NotAction" in s
         services: dict[str, list[str]] = {}
-        for action in _list(s.get("NotAction") if negated else s.get("Action")):
+        for action in as_list(s.get("NotAction") if negated else s.get("Action")):
             service, _, name = str(action).partition(":")
             services.setdefault(service if name else "*", []).append(("NOT " if negated else "") + (name or "*"))
-        resources = [*map(str, _list(s.get("Resource"))), *(f"NOT {r}" for r in _list(s.get("NotResource")))]
+        resources = [*map(str, as_list(s.get("Resource"))), *(f"NOT {r}" for r in as_list(s.get("NotResource")))]
         conditions = [f"{op} {key}" for op, block in (s.get("Condition") or {}).items() for key in block]
         out.append(
             Statement(source, str(s.get("Effect", "Allow")), {k: sorted(set(v)) for k, v in services.items()}, resources, conditions)
@@ -157,7 +154,7 @@ class Registry:
     def role(self, arn: str, dependencies: Iterable[str] = ()) -> RoleAccess:
         """What `arn` may do, from the attachments and inline policies of that role name in
         this stack, or in the stack its ARN was read from (a StackReference)."""
-        name = arn.rsplit("/", 1)[-1]
+        name = name_of(arn)
         refs = [d.split(STACK_REFERENCE, 1)[1] for d in dependencies if STACK_REFERENCE in d]
         if refs:
             other = self.other_stack(refs[0]) if self.other_stack else None
@@ -363,7 +360,7 @@ def render(result: runner.RunResult, other_stack: OtherStack | None = None, titl
 @functools.cache
 def committed_stack(reference: str) -> runner.RunResult | None:
     """A committed stack file's run, for a StackReference `<org>/<project>/<name>` to it."""
-    short = reference.rsplit("/", 1)[-1]
+    short = project.stack_of(reference)
     return runner.run_stack(short) if short in project.stack_names() else None
 
 

@@ -119,9 +119,9 @@ def run_stack(
     cfg_map = project.stack_config(stack_file, path=path)
     caller = account or mocks.ACCOUNT
     refs = {  # run in the same account: a role another stack exports must be of this one's
-        ref: runner.run_stack(ref.rsplit("/", 1)[-1], caller_account=caller).outputs
+        ref: runner.run_stack(project.stack_of(ref), caller_account=caller).outputs
         for ref in runner.referenced_stacks(cfg_map)
-        if ref.rsplit("/", 1)[-1] in project.stack_names()
+        if project.stack_of(ref) in project.stack_names()
     }
     return runner.run(cfg_map, stack=stack, adopted=adopted, stack_outputs=refs, caller_account=caller)
 
@@ -427,7 +427,7 @@ def run(args: argparse.Namespace) -> int:
     except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
-    stack = (args.stack_name or name).rsplit("/", 1)[-1]
+    stack = project.stack_of(args.stack_name or name)
     try:
         found = awsjson.read(args.inputs)
         wrong = [r.source for r in found.roles] + [s.source for s in found.service_accounts] + [w.source for w in found.workloads]

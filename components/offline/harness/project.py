@@ -166,6 +166,12 @@ def project_file(root: Path | None = None) -> dict[str, Any]:
     return Program(root).project if root else program().project
 
 
+def stack_of(reference: str) -> str:
+    """The stack a StackReference names: `organization/project/stack` -> `stack`, whose file here
+    is Pulumi.<stack>.yaml."""
+    return reference.rsplit("/", 1)[-1]
+
+
 def stack_names(root: Path | None = None) -> list[str]:
     """Every stack with a file here, committed or not: Pulumi.<stack>.yaml beside Pulumi.yaml."""
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (root or program().root).glob("Pulumi.*.yaml"))

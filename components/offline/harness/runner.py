@@ -21,7 +21,7 @@ from pulumi.runtime import settings as pulumi_settings
 
 from .mocks import AdoptedCluster, Mocks
 from .monitor import RecordingMonitor, Registration
-from .project import account_for, organization_for, program, progress, project_file, raw_config, stack_config, stack_names
+from .project import account_for, organization_for, program, progress, project_file, raw_config, stack_config, stack_names, stack_of
 from .stackfile import StackFileError, UnansweredReference
 
 
@@ -186,7 +186,7 @@ def _run_stack(stack: str, overrides: Mapping[str, Any] | None, path: Path | Non
         outputs = {}
         referenced: dict[str, RunResult] = {}
         for ref in referenced_stacks(config):
-            short = ref.rsplit("/", 1)[-1]
+            short = stack_of(ref)
             if short not in stack_names():
                 raise UnansweredReference(
                     [

@@ -60,7 +60,7 @@ def external_bindings(stack: str, identity: str) -> list[tuple[str, str, str, st
             continue
         for ident in cfg.identities:
             ref = ident.role_from_stack
-            if ref and ref.stack.rsplit("/", 1)[-1] == stack and (ref.key or ident.name) == identity:
+            if ref and project.stack_of(ref.stack) == stack and (ref.key or ident.name) == identity:
                 out += [(other, b.cluster, b.namespace, b.service_account) for b in cfg.bindings() if b.identity == ident.name]
     return out
 
