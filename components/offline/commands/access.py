@@ -29,9 +29,11 @@ import yaml
 from ...arn import account_of, name_of
 from ...iam import admin
 from ...iam.grammar import as_list
+from ...identity.trust import target_trust_policy
 from ...stack.clusters import ADDON_NAMESPACES
 from ...tokens import ADDON, ASSOCIATION, ATTACHMENT, INLINE, ROLE
 from ..harness import mocks, monitor, project, runner
+from ..inputs.irsa import external_id_lookups, placeholder, update_command
 from . import BAD_INPUT, OK
 
 WRITE_LEVELS = {"Write", "Permissions management", "Tagging"}
@@ -323,6 +325,31 @@ def _role_lines(label: str, r: RoleAccess, bound: list[str], heading: str) -> li
     return lines
 
 
+def _target_trust_lines(target: str, chained: list[Binding], heading: str) -> list[str]:
+    """The trust an existing target role (`targetRole.arn`) needs, which this stack cannot set: its
+    association roles may assume it, each association with its external ID (identity.trust
+    target_trust_policy, what a created target role gets)."""
+    variables = {b.key: f"EXTERNAL_ID_{i + 1}" for i, b in enumerate(chained)}
+    doc = target_trust_policy(sorted({b.role.arn for b in chained}), [placeholder(v) for v in variables.values()])
+    lookups = external_id_lookups([(b.cluster, b.namespace, b.service_account, variables[b.key]) for b in chained])
+    account = account_of(target) or "the target account"
+    return [
+        f"{heading} The trust target role `{name_of(target)}` needs",
+        "",
+        (
+            "This stack does not manage the role, and EKS chains into it only when its trust admits the association "
+            "role with each association's external ID. After `pulumi up` made the associations, read the IDs with the "
+            f"cluster account's credentials, then update the trust with account {account}'s (e.g. another AWS_PROFILE):"
+        ),
+        "",
+        "```sh",
+        *lookups,
+        update_command(name_of(target), doc),
+        "```",
+        "",
+    ]
+
+
 def render(result: runner.RunResult, other_stack: OtherStack | None = None, title: str | None = None, depth: int = 1) -> str:
     """The report in Markdown; `depth` is the level of its title (2 inside the offline plan)."""
     found = bindings(result, other_stack)
@@ -345,6 +372,8 @@ def render(result: runner.RunResult, other_stack: OtherStack | None = None, titl
             roles.setdefault(("target role", b.target.arn), (b.target, []))[1].append(b.key)
     for (label, _), (r, bound) in roles.items():
         lines += _role_lines(label, r, bound, "#" * (depth + 2))
+    for target in dict.fromkeys(b.target.arn for b in found if b.target and b.target.managed_by == "outside this stack"):
+        lines += _target_trust_lines(target, [b for b in found if b.target and b.target.arn == target], "#" * (depth + 2))
     for b in (b for b in found if b.session_policy):
         lines += [
             f"{'#' * (depth + 2)} Session policy of {b.key}",

@@ -141,6 +141,24 @@ def placeholder(variable: str) -> str:
 PLACEHOLDER = re.compile(r"@@([A-Z][A-Z0-9_]*)@@")
 
 
+def external_id_lookups(lookups: list[tuple[str, str, str, str]]) -> list[str]:
+    """Shell lines that read each association's external ID, known only once `pulumi up` made it,
+    into its variable: (cluster, namespace, service account, variable) each."""
+    lines = []
+    for cluster, namespace, service_account, variable in lookups:
+        lines += [
+            (
+                f"ID=$(aws eks list-pod-identity-associations --cluster-name {cluster} --namespace {namespace} "
+                f"--service-account {service_account} --query 'associations[0].associationId' --output text)"
+            ),
+            (
+                f"{variable}=$(aws eks describe-pod-identity-association --cluster-name {cluster} --association-id "
+                '"$ID" --query association.externalId --output text)'
+            ),
+        ]
+    return lines
+
+
 def update_command(role_name: str, doc: dict[str, Any]) -> str:
     """The shell command that makes `doc` the trust of `role_name`.
 
