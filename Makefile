@@ -58,7 +58,7 @@ fuzz: $(VENV)/.dev
 refresh-aws-data: $(VENV)/.dev
 	$(VENV)/bin/python -m tools.refresh_aws_data
 
-# What a stack would create, offline: no AWS account, no credentials (see README, Offline plan).
+# What a stack would create, offline: no AWS account, no credentials (see README, Offline tools).
 plan: $(VENV)/.program
 	@mkdir -p plan-out
 	$(VENV)/bin/eks-pod-identity plan $(STACK) --graph plan-out/$(STACK).mmd
@@ -84,7 +84,7 @@ review: $(VENV)/.program
 		$(foreach id,$(ACCEPT),--accept '$(id)') $(if $(wildcard $(ACCEPT_FILE)),--accept-file $(ACCEPT_FILE))
 
 # Adopt what exists: make adopt STACK=prod FROM="associations.json described.json agent.json"
-# (ADOPT_FLAGS=--new-stack for a stack never deployed; see README, Adopting what already exists).
+# (ADOPT_FLAGS=--new-stack for a stack never deployed; see docs/adopting.md, Adopting what already exists).
 adopt: $(VENV)/.program
 	$(VENV)/bin/eks-pod-identity adopt $(STACK) $(foreach f,$(FROM),--from $(f)) --out import-$(STACK).json $(ADOPT_FLAGS)
 
@@ -150,7 +150,7 @@ check-package: $(VENV)/.dev
 #   make refresh-upstream UPSTREAM="kubernetes-sigs/aws-load-balancer-controller=../aws-load-balancer-controller@v3.6.0"
 # AWS=--aws-managed also re-reads the AWS managed policies from the installed moto (make AWS=--aws-managed ...).
 # Then `make test`: the drift test fails for every entry whose upstream gained or lost an action
-# until components/catalog/ follows it (and its Upstream version is bumped) or
+# until components/iam/catalog/ follows it (and its Upstream version is bumped) or
 # tests/upstream/<entry>.json lists the difference with its reason.
 UPSTREAM ?=
 AWS ?=

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 from eks_pod_identity import stack as config
@@ -27,6 +28,7 @@ from eks_pod_identity.cluster.kubeconfig import exec_kubeconfig
 from eks_pod_identity.iam import documents
 from eks_pod_identity.identity import trust
 from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.stack import config as stack_config
 from eks_pod_identity.stack import program
 
 SIZES = (1, 10, 100, 1000)
@@ -66,7 +68,7 @@ def baseline(raw: dict[str, Any]) -> Callable[[], Any]:
     )
 
     def register() -> None:
-        tags = program.base_tags(config.StackConfig(clusters=[]))
+        tags = stack_config.base_tags("", pulumi.get_stack())
         # The adopted cluster already runs the agent (the mocks' default): no add-on to declare.
         k8s.Provider(f"{CLUSTER}-k8s", kubeconfig=kubeconfig, cluster_identifier=CLUSTER, upsert_existing_objects=False)
         for ident in raw["identities"]:

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 PARTITION_PATTERN = "(?:aws|aws-cn|aws-us-gov)"
+# A region (`us-east-1`, `us-gov-west-1`) or account ID as an ARN in a policy may give it, `*` included.
+REGION_PATTERN = r"(?:[a-z]{2}(?:-[a-z]+)+-\d|\*)"
+ACCOUNT_PATTERN = r"(?:\d{12}|\*)"
 # Account IDs AWS's documentation uses in its examples (IAM User Guide: 111122223333,
 # 444455556666, 777788889999; EKS User Guide and most SDK docs: 123456789012). An ARN in one
 # of them marks an example config, never deployed as it stands.

@@ -9,13 +9,14 @@ list as moto ships it.
 
 from __future__ import annotations
 
-import difflib
 import json
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import regex
+
+from . import suggest
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -59,5 +60,5 @@ def region_problem(region: str) -> str | None:
     if partition_of_region(region):
         return None
     regions = [r for rs in data()["eksRegions"].values() for r in rs]
-    guess = difflib.get_close_matches(region, regions, n=1)
-    return "is not a region where EKS runs" + (f"; did you mean {guess[0]!r}?" if guess else "")
+    guess = suggest.close_match(region, regions)
+    return "is not a region where EKS runs" + (f"; did you mean {guess!r}?" if guess else "")

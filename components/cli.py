@@ -15,6 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 from .offline.commands import BAD_INPUT, HAZARDS, OK, USAGE
+from .offline.harness import project
 
 COMMANDS = {
     "plan": "plan",
@@ -70,18 +71,17 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from .offline.harness import runner
     from .offline.harness.stackfile import StackFileError
 
     if args.account is not None and not (len(args.account) == 12 and args.account.isdigit()):
         print(f"error: --account {args.account!r} is not a 12-digit AWS account ID", file=sys.stderr)
         return BAD_INPUT
     try:
-        found = runner.Program.find(args.program or Path.cwd())
+        found = project.Program.find(args.program or Path.cwd())
     except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
-    with runner.using(found, args.account, verbose=True):
+    with project.using(found, args.account, verbose=True):
         try:
             status: int = command(args.command).run(args)
             return status

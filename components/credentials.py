@@ -9,6 +9,7 @@ only admin) is the assumed role, and the second may not be allowed to assume the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,7 +46,7 @@ class Credentials:
 
     profile: str | None = None
     """`aws:profile`: passed as `--profile`; pulumi-eks does the same because AWS_PROFILE "can be
-    overridden by ambient credentials" (nodejs/eks/cluster/cluster.ts 232-237)."""
+    overridden by ambient credentials" (nodejs/eks/cluster/cluster.ts generateKubeconfig)."""
     roles: tuple[Mapping[str, Any], ...] = ()
     """`aws:assumeRoles` as configured, assumed in order."""
 
@@ -82,7 +83,8 @@ def from_config(
     problems: list[tuple[str, Any, str]] = []
     roles: Sequence[Any] = assume_roles or []
     if not isinstance(roles, list) or not all(isinstance(r, Mapping) for r in roles):
-        return Credentials(profile), [("aws:assumeRoles", assume_roles, "must be a list of {roleArn, ...} objects")]
+        shape = "must be a list of {roleArn, ...} objects, e.g. [{roleArn: arn:aws:iam::123456789012:role/deploy}]"
+        return Credentials(profile), [("aws:assumeRoles", assume_roles, shape)]
     for i, role in enumerate(roles):
         arn = role.get("roleArn")
         if not isinstance(arn, str) or not ROLE_ARN.match(arn):
@@ -101,12 +103,22 @@ def from_config(
     return Credentials(profile, tuple(dict(r) for r in roles)), []
 
 
+def _decoded(text: str | None) -> Any:
+    """A structured `aws:` key as the CLI passes it (JSON), or its text when it is not JSON
+    (`aws:assumeRoles: arn:...`), for `from_config` to refuse with the shape it needs; the SDK's
+    get_object would raise its own ConfigTypeError, a traceback naming no fix."""
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return text
+
+
 def stack_credentials(kubeconfigs: bool = True) -> Credentials:
     """The stack's own `aws:profile` / `aws:assumeRoles`, or a ConfigError naming what cannot
     be followed (raised before anything registers). `kubeconfigs`: the stack reaches clusters."""
     config = pulumi.Config("aws")
     credentials, problems = from_config(
-        config.get("profile"), config.get_object("assumeRoles"), config.get_object("assumeRoleWithWebIdentity"), kubeconfigs
+        config.get("profile"), _decoded(config.get("assumeRoles")), _decoded(config.get("assumeRoleWithWebIdentity")), kubeconfigs
     )
     if problems:
         raise ConfigError([f"{path} = {value!r}: {why}" for path, value, why in problems])

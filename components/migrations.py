@@ -123,13 +123,25 @@ class Renames:
 
     def transformation(self) -> pulumi.ResourceTransformation:
         """Adds each resource's former names as aliases; given to every top-level component,
-        whose children inherit it (the SDK applies a parent's transformations to its children)."""
+        whose children inherit it (the SDK applies a parent's transformations to its children).
+
+        An alias is given as the URN the engine would derive for `Alias(name=old)` (same parent,
+        same type: pulumi/pulumi sdk/go/common/resource/urn.go NewURN), computed here from the
+        parent chain this transformation saw registered: the SDK resolves an `Alias` object
+        through several Outputs per resource, which cost a fleet of a thousand associations
+        about half of the program's time (bench/fleet_bench.py). A resource whose parent this
+        transformation did not see gets the `Alias` object."""
+        chains: dict[int, str] = {}
 
         def apply(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
+            parent = args.opts.parent
+            known = parent is None or id(parent) in chains
+            chains[id(args.resource)] = f"{chains[id(parent)]}${args.type_}" if parent is not None and known else args.type_
             former = self.former.get((args.type_, args.name))
             if not former:
                 return None
-            aliases = [pulumi.Alias(name=old) for old in former]
+            prefix = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{chains[id(args.resource)]}::"
+            aliases: list[pulumi.Input[str | pulumi.Alias]] = [f"{prefix}{old}" if known else pulumi.Alias(name=old) for old in former]
             return pulumi.ResourceTransformationResult(
                 args.props, pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(aliases=aliases))
             )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 from pydantic.alias_generators import to_camel
 
 from . import aws_data
@@ -45,6 +46,18 @@ def passing(problem: Callable[[str], str | None]) -> AfterValidator:
         return value
 
     return AfterValidator(check)
+
+
+def at_most(count: int, why: str) -> BeforeValidator:
+    """A list holds at most `count` items; checked before any item is, so a list of thousands
+    is refused at once rather than after validating (and suggesting a fix for) each."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, list) and len(value) > count:
+            raise ValueError(f"{len(value)} items; {why}")
+        return value
+
+    return BeforeValidator(check)
 
 
 def limited(key: str, what: str) -> AfterValidator:

@@ -120,13 +120,18 @@ def validate_pod_role_trust(args: ResourceValidationArgs, report_violation: Repo
 
 def validate_no_admin_wildcards(args: ResourceValidationArgs, report_violation: Report) -> None:
     """No policy grants every action on every resource (NotAction, NotResource and `arn:*` included)
-    nor a privilege-escalation path, and nothing attaches an AWS managed policy that does."""
+    nor a privilege-escalation path, and nothing attaches an AWS managed policy that does.
+
+    An association's session policy is not checked: it grants nothing. STS gives the session the
+    intersection of the role's policies and the session policy ("You cannot use session policies
+    to grant more permissions than those allowed by the identity-based policy of the role that is
+    being assumed", STS API Reference, AssumeRole `Policy`; IAM User Guide,
+    id_credentials_temp_control-access_assumerole), so `*` on `*` there narrows nothing and widens
+    nothing; the program's config accepts it for the same reason (docs/security.md)."""
     props = args.props
     documents: list[tuple[str, Any]] = []
     if args.resource_type in ("aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy"):
         documents.append(("policy", props.get("policy")))
-    elif args.resource_type == "aws:eks/podIdentityAssociation:PodIdentityAssociation":
-        documents.append(("session policy", props.get("policy")))
     elif args.resource_type == "aws:iam/role:Role":
         documents += [(f"inline policy {p.get('name')}", p.get("policy")) for p in props.get("inlinePolicies") or [] if isinstance(p, dict)]
     elif args.resource_type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":

@@ -22,14 +22,14 @@ pytest.register_assert_rewrite("tests.helpers")
 
 from eks_pod_identity import cli
 from eks_pod_identity.offline import placeholders
-from eks_pod_identity.offline.harness import runner
+from eks_pod_identity.offline.harness import project, runner
 
 from tests.helpers import ROOT, STACKS
 
 sys.path.insert(0, str(ROOT))
 
 # The offline tools work on this repository's program, wherever pytest runs from.
-runner.use(runner.Program(ROOT))
+project.use(project.Program(ROOT))
 
 
 def pytest_configure(config):
@@ -50,7 +50,7 @@ def stack_runs() -> dict[str, runner.RunResult]:
 @pytest.fixture(scope="session")
 def fleet(stack_runs):
     """The committed fleet stack: its run and its parsed config."""
-    return stack_runs["fleet"], runner.parsed_config("fleet")
+    return stack_runs["fleet"], project.parsed_config("fleet")
 
 
 @pytest.fixture(scope="session")

@@ -68,3 +68,11 @@ def test_the_target_provider_takes_the_stacks_role_with_its_settings():
     (own, deploy) = creds.chain_to("arn:aws:iam::444455556666:role/d")
     assert problems == [] and (own.role_arn, own.session_name, own.duration) == (CI, "ci", "1h")
     assert (deploy.role_arn, deploy.session_name) == ("arn:aws:iam::444455556666:role/d", "eks-pod-identity")
+
+
+def test_assume_roles_as_plain_text_is_a_config_error_naming_the_shape():
+    """A plain string gave Pulumi's ConfigTypeError: a traceback naming no fix."""
+    result = runner.run_stack("identities", overrides={"aws:assumeRoles": "arn:aws:iam::123456789012:role/deploy"}, raise_errors=False)
+    assert isinstance(result.error, config.ConfigError) and result.registrations == []
+    (problem,) = result.error.problems
+    assert problem.startswith("aws:assumeRoles = 'arn:aws:iam::123456789012:role/deploy': must be a list of {roleArn, ...} objects")

@@ -8,7 +8,11 @@ package's __init__.py and __main__.py have no mirror of their own.)
 from __future__ import annotations
 
 import ast
+import re
+import time
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import ROOT
 
@@ -50,3 +54,33 @@ def test_every_mirrored_test_module_holds_tests():
 def test_every_test_folder_is_a_package():
     folders = {p.parent for p in TESTS.rglob("test_*.py")} | {mirror(m).parent for m in modules()}
     assert [str(f.relative_to(ROOT)) for f in sorted(folders) if not (f / "__init__.py").is_file()] == []
+
+
+ADVERSARIAL = ["a" * 100_000 + "!", "a/" * 50_000 + ":", "arn:aws:" + "a" * 100_000, "arn:" + "a:" * 50_000 + "!", "0" * 100_000]
+
+
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """Every compiled pattern the package keeps at module level (they check user input)."""
+    import importlib
+    import pkgutil
+
+    import eks_pod_identity
+
+    found = []
+    for info in pkgutil.walk_packages(eks_pod_identity.__path__, "eks_pod_identity."):
+        if info.name.endswith("__main__"):
+            continue  # running it is the command
+        module = importlib.import_module(info.name)
+        found += [(f"{info.name}.{name}", value) for name, value in vars(module).items() if isinstance(value, re.Pattern)]
+    return found
+
+
+@pytest.mark.parametrize(("where", "pattern"), _patterns(), ids=[w for w, _ in _patterns()])
+def test_no_pattern_backtracks_super_linearly_on_long_input(where, pattern):
+    """A guard, not a benchmark: 100,000 characters take milliseconds for a linear pattern and
+    minutes for a quadratic one (the former image pattern: 40,000 characters took 5.6 s)."""
+    start = time.perf_counter()
+    for text in ADVERSARIAL:
+        pattern.match(text)
+        pattern.fullmatch(text)
+    assert time.perf_counter() - start < 2.0, where

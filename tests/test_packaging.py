@@ -165,8 +165,8 @@ def test_the_installed_wheel_runs_the_example(wheel, tmp_path):
     assert done.returncode == 0, done.stderr
     script = (
         "import json, pathlib, sys;"
-        "import eks_pod_identity, eks_pod_identity.iam.limits as limits; from eks_pod_identity.offline.harness import runner;"
-        "runner.use(runner.Program(pathlib.Path(sys.argv[2]).parent));"
+        "import eks_pod_identity, eks_pod_identity.iam.limits as limits; from eks_pod_identity.offline.harness import project, runner;"
+        "project.use(project.Program(pathlib.Path(sys.argv[2]).parent));"
         f"r = runner.run({{'aws:region': 'us-east-1', '{EXAMPLE_PROJECT}:clusterName': 'shop'}}, stack='dev');"
         "print(json.dumps({'from': eks_pod_identity.__file__, 'managed': len(limits.managed_policy_paths()),"
         " 'types': sorted({x.type for x in r.registrations})}))"

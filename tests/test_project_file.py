@@ -9,7 +9,7 @@ import json
 import jsonschema
 import yaml
 from eks_pod_identity import stack as config
-from eks_pod_identity.offline.harness import runner
+from eks_pod_identity.offline.harness import project
 
 from tests.helpers import EXAMPLE, FIXTURES, ROOT
 
@@ -28,7 +28,7 @@ def schema_problems(project: object) -> list[str]:
 def test_pulumi_yaml_follows_the_project_schema():
     for path in PROJECT_FILES:
         assert schema_problems(yaml.safe_load(path.read_text())) == [], path
-    assert runner.project_file()["name"] == config.PROJECT
+    assert project.project_file()["name"] == config.PROJECT
 
 
 def test_the_schema_refuses_what_the_cli_refuses():
@@ -43,12 +43,12 @@ def test_the_schema_refuses_what_the_cli_refuses():
         {**good, "config": {"n": {"type": "integer", "secret": "yes"}}},  # secret is a boolean
         {**good, "config": {"n": {"type": "array", "items": {"type": "array"}}}},  # an array of arrays of what?
     ]
-    for project in bad:
-        assert schema_problems(project) != [], project
+    for candidate in bad:
+        assert schema_problems(candidate) != [], candidate
 
 
 def test_structured_keys_are_not_declared_in_pulumi_yaml():
-    declared = set(runner.project_file().get("config") or {})
+    declared = set(project.project_file().get("config") or {})
     assert not declared & {"clusters", "identities", "sample"}
 
 
@@ -56,7 +56,7 @@ def test_pulumi_yaml_declares_the_programs_scalar_keys_with_their_types_and_defa
     """Each declared key is a key of the program's config, of its type and with its default: the
     CLI then hands the program what it expects. The structured keys (lists and objects) are read
     and checked by the program itself, so nothing declares a list or an object here."""
-    declared = runner.project_file()["config"]
+    declared = project.project_file()["config"]
     fields = {(f.alias or name): f for name, f in config.StackConfig.model_fields.items()}
     for key, decl in declared.items():
         assert key in fields, f"{key} is declared in Pulumi.yaml but is no key of the program's config"
@@ -65,8 +65,8 @@ def test_pulumi_yaml_declares_the_programs_scalar_keys_with_their_types_and_defa
 
 
 def test_every_stack_file_only_sets_known_keys():
-    known = {f"{config.PROJECT}:{k}" for k in ("clusters", "identities", "sample", *runner.project_file()["config"])}
-    for stack in runner.committed_stack_names():
+    known = {f"{config.PROJECT}:{k}" for k in ("clusters", "identities", "sample", *project.project_file()["config"])}
+    for stack in project.committed_stack_names():
         keys = set(yaml.safe_load((ROOT / f"Pulumi.{stack}.yaml").read_text())["config"])
         assert {k for k in keys if k.startswith(config.PROJECT + ":")} <= known, stack
         assert "aws:region" in keys, f"{stack} must set aws:region"

@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from .. import names
-from .agent import addon_options, addon_version
+from .agent import addon_options, addon_version, preserve_on
 from .installed import InstalledAddon
 
 
@@ -34,7 +34,7 @@ class EksAddonArgs:
     role_namespace: str = "kube-system"
     """Where the add-on's service account lives, for a standalone association."""
     adopted: bool = False
-    """The cluster exists outside this stack: the add-on is never removed from it."""
+    """The cluster exists outside this stack: deleting the add-on keeps its software (`preserve_on`)."""
     installed: InstalledAddon | None = None
     """What the adopted cluster already runs under this add-on's name."""
 
@@ -60,7 +60,7 @@ class EksAddon(pulumi.ComponentResource):
             associations = None
             if args.role_arn is not None and args.service_account:
                 associations = [aws.eks.AddonPodIdentityAssociationArgs(role_arn=args.role_arn, service_account=args.service_account)]
-            options = addon_options(self, args.depends_on, args.adopted)
+            options = addon_options(self, args.depends_on)
             self.addon = aws.eks.Addon(
                 f"{name}-addon",
                 cluster_name=args.cluster_name,
@@ -71,7 +71,7 @@ class EksAddon(pulumi.ComponentResource):
                 configuration_values=args.configuration_values,
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="OVERWRITE",
-                preserve=True if args.adopted else None,
+                preserve=preserve_on(args.adopted),
                 tags=dict(args.tags),
                 opts=options,
             )

@@ -35,11 +35,21 @@ def addon_version(addon_name: str, kubernetes_version: pulumi.Input[str], pinned
     ).version
 
 
-def addon_options(parent: pulumi.Resource, depends_on: Sequence[pulumi.Resource], adopted: bool) -> pulumi.ResourceOptions:
-    """Options of an add-on. On a cluster the stack did not create, `pulumi destroy` leaves the
-    add-on installed: other workloads there may rely on it (the agent serves every pod's
-    credentials), and the stack cannot tell."""
-    return pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on), retain_on_delete=adopted)
+def addon_options(parent: pulumi.Resource, depends_on: Sequence[pulumi.Resource]) -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions(parent=parent, depends_on=list(depends_on))
+
+
+def preserve_on(adopted: bool) -> bool | None:
+    """`preserve` of an add-on: on a cluster the stack did not create, deleting the add-on (a
+    `pulumi destroy`, `installAgent: false`) keeps its software running, since other workloads
+    there may rely on it (the agent serves every pod's credentials) and the stack cannot tell.
+    EKS then stops managing it (DeleteAddon `preserve`, botocore eks model), so the next
+    `pulumi up` creates the add-on again over the running copy (resolveConflicts OVERWRITE)
+    instead of meeting an add-on that exists (CreateAddon ResourceInUseException), as a
+    retained add-on did. The provider reads `preserve` from the state it recorded
+    (terraform-provider-aws internal/service/eks/addon.go resourceAddonDelete), so it holds for
+    any delete after one `pulumi up` recorded it."""
+    return True if adopted else None
 
 
 @dataclass(frozen=True)
@@ -54,7 +64,7 @@ class PodIdentityAgentArgs:
     """What must exist first: the add-on goes ACTIVE only once nodes run its DaemonSet."""
     tags: Mapping[str, str] = field(default_factory=dict)
     adopted: bool = False
-    """The cluster exists outside this stack: the add-on is never removed from it."""
+    """The cluster exists outside this stack: deleting the add-on keeps its software (`preserve_on`)."""
     installed: InstalledAddon | None = None
     """What the adopted cluster already runs (see `existing.installed_addon`)."""
 
@@ -102,13 +112,12 @@ class PodIdentityAgent(pulumi.ComponentResource):
                 addon_name=AGENT_ADDON,
                 addon_version=addon_version(AGENT_ADDON, args.kubernetes_version, args.version, self),
                 # A self-managed copy of the DaemonSet (no add-on) is taken over rather than refused
-                # (CreateAddon resolveConflicts, pulumi_aws/eks/addon.py 51).
+                # (CreateAddon resolveConflicts, pulumi_aws/eks/addon.py AddonArgs resolve_conflicts_on_create).
                 resolve_conflicts_on_create="OVERWRITE",
                 resolve_conflicts_on_update="OVERWRITE",
-                # If the retained add-on is ever deleted by hand through Pulumi, keep the software.
-                preserve=True if args.adopted else None,
+                preserve=preserve_on(args.adopted),
                 tags=dict(args.tags),
-                opts=addon_options(self, args.depends_on, args.adopted),
+                opts=addon_options(self, args.depends_on),
             )
             self.version = self.addon.addon_version
         self.ready = [self.addon] if self.addon else []

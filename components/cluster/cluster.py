@@ -110,11 +110,11 @@ class EksCluster(pulumi.ComponentResource):
             kubeconfig=self.kubeconfig,
             # Without it, a kubeconfig that is unknown at preview (a cluster being updated)
             # replaces the provider and every object it manages (pulumi-kubernetes
-            # provider/provider.go DiffConfig, 506-515); the cluster name never changes.
+            # provider/provider.go kubeProvider.DiffConfig); the cluster name never changes.
             cluster_identifier=name,
             # An object that already exists is an error, never taken over: this stack would
             # delete it on destroy (create is client-side since pulumi-kubernetes 4.29.0,
-            # CHANGELOG #2926; AlreadyExists in provider/pkg/await/await.go 275-291).
+            # CHANGELOG #2926; AlreadyExists in provider/pkg/await/await.go Creation).
             upsert_existing_objects=False,
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -134,14 +134,14 @@ class EksCluster(pulumi.ComponentResource):
             vpc_id=self.network.vpc_id,
             private_subnet_ids=self.network.private_subnet_ids,
             public_subnet_ids=self.network.public_subnet_ids,
-            # Set explicitly: pulumi-eks waits for the API's /healthz only when
-            # endpointPublicAccess is given (cluster.ts 806), and objects created before it
-            # answers fail. Private access lets the nodes reach the API inside the VPC.
+            # Set explicitly: pulumi-eks waits for the API's /healthz only when endpointPublicAccess
+            # is true (cluster.ts createCore, `endpoint`), and objects created before it answers
+            # fail. Private access lets the nodes reach the API inside the VPC.
             endpoint_public_access=args.endpoint_public_access,
             endpoint_private_access=True,
             public_access_cidrs=list(args.public_access_cidrs) or None,
             authentication_mode=eks.AuthenticationMode(args.authentication_mode),
-            access_entries=admin_entries(args.admin_principal_arns) or None,
+            access_entries=admin_entries(args.admin_principal_arns, args.tags) or None,
             auto_mode=eks.AutoModeOptionsArgs(enabled=True) if args.auto_mode else None,
             # Managed nodes below replace pulumi-eks's self-managed default group.
             skip_default_node_group=True,
@@ -187,12 +187,17 @@ class EksCluster(pulumi.ComponentResource):
             cluster=self.cluster,
             node_role=node_role,
             # Without subnet_ids pulumi-eks uses core.subnetIds, public ones included
-            # (nodes/nodegroup.ts 1956-1971): nodes belong in the private subnets.
+            # (nodes/nodegroup.ts createManagedNodeGroup): nodes belong in the private subnets.
             subnet_ids=self.network.private_subnet_ids,
             instance_types=[args.instance_type],
             scaling_config=aws.eks.NodeGroupScalingConfigArgs(
                 desired_size=args.desired_capacity, min_size=args.min_size, max_size=args.max_size
             ),
+            # desiredCapacity sizes the group when it is created; after that the Cluster
+            # Autoscaler or Karpenter owns the count (pulumi-eks nodegroup.ts
+            # createManagedNodeGroup: ignoreChanges on scalingConfig.desiredSize), so an update
+            # never resets it and terminates nodes they added. minSize and maxSize still apply.
+            ignore_scaling_changes=True,
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.cluster, *attachments]),
         )
@@ -215,16 +220,18 @@ class EksCluster(pulumi.ComponentResource):
         return found.endpoint, found.certificate_authorities[0].data, arn.region
 
 
-def admin_entries(principal_arns: Sequence[str]) -> dict[str, eks.AccessEntryArgs]:
+def admin_entries(principal_arns: Sequence[str], tags: Mapping[str, str] | None = None) -> dict[str, eks.AccessEntryArgs]:
     """Access entries that make each principal a cluster admin (the creator alone is one by default).
 
     Keyed by a digest of the ARN, not its position: pulumi-eks names each entry's resources
     after its key, and a new name for the same principal would create a second entry before
-    deleting the first, which EKS refuses.
+    deleting the first, which EKS refuses. Tagged as the stack's, so that a later run tells its
+    own entries from the one EKS gave the cluster's creator (stack.program._creator_problems).
     """
     return {
         f"admin-{hashlib.sha256(arn.encode()).hexdigest()[:10]}": eks.AccessEntryArgs(
             principal_arn=arn,
+            tags=dict(tags or {}),
             access_policies={
                 "cluster-admin": eks.AccessPolicyAssociationArgs(
                     policy_arn=f"arn:{partition_of(arn)}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_POLICY}",

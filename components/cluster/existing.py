@@ -28,3 +28,18 @@ def describe_cluster(name: str) -> aws.eks.GetClusterResult | None:
             f"could not read cluster {name!r} (eks:DescribeCluster): {error}. The program must know whether it exists "
             "before it declares anything: grant eks:DescribeCluster to the deploying identity."
         ) from None
+
+
+def access_entry_tags(cluster: str, principal_arn: str) -> dict[str, str] | None:
+    """The tags of `principal_arn`'s access entry on `cluster` (eks:DescribeAccessEntry), or None
+    when it has none."""
+    try:
+        found = aws.eks.get_access_entry(cluster_name=cluster, principal_arn=principal_arn)
+    except Exception as error:  # noqa: BLE001 - the invoke raises a plain Exception
+        if any(marker in str(error) for marker in NOT_FOUND):
+            return None
+        raise ClusterLookupError(
+            f"could not read the access entry of {principal_arn} on cluster {cluster!r} (eks:DescribeAccessEntry): "
+            f"{error}. The program must know whether it exists before it declares one: grant eks:DescribeAccessEntry."
+        ) from None
+    return dict(found.tags or {})

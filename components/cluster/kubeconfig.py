@@ -14,9 +14,9 @@ def exec_kubeconfig(cluster_name: str, endpoint: str, certificate_authority: str
     """A kubeconfig (JSON) that authenticates with `aws eks get-token` for `cluster_name`.
 
     `credentials` are more arguments of get-token (components/credentials.py: `--role-arn`,
-    `--profile`, as pulumi-eks passes them, cluster.ts 228-237: AWS_PROFILE would lose to
-    ambient credentials), so the Kubernetes objects are managed with the same credentials as
-    the AWS resources.
+    `--profile`, as pulumi-eks passes them, cluster.ts generateKubeconfig: AWS_PROFILE would
+    lose to ambient credentials), so the Kubernetes objects are managed with the same
+    credentials as the AWS resources.
     """
     args = ["eks", "get-token", "--cluster-name", cluster_name, "--region", region, "--output", "json"]
     return json.dumps(

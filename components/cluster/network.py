@@ -1,7 +1,7 @@
 """The network a created cluster runs in: a VPC the stack creates, or an existing one.
 
 pulumi-eks given no VPC takes every subnet of the account's default VPC (pulumi-eks
-nodejs/eks/cluster/cluster.ts 488-498, `getVpc({default: true})`), which fails where the
+nodejs/eks/cluster/cluster.ts createCore, `getVpc({default: true})`), which fails where the
 default VPC was deleted or has a subnet in an AZ EKS refuses, and puts nodes in public
 subnets. So a created cluster always gets a network: private subnets for the nodes, public
 ones for internet-facing load balancers, tagged the way the AWS Load Balancer Controller
@@ -63,7 +63,7 @@ class Network(pulumi.ComponentResource):
                 cidr_block=args.cidr_block,
                 availability_zone_names=zones or None,
                 number_of_availability_zones=None if zones else args.availability_zones,
-                # awsx defaults to one NAT gateway per AZ (awsx/ec2/vpc.ts 131-132); say which.
+                # awsx defaults to one NAT gateway per AZ (awsx/ec2/vpc.ts Vpc.initialize); say which.
                 nat_gateways=awsx.ec2.NatGatewayConfigurationArgs(strategy=NAT_STRATEGIES[args.nat_gateways]),
                 subnet_strategy=awsx.ec2.SubnetAllocationStrategy.AUTO,
                 subnet_specs=[

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Annotated
 
-from .. import aws_data, names
+from .. import aws_data, names, suggest
 from ..iam.grammar import ROLE_NAME_MAX
 from ..model import matching, passing
 
@@ -47,8 +46,8 @@ def instance_type_problem(value: str) -> str | None:
     types = aws_data.data()["ec2"]["instanceTypes"]
     if value in types:
         return None
-    guess = difflib.get_close_matches(value, types, n=1)
-    return "is not an EC2 instance type" + (f"; did you mean {guess[0]!r}?" if guess else "")
+    guess = suggest.close_match(value, types)
+    return "is not an EC2 instance type" + (f"; did you mean {guess!r}?" if guess else "")
 
 
 ClusterName = Annotated[

@@ -8,13 +8,15 @@ cannot use the templates.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from ..model import Model
+from ..arn import ACCOUNT_PATTERN, REGION_PATTERN
+from ..model import Model, matching
 from .documents import TAG_NAMESPACE, Statement
 from .fields import BucketArn, TableArn
 
@@ -30,8 +32,8 @@ class BucketsParams(Model):
 
 
 class SecretsParams(Model):
-    region: str = "*"
-    account_id: str = "*"
+    region: Annotated[str, matching(re.compile(f"^{REGION_PATTERN}$"), "a region like 'us-east-1', or '*'")] = "*"
+    account_id: Annotated[str, matching(re.compile(f"^{ACCOUNT_PATTERN}$"), "a 12-digit account ID, or '*'")] = "*"
 
 
 class TablesParams(Model):

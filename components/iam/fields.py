@@ -10,7 +10,7 @@ from pydantic import AfterValidator
 
 from .. import aws_data
 from ..arn import PARTITION_PATTERN, PARTITIONS, Arn
-from ..model import limited, matching, passing
+from ..model import at_most, limited, matching, passing
 from . import grammar, limits
 
 
@@ -45,6 +45,10 @@ PolicyArn = Annotated[
         f"an IAM policy ARN like 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' (partitions: {', '.join(PARTITIONS)})",
     ),
     passing(_aws_managed),
+]
+PolicyArns = Annotated[
+    list[PolicyArn],
+    at_most(limits.MANAGED_POLICIES_PER_ROLE_MAX, f"IAM attaches at most {limits.MANAGED_POLICIES_PER_ROLE_MAX} policies to a role"),
 ]
 RoleArn = Annotated[str, matching(grammar.ROLE_ARN, "an IAM role ARN like 'arn:aws:iam::123456789012:role/name'")]
 PrincipalArn = Annotated[str, matching(grammar.PRINCIPAL_ARN, "an IAM role or user ARN like 'arn:aws:iam::123456789012:role/ci'")]

@@ -49,11 +49,15 @@ CONDITION_OPERATORS = {
     "Null",
 }
 SET_PREFIXES = ("ForAllValues:", "ForAnyValue:")
-# ARN: arn:partition:service:region:account:resource (AWS General Reference, "ARN format"); a
-# wildcard may end it early (`arn:aws:*`), but the partition must be given (IAM: "Resource
-# vendor must be fully qualified", so `arn:*` is refused).
-ARN = re.compile(r"^arn:[a-z-]*[a-z*?-]:[a-z0-9*?-]*:[a-z0-9*?-]*:[0-9a-z*?-]*:.+$")
-SHORT_WILDCARD_ARN = re.compile(r"^arn:[a-z-]+:([^:]*:){0,3}[^:]*\*$")
+# ARN: arn:partition:service:region:account:resource (AWS General Reference, "ARN format").
+# Wildcards may stand in any segment but the service's, and a `*` ending a segment matches
+# across the colons after it, so `arn:aws:ec2:*` is valid; but "you can't use a wildcard in the
+# service segment that identifies the AWS product" (IAM User Guide,
+# reference_policies_elements_resource, "Using wildcards in resource ARNs"): `arn:*`,
+# `arn:aws:*` and `arn:aws:s3*` are refused.
+ARN = re.compile(r"^arn:[a-z*?-]+:[a-z0-9-]+:[a-z0-9*?-]*:[0-9a-z*?-]*:.+$")
+SHORT_WILDCARD_ARN = re.compile(r"^arn:[a-z*?-]+:[a-z0-9-]+:(?:[^:]*:){0,2}[^:]*\*$")
+WILDCARD_SERVICE = re.compile(r"^arn:[^:]*:[^:]*[*?]")
 
 # IAM names and ARNs (IAM User Guide, "IAM identifiers" and "IAM and AWS STS quotas").
 IAM_NAME_CHARS = r"[\w+=,.@-]"
@@ -73,6 +77,10 @@ OIDC_PROVIDER_ARN = re.compile(
 
 
 def as_list(value: Any) -> list[Any]:
+    """A policy field that IAM takes as a value or a list of values (Action, Resource, ...), as a
+    list; an absent one (None) as no values."""
+    if value is None:
+        return []
     return value if isinstance(value, list) else [value]
 
 
@@ -109,7 +117,9 @@ def statement_problems(statement: Any) -> list[str]:
                 problems.append(f"{key} {action!r} is not 'service:Action' (wildcards * and ? allowed)")
     for key in ("Resource", "NotResource"):
         for resource in as_list(statement.get(key, [])):
-            if not isinstance(resource, str) or not (resource == "*" or ARN.match(resource) or SHORT_WILDCARD_ARN.match(resource)):
+            if isinstance(resource, str) and WILDCARD_SERVICE.match(resource):
+                problems.append(f"{key} {resource!r} has a wildcard in its service segment, which IAM refuses; name the service")
+            elif not isinstance(resource, str) or not (resource == "*" or ARN.match(resource) or SHORT_WILDCARD_ARN.match(resource)):
                 problems.append(f"{key} {resource!r} is not '*' nor an ARN 'arn:partition:service:region:account:resource'")
     if "Sid" in statement and not (isinstance(statement["Sid"], str) and SID.match(statement["Sid"])):
         problems.append("Sid may only hold letters and digits")

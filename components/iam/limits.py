@@ -6,8 +6,7 @@ the one `data/aws_managed_policies.json` records (see `aws_data`).
 
 from __future__ import annotations
 
-import difflib
-
+from .. import suggest
 from ..arn import Arn
 from . import admin
 
@@ -42,9 +41,9 @@ def managed_policy_problem(text: str) -> str | None:
         if f"{path}/" != real:
             return f"is at path {real!r}: {prefix}{real}{name}"
         return None
-    guess = difflib.get_close_matches(name, list(paths), n=1)
+    guess = suggest.close_match(name, list(paths))
     hint = (
-        f"did you mean {prefix}{paths[guess[0]]}{guess[0]}?"
+        f"did you mean {prefix}{paths[guess]}{guess}?"
         if guess
         else (
             f"it is not in AWS's list ({admin.managed_policies()['source']}); if AWS published it "

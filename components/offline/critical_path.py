@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .harness.runner import Registration, RunResult
+from .harness.monitor import Registration
+from .harness.runner import RunResult
 
 # Typical create times in seconds, and where each figure comes from.
 TYPICAL_SECONDS: dict[str, tuple[float, str]] = {

@@ -1,6 +1,6 @@
 """Placeholders for what the mocks invent, so that no made-up value passes for a real one.
 
-The mocks answer with values that keep AWS's formats (offline/mocks.py): account
+The mocks answer with values that keep AWS's formats (offline/harness/mocks.py): account
 123456789012, names completed with a hash, IDs and endpoints carrying `mock`, the newest
 add-on versions, an adopted cluster's Kubernetes version. The plan shows every one of them
 the same way, in angle brackets:

@@ -172,7 +172,7 @@ def job(app: str, namespace: str, service_account: str, image: str, proof: Proof
             "namespace": namespace,
             "labels": _labels(app),
             # pulumi-kubernetes awaits a Job that failed in an earlier update again, forever,
-            # unless this asks it to replace an unready Job (provider.go Diff, 1622-1643).
+            # unless this asks it to replace an unready Job (provider.go kubeProvider.Diff, ReplaceUnready).
             "annotations": {"pulumi.com/replaceUnready": "true"},
         },
         "spec": {"backoffLimit": 4, "activeDeadlineSeconds": JOB_DEADLINE_SECONDS, "template": _template(app, proof, spec)},

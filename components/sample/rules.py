@@ -10,9 +10,13 @@ from ..model import passing
 # AWS CLI v2 learned the container credential provider's Pod Identity URI in 2.15.0 (EKS User
 # Guide, pod-id-minimum-sdk).
 MIN_AWS_CLI = (2, 15, 0)
-IMAGE_TAG = re.compile(
-    r"^(?P<repo>[a-z0-9./_-]+(?::\d+)?/?[a-z0-9._/-]*):(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})(@sha256:[0-9a-f]{64})?$"
-)
+# An image reference: [registry[:port]/]repository:tag[@sha256:digest], at most 255 characters
+# of name (distribution/reference, NameTotalLengthMax) and 128 of tag (TagRegexp). Read by
+# splitting at its last ':' and '@', never with a backtracking pattern over user input.
+IMAGE_MAX = 255 + 1 + 128 + len("@sha256:") + 64
+IMAGE_NAME = re.compile(r"[a-z0-9][a-z0-9./_:-]*")
+IMAGE_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 AWS_CLI_TAG = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 # EKS: associations "may take several seconds to be effective" (botocore eks
 # CreatePodIdentityAssociation documentation); the sample waits between these bounds.
@@ -38,21 +42,34 @@ def s3_bucket_problem(value: str) -> str | None:
     return None
 
 
+def image_tag(image: str) -> str | None:
+    """The tag of an image reference `repository:tag[@sha256:digest]`, or None when it has none
+    or is no image reference."""
+    if len(image) > IMAGE_MAX:
+        return None
+    reference, at, digest = image.partition("@")
+    if at and not DIGEST.fullmatch(digest):
+        return None
+    name, colon, tag = reference.rpartition(":")
+    if not colon or "/" in tag or not IMAGE_NAME.fullmatch(name) or not IMAGE_TAG.fullmatch(tag):
+        return None
+    return tag
+
+
 def aws_cli_version(image: str) -> tuple[int, int, int] | None:
     """The AWS CLI version an `amazon/aws-cli:<x.y.z>` style image tag names, else None."""
-    match = IMAGE_TAG.match(image)
-    if not match:
-        return None
-    version = AWS_CLI_TAG.match(match.group("tag"))
-    return tuple(int(part) for part in version.groups()) if version else None  # type: ignore[return-value]
+    version = AWS_CLI_TAG.match(image_tag(image) or "")
+    return (int(version[1]), int(version[2]), int(version[3])) if version else None
 
 
 def image_problem(image: str) -> str | None:
     """Why a sample image reference is not pinned to an AWS CLI that supports Pod Identity."""
-    match = IMAGE_TAG.match(image)
-    if not match:
+    if len(image) > IMAGE_MAX:
+        return f"is {len(image)} characters; an image reference has at most {IMAGE_MAX}"
+    tag = image_tag(image)
+    if tag is None:
         return "must name a repository and an explicit tag, e.g. amazon/aws-cli:2.35.10"
-    if match.group("tag") == "latest":
+    if tag == "latest":
         return "must be pinned to a version tag, not 'latest'"
     version = aws_cli_version(image)
     if version is None:

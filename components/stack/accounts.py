@@ -78,9 +78,10 @@ def policy_problems(cfg: StackConfig, account: str) -> list[Problem]:
 def creator_entries(cfg: StackConfig, caller_arn: str) -> dict[str, list[tuple[str, str]]]:
     """Created clusters whose `adminPrincipalArns` name the caller: cluster -> [(key, arn)].
 
-    pulumi-eks always sets bootstrapClusterCreatorAdminPermissions (nodejs/eks/cluster/cluster.ts,
-    createCore's aws.eks.Cluster accessConfig), so EKS gives whoever creates the cluster an admin
-    access entry of its own; a second entry for the same principal then fails with 409.
+    pulumi-eks sets bootstrapClusterCreatorAdminPermissions whenever authenticationMode is given
+    (nodejs/eks/cluster/cluster.ts, createCore's aws.eks.Cluster accessConfig), and the program
+    always gives it, so EKS gives whoever creates the cluster an admin access entry of its own;
+    a second entry for the same principal then fails with 409.
     """
     found: dict[str, list[tuple[str, str]]] = {}
     for i, c in enumerate(cfg.clusters):

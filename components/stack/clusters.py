@@ -191,7 +191,7 @@ class ClusterConfig(Model):
         if not self.endpoint_public_access and self.public_access_cidrs:
             raise ValueError(
                 "publicAccessCidrs limit a public endpoint, and endpointPublicAccess is false (pulumi-eks refuses "
-                "the pair, cluster.ts 708-716): drop one of them"
+                "the pair, cluster.ts createCore): drop one of them"
             )
         if self.auto_mode and self.agent_version:
             raise ValueError("agentVersion pins an add-on Auto Mode does not use (its agent is built in): remove it")

@@ -19,8 +19,10 @@ from ..sample.rules import Image
 from .clusters import ClusterConfig
 from .identities import IdentityConfig
 from .sample import SampleConfig
+from .tags import PROJECT, base_tags
 
-PROJECT = "eks-pod-identity"
+__all__ = ["DEFAULT_AWS_CLI_IMAGE", "PROJECT", "Binding", "StackConfig", "base_tags"]
+
 DEFAULT_AWS_CLI_IMAGE = "amazon/aws-cli:2.35.10"
 
 

@@ -11,10 +11,11 @@ from pydantic import Field, create_model, field_validator, model_validator
 from .. import aws_data, names
 from ..arn import Arn, name_of
 from ..iam import abac, admin, catalog, documents, grammar, limits
-from ..iam.fields import Description, IamPath, PolicyArn, RoleArn, RoleName, Statements, TagKey, TagValue
+from ..iam.fields import Description, IamPath, PolicyArn, PolicyArns, RoleArn, RoleName, Statements, TagKey, TagValue
 from ..identity.trust import ORG_ID, RESOURCE_ORG_ID_VARIABLE
 from ..kubernetes import Namespace, ServiceAccountName, namespace_problem
 from ..model import Model, matching
+from .tags import PROGRAM_TAGS
 
 # Pulumi stack references: "stack", "project/stack" or "organization/project/stack".
 STACK_NAME = re.compile(r"^([A-Za-z0-9_.-]+/){0,2}[A-Za-z0-9_.-]+$")
@@ -84,7 +85,7 @@ class TargetRoleCreate(Model):
     deploy_role_arn: Annotated[str, matching(grammar.ROLE_ARN, "an IAM role ARN in the target account")]
     role_name: RoleName | None = None
     path: IamPath = "/"
-    managed_policy_arns: list[PolicyArn] = Field(default_factory=list)
+    managed_policy_arns: PolicyArns = Field(default_factory=list)
     statements: Statements = Field(default_factory=list)
 
     @property
@@ -116,7 +117,7 @@ class IdentityConfig(Model):
     service_account: ServiceAccountName | None = None
     service_accounts: list[ServiceAccountName] = Field(default_factory=list)
     clusters: list[str] | None = None
-    managed_policy_arns: list[PolicyArn] = Field(default_factory=list)
+    managed_policy_arns: PolicyArns = Field(default_factory=list)
     statements: Statements = Field(default_factory=list)
     role_name: RoleName | None = None
     role_name_prefix: str | None = None
@@ -153,13 +154,22 @@ class IdentityConfig(Model):
     @field_validator("managed_policy_arns")
     @classmethod
     def _policy_arns(cls, values: list[str]) -> list[str]:
-        if len(values) > limits.MANAGED_POLICIES_PER_ROLE_MAX:
-            raise ValueError(f"{len(values)} policies; IAM attaches at most {limits.MANAGED_POLICIES_PER_ROLE_MAX} to a role")
         counts = Counter(name_of(arn) for arn in values)
         repeated = sorted(name for name, count in counts.items() if count > 1)
         if repeated:
             raise ValueError(f"policy names {repeated} appear more than once; list each policy once")
         return values
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, tags: dict[str, str]) -> dict[str, str]:
+        own = sorted(key for key in tags if key.lower() in PROGRAM_TAGS)
+        if own:
+            raise ValueError(
+                f"{own} are the program's own tags, the ones that trace every resource to its stack (and mark the "
+                "add-ons it owns): remove them (the environment tag comes from eks-pod-identity:environment)"
+            )
+        return tags
 
     @field_validator("role_name_prefix")
     @classmethod

@@ -18,6 +18,7 @@ import pulumi
 from pydantic import BaseModel, ValidationError
 from pydantic.alias_generators import to_camel
 
+from .. import suggest
 from ..errors import ConfigError
 from . import checks
 from .clusters import ClusterConfig
@@ -64,8 +65,8 @@ def _model_at(model: Any, loc: tuple[Any, ...]) -> Any:
 def _known_key_hint(key: str, known: list[str]) -> str:
     if to_camel(key) in known and to_camel(key) != key:
         return f"did you mean {to_camel(key)!r}? (keys are camelCase)"
-    guess = difflib.get_close_matches(key, known, n=1)
-    return f"did you mean {guess[0]!r}?" if guess else f"known keys: {', '.join(sorted(known))}"
+    guess = suggest.close_match(key, known)
+    return f"did you mean {guess!r}?" if guess else f"known keys: {', '.join(sorted(known))}"
 
 
 def _shown(value: Any) -> str:
@@ -108,11 +109,11 @@ def _misplaced(key: str) -> str | None:
 
 def _unknown_key(key: str) -> str:
     known = [*STRUCTURED_KEYS, *SCALARS]
-    guess = difflib.get_close_matches(to_camel(key), known, n=1, cutoff=0.75)
-    hint = f"did you mean {PROJECT}:{guess[0]}?" if guess else _misplaced(key)
+    guess = suggest.close_match(to_camel(key), known, cutoff=0.75)
+    hint = f"did you mean {PROJECT}:{guess}?" if guess else _misplaced(key)
     if hint is None:
-        guess = difflib.get_close_matches(key, known, n=1)
-        hint = f"did you mean {PROJECT}:{guess[0]}?" if guess else f"known keys: {', '.join(sorted(known))}"
+        guess = suggest.close_match(key, known)
+        hint = f"did you mean {PROJECT}:{guess}?" if guess else f"known keys: {', '.join(sorted(known))}"
     return f"{PROJECT}:{key}: unknown key; {hint}"
 
 
@@ -144,6 +145,11 @@ def parse(raw: Mapping[str, Any], region: str | None = None, early: list[str] | 
     `region` is the stack's `aws:region` when known; `early` holds problems found while
     reading the keys (misspelled namespaces). Raises ConfigError listing every problem.
     """
+    with suggest.bounded():
+        return _parse(raw, region, early)
+
+
+def _parse(raw: Mapping[str, Any], region: str | None, early: list[str] | None) -> StackConfig:
     problems: list[str] = list(early or [])
     problems += [_unknown_key(key) for key in sorted(set(raw) - STRUCTURED_KEYS - SCALARS)]
     parsed: dict[str, Any] = {}
@@ -192,7 +198,12 @@ def from_config_map(config: Mapping[str, str]) -> tuple[dict[str, Any], str | No
             raw[key] = decode(value) if key in STRUCTURED_KEYS else value
         elif namespace not in OTHER_NAMESPACES and difflib.get_close_matches(namespace, [PROJECT], n=1, cutoff=0.75):
             problems.append(f"{full_key}: unknown namespace {namespace!r}; did you mean {PROJECT}:{key}?")
-    return raw, config.get("aws:region"), problems
+    region = config.get("aws:region")
+    if not region:
+        # The AWS provider would fall back to the environment's region (AWS_REGION, the profile's),
+        # and every ARN, zone and endpoint the program derives with it: the stack must say.
+        problems.append("aws:region: is required; set it in the stack file (`pulumi config set aws:region us-east-1`)")
+    return raw, region, problems
 
 
 def raw_from_pulumi() -> tuple[dict[str, Any], str | None, list[str]]:

@@ -4,7 +4,7 @@ left alone where someone else installed them, and kept at `pulumi destroy` on ad
 from __future__ import annotations
 
 import pytest
-from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.offline.harness import mocks, project
 from eks_pod_identity.tokens import ADDON, ASSOCIATION
 
 from tests.helpers import run_prod
@@ -18,7 +18,7 @@ def clusters_with_ebs() -> list[dict]:
 
 
 def identities_with_ebs() -> list[dict]:
-    return [*runner.parsed_config("prod").model_dump(by_alias=True, exclude_unset=True)["identities"], EBS_IDENTITY]
+    return [*project.parsed_config("prod").model_dump(by_alias=True, exclude_unset=True)["identities"], EBS_IDENTITY]
 
 
 @pytest.mark.parametrize("bound", [False, True])
@@ -43,7 +43,7 @@ def test_an_add_on_someone_installed_is_left_alone_and_its_service_account_still
 def test_an_add_on_missing_on_an_adopted_cluster_is_created_and_survives_destroy():
     result = run_prod(clusters=clusters_with_ebs(), identities=identities_with_ebs())
     (addon,) = [a for a in result.of_type(ADDON) if a.inputs["addonName"] == "aws-ebs-csi-driver"]
-    assert addon.retain_on_delete and addon.inputs["preserve"] is True
+    assert not addon.retain_on_delete and addon.inputs["preserve"] is True
     assert addon.inputs["podIdentityAssociations"] == [
         {"roleArn": result.outputs["roleArns"]["ebs"], "serviceAccount": "ebs-csi-controller-sa"}
     ]

@@ -72,8 +72,8 @@ def test_agent_installed_by_someone_else_on_an_adopted_cluster_is_left_alone():
 def test_agent_on_an_adopted_cluster_survives_destroy(found):
     args = PodIdentityAgentArgs("c", "1.33", adopted=True, installed=installed(True) if found else None)
     (addon,) = run_component(lambda: PodIdentityAgent("a", args) and None).of_type("aws:eks/addon:Addon")
-    assert addon.retain_on_delete, "pulumi destroy must not uninstall the agent from a cluster the stack does not own"
-    assert addon.inputs["preserve"] is True
+    assert addon.inputs["preserve"] is True, "pulumi destroy must not uninstall the agent from a cluster the stack does not own"
+    assert not addon.retain_on_delete, "retained, the add-on outlived the stack, and the next pulumi up met it (409)"
 
 
 def test_agent_on_a_created_cluster_goes_with_the_cluster():
@@ -98,7 +98,7 @@ def test_a_missing_agent_is_installed_and_survives_destroy():
     result = run_prod({"prod-blue": mocks.AdoptedCluster(addons={})})
     (agent,) = agents(result).values()
     assert agent.inputs["clusterName"] == "prod-blue"
-    assert agent.retain_on_delete and agent.inputs["preserve"] is True
+    assert not agent.retain_on_delete and agent.inputs["preserve"] is True
     (job,) = result.of_type("kubernetes:batch/v1:Job")
     assert agent.urn in result.all_dependencies(job)
 

@@ -16,7 +16,7 @@ def test_an_agent_this_stack_installed_earlier_stays_managed():
     owned = {"eks-pod-identity-agent": mocks.MockAddon(mocks.AGENT_VERSION, tags=OWNER)}
     result = run_prod({"prod-blue": mocks.AdoptedCluster(addons=owned), "prod-green": mocks.AdoptedCluster(addons=owned)})
     assert set(agents(result)) == {"prod-blue", "prod-green"}, "dropping it from the program would look like a delete"
-    assert all(a.retain_on_delete for a in agents(result).values())
+    assert all(a.inputs["preserve"] is True and not a.retain_on_delete for a in agents(result).values())
 
 
 def test_another_stacks_agent_is_not_this_stacks():

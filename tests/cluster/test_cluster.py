@@ -107,3 +107,19 @@ def test_an_adopted_cluster_that_does_not_exist_is_a_clear_error():
     assert isinstance(result.error, pulumi.RunError), "no traceback"
     assert "cluster 'typo' is adopted (create: false), and EKS has no cluster of that name" in str(result.error)
     assert result.of_type("pulumi:providers:kubernetes") == []
+
+
+def test_the_node_group_leaves_its_size_to_the_autoscaler(stack_runs):
+    """Without ignoreScalingChanges every `pulumi up` set the desired size back, and a smaller one
+    terminated nodes the Cluster Autoscaler (bound in the fleet stack) had added."""
+    groups = [r for run in stack_runs.values() for r in run.of_type("eks:index:ManagedNodeGroup")]
+    assert groups and all(g.inputs["ignoreScalingChanges"] is True for g in groups)
+    assert all(g.inputs["scalingConfig"]["desiredSize"] >= 1 for g in groups), "still sized at creation"
+
+
+def test_admin_access_entries_carry_the_stacks_tags():
+    """So that a later run tells its own entries from the one EKS gave the cluster's creator."""
+    from eks_pod_identity.cluster.cluster import admin_entries
+
+    (entry,) = admin_entries(["arn:aws:iam::123456789012:role/ci"], {"pulumi-stack": "dev"}).values()
+    assert entry.tags == {"pulumi-stack": "dev"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.offline.harness import mocks, project, runner
 from eks_pod_identity.offline.harness.mocks import AdoptedCluster
 
 from tests.helpers import EXAMPLE, EXAMPLE_PROJECT, ROOT
@@ -19,11 +19,11 @@ def run_example(**kwargs) -> runner.RunResult:
         f"{EXAMPLE_PROJECT}:namespace": "checkout",
         f"{EXAMPLE_PROJECT}:serviceAccount": "payments",
     }
-    runner.use(runner.Program(EXAMPLE.parent))
+    project.use(project.Program(EXAMPLE.parent))
     try:
         return runner.run(config, stack="dev", **kwargs)
     finally:
-        runner.use(runner.Program(ROOT))
+        project.use(project.Program(ROOT))
 
 
 def test_the_example_binds_a_role_on_the_existing_cluster():
@@ -53,4 +53,4 @@ def test_the_example_binds_a_role_on_the_existing_cluster():
 def test_the_example_installs_the_agent_only_where_it_is_missing():
     result = run_example(adopted={"shop": AdoptedCluster(addons={})})
     (addon,) = result.of_type("aws:eks/addon:Addon")
-    assert addon.inputs["addonName"] == "eks-pod-identity-agent" and addon.retain_on_delete
+    assert addon.inputs["addonName"] == "eks-pod-identity-agent" and addon.inputs["preserve"] is True

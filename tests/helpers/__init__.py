@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.offline.harness import mocks, monitor, project, runner
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -25,7 +25,7 @@ UPSTREAM = ROOT / "tests" / "upstream"
 EXAMPLE = ROOT / "examples" / "existing_cluster" / "__main__.py"
 EXAMPLE_PROJECT = "pod-identity-existing-cluster"
 
-STACKS = runner.committed_stack_names(ROOT)
+STACKS = project.committed_stack_names(ROOT)
 """The committed stacks: those whose files git tracks (a stack file of one's own beside
 Pulumi.yaml is not run here; `make check-stacks` checks it), so it can never break `make test`."""
 
@@ -53,7 +53,7 @@ def adopted(*clusters: str) -> list[dict]:
 
 def run_dev(clusters: list[dict], identities: list[dict]) -> runner.RunResult:
     """The dev stack with these clusters and identities, and no sample."""
-    config = runner.stack_config(
+    config = project.stack_config(
         "dev",
         overrides={
             "eks-pod-identity:clusters": clusters,
@@ -75,21 +75,21 @@ def run_prod(adopted: dict[str, mocks.AdoptedCluster] | None = None, account: st
     )
 
 
-def agents(result: runner.RunResult) -> dict[str, runner.Registration]:
+def agents(result: runner.RunResult) -> dict[str, monitor.Registration]:
     """The agent add-ons a run declares, by cluster."""
     return {a.inputs["clusterName"]: a for a in result.of_type("aws:eks/addon:Addon") if a.inputs["addonName"] == "eks-pod-identity-agent"}
 
 
 def cfg_of(identity: str):
     """An identity of the committed fleet stack, parsed."""
-    return runner.parsed_config("fleet").identity(identity)
+    return project.parsed_config("fleet").identity(identity)
 
 
 def statements_of(doc: str | dict) -> list[dict]:
     return (json.loads(doc) if isinstance(doc, str) else doc)["Statement"]
 
 
-def target_role(result: runner.RunResult) -> runner.Registration:
+def target_role(result: runner.RunResult) -> monitor.Registration:
     """The fleet stack's cross-account target role."""
     (role,) = result.under("analytics-reader-target", "aws:iam/role:Role")
     return role

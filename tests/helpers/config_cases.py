@@ -85,3 +85,16 @@ def refusal_tests(cases: list[tuple], bases: dict[str, dict[str, Any]]):
         config.parse(with_change(path, good, bases.get(case)))
 
     return test_bad_value_is_refused_with_its_path_and_fix, test_good_neighbour_passes
+
+
+IDENTITY = {"name": "app", "namespace": "team-a", "serviceAccount": "app"}
+
+
+def parse_identity(**identity) -> config.StackConfig:
+    return config.parse({"clusters": [{"name": "c1", "create": False}], "identities": [{**IDENTITY, **identity}]}, "us-east-1")
+
+
+def refusals(**identity) -> list[str]:
+    with pytest.raises(config.ConfigError) as error:
+        parse_identity(**identity)
+    return error.value.problems

@@ -6,6 +6,7 @@ import pytest
 from eks_pod_identity.iam import abac, documents, grammar
 
 from tests.helpers import validators
+from tests.helpers.config_cases import parse_identity, refusals
 
 
 @pytest.mark.parametrize("key", sorted(abac.TEMPLATES))
@@ -45,3 +46,19 @@ def test_the_two_s3_layouts_never_overlap_on_one_bucket():
         for ns in ("prod-blue", "cluster", "namespace", "team-a"):
             flat, scoped = prefix(False, "x", cluster), prefix(True, cluster, ns)
             assert not scoped.startswith(flat) and not flat.startswith(scoped)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("accountId", " "), ("accountId", "1234"), ("accountId", "*:*"), ("region", "us east 1"), ("region", "")]
+)
+def test_abac_secrets_account_and_region_are_validated(key, value):
+    """`accountId: ' '` built `arn:aws:secretsmanager:*: :secret:*`, which the grammar refuses."""
+    (problem,) = refusals(abac={"secretsByNamespaceTag": {key: value}})
+    assert f"abac.secretsByNamespaceTag.{key} = {value!r}" in problem
+
+
+@pytest.mark.parametrize("params", [{}, {"accountId": "210987654321"}, {"region": "eu-west-1", "accountId": "*"}])
+def test_every_accepted_abac_secrets_statement_passes_the_grammar(params):
+    cfg = parse_identity(abac={"secretsByNamespaceTag": params})
+    statements = abac.statements_for(cfg.identities[0].abac_templates, "aws")
+    assert grammar.document_problems(documents.document(statements)) == []

@@ -127,3 +127,19 @@ def test_what_the_grammar_accepts_moto_accepts(items):
     doc = documents.document(items)
     if grammar.document_problems(doc) == []:
         assert moto_accepts(doc), doc
+
+
+@pytest.mark.parametrize("resource", ["arn:aws:*", "arn:aws:s3*", "arn:aws:*:*:*:*", "arn:aws:?3:::b"])
+def test_a_wildcard_service_segment_is_refused_as_iam_refuses_it(resource):
+    """IAM User Guide, reference_policies_elements_resource: no wildcard in the service segment."""
+    (problem,) = grammar.statement_problems({"Effect": "Allow", "Action": "s3:GetObject", "Resource": resource})
+    assert "wildcard in its service segment" in problem
+
+
+@pytest.mark.parametrize("resource", ["arn:aws:ec2:*", "arn:aws:s3:::b/*", "arn:aws:ec2:us-east-1:*", "arn:*:s3:::b"])
+def test_wildcards_elsewhere_in_an_arn_stay_valid(resource):
+    assert grammar.statement_problems({"Effect": "Allow", "Action": "s3:GetObject", "Resource": resource}) == []
+
+
+def test_an_absent_field_is_no_values():
+    assert grammar.as_list(None) == [] and grammar.as_list("a") == ["a"] and grammar.as_list(["a"]) == ["a"]

@@ -6,6 +6,7 @@ Never import policypack/__main__.py: constructing the PolicyPack serves forever.
 import json
 
 import pytest
+from eks_pod_identity import stack as config
 from eks_pod_identity.iam import documents
 from eks_pod_identity.identity import trust
 from pulumi_policy import (
@@ -60,10 +61,6 @@ def test_pod_role_trust_ignores_other_roles_and_unknown_values():
         ),
         ("aws:iam/policy:Policy", {"policy": json.dumps(documents.document([{"Effect": "Allow", "Action": ["*:*"], "Resource": ["*"]}]))}),
         (
-            "aws:eks/podIdentityAssociation:PodIdentityAssociation",
-            {"policy": json.dumps(documents.document([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))},
-        ),
-        (
             "aws:iam/role:Role",
             {
                 "inlinePolicies": [
@@ -76,6 +73,21 @@ def test_pod_role_trust_ignores_other_roles_and_unknown_values():
 )
 def test_no_admin_wildcards_refuses_each_form(resource_type, props):
     assert len(check(policies.validate_no_admin_wildcards, resource_type, props)) == 1
+
+
+def test_a_session_policy_of_everything_is_no_admin_grant():
+    """A session policy only narrows the role (STS: the intersection of the two), so the pack
+    agrees with the config, which accepts it."""
+    everything = {"policy": json.dumps(documents.document([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}
+    assert check(policies.validate_no_admin_wildcards, "aws:eks/podIdentityAssociation:PodIdentityAssociation", everything) == []
+    identity = {
+        "name": "a",
+        "namespace": "n",
+        "serviceAccount": "s",
+        "disableSessionTags": True,
+        "sessionPolicy": json.loads(everything["policy"]),
+    }
+    config.parse({"clusters": [{"name": "c"}], "identities": [identity]})
 
 
 def test_an_admin_aws_managed_policy_is_named_with_its_reason():

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from eks_pod_identity import stack as config
-from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.offline.harness import mocks, project, runner
 
 from tests.helpers import run_prod
 
@@ -65,7 +65,7 @@ CI_SESSION = "arn:aws:sts::123456789012:assumed-role/ci/1700000000000"
 
 
 def dev_with_admins(admins: list[str], cluster: mocks.AdoptedCluster) -> runner.RunResult:
-    clusters = [{**runner.raw_config(runner.stack_config("dev"))["clusters"][0], "adminPrincipalArns": admins}]
+    clusters = [{**project.raw_config(project.stack_config("dev"))["clusters"][0], "adminPrincipalArns": admins}]
     return runner.run_stack(
         "dev",
         overrides={"eks-pod-identity:clusters": clusters},

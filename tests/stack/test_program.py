@@ -7,7 +7,8 @@ from collections import Counter
 
 import pytest
 from eks_pod_identity import stack as cfg_module
-from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity import stack as config
+from eks_pod_identity.offline.harness import mocks, project, runner
 
 from tests.helpers import STACKS, run_prod, statements_of, target_role
 
@@ -15,7 +16,7 @@ COMPONENT_PREFIX = "eks-pod-identity:index:"
 
 
 def parsed(stack: str) -> cfg_module.StackConfig:
-    return runner.parsed_config(stack)
+    return project.parsed_config(stack)
 
 
 def test_the_committed_stacks_are_the_documented_ones():
@@ -221,7 +222,9 @@ def test_fleet_addon_identities_are_ordered_after_the_agent(fleet):
         ]
         cluster = addon.inputs["clusterName"]
         assert cluster not in agents or agents[cluster].urn in result.all_dependencies(addon)
-        assert addon.retain_on_delete is (cluster == "fleet-east"), "destroy leaves add-ons on the adopted cluster"
+        assert addon.inputs.get("preserve") is (True if cluster == "fleet-east" else None), (
+            "destroy leaves their software on the adopted cluster"
+        )
         assert result.named("ebs-csi/ebsCsi").urn in result.all_dependencies(addon)
     trust = statements_of(result.named("ebs-csi-role").inputs["assumeRolePolicy"])[0]
     assert trust["Condition"]["StringEquals"] == {
@@ -291,3 +294,27 @@ def test_each_adopted_cluster_and_the_stacks_account_are_read_once(monkeypatch):
     assert runner.run_stack("fleet").error is None  # one created cluster, one adopted
     counts = {t.rsplit(":", 1)[-1]: calls.count(t) for t in set(calls)}
     assert counts["getCluster"] == 1 and counts["getCallerIdentity"] == counts["getPartition"] == counts["getRegion"] == 1
+
+
+@pytest.mark.parametrize(
+    ("entries", "refused"),
+    [
+        ({}, False),
+        ({"arn:aws:iam::123456789012:role/ci": {}}, True),
+        ({"arn:aws:iam::123456789012:role/ci": {"pulumi-project": "eks-pod-identity", "pulumi-stack": "dev"}}, False),
+    ],
+)
+def test_the_creator_added_after_the_cluster_exists_is_refused_unless_the_entry_is_this_stacks(entries, refused):
+    """The creator check ran only while the cluster did not exist; after, EKS's own entry for the
+    creator made the new one fail with 409."""
+    clusters = [{"name": "pod-identity-dev", "create": True, "adminPrincipalArns": ["arn:aws:iam::123456789012:role/ci"]}]
+    result = runner.run_stack(
+        "dev",
+        overrides={"eks-pod-identity:clusters": clusters},
+        raise_errors=False,
+        caller_arn="arn:aws:sts::123456789012:assumed-role/ci/session",
+        adopted={"pod-identity-dev": mocks.AdoptedCluster(access_entries=entries)},
+    )
+    assert isinstance(result.error, config.ConfigError) is refused
+    if refused:
+        assert "which created cluster 'pod-identity-dev'" in str(result.error) and result.registrations == []

@@ -19,7 +19,7 @@ from typing import Any
 
 from eks_pod_identity import stack as config
 from eks_pod_identity.iam import admin, documents, limits
-from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.offline.harness import mocks, project, runner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +27,7 @@ from tests.helpers.catalog import PARAMS as CATALOG_PARAMS
 from tests.helpers.iam import admits
 
 STACKS = ["dev", "prod", "fleet", "identities"]
-REGION = {stack: runner.stack_config(stack)["aws:region"] for stack in STACKS}
+REGION = {stack: project.stack_config(stack)["aws:region"] for stack in STACKS}
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 CAMPAIGN = os.environ.get("FUZZ_SEED") == "random"
 ODD_VALUES = [
@@ -109,7 +109,7 @@ def mutate(data: dict, path: tuple, how: str, new: Any) -> None:
 def mutated_stacks(draw: Any) -> tuple[str, dict[str, str]]:
     stack = draw(st.sampled_from(STACKS))
     structured = {
-        k.split(":", 1)[1]: json.loads(v) for k, v in runner.stack_config(stack).items() if k.split(":", 1)[1] in config.STRUCTURED_KEYS
+        k.split(":", 1)[1]: json.loads(v) for k, v in project.stack_config(stack).items() if k.split(":", 1)[1] in config.STRUCTURED_KEYS
     }
     identities = structured.get("identities")
     if isinstance(identities, list) and identities and draw(st.booleans()):
@@ -129,7 +129,7 @@ def mutated_stacks(draw: Any) -> tuple[str, dict[str, str]]:
             copy.deepcopy(draw(st.sampled_from(ODD_VALUES))),
         )
     overrides = {f"eks-pod-identity:{k}": v for k, v in structured.items()}
-    return stack, runner.stack_config(stack, overrides=overrides)
+    return stack, project.stack_config(stack, overrides=overrides)
 
 
 def check_invariants(cfg: config.StackConfig, result: runner.RunResult) -> None:

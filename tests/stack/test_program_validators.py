@@ -16,7 +16,7 @@ import re
 
 import pytest
 from eks_pod_identity import stack as config
-from eks_pod_identity.offline.harness import runner
+from eks_pod_identity.offline.harness import project, runner
 
 from tests.helpers import STACKS, k8s_checks, validators
 
@@ -27,12 +27,12 @@ def variants():
     """Each stack as committed, and with the other sample kind where that config is valid."""
     for stack in STACKS:
         yield stack, None
-        sample = runner.parsed_config(stack).sample
+        sample = project.parsed_config(stack).sample
         if sample.kind == "none":
             continue
         other = {"eks-pod-identity:sample": {**sample.model_dump(by_alias=True, exclude_none=True), "kind": OTHER_SAMPLE[sample.kind]}}
         try:
-            runner.parsed_config(stack, overrides=other)
+            project.parsed_config(stack, overrides=other)
         except config.ConfigError:
             continue
         yield stack, other
@@ -78,7 +78,7 @@ def test_every_kubernetes_object_validates_strictly(variant, variant_runs):
         if spec is not None:
             assert k8s_checks.restricted_violations(spec) == [], name
     stack, overrides = VARIANTS[IDS.index(variant)]
-    if runner.parsed_config(stack, overrides=overrides).sample.kind != "none":
+    if project.parsed_config(stack, overrides=overrides).sample.kind != "none":
         assert {m["kind"] for _, m, _ in objects} >= {"ServiceAccount"}
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.helpers.config_cases import DELETE, NO_SAMPLE, SESSION_POLICY, STATEMENT, refusal_tests, with_change
+from eks_pod_identity.iam import documents, limits
+
+from tests.helpers.config_cases import DELETE, NO_SAMPLE, SESSION_POLICY, STATEMENT, parse_identity, refusal_tests, refusals, with_change
 
 # (case id, path, bad value, good neighbour value, text the error must contain)
 CASES = [
@@ -58,3 +60,15 @@ BASES: dict[str, dict] = {
 
 
 test_bad_value_is_refused_with_its_path_and_fix, test_good_neighbour_passes = refusal_tests(CASES, BASES)
+
+
+def test_a_created_target_roles_inline_statements_are_held_to_the_inline_quota():
+    """A statement of 400 bucket ARNs is 11,696 characters: CreateRole succeeded, then PutRolePolicy failed."""
+    buckets = [f"arn:aws:s3:::bucket-{i:04d}/*" for i in range(400)]
+    statement = {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": buckets}
+    assert documents.size(documents.document([statement])) > limits.INLINE_POLICIES_SIZE
+    create = {"deployRoleArn": "arn:aws:iam::210987654321:role/deploy", "statements": [statement]}
+    (problem,) = refusals(targetRole={"create": create})
+    assert problem.startswith("eks-pod-identity:identities[0].targetRole.create.statements = 'app':")
+    assert f"IAM allows {limits.INLINE_POLICIES_SIZE} per role" in problem
+    parse_identity(targetRole={"create": {**create, "statements": [{**statement, "Resource": buckets[:100]}]}})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pulumi
 from eks_pod_identity.iam import documents
-from eks_pod_identity.offline.harness import mocks, runner
+from eks_pod_identity.offline.harness import mocks, project, runner
 from eks_pod_identity.stack import wiring
 from eks_pod_identity.tokens import ASSOCIATION
 
@@ -102,7 +102,7 @@ def test_fleet_cross_account_chain_has_no_cycle(fleet):
 
 
 def test_cross_account_with_session_tags_still_requires_the_external_ids():
-    identities = runner.parsed_config("fleet").model_dump(by_alias=True, exclude_unset=True)["identities"]
+    identities = project.parsed_config("fleet").model_dump(by_alias=True, exclude_unset=True)["identities"]
     for ident in identities:
         if ident["name"] == "analytics-reader":
             ident["disableSessionTags"] = False

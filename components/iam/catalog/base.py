@@ -10,7 +10,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, field_validator
 
-from ...arn import PARTITION_PATTERN
+from ...arn import ACCOUNT_PATTERN, PARTITION_PATTERN, REGION_PATTERN
 from ...model import Model, matching
 from ..documents import Statement
 
@@ -19,12 +19,10 @@ from ..documents import Statement
 CHECKED = "2026-11-26"
 
 _PARTITION = PARTITION_PATTERN
-_REGION = r"(?:[a-z]{2}(?:-[a-z]+)+-\d|\*)"
-_ACCOUNT = r"(?:\d{12}|\*)"
 
 
 def _arn_type(service: str, resource: str, example: str) -> Any:
-    pattern = re.compile(rf"^arn:{_PARTITION}:{service}:{_REGION}:{_ACCOUNT}:{resource}$")
+    pattern = re.compile(rf"^arn:{_PARTITION}:{service}:{REGION_PATTERN}:{ACCOUNT_PATTERN}:{resource}$")
     return Annotated[str, matching(pattern, f"an ARN like {example!r}")]
 
 

@@ -34,7 +34,7 @@ def ebs_csi(params: EbsParams, partition: str, _: Sequence[str]) -> list[Stateme
     requires; each statement's condition then admits the resources meant. CreateVolume from a
     snapshot is granted on the snapshot, conditioned on the snapshot's own tag, never on the
     request's tags, as upstream's statement `CreateVolumesFromAndEnableFSROnManagedSnapshots`
-    does (docs/AmazonEBSCSIDriverPolicyV2.json 117 @ v1.64.0)."""
+    does (docs/AmazonEBSCSIDriverPolicyV2.json @ v1.64.0)."""
     kms = kms_statements(params.kms_key_arns, ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext"], grants=True)
     if params.aws_managed_policies:
         return kms

@@ -18,6 +18,7 @@ import functools
 import json
 import re
 import sys
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -25,11 +26,14 @@ from typing import Any
 import pulumi
 import yaml
 
-from ...arn import account_of
+from ...arn import account_of, name_of
 from ...iam import admin
+from ...iam.grammar import as_list
+from ...identity.trust import target_trust_policy
 from ...stack.clusters import ADDON_NAMESPACES
 from ...tokens import ADDON, ASSOCIATION, ATTACHMENT, INLINE, ROLE
-from ..harness import mocks, runner
+from ..harness import mocks, monitor, project, runner
+from ..inputs.irsa import external_id_lookups, placeholder, update_command
 from . import BAD_INPUT, OK
 
 WRITE_LEVELS = {"Write", "Permissions management", "Tagging"}
@@ -68,7 +72,7 @@ class RoleAccess:
 
     @property
     def name(self) -> str:
-        return self.arn.rsplit("/", 1)[-1]
+        return name_of(self.arn)
 
 
 @dataclass
@@ -93,7 +97,11 @@ def _levels() -> dict[str, dict[str, str]]:
     """Access level of every action, by service prefix (parliament's copy of AWS's service
     reference); empty when parliament is not installed, and verbs decide instead."""
     try:
-        import parliament  # type: ignore[import-untyped]
+        with warnings.catch_warnings():
+            # parliament imports pkg_resources, which setuptools deprecates with a warning on
+            # stderr: a command's stderr is for its own progress and errors.
+            warnings.simplefilter("ignore")
+            import parliament  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - requirements.txt installs it
         return {}
     return {s["prefix"]: {p["privilege"].lower(): p["access_level"] for p in s["privileges"]} for s in parliament.iam_definition}
@@ -112,22 +120,18 @@ def levels(action: str) -> set[str]:
     return {"Read"} if name.startswith(READ_VERBS) and "*" not in name else {"Write"}
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
-
-
 def statements(doc: dict[str, Any] | str | None, source: str) -> list[Statement]:
     """A policy document's statements, actions grouped by service."""
     if isinstance(doc, str):
         doc = json.loads(doc)
     out = []
-    for s in _list(doc.get("Statement") if isinstance(doc, dict) else None):
+    for s in as_list(doc.get("Statement") if isinstance(doc, dict) else None):
         negated = "NotAction" in s
         services: dict[str, list[str]] = {}
-        for action in _list(s.get("NotAction") if negated else s.get("Action")):
+        for action in as_list(s.get("NotAction") if negated else s.get("Action")):
             service, _, name = str(action).partition(":")
             services.setdefault(service if name else "*", []).append(("NOT " if negated else "") + (name or "*"))
-        resources = [*map(str, _list(s.get("Resource"))), *(f"NOT {r}" for r in _list(s.get("NotResource")))]
+        resources = [*map(str, as_list(s.get("Resource"))), *(f"NOT {r}" for r in as_list(s.get("NotResource")))]
         conditions = [f"{op} {key}" for op, block in (s.get("Condition") or {}).items() for key in block]
         out.append(
             Statement(source, str(s.get("Effect", "Allow")), {k: sorted(set(v)) for k, v in services.items()}, resources, conditions)
@@ -152,7 +156,7 @@ class Registry:
     def role(self, arn: str, dependencies: Iterable[str] = ()) -> RoleAccess:
         """What `arn` may do, from the attachments and inline policies of that role name in
         this stack, or in the stack its ARN was read from (a StackReference)."""
-        name = arn.rsplit("/", 1)[-1]
+        name = name_of(arn)
         refs = [d.split(STACK_REFERENCE, 1)[1] for d in dependencies if STACK_REFERENCE in d]
         if refs:
             other = self.other_stack(refs[0]) if self.other_stack else None
@@ -276,7 +280,7 @@ def bindings(result: runner.RunResult, other_stack: OtherStack | None = None) ->
     return out
 
 
-def _addon_namespace(addon: runner.Registration, outputs: dict[str, Any]) -> Callable[[str], str]:
+def _addon_namespace(addon: monitor.Registration, outputs: dict[str, Any]) -> Callable[[str], str]:
     """Where an add-on's service account lives: as the program's bindingRoleArns output says,
     else its namespaceConfig, else the add-on's documented default (stack.clusters)."""
     cluster, name = str(addon.inputs.get("clusterName")), str(addon.inputs.get("addonName"))
@@ -321,6 +325,31 @@ def _role_lines(label: str, r: RoleAccess, bound: list[str], heading: str) -> li
     return lines
 
 
+def _target_trust_lines(target: str, chained: list[Binding], heading: str) -> list[str]:
+    """The trust an existing target role (`targetRole.arn`) needs, which this stack cannot set: its
+    association roles may assume it, each association with its external ID (identity.trust
+    target_trust_policy, what a created target role gets)."""
+    variables = {b.key: f"EXTERNAL_ID_{i + 1}" for i, b in enumerate(chained)}
+    doc = target_trust_policy(sorted({b.role.arn for b in chained}), [placeholder(v) for v in variables.values()])
+    lookups = external_id_lookups([(b.cluster, b.namespace, b.service_account, variables[b.key]) for b in chained])
+    account = account_of(target) or "the target account"
+    return [
+        f"{heading} The trust target role `{name_of(target)}` needs",
+        "",
+        (
+            "This stack does not manage the role, and EKS chains into it only when its trust admits the association "
+            "role with each association's external ID. After `pulumi up` made the associations, read the IDs with the "
+            f"cluster account's credentials, then update the trust with account {account}'s (e.g. another AWS_PROFILE):"
+        ),
+        "",
+        "```sh",
+        *lookups,
+        update_command(name_of(target), doc),
+        "```",
+        "",
+    ]
+
+
 def render(result: runner.RunResult, other_stack: OtherStack | None = None, title: str | None = None, depth: int = 1) -> str:
     """The report in Markdown; `depth` is the level of its title (2 inside the offline plan)."""
     found = bindings(result, other_stack)
@@ -343,6 +372,8 @@ def render(result: runner.RunResult, other_stack: OtherStack | None = None, titl
             roles.setdefault(("target role", b.target.arn), (b.target, []))[1].append(b.key)
     for (label, _), (r, bound) in roles.items():
         lines += _role_lines(label, r, bound, "#" * (depth + 2))
+    for target in dict.fromkeys(b.target.arn for b in found if b.target and b.target.managed_by == "outside this stack"):
+        lines += _target_trust_lines(target, [b for b in found if b.target and b.target.arn == target], "#" * (depth + 2))
     for b in (b for b in found if b.session_policy):
         lines += [
             f"{'#' * (depth + 2)} Session policy of {b.key}",
@@ -358,8 +389,8 @@ def render(result: runner.RunResult, other_stack: OtherStack | None = None, titl
 @functools.cache
 def committed_stack(reference: str) -> runner.RunResult | None:
     """A committed stack file's run, for a StackReference `<org>/<project>/<name>` to it."""
-    short = reference.rsplit("/", 1)[-1]
-    return runner.run_stack(short) if short in runner.stack_names() else None
+    short = project.stack_of(reference)
+    return runner.run_stack(short) if short in project.stack_names() else None
 
 
 def reader(result: runner.RunResult) -> OtherStack:
@@ -375,7 +406,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        name, path = runner.stack_argument(args.stack)
+        name, path = project.stack_argument(args.stack)
         result = runner.run_stack(name, path=path)
         if args.json:
             text = json.dumps([{**asdict(b), "key": b.key} for b in bindings(result, reader(result))], indent=2) + "\n"

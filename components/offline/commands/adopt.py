@@ -31,7 +31,7 @@ from ... import stack as config_module
 from ...addons.agent import AGENT_ADDON
 from ...stack.identities import STACK_NAME
 from ...tokens import ADDON, ASSOCIATION
-from ..harness import mocks, runner
+from ..harness import mocks, monitor, project, runner
 from ..harness.stackfile import StackFileError
 from ..inputs import awsjson
 from . import BAD_INPUT, OK
@@ -41,7 +41,7 @@ STACK_TYPE = "pulumi:pulumi:Stack"
 
 def owner_tags(stack: str) -> dict[str, str]:
     """The tags by which the program knows an add-on on an adopted cluster is its own
-    (components/existing.py reads pulumi-project and pulumi-stack)."""
+    (components/addons/installed.py reads pulumi-project and pulumi-stack, OWNER_TAGS)."""
     return {"pulumi-project": config_module.PROJECT, "pulumi-stack": stack, "managed-by": "pulumi"}
 
 
@@ -50,13 +50,13 @@ class Adoption:
     """What adopting the given objects into one stack amounts to."""
 
     stack: str
-    imports: list[tuple[runner.Registration, str, str]] = field(default_factory=list)
+    imports: list[tuple[monitor.Registration, str, str]] = field(default_factory=list)
     """(registration, import ID, where the object was read)."""
     tag_commands: list[str] = field(default_factory=list)
     attention: list[str] = field(default_factory=list)
     unmanaged: list[tuple[str, str, str]] = field(default_factory=list)
     """(object, cluster, why it stays as it is)."""
-    to_create: list[runner.Registration] = field(default_factory=list)
+    to_create: list[monitor.Registration] = field(default_factory=list)
     result: runner.RunResult | None = None
 
 
@@ -116,19 +116,19 @@ def run_stack(
     stack_file: str, path: Path | None, stack: str, adopted: dict[str, mocks.AdoptedCluster], account: str | None = None
 ) -> runner.RunResult:
     """The program run as `pulumi up` of stack `stack` would run it, in `account`, against `adopted`."""
-    cfg_map = runner.stack_config(stack_file, path=path)
+    cfg_map = project.stack_config(stack_file, path=path)
     caller = account or mocks.ACCOUNT
     refs = {  # run in the same account: a role another stack exports must be of this one's
-        ref: runner.run_stack(ref.rsplit("/", 1)[-1], caller_account=caller).outputs
+        ref: runner.run_stack(project.stack_of(ref), caller_account=caller).outputs
         for ref in runner.referenced_stacks(cfg_map)
-        if ref.rsplit("/", 1)[-1] in runner.stack_names()
+        if project.stack_of(ref) in project.stack_names()
     }
     return runner.run(cfg_map, stack=stack, adopted=adopted, stack_outputs=refs, caller_account=caller)
 
 
 def adopt(stack_file: str, found: awsjson.Inputs, stack: str, path: Path | None = None, leave_addons: bool = False) -> Adoption:
     """Match every object in `found` to what the program registers for `stack`."""
-    cfg = config_module.parse(runner.raw_config(runner.stack_config(stack_file, path=path)))
+    cfg = config_module.parse(project.raw_config(project.stack_config(stack_file, path=path)))
     clusters = {c.name: c for c in cfg.clusters}
     result = run_stack(stack_file, path, stack, world(cfg, found, stack, leave_addons), account_of(found))
     out = Adoption(stack=stack, result=result)
@@ -196,7 +196,7 @@ def adopt(stack_file: str, found: awsjson.Inputs, stack: str, path: Path | None 
     return out
 
 
-def _addon_changes(addon: awsjson.Addon, reg: runner.Registration, cluster: Any) -> list[str]:
+def _addon_changes(addon: awsjson.Addon, reg: monitor.Registration, cluster: Any) -> list[str]:
     notes = []
     wanted = cluster.agent_version if addon.name == AGENT_ADDON else next((a.version for a in cluster.addons if a.name == addon.name), None)
     if wanted and wanted != addon.version:
@@ -219,7 +219,7 @@ def _addon_changes(addon: awsjson.Addon, reg: runner.Registration, cluster: Any)
     return notes
 
 
-def _association_changes(assoc: awsjson.Association, reg: runner.Registration) -> list[str]:
+def _association_changes(assoc: awsjson.Association, reg: monitor.Registration) -> list[str]:
     """What `pulumi up` changes in place after the import (nothing is replaced: the
     cluster, namespace and service account match by construction)."""
     if not assoc.described:
@@ -259,7 +259,7 @@ def _is_root(urn: str) -> bool:
     return urn.split("::")[2] == STACK_TYPE if urn else True
 
 
-def _key(reg: runner.Registration) -> str:
+def _key(reg: monitor.Registration) -> str:
     """A name-table key for a parent: unique (its type is part of it) and never a resource name."""
     return f"{reg.type.rsplit(':', 1)[-1]}:{reg.name}"
 
@@ -423,11 +423,11 @@ def run(args: argparse.Namespace) -> int:
         )
         return BAD_INPUT
     try:
-        name, path = runner.stack_argument(args.stack)
+        name, path = project.stack_argument(args.stack)
     except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
-    stack = (args.stack_name or name).rsplit("/", 1)[-1]
+    stack = project.stack_of(args.stack_name or name)
     try:
         found = awsjson.read(args.inputs)
         wrong = [r.source for r in found.roles] + [s.source for s in found.service_accounts] + [w.source for w in found.workloads]

@@ -20,7 +20,7 @@ import pulumi
 
 from ... import stack as config_module
 from ...stack import ConfigError
-from ..harness import runner
+from ..harness import project, runner
 from ..harness.stackfile import StackFileError, UnansweredReference
 from . import BAD_INPUT, OK
 
@@ -29,7 +29,7 @@ PASSED, CONFIG_ONLY, FAILED = "OK", "OK (config only)", "FAILED"
 
 def targets(args: list[str], root: Path | None = None) -> list[tuple[str, Path]]:
     """(stack name, file) for each argument (a stack name or a file), or every Pulumi.*.yaml in `root`."""
-    root = root or runner.program().root
+    root = root or project.program().root
     if not args:
         return [(p.name[len("Pulumi.") : -len(".yaml")], p) for p in sorted(root.glob("Pulumi.*.yaml"))]
     found = []
@@ -42,7 +42,7 @@ def targets(args: list[str], root: Path | None = None) -> list[tuple[str, Path]]
 def check(stack: str, path: Path) -> tuple[str, list[str]]:
     """(verdict, lines to show) for one stack file."""
     try:
-        config = runner.stack_config(stack, path=path)
+        config = project.stack_config(stack, path=path)
         parsed = config_module.parse(*config_module.from_config_map(config))
     except StackFileError as error:
         return FAILED, [p.removeprefix(f"{path}: ") for p in error.problems]
@@ -54,7 +54,9 @@ def check(stack: str, path: Path) -> tuple[str, list[str]]:
         return CONFIG_ONLY, [f"not run under mocks: {line}" for line in error.problems]
     except StackFileError as error:
         return FAILED, error.problems
-    except pulumi.RunError as error:  # ConfigError included: refused as `pulumi up` would
+    except ConfigError as error:  # refused as `pulumi up` would: one line per problem, not its header
+        return FAILED, list(error.problems)
+    except pulumi.RunError as error:
         return FAILED, [line.strip().removeprefix("- ") for line in str(error).splitlines() if line.strip()]
     except Exception as error:  # noqa: BLE001 - said in one line, never a traceback
         return FAILED, [f"the program failed under mocks: {type(error).__name__}: {error}"]
@@ -80,13 +82,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     files = targets(args.stacks)
     if not files:
-        print(f"error: no Pulumi.*.yaml in {runner.program().root}", file=sys.stderr)
+        print(f"error: no Pulumi.*.yaml in {project.program().root}", file=sys.stderr)
         return BAD_INPUT
     failed = 0
     for stack, path in files:
         verdict, lines = check(stack, path)
         failed += verdict == FAILED
-        shown = path if path.parent.resolve() != runner.program().root else path.name
+        shown = path if path.parent.resolve() != project.program().root else path.name
         if verdict == FAILED:
             print(f"{shown}: {verdict}, {_count(len(lines), 'problem')}:")
             print("\n".join(f"  - {line}" for line in lines))

@@ -32,7 +32,7 @@ from ...iam.grammar import ROLE_ARN, ROLE_NAME_MAX
 from ...identity.trust import exact_scopes, target_trust_policy, trust_policy
 from ...stack.identities import IDENTITY_NAME_MAX
 from ..inputs import awsjson
-from ..inputs.irsa import PLACEHOLDER, TRUST_LIMIT, compact, merge, placeholder, update_command, without_irsa
+from ..inputs.irsa import PLACEHOLDER, TRUST_LIMIT, compact, external_id_lookups, merge, placeholder, update_command, without_irsa
 from . import BAD_INPUT, OK
 
 ROLE_ANNOTATION = "eks.amazonaws.com/role-arn"
@@ -242,19 +242,8 @@ def _json(value: Any, p: RolePlan) -> list[str]:
 
 def _command(p: RolePlan, m: Migration, doc: dict[str, Any]) -> list[str]:
     """The trust update, preceded by the lookups of the external IDs it names."""
-    lines = ["```sh"]
-    for (ns, sa), variable in p.external_ids.items():
-        lines += [
-            (
-                f"ID=$(aws eks list-pod-identity-associations --cluster-name {m.cluster} --namespace {ns} "
-                f"--service-account {sa} --query 'associations[0].associationId' --output text)"
-            ),
-            (
-                f"{variable}=$(aws eks describe-pod-identity-association --cluster-name {m.cluster} --association-id "
-                '"$ID" --query association.externalId --output text)'
-            ),
-        ]
-    return [*lines, update_command(p.name, doc), "```"]
+    lookups = external_id_lookups([(m.cluster, ns, sa, variable) for (ns, sa), variable in p.external_ids.items()])
+    return ["```sh", *lookups, update_command(p.name, doc), "```"]
 
 
 def _trust_section(p: RolePlan, m: Migration) -> list[str]:

@@ -21,7 +21,7 @@ import pulumi
 import yaml
 
 from .. import critical_path
-from ..harness import runner
+from ..harness import monitor, project, runner
 from ..harness.runner import short_name as _short
 from ..harness.stackfile import StackFileError
 from ..placeholders import ADOPTED_VERSION, LEGEND, mark, recording
@@ -35,7 +35,7 @@ def placeholders(text: str, invented: set[str] | frozenset[str] = frozenset()) -
     return mark(text, invented)
 
 
-def shown_name(urn: str, by_urn: dict[str, runner.Registration]) -> str:
+def shown_name(urn: str, by_urn: dict[str, monitor.Registration]) -> str:
     """The name the tree shows for a dependency: its own, or for a resource the program did not
     register (one inside a remote component, e.g. pulumi-eks's aws:eks/cluster:Cluster) the
     name of the registered component it belongs to."""
@@ -54,7 +54,7 @@ def tree(result: runner.RunResult) -> list[str]:
     """Components and their children, each with what it waits for. What is waited for but was
     read rather than created (a StackReference) is listed at the end, so that every name the
     plan mentions is in the tree."""
-    children: dict[str, list[runner.Registration]] = {}
+    children: dict[str, list[monitor.Registration]] = {}
     for reg in result.registrations:
         children.setdefault(reg.parent, []).append(reg)
     by_urn = {r.urn: r for r in result.registrations}
@@ -63,7 +63,7 @@ def tree(result: runner.RunResult) -> list[str]:
     lines: list[str] = []
     read: dict[str, str] = {}
 
-    def walk(reg: runner.Registration, depth: int) -> None:
+    def walk(reg: monitor.Registration, depth: int) -> None:
         deps = set()
         for urn in result.all_dependencies(reg):
             name = shown_name(urn, by_urn)
@@ -115,7 +115,7 @@ def _integral(value: Any) -> Any:
     return value
 
 
-def kind(reg: runner.Registration) -> str:
+def kind(reg: monitor.Registration) -> str:
     """What a registration is, for the resource count."""
     if reg.type.startswith("pulumi:providers:"):
         return "provider"
@@ -152,7 +152,7 @@ MERMAID_LEGEND = """\
 """
 
 
-def _node(node_id: str, reg: runner.Registration) -> str:
+def _node(node_id: str, reg: monitor.Registration) -> str:
     label = f"{reg.name}<br/><small>{reg.type}</small>"
     if not reg.custom:
         return f'{node_id}[["{label}"]]'
@@ -241,7 +241,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        name, path = runner.stack_argument(args.stack)
+        name, path = project.stack_argument(args.stack)
         result, invented = run_recording(name, path)
     except StackFileError as error:
         print("\n".join(f"error: {problem}" for problem in error.problems), file=sys.stderr)

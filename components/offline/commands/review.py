@@ -5,9 +5,9 @@
 Both stack files run through this working tree's program under the same deterministic mocks
 (the OLD file as the NEW stack, so URNs and stack tags compare), and the two sets of
 registrations are compared the way the engine does: by URN and aliases. What replaces a
-resource comes from offline/replacements.py, where every fact names its source; the hazards
-come from offline/hazards.py. Exit status: 0 nothing hazardous (or every hazard accepted),
-3 unaccepted hazards, 1 a stack file that cannot be read or fails the config checks.
+resource comes from offline/review/provider_rules.py, where every fact names its source; the
+hazards come from offline/review/hazards.py. Exit status: 0 nothing hazardous (or every hazard
+accepted), 3 unaccepted hazards, 1 a stack file that cannot be read or fails the config checks.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from ...tokens import ATTACHMENT
 from ..harness import mocks
 from ..review import iam_diff
 from ..review.compare import Change, Comparison, Unknown
+from ..review.facts import ENGINE_FACTS
 from ..review.iam_diff import IAM_DOCUMENT_KEYS
 from ..review.paths import format_path
-from ..review.replacements import ENGINE_FACTS
 from ..review.sides import BadInput, load, stack_target
 from . import BAD_INPUT, HAZARDS
 
@@ -50,7 +50,7 @@ CANNOT_KNOW = (
     ),
     (
         "live state the providers read while diffing: a Job annotated pulumi.com/replaceUnready is replaced when the "
-        "live Job is not complete (pulumi-kubernetes provider.go:1622-1643)"
+        "live Job is not complete (pulumi-kubernetes provider.go kubeProvider.Diff, ReplaceUnready)"
     ),
     "changes to the program itself: both stack files run through this working tree's program",
 )
@@ -157,7 +157,7 @@ def render(review: Any) -> str:
         out.append("   components (never replaced in the cloud): " + ", ".join(f"{n} {op}" for op, n in sorted(components.items())))
     out.append("")
     unknown = sorted({c.reg.type for c in comparison.changes if c.kind == "unknown"})
-    out += [f"note: no replacement facts for {t} (offline/replacements.py): its updates may be replacements" for t in unknown]
+    out += [f"note: no replacement facts for {t} (offline/review/provider_rules.py): its updates may be replacements" for t in unknown]
     out += ["## IAM changes (per statement; - removed, + added)", *(iam_sections(comparison) or ["(none)"]), ""]
     open_ = [h for h in review.hazards if not h.accepted]
     out += [f"## Hazards: {len(review.hazards)} found, {len(open_)} not accepted"]

@@ -20,6 +20,8 @@ from ...arn import account_of
 from ...kubernetes import SYSTEM_NAMESPACES
 
 ACCOUNT = "123456789012"
+ORGANIZATION = "o-mock0000001"
+"""The placeholder Organization ID (a valid pattern: o- and 10 to 32 of [a-z0-9])."""
 PARTITION = "aws"
 AGENT_VERSION = "v1.3.10-eksbuild.2"
 OTHER_ADDON_VERSION = "v1.0.0-eksbuild.1"
@@ -65,6 +67,8 @@ class AdoptedCluster:
     """Kubernetes objects it holds besides the system ones: (kind, namespace, name)."""
     missing: bool = False
     """No such cluster (a typo, another region): `get_cluster` fails as EKS would."""
+    access_entries: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Access entries it has: principal ARN -> tags (an entry EKS made for the creator has none)."""
 
 
 def system_objects() -> set[tuple[str, str, str]]:
@@ -75,7 +79,7 @@ def system_objects() -> set[tuple[str, str, str]]:
 
 class AlreadyExists(Exception):
     """pulumi-kubernetes >= 4.29 creates client-side: an existing object is an error
-    (provider/pkg/await/await.go 275-291) unless the provider upserts."""
+    (provider/pkg/await/await.go Creation) unless the provider upserts."""
 
 
 @dataclass
@@ -93,6 +97,8 @@ class Mocks(pulumi.runtime.Mocks):
     monitor: pulumi_mocks.MockMonitor | None = None
     objects: dict[str, set[tuple[str, str, str]]] = field(default_factory=dict)
     """Kubernetes objects on each cluster (by name), the run's creations included."""
+    organization: str | None = ORGANIZATION
+    """The caller's AWS Organization ID; None: the account is in none."""
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> Any:
         token, a = args.token, args.args
@@ -108,9 +114,30 @@ class Mocks(pulumi.runtime.Mocks):
             return {"id": a["addonName"], "addonName": a["addonName"], "kubernetesVersion": a["kubernetesVersion"], "version": version}
         if token == "aws:eks/getCluster:getCluster":
             if self.adopted.get(a["name"], AdoptedCluster()).missing:
-                # What the provider reports for DescribeCluster's 404 (see components/existing.py).
+                # What the provider reports for DescribeCluster's 404 (see components/cluster/existing.py NOT_FOUND).
                 return {}, [("name", f"reading EKS Cluster ({a['name']}): couldn't find resource")]
             return self._cluster_lookup(a["name"])
+        if token == "aws:organizations/getOrganization:getOrganization":
+            if self.organization is None:
+                return {}, [("id", "reading Organizations Organization: couldn't find resource")]
+            return {"id": self.organization, "arn": f"arn:aws:organizations::{self.caller_account}:organization/{self.organization}"}
+        if token == "aws:eks/getAccessEntry:getAccessEntry":
+            tags = self.adopted.get(a["clusterName"], AdoptedCluster()).access_entries.get(a["principalArn"])
+            if tags is None:
+                return {}, [("principalArn", f"reading EKS Access Entry ({a['clusterName']}:{a['principalArn']}): couldn't find resource")]
+            return {
+                "id": f"{a['clusterName']}:{a['principalArn']}",
+                "clusterName": a["clusterName"],
+                "principalArn": a["principalArn"],
+                "tags": tags,
+                "tagsAll": tags,
+                "type": "STANDARD",
+                "kubernetesGroups": [],
+                "userName": a["principalArn"],
+                "accessEntryArn": "",
+                "createdAt": "",
+                "modifiedAt": "",
+            }
         if token == "aws:eks/getAddon:getAddon":
             return self._addon_lookup(a["clusterName"], a["addonName"])
         raise NotImplementedError(f"the mocks do not answer invoke {token}")
@@ -118,7 +145,7 @@ class Mocks(pulumi.runtime.Mocks):
     def _addon_lookup(self, cluster: str, addon: str) -> Any:
         found = self.adopted.get(cluster, AdoptedCluster()).addons.get(addon)
         if found is None:
-            # What the provider reports for DescribeAddon's 404 (see components/existing.py).
+            # What the provider reports for DescribeAddon's 404 (see components/cluster/existing.py NOT_FOUND).
             return {}, [("addonName", f"reading EKS Add-On ({cluster}:{addon}): couldn't find resource")]
         return {
             "id": f"{cluster}:{addon}",

@@ -26,6 +26,8 @@ from typing import Any
 import pulumi
 import yaml
 
+from ... import suggest
+
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
 BOOL = "tag:yaml.org,2002:bool"
 
@@ -89,6 +91,17 @@ def _unencodable(value: Any, where: str) -> list[str]:
     return [f"{where}: a YAML {tag} is not a value a stack file can hold; use a list or text"]
 
 
+# What a stack file may hold (pulumi/pulumi sdk/go/common/workspace/project.go, ProjectStack):
+# the CLI ignores any other key, so a misspelt `confg:` leaves the stack without config.
+TOP_LEVEL_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment")
+
+
+def _unknown_top_level(path: Path, key: Any) -> str:
+    guess = suggest.close_match(str(key), TOP_LEVEL_KEYS)
+    hint = f"did you mean `{guess}:`?" if guess else f"a stack file holds {', '.join(TOP_LEVEL_KEYS)}"
+    return f"{path}: unknown top-level key {key!r} (the Pulumi CLI ignores it, and the config under it): {hint}"
+
+
 def load(path: Path) -> dict[str, Any]:
     """The `config:` mapping of the stack file at `path` ({} for an empty file or section).
 
@@ -111,9 +124,12 @@ def load(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as error:
         raise StackFileError([f"{path}: cannot read the stack file: not valid YAML: {error}"]) from None
     if document is None:
-        return {}
+        raise StackFileError([f"{path}: the stack file is empty: it needs a `config:` mapping (see the README's stack files)"])
     if not isinstance(document, dict):
         raise StackFileError([f"{path}: not a stack file (a YAML mapping with a `config:` key): this one is {_kind(document)}"])
+    unknown = [key for key in document if key not in TOP_LEVEL_KEYS]
+    if unknown:
+        raise StackFileError([_unknown_top_level(path, key) for key in unknown])
     config = document.get("config")
     if config is None:
         return {}

@@ -14,24 +14,21 @@ import shlex
 from typing import Any
 
 from ...iam import documents, limits
+from ...iam.grammar import as_list
 from ...identity.trust import SID
 
 TRUST_LIMIT = limits.TRUST_POLICY_SIZE
 """IAM's default trust policy size, in characters without whitespace (see iam/limits.py)."""
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
 def _statements(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s in _as_list(doc.get("Statement", [])) if isinstance(s, dict)]
+    return [s for s in as_list(doc.get("Statement", [])) if isinstance(s, dict)]
 
 
 def _set(value: Any) -> set[Any] | None:
     """The values of a string-or-list field as a set; None when one cannot be compared (a list in a list)."""
     try:
-        return set(_as_list(value))
+        return set(as_list(value))
     except TypeError:
         return None
 
@@ -94,14 +91,14 @@ def _subs(s: dict[str, Any]) -> dict[str, list[str]]:
     for values in condition.values() if isinstance(condition, dict) else []:
         for key, value in values.items() if isinstance(values, dict) else []:
             if key.endswith(":sub"):
-                out.setdefault(key[: -len(":sub")], []).extend(map(str, _as_list(value)))
+                out.setdefault(key[: -len(":sub")], []).extend(map(str, as_list(value)))
     return out
 
 
 def _is_oidc(s: dict[str, Any]) -> bool:
     principal = s.get("Principal")
     federated = principal.get("Federated", []) if isinstance(principal, dict) else []
-    return any(":oidc-provider/" in str(p) for p in _as_list(federated))
+    return any(":oidc-provider/" in str(p) for p in as_list(federated))
 
 
 def without_irsa(trust: dict[str, Any], pairs: list[tuple[str, str]], issuer: str) -> tuple[dict[str, Any], list[str]]:
@@ -118,7 +115,7 @@ def without_irsa(trust: dict[str, Any], pairs: list[tuple[str, str]], issuer: st
             kept_statements.append(s)
             continue
         subs = _subs(s)
-        provider = ", ".join(map(str, _as_list(s["Principal"]["Federated"])))
+        provider = ", ".join(map(str, as_list(s["Principal"]["Federated"])))
         if host and host not in subs:
             why.append(f"{provider}: another cluster's OIDC provider")
         elif not subs:
@@ -142,6 +139,24 @@ def placeholder(variable: str) -> str:
 
 
 PLACEHOLDER = re.compile(r"@@([A-Z][A-Z0-9_]*)@@")
+
+
+def external_id_lookups(lookups: list[tuple[str, str, str, str]]) -> list[str]:
+    """Shell lines that read each association's external ID, known only once `pulumi up` made it,
+    into its variable: (cluster, namespace, service account, variable) each."""
+    lines = []
+    for cluster, namespace, service_account, variable in lookups:
+        lines += [
+            (
+                f"ID=$(aws eks list-pod-identity-associations --cluster-name {cluster} --namespace {namespace} "
+                f"--service-account {service_account} --query 'associations[0].associationId' --output text)"
+            ),
+            (
+                f"{variable}=$(aws eks describe-pod-identity-association --cluster-name {cluster} --association-id "
+                '"$ID" --query association.externalId --output text)'
+            ),
+        ]
+    return lines
 
 
 def update_command(role_name: str, doc: dict[str, Any]) -> str:

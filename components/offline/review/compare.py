@@ -1,6 +1,6 @@
 """Two runs of the program compared the way the engine compares a program with its state: by
 URN and aliases. Each resource gets an operation (create, update, replace, delete, same), the
-input changes behind it, what forces a replacement (offline/replacements.py, with sources),
+input changes behind it, what forces a replacement (offline/review/provider_rules.py, with sources),
 and whether the replacement deletes first.
 
 Values a preview would not know yet are modelled: an input computed from a resource that is
@@ -18,10 +18,12 @@ from typing import Any
 import yaml
 
 from ...arn import account_of
-from ..harness import runner
+from ..harness import monitor, runner
 from ..harness.runner import short_name as _short
+from .facts import ENGINE_FACTS, Rule
 from .paths import contains, format_path, parse_path, value_at
-from .replacements import ENGINE_FACTS, K8S_NAMED_DELETE_FIRST, Rule, facts_under, forcing_fact, rule_for
+from .provider_rules import K8S_NAMED_DELETE_FIRST
+from .replacements import facts_under, forcing_fact, rule_for
 
 K8S_PROVIDER = "pulumi:providers:kubernetes"
 
@@ -54,16 +56,16 @@ class Change:
     op: str
     """create | import | update | replace | delete | same"""
     kind: str
-    """custom | remote | provider | component (replacements.Rule.kind), or "unknown" for a type without facts"""
-    old: runner.Registration | None
-    new: runner.Registration | None
+    """custom | remote | provider | component (facts.Rule.kind), or "unknown" for a type without facts"""
+    old: monitor.Registration | None
+    new: monitor.Registration | None
     inputs: list[InputChange] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     delete_first: str = ""
     """Why the replacement deletes first; empty for create-first."""
 
     @property
-    def reg(self) -> runner.Registration:
+    def reg(self) -> monitor.Registration:
         reg = self.new or self.old
         assert reg is not None
         return reg
@@ -104,7 +106,7 @@ def urns_in(value: Any) -> set[str]:
 
 
 def _active_cluster(kubeconfig: Any, inputs: dict[str, Any]) -> Any:
-    """The active cluster entry of a kubeconfig as pulumi-kubernetes reads it (util.go:201-225), or None."""
+    """The active cluster entry of a kubeconfig as pulumi-kubernetes reads it (util.go getActiveClusterFromConfig), or None."""
     try:
         config = yaml.safe_load(kubeconfig) if isinstance(kubeconfig, str) else kubeconfig
     except yaml.YAMLError:
@@ -122,7 +124,7 @@ def _active_cluster(kubeconfig: Any, inputs: dict[str, Any]) -> Any:
 def provider_replace(old: dict[str, Any], new: dict[str, Any], computed: set[str]) -> str | None:
     """Why a Kubernetes provider going from `old` to `new` inputs is replaced, or None for an update.
 
-    Mirrors pulumi-kubernetes DiffConfig (provider.go:453-566 at v4.32.0): a changed
+    Mirrors pulumi-kubernetes kubeProvider.DiffConfig (provider.go at v4.32.0): a changed
     clusterIdentifier replaces; an unchanged one that is set cancels every other replacement;
     otherwise an unknown kubeconfig/context/cluster, a change of the active cluster, or a new
     renderYamlToDirectory replaces. `computed` holds the input keys that are unknown.
@@ -130,21 +132,21 @@ def provider_replace(old: dict[str, Any], new: dict[str, Any], computed: set[str
     source = "pulumi-kubernetes@v4.32.0 provider/pkg/provider/provider.go"
     old_id, new_id = old.get("clusterIdentifier"), new.get("clusterIdentifier")
     if old_id is not None and new_id is not None and old_id != new_id:
-        return f"clusterIdentifier changed ({source}:490-491)"
+        return f"clusterIdentifier changed ({source} kubeProvider.DiffConfig, clusterIdentifierKey)"
     if new_id is not None and old_id == new_id:
         return None
     for key in ("kubeconfig", "context", "cluster"):
         if key in computed:
-            return f"{key} is unknown until what it comes from exists ({source}:504-515)"
+            return f"{key} is unknown until what it comes from exists ({source} kubeProvider.DiffConfig, IsComputed)"
     before, after = _active_cluster(old.get("kubeconfig"), old), _active_cluster(new.get("kubeconfig"), new)
     if before is not None and after is not None and before != after:
-        return f"the kubeconfig's active cluster changes ({source}:539-559)"
+        return f"the kubeconfig's active cluster changes ({source} kubeProvider.DiffConfig, getActiveClusterFromConfig)"
     if old.get("renderYamlToDirectory") != new.get("renderYamlToDirectory"):
-        return f"renderYamlToDirectory changed ({source}:530-536)"
+        return f"renderYamlToDirectory changed ({source} kubeProvider.DiffConfig, renderYamlToDirectory)"
     return None
 
 
-def scope_of(reg: runner.Registration, result: runner.RunResult) -> dict[str, tuple[str, ...]]:
+def scope_of(reg: monitor.Registration, result: runner.RunResult) -> dict[str, tuple[str, ...]]:
     """Where a registration's unique keys live: its account, account and region, and cluster.
 
     Read from its provider: an AWS provider that assumes a role works in that role's account
@@ -205,15 +207,15 @@ def _owners(result: runner.RunResult) -> dict[str, str]:
     return out
 
 
-def _ignored(reg: runner.Registration) -> list[tuple[Any, ...]]:
+def _ignored(reg: monitor.Registration) -> list[tuple[Any, ...]]:
     return [parse_path(p) for p in reg.ignore_changes]
 
 
 def _diff_custom(
-    old: runner.Registration, new: runner.Registration, rule: Rule | None, computed: set[str], owner: dict[str, str]
+    old: monitor.Registration, new: monitor.Registration, rule: Rule | None, computed: set[str], owner: dict[str, str]
 ) -> list[InputChange]:
     """Input changes of a matched resource, each with what forces a replacement (if anything)."""
-    ignored = _ignored(new)
+    ignored = _ignored(new) + [parse_path(f.path) for flag, f in (rule.ignored_when if rule else ()) if new.inputs.get(flag)]
     changes = [InputChange(p, a, b) for p, a, b in diff_values(old.inputs, new.inputs) if not any(contains(i, p) for i in ignored)]
     for key in sorted(set(new.inputs) | set(new.property_dependencies)):
         sources = {owner.get(u, u) for u in [*new.property_dependencies.get(key, []), *urns_in(new.inputs.get(key))]}
@@ -239,7 +241,7 @@ def _delete_first(change: Change, rule: Rule | None, delete_first: set[str], by_
 
     The option decides when set; otherwise the provider does, except for a replacement the
     engine decides itself because the provider changed (`by_provider`): that one is create-first
-    (step_generator.go:2912 returns no DeleteBeforeReplace).
+    (step_generator.go stepGenerator.diff returns no DeleteBeforeReplace for a changed provider).
     """
     old, new = change.old, change.new
     assert old is not None and new is not None

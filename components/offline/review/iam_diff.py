@@ -13,15 +13,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...iam.grammar import as_list
+
 IAM_DOCUMENT_KEYS = ("assumeRolePolicy", "policy")
 """The inputs of IAM resources (and of a pod identity association) that hold a policy document, as JSON."""
 FIELDS = ("Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition")
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def _principals(value: Any) -> set[str]:
@@ -29,8 +25,8 @@ def _principals(value: Any) -> set[str]:
     if value is None:
         return set()
     if not isinstance(value, dict):
-        return {str(v) for v in _as_list(value)}
-    return {f"{kind}:{v}" for kind, values in value.items() for v in _as_list(values)}
+        return {str(v) for v in as_list(value)}
+    return {f"{kind}:{v}" for kind, values in value.items() for v in as_list(values)}
 
 
 def _conditions(value: Any) -> set[str]:
@@ -38,13 +34,13 @@ def _conditions(value: Any) -> set[str]:
     out: set[str] = set()
     for operator, pairs in (value or {}).items():
         for key, values in (pairs or {}).items():
-            out |= {f"{operator} {key}={json.dumps(v) if not isinstance(v, str) else v}" for v in _as_list(values)}
+            out |= {f"{operator} {key}={json.dumps(v) if not isinstance(v, str) else v}" for v in as_list(values)}
     return out
 
 
 def elements(statement: dict[str, Any]) -> dict[str, set[str]]:
     """The comparable parts of a statement, each as a set of strings."""
-    out = {name: {str(v) for v in _as_list(statement.get(name))} for name in ("Action", "NotAction", "Resource", "NotResource")}
+    out = {name: {str(v) for v in as_list(statement.get(name))} for name in ("Action", "NotAction", "Resource", "NotResource")}
     out["Principal"] = _principals(statement.get("Principal"))
     out["NotPrincipal"] = _principals(statement.get("NotPrincipal"))
     out["Condition"] = _conditions(statement.get("Condition"))
@@ -54,7 +50,7 @@ def elements(statement: dict[str, Any]) -> dict[str, set[str]]:
 def statements(doc: Any) -> list[dict[str, Any]]:
     if not isinstance(doc, dict):
         return []
-    return [s for s in _as_list(doc.get("Statement")) if isinstance(s, dict)]
+    return [s for s in as_list(doc.get("Statement")) if isinstance(s, dict)]
 
 
 @dataclass
@@ -205,7 +201,7 @@ def admits(trust: Any, namespace: str, service_account: str, cluster: str | None
                 value = values[field_]
                 if value is None:
                     continue
-                patterns = [str(a) for a in _as_list(allowed)]
+                patterns = [str(a) for a in as_list(allowed)]
                 if field_ == "cluster":
                     ok &= any(
                         p.endswith(f":cluster/{value}") or fnmatch.fnmatchcase(f"cluster/{value}", p.split(":")[-1]) for p in patterns

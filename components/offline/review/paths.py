@@ -1,7 +1,7 @@
 """Pulumi property paths (`spec.template["a.b"][0]`) as tuples, and how they relate.
 
-The replacement table (offline/replacements.py) names inputs by path; the comparison
-(offline/compare.py) reports changes by path; both meet here.
+The replacement table (offline/review/provider_rules.py) names inputs by path; the comparison
+(offline/review/compare.py) reports changes by path; both meet here.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Any
 
 from ... import stack as config_module
 from ...stack import ConfigError
-from ..harness import runner
+from ..harness import project, runner
 from ..harness.stackfile import StackFileError
 from ..harness.stackfile import load as load_stack_file
 
@@ -35,8 +35,8 @@ class BadInput(Exception):
 def side(stack: str, overrides: dict[str, Any] | None = None, path: Path | None = None, label: str = "") -> Side:
     """Run the program as stack `stack` for a stack file (`path`, else Pulumi.<stack>.yaml) with
     `overrides` on top; raises ConfigError for an invalid config, as the program would."""
-    config = runner.stack_config(stack, overrides=overrides, path=path)
-    parsed = config_module.parse(runner.raw_config(config))
+    config = project.stack_config(stack, overrides=overrides, path=path)
+    parsed = config_module.parse(project.raw_config(config))
     return Side(label or str(path or stack), runner.run_stack(stack, overrides=overrides, path=path), parsed)
 
 
@@ -44,15 +44,15 @@ def load(stack: str, arg: str, empty_is_new: bool = False) -> Side:
     """One side of the review from a command-line argument. An empty stack file is a new stack
     on the OLD side (`empty_is_new`); on the NEW side it is checked like any other, and refused."""
     name, path = stack_target(arg)
-    if path is None and name not in runner.stack_names():
-        raise BadInput(f"{arg}: no Pulumi.{name}.yaml; stacks: {', '.join(runner.stack_names())}")
-    file = path or runner.program().root / f"Pulumi.{name}.yaml"
+    if path is None and name not in project.stack_names():
+        raise BadInput(f"{arg}: no Pulumi.{name}.yaml; stacks: {', '.join(project.stack_names())}")
+    file = path or project.program().root / f"Pulumi.{name}.yaml"
+    if empty_is_new and file.is_file() and not file.read_text().strip():
+        return Side(f"{arg} (empty: a new stack)", runner.RunResult([]), None)
     try:
-        content = load_stack_file(file)  # the config mapping, as the runner reads it
+        load_stack_file(file)  # read as the runner reads it: a bad file is said here, in one line
     except StackFileError as error:
         raise BadInput(str(error)) from None
-    if not content and empty_is_new:
-        return Side(f"{arg} (empty: a new stack)", runner.RunResult([]), None)
     try:
         return side(stack, path=file, label=arg)
     except StackFileError as error:

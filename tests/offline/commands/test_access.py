@@ -1,4 +1,4 @@
-"""offline.access: per binding, the role its pods run as and everything that role may do,
+"""eks-pod-identity access: per binding, the role its pods run as and everything that role may do,
 read from what the stack registers, with the flags an audit starts from."""
 
 from __future__ import annotations
@@ -151,3 +151,40 @@ def test_cli_refuses_an_unknown_stack_and_a_bad_config(tmp_path, capsys):
     assert cli.main(["access", str(bad)]) == 1
     assert "eks-pod-identity:clusters[0].version = '1.20'" in capsys.readouterr().err
     assert cli.main(["access", str(tmp_path / "Pulumi.missing.yaml")]) == 1
+
+
+def test_access_says_nothing_on_stderr_but_its_progress():
+    """parliament's pkg_resources deprecation warning leaked to stderr (in a fresh process, where
+    parliament is imported for the first time)."""
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-m", "eks_pod_identity", "access", "identities", "--program", str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert all(line.startswith(("running stack", "  stack")) for line in done.stderr.splitlines()), done.stderr
+
+
+def test_an_existing_target_role_gets_the_trust_it_needs_printed(tmp_path, capsys):
+    """With `targetRole: {arn: ...}` nothing said what that role's trust must admit."""
+    path = tmp_path / "Pulumi.target.yaml"
+    path.write_text(
+        "config:\n  aws:region: eu-west-1\n  eks-pod-identity:clusters: [{name: shop, create: false}]\n"
+        "  eks-pod-identity:identities: [{name: reports, namespace: reports, serviceAccount: writer,"
+        " targetRole: {arn: 'arn:aws:iam::444455556666:role/reports-target'}}]\n"
+    )
+    for command in ("access", "plan"):
+        assert cli.main([command, str(path)]) == 0
+        section = capsys.readouterr().out.split("The trust target role `reports-target` needs", 1)[1]
+        assert "--namespace reports --service-account writer" in section and "account 444455556666" in section
+        doc = json.loads(section.split("<<EOF\n", 1)[1].split("\nEOF", 1)[0].replace("${EXTERNAL_ID_1}", "x"))
+        (statement,) = doc["Statement"]
+        assert statement["Condition"]["StringEquals"]["sts:ExternalId"] == ["x"]
+        assert statement["Condition"]["ArnEquals"]["aws:PrincipalArn"][0].split(":role/")[1].startswith("reports-role")

@@ -1,4 +1,4 @@
-"""offline.adopt: hand-made associations and add-ons become an import document whose entries
+"""eks-pod-identity adopt: hand-made associations and add-ons become an import document whose entries
 are exactly what the program registers (type, name, parent URN), so that after
 `pulumi import --file` a `pulumi up` creates none of them."""
 
@@ -40,7 +40,7 @@ IMPORTED = (adopt.ASSOCIATION, adopt.ADDON)
 
 def owned_world(stack: str, clusters: list[str]) -> dict[str, mocks.AdoptedCluster]:
     """The adopted clusters with their agent add-on tagged as `stack`'s: what the user has
-    once the printed tag commands ran (the contract of components/existing.py)."""
+    once the printed tag commands ran (the contract of components/addons/installed.py)."""
     tags = {"pulumi-project": "eks-pod-identity", "pulumi-stack": stack, "managed-by": "pulumi"}
     return {c: mocks.AdoptedCluster(addons={"eks-pod-identity-agent": mocks.MockAddon(mocks.AGENT_VERSION, tags=tags)}) for c in clusters}
 

@@ -7,7 +7,7 @@ import shutil
 
 from eks_pod_identity import cli
 from eks_pod_identity.offline.commands import check
-from eks_pod_identity.offline.harness import runner
+from eks_pod_identity.offline.harness import project
 
 from tests.helpers import ROOT, own_copy_of_team_cluster
 
@@ -37,9 +37,21 @@ def test_check_by_default_takes_every_stack_file_of_the_folder(tmp_path):
     own_copy_of_team_cluster(tmp_path)
     shutil.copy(ROOT / "Pulumi.dev.yaml", tmp_path / "Pulumi.dev.yaml")
     assert [name for name, _ in check.targets([], root=tmp_path)] == ["dev", "mine"]
-    assert [name for name, _ in check.targets([], root=ROOT)] == runner.stack_names()
+    assert [name for name, _ in check.targets([], root=ROOT)] == project.stack_names()
 
 
 def test_check_of_a_stack_that_does_not_exist(capsys):
     assert cli.main(["check", "nope"]) == 1
     assert "Pulumi.nope.yaml: FAILED, 1 problem:\n  - cannot read the stack file: no such file" in capsys.readouterr().out
+
+
+def test_check_counts_problems_not_the_errors_header(tmp_path, capsys):
+    """ "stack config has 1 problem(s); nothing was created:" was counted as a problem."""
+    path = tmp_path / "Pulumi.bad.yaml"
+    path.write_text(
+        "config:\n  aws:region: eu-west-1\n  eks-pod-identity:clusters: [{name: shop, create: false}]\n"
+        "  eks-pod-identity:identities: [{name: a, namespace: n, serviceAccount: s, roleArn: 'arn:aws:iam::111111111111:role/x'}]\n"
+    )
+    assert cli.main(["check", str(path), "--account", "222222222222"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED, 1 problem:" in out and "nothing was created" not in out

@@ -3,83 +3,12 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
-import pulumi
-import pulumi_aws as aws
-import pytest
 from eks_pod_identity import cli
-from eks_pod_identity.offline.harness import runner, stackfile
+from eks_pod_identity.offline.harness import runner
 
-from tests.helpers import ROOT, STACKS, own_copy_of_team_cluster
-
-
-def test_the_offline_monitor_refuses_a_urn_twice_as_the_engine_does():
-    def program():
-        aws.iam.Role("same", assume_role_policy="{}")
-        aws.iam.Role("same", assume_role_policy="{}")
-
-    result = runner.run({"aws:region": "us-east-1"}, program=program, raise_errors=False)
-    assert isinstance(result.error, runner.DuplicateUrnError)
-    assert "Duplicate resource URN" in str(result.error)
-
-
-@pytest.mark.parametrize("second", ["claims-the-alias", "is-the-alias"])
-def test_the_offline_monitor_refuses_one_urn_claimed_twice_through_aliases(second):
-    def program():
-        aws.iam.Role("first", assume_role_policy="{}", opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="old")]))
-        if second == "claims-the-alias":
-            aws.iam.Role("second", assume_role_policy="{}", opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="old")]))
-        else:
-            aws.iam.Role("old", assume_role_policy="{}")
-
-    result = runner.run({"aws:region": "us-east-1"}, program=program, raise_errors=False)
-    assert isinstance(result.error, runner.DuplicateAliasError)
-    assert "aws:iam/role:Role::old" in str(result.error)
-
-
-def test_the_offline_monitor_gives_the_engines_urns():
-    def program():
-        parent = pulumi.ComponentResource("a:index:Outer", "outer")
-        inner = pulumi.ComponentResource("a:index:Inner", "inner", opts=pulumi.ResourceOptions(parent=parent))
-        aws.iam.Role("leaf", assume_role_policy="{}", opts=pulumi.ResourceOptions(parent=inner))
-
-    result = runner.run({"aws:region": "us-east-1"}, program=program)
-    assert result.named("outer").urn == "urn:pulumi:test::eks-pod-identity::a:index:Outer::outer"
-    assert result.named("leaf").urn == "urn:pulumi:test::eks-pod-identity::a:index:Outer$a:index:Inner$aws:iam/role:Role::leaf"
-
+from tests.helpers import own_copy_of_team_cluster
 
 # --- the committed stacks, and stack files of one's own ------------------------------------------
-
-
-GIT = shutil.which("git")
-
-
-@pytest.mark.skipif(GIT is None, reason="no git")
-def test_the_suite_runs_exactly_the_stack_files_git_tracks():
-    done = subprocess.run(["git", "-C", str(ROOT), "ls-files", "Pulumi.*.yaml"], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        pytest.skip("not a git checkout")
-    assert STACKS == sorted(n[len("Pulumi.") : -len(".yaml")] for n in done.stdout.split())
-
-
-@pytest.mark.skipif(GIT is None, reason="no git")
-def test_an_untracked_stack_file_is_not_a_committed_stack(tmp_path):
-    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.identities.yaml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    subprocess.run(["git", "-C", str(tmp_path), "add", "Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.identities.yaml"], check=True)
-    own_copy_of_team_cluster(tmp_path)
-    assert runner.committed_stack_names(tmp_path) == ["dev", "identities"]
-    assert runner.stack_names(tmp_path) == ["dev", "identities", "mine"]
-
-
-def test_outside_a_git_checkout_every_stack_file_counts(tmp_path):
-    shutil.copy(ROOT / "Pulumi.dev.yaml", tmp_path / "Pulumi.dev.yaml")
-    own_copy_of_team_cluster(tmp_path)
-    assert stackfile.tracked_stack_names(tmp_path) is None
-    assert runner.committed_stack_names(tmp_path) == ["dev", "mine"]
 
 
 def test_plan_of_a_stack_referencing_a_stack_with_no_file(tmp_path, capsys):

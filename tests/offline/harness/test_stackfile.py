@@ -3,8 +3,9 @@ and merge keys work, and a file that cannot be read says why."""
 
 from __future__ import annotations
 
+import pytest
 from eks_pod_identity import cli
-from eks_pod_identity.offline.harness import runner
+from eks_pod_identity.offline.harness import project
 
 
 def test_what_the_stack_file_reader_says_of_a_missing_file_and_a_folder(tmp_path, capsys):
@@ -24,7 +25,7 @@ def test_yaml_anchors_and_merge_keys_are_fine(tmp_path):
         "config:\n  aws:region: us-east-1\n  eks-pod-identity:clusters:\n"
         "    - &base {name: a, create: false}\n    - <<: *base\n      name: b\n"
     )
-    assert runner.stack_config("merge", path=path)["eks-pod-identity:clusters"] == (
+    assert project.stack_config("merge", path=path)["eks-pod-identity:clusters"] == (
         '[{"name": "a", "create": false}, {"name": "b", "create": false}]'
     )
 
@@ -35,6 +36,34 @@ def test_yaml_1_1_booleans_and_dates_stay_text_as_the_cli_reads_them(tmp_path):
         "config:\n  aws:region: us-east-1\n  eks-pod-identity:environment: on\n"
         "  eks-pod-identity:clusters: [{name: a, create: true, version: 2024-01-01}]\n"
     )
-    config = runner.stack_config("words", path=path)
+    config = project.stack_config("words", path=path)
     assert config["eks-pod-identity:environment"] == "on"
     assert config["eks-pod-identity:clusters"] == '[{"name": "a", "create": true, "version": "2024-01-01"}]'
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (
+            "confg:\n  aws:region: us-east-1\n",
+            "unknown top-level key 'confg' (the Pulumi CLI ignores it, and the config under it): did you mean `config:`?",
+        ),
+        ("", "the stack file is empty"),
+        ("\n# only a comment\n", "the stack file is empty"),
+    ],
+)
+def test_a_misspelt_top_level_key_or_an_empty_file_is_named(tmp_path, capsys, content, said):
+    """Both got "clusters: is required"."""
+    path = tmp_path / "Pulumi.typo.yaml"
+    path.write_text(content)
+    assert cli.main(["plan", str(path)]) == 1
+    assert said in capsys.readouterr().err
+
+
+def test_a_stack_without_a_region_is_refused_by_every_command(tmp_path, capsys):
+    path = tmp_path / "Pulumi.noregion.yaml"
+    path.write_text("config:\n  eks-pod-identity:clusters: [{name: c, create: false}]\n")
+    for argv in (["plan", str(path)], ["check", str(path)], ["access", str(path)]):
+        assert cli.main(argv) == 1
+        out = capsys.readouterr()
+        assert "aws:region: is required" in out.out + out.err

@@ -14,7 +14,7 @@ from eks_pod_identity.offline.review.compare import diff_values
 from eks_pod_identity.tokens import ROLE
 from hypothesis import given, settings
 
-from tests.helpers.review import change_of, judge, ops, role, run_program, values
+from tests.helpers.review import DEV, KEY, change_of, judge, ops, role, run_program, side, values
 
 
 @settings(max_examples=100, deadline=None)
@@ -106,3 +106,12 @@ def test_a_type_without_facts_is_reported_rather_than_trusted():
     result, _ = judge(run_program(body("1")), run_program(body("2")))
     assert change_of(result, "x:index:Thing", "t").kind == "unknown"
     assert "no replacement facts for x:index:Thing" in review.render(result)
+
+
+def test_a_new_desired_capacity_is_no_change_once_the_autoscaler_owns_it():
+    """ignoreScalingChanges: pulumi-eks ignores scalingConfig.desiredSize after creation."""
+    old = side("dev")
+    clusters = [{**DEV[f"{KEY}clusters"][0], "desiredCapacity": 3}]
+    new = side("dev", {f"{KEY}clusters": clusters})
+    group = change_of(judge(old, new)[0], "eks:index:ManagedNodeGroup", "pod-identity-dev-nodes")
+    assert group.op == "same" and group.inputs == []

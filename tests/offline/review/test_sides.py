@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from eks_pod_identity import stack as config
-from eks_pod_identity.offline.harness import runner
+from eks_pod_identity.offline.harness import project
 from eks_pod_identity.offline.review import sides
 
 from tests.helpers import ROOT, STACKS
@@ -41,7 +41,7 @@ def test_an_empty_file_is_a_new_stack_on_the_old_side_and_bad_input_on_the_new(t
     empty.write_text("")
     old = sides.load("dev", str(empty), empty_is_new=True)
     assert old.config is None and old.result.registrations == [] and old.label.endswith("(empty: a new stack)")
-    with pytest.raises(sides.BadInput, match="eks-pod-identity:clusters: is required"):
+    with pytest.raises(sides.BadInput, match="the stack file is empty"):
         sides.load("dev", str(empty))
 
 
@@ -49,8 +49,8 @@ def test_a_stack_that_is_not_here_names_the_stacks_that_are():
     with pytest.raises(sides.BadInput) as caught:
         sides.load("dev", "nope")
     # Every stack file here, one's own included (not only the committed ones).
-    assert str(caught.value) == f"nope: no Pulumi.nope.yaml; stacks: {', '.join(runner.stack_names())}"
-    assert set(STACKS) <= set(runner.stack_names())
+    assert str(caught.value) == f"nope: no Pulumi.nope.yaml; stacks: {', '.join(project.stack_names())}"
+    assert set(STACKS) <= set(project.stack_names())
 
 
 @pytest.mark.parametrize(
