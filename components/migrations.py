@@ -11,6 +11,7 @@ transformation that adds the aliases; the components and their public Args know 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -142,8 +143,8 @@ class Renames:
                 return None
             prefix = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{chains[id(args.resource)]}::"
             aliases: list[pulumi.Input[str | pulumi.Alias]] = [f"{prefix}{old}" if known else pulumi.Alias(name=old) for old in former]
-            return pulumi.ResourceTransformationResult(
-                args.props, pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(aliases=aliases))
-            )
+            options = copy.copy(args.opts)  # a shallow copy: the caller's options may serve other resources
+            options.aliases = [*(args.opts.aliases or []), *aliases]
+            return pulumi.ResourceTransformationResult(args.props, options)
 
         return apply

@@ -65,6 +65,8 @@ class PodIdentityAssociations(pulumi.ComponentResource):
 
     associations: dict[str, aws.eks.PodIdentityAssociation]
     """By target key `cluster/namespace/serviceAccount`."""
+    association_ids: pulumi.Output[dict[str, str]]
+    """Association IDs by target key."""
 
     def __init__(self, name: str, args: PodIdentityAssociationsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("eks-pod-identity:index:PodIdentityAssociations", name, None, opts)
@@ -83,9 +85,8 @@ class PodIdentityAssociations(pulumi.ComponentResource):
             )
             for t in args.targets
         }
+        # One Output over the IDs, shared by the component's outputs and the stack's export: a
+        # fleet registers thousands of associations, and each Output read costs (docs/performance.md).
+        ids = {key: a.association_id for key, a in self.associations.items()}
+        self.association_ids = pulumi.Output.all(**ids) if ids else pulumi.Output.from_input({})
         self.register_outputs({"associationIds": self.association_ids})
-
-    @property
-    def association_ids(self) -> dict[str, pulumi.Output[str]]:
-        """Association IDs by target key; a workload's pod template carries its ID."""
-        return {key: a.association_id for key, a in self.associations.items()}

@@ -337,16 +337,23 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         "roleArns": role_arns,
         TRUST_SCOPES_OUTPUT: trust_scopes_output(cfg),
         "targetRoleArns": {i.name: target_arn(i) for i in cfg.identities if i.target_role},
-        "associationIds": {key: i for a in associations.values() for key, i in a.association_ids.items()},
+        "associationIds": pulumi.Output.all(*(a.association_ids for a in associations.values())).apply(
+            lambda ids: {key: value for each in ids for key, value in each.items()}
+        ),
         # Who gets what: `cluster/namespace/serviceAccount` -> the role its pods run as (the
         # target role when chaining), for audits (`eks-pod-identity access` prints the rest).
-        "bindingRoleArns": {
-            names.association(*b.key): target_arn(cfg.identity(b.identity)) or role_arns[b.identity]
-            for b in [*cfg.bindings(), *cfg.addon_bindings()]
-        },
+        "bindingRoleArns": binding_role_arns(cfg, role_arns),
     }
     outputs.update(declare_sample(d, clusters, agents, roles, role_arns, associations, targets))
     return outputs
+
+
+def binding_role_arns(cfg: StackConfig, role_arns: dict[str, pulumi.Output[str]]) -> pulumi.Output[dict[str, str]]:
+    """`cluster/namespace/serviceAccount` -> the role its pods run as (the target role when
+    chaining): one Output over the identities' roles, not one per binding (a fleet has thousands)."""
+    chained = {i.name: target_arn(i) for i in cfg.identities}
+    keys = [(names.association(*b.key), b.identity) for b in [*cfg.bindings(), *cfg.addon_bindings()]]
+    return pulumi.Output.all(**role_arns).apply(lambda arns: {key: chained[ident] or arns[ident] for key, ident in keys})
 
 
 def declare_sample(
