@@ -19,15 +19,12 @@ CLUSTER_TAG = "elbv2.k8s.aws/cluster"
 def load_balancer_controller(_: NoParams, partition: str, __: Sequence[str]) -> list[Statement]:
     """iam_policy.json, with `*` narrowed to each action's resource types and the controller's
     `elbv2.k8s.aws/cluster` tag conditions kept as upstream writes them."""
-    tagged_request = {"Null": {f"aws:RequestTag/{CLUSTER_TAG}": "false"}}
-    tagged_resource = {"Null": {f"aws:ResourceTag/{CLUSTER_TAG}": "false"}}
-    untagged_request_tagged_resource = {"Null": {f"aws:RequestTag/{CLUSTER_TAG}": "true", f"aws:ResourceTag/{CLUSTER_TAG}": "false"}}
-    elb = f"arn:{partition}:elasticloadbalancing:*:*"
-    balancers = [f"{elb}:targetgroup/*/*", f"{elb}:loadbalancer/net/*/*", f"{elb}:loadbalancer/app/*/*"]
-    listeners = [f"{elb}:listener/net/*/*/*", f"{elb}:listener/app/*/*/*"]
-    rules_ = [f"{elb}:listener-rule/net/*/*/*", f"{elb}:listener-rule/app/*/*/*"]
-    app_balancers = f"{elb}:loadbalancer/app/*/*"
-    security_groups = arn(partition, "ec2", "security-group/*")
+    return _lbc_discovery(partition) + _lbc_management(partition)
+
+
+def _lbc_discovery(partition: str) -> list[Statement]:
+    """What the controller reads, and the WAF and Shield settings it attaches to balancers."""
+    app_balancers = f"arn:{partition}:elasticloadbalancing:*:*:loadbalancer/app/*/*"
     return [
         stmt(
             "ElbServiceLinkedRole",
@@ -95,26 +92,21 @@ def load_balancer_controller(_: NoParams, partition: str, __: Sequence[str]) -> 
             [arn(partition, "wafv2", "regional/webacl/*/*"), app_balancers],
         ),
         stmt("WafV2Disassociate", ["wafv2:DisassociateWebACL"], app_balancers),
-        # Upstream grants these on `*`; a rule resource is authorised too when rules are tagged.
-        stmt(
-            "SecurityGroupIngress",
-            ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-            [security_groups, arn(partition, "ec2", "security-group-rule/*")],
-        ),
-        stmt("CreateSecurityGroup", ["ec2:CreateSecurityGroup"], [security_groups, arn(partition, "ec2", "vpc/*")]),
-        stmt(
-            "TagNewSecurityGroups",
-            ["ec2:CreateTags"],
-            security_groups,
-            {"StringEquals": {"ec2:CreateAction": "CreateSecurityGroup"}, **tagged_request},
-        ),
-        stmt("RetagOwnSecurityGroups", ["ec2:CreateTags", "ec2:DeleteTags"], security_groups, untagged_request_tagged_resource),
-        stmt(
-            "ManageOwnSecurityGroups",
-            ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
-            security_groups,
-            tagged_resource,
-        ),
+    ]
+
+
+def _lbc_management(partition: str) -> list[Statement]:
+    """What the controller creates and changes: only resources tagged with its cluster tag."""
+    tagged_request = {"Null": {f"aws:RequestTag/{CLUSTER_TAG}": "false"}}
+    tagged_resource = {"Null": {f"aws:ResourceTag/{CLUSTER_TAG}": "false"}}
+    untagged_request_tagged_resource = {"Null": {f"aws:RequestTag/{CLUSTER_TAG}": "true", f"aws:ResourceTag/{CLUSTER_TAG}": "false"}}
+    elb = f"arn:{partition}:elasticloadbalancing:*:*"
+    balancers = [f"{elb}:targetgroup/*/*", f"{elb}:loadbalancer/net/*/*", f"{elb}:loadbalancer/app/*/*"]
+    listeners = [f"{elb}:listener/net/*/*/*", f"{elb}:listener/app/*/*/*"]
+    rules_ = [f"{elb}:listener-rule/net/*/*/*", f"{elb}:listener-rule/app/*/*/*"]
+    app_balancers = f"{elb}:loadbalancer/app/*/*"
+    return [
+        *_lbc_security_groups(partition),
         stmt(
             "CreateTaggedBalancers",
             ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
@@ -175,6 +167,36 @@ def load_balancer_controller(_: NoParams, partition: str, __: Sequence[str]) -> 
             [*listeners, *rules_],
         ),
         stmt("WebAcl", ["elasticloadbalancing:SetWebAcl"]),
+    ]
+
+
+def _lbc_security_groups(partition: str) -> list[Statement]:
+    """The security groups the controller creates for balancers, and their ingress rules."""
+    tagged_request = {"Null": {f"aws:RequestTag/{CLUSTER_TAG}": "false"}}
+    tagged_resource = {"Null": {f"aws:ResourceTag/{CLUSTER_TAG}": "false"}}
+    untagged_request_tagged_resource = {"Null": {f"aws:RequestTag/{CLUSTER_TAG}": "true", f"aws:ResourceTag/{CLUSTER_TAG}": "false"}}
+    security_groups = arn(partition, "ec2", "security-group/*")
+    return [
+        # Upstream grants these on `*`; a rule resource is authorised too when rules are tagged.
+        stmt(
+            "SecurityGroupIngress",
+            ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+            [security_groups, arn(partition, "ec2", "security-group-rule/*")],
+        ),
+        stmt("CreateSecurityGroup", ["ec2:CreateSecurityGroup"], [security_groups, arn(partition, "ec2", "vpc/*")]),
+        stmt(
+            "TagNewSecurityGroups",
+            ["ec2:CreateTags"],
+            security_groups,
+            {"StringEquals": {"ec2:CreateAction": "CreateSecurityGroup"}, **tagged_request},
+        ),
+        stmt("RetagOwnSecurityGroups", ["ec2:CreateTags", "ec2:DeleteTags"], security_groups, untagged_request_tagged_resource),
+        stmt(
+            "ManageOwnSecurityGroups",
+            ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
+            security_groups,
+            tagged_resource,
+        ),
     ]
 
 

@@ -86,10 +86,6 @@ def karpenter(params: KarpenterParams, partition: str, bound: Sequence[str]) -> 
         return arn(partition, "ec2", resource)
 
     profiles = f"arn:{partition}:iam::*:instance-profile/*"
-    launched = [
-        ec2(r) for r in ("fleet/*", "instance/*", "volume/*", "network-interface/*", "launch-template/*", "spot-instances-request/*")
-    ]
-    nodepool = {"aws:ResourceTag/karpenter.sh/nodepool": "*"}
     statements = [
         stmt(
             "LaunchFromSharedResources",
@@ -144,87 +140,109 @@ def karpenter(params: KarpenterParams, partition: str, bound: Sequence[str]) -> 
             stmt("InterruptionQueue", ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"], params.interruption_queue_arns)
         )
     for i, c in enumerate(clusters):
-        owned = {f"aws:ResourceTag/kubernetes.io/cluster/{c}": "owned"}
-        requested = {f"aws:RequestTag/kubernetes.io/cluster/{c}": "owned", "aws:RequestTag/eks:eks-cluster-name": c}
-        profile_tags = {f"aws:ResourceTag/kubernetes.io/cluster/{c}": "owned"}
-        statements += [
-            stmt(
-                f"LaunchFromOwnTemplates{i}",
-                ["ec2:RunInstances", "ec2:CreateFleet"],
-                ec2("launch-template/*"),
-                {"StringEquals": owned, "StringLike": nodepool},
-            ),
-            stmt(
-                f"LaunchTagged{i}",
-                ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
-                launched,
-                {"StringEquals": requested, "StringLike": {"aws:RequestTag/karpenter.sh/nodepool": "*"}},
-            ),
-            stmt(
-                f"TagOnLaunch{i}",
-                ["ec2:CreateTags"],
-                launched,
-                {
-                    "StringEquals": {**requested, "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"]},
-                    "StringLike": {"aws:RequestTag/karpenter.sh/nodepool": "*"},
-                },
-            ),
-            stmt(
-                f"TagOwnInstances{i}",
-                ["ec2:CreateTags"],
-                ec2("instance/*"),
-                {
-                    "StringEquals": owned,
-                    "StringLike": nodepool,
-                    "StringEqualsIfExists": {"aws:RequestTag/eks:eks-cluster-name": c},
-                    "ForAllValues:StringEquals": {"aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"]},
-                },
-            ),
-            stmt(
-                f"DeleteOwn{i}",
-                ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
-                [ec2("instance/*"), ec2("launch-template/*")],
-                {"StringEquals": owned, "StringLike": nodepool},
-            ),
-            # Upstream also pins topology.kubernetes.io/region to the stack's region; here the tag must be present.
-            stmt(
-                f"CreateInstanceProfiles{i}",
-                ["iam:CreateInstanceProfile"],
-                profiles,
-                {
-                    "StringEquals": requested,
-                    "StringLike": {"aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*"},
-                    "Null": {"aws:RequestTag/topology.kubernetes.io/region": "false"},
-                },
-            ),
-            stmt(
-                f"TagOwnInstanceProfiles{i}",
-                ["iam:TagInstanceProfile"],
-                profiles,
-                {
-                    "StringEquals": {**profile_tags, **requested},
-                    "StringLike": {
-                        "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*",
-                        "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*",
-                    },
-                    "Null": {
-                        "aws:ResourceTag/topology.kubernetes.io/region": "false",
-                        "aws:RequestTag/topology.kubernetes.io/region": "false",
-                    },
-                },
-            ),
-            stmt(
-                f"ManageOwnInstanceProfiles{i}",
-                ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"],
-                profiles,
-                {
-                    "StringEquals": profile_tags,
-                    "StringLike": {"aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*"},
-                    "Null": {"aws:ResourceTag/topology.kubernetes.io/region": "false"},
-                },
-            ),
-        ]
+        statements += _karpenter_cluster(partition, i, c)
     return statements
+
+
+def _karpenter_cluster(partition: str, i: int, c: str) -> list[Statement]:
+    """Launching, tagging and deleting only what Karpenter tagged as its own in cluster `c`."""
+
+    def ec2(resource: str) -> str:
+        return arn(partition, "ec2", resource)
+
+    launched = [
+        ec2(r) for r in ("fleet/*", "instance/*", "volume/*", "network-interface/*", "launch-template/*", "spot-instances-request/*")
+    ]
+    nodepool = {"aws:ResourceTag/karpenter.sh/nodepool": "*"}
+    owned = {f"aws:ResourceTag/kubernetes.io/cluster/{c}": "owned"}
+    requested = {f"aws:RequestTag/kubernetes.io/cluster/{c}": "owned", "aws:RequestTag/eks:eks-cluster-name": c}
+    return [
+        stmt(
+            f"LaunchFromOwnTemplates{i}",
+            ["ec2:RunInstances", "ec2:CreateFleet"],
+            ec2("launch-template/*"),
+            {"StringEquals": owned, "StringLike": nodepool},
+        ),
+        stmt(
+            f"LaunchTagged{i}",
+            ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
+            launched,
+            {"StringEquals": requested, "StringLike": {"aws:RequestTag/karpenter.sh/nodepool": "*"}},
+        ),
+        stmt(
+            f"TagOnLaunch{i}",
+            ["ec2:CreateTags"],
+            launched,
+            {
+                "StringEquals": {**requested, "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"]},
+                "StringLike": {"aws:RequestTag/karpenter.sh/nodepool": "*"},
+            },
+        ),
+        stmt(
+            f"TagOwnInstances{i}",
+            ["ec2:CreateTags"],
+            ec2("instance/*"),
+            {
+                "StringEquals": owned,
+                "StringLike": nodepool,
+                "StringEqualsIfExists": {"aws:RequestTag/eks:eks-cluster-name": c},
+                "ForAllValues:StringEquals": {"aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"]},
+            },
+        ),
+        stmt(
+            f"DeleteOwn{i}",
+            ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
+            [ec2("instance/*"), ec2("launch-template/*")],
+            {"StringEquals": owned, "StringLike": nodepool},
+        ),
+        *_karpenter_instance_profiles(partition, i, c),
+    ]
+
+
+def _karpenter_instance_profiles(partition: str, i: int, c: str) -> list[Statement]:
+    """The instance profiles Karpenter creates for its EC2NodeClasses in cluster `c`."""
+    profiles = f"arn:{partition}:iam::*:instance-profile/*"
+    requested = {f"aws:RequestTag/kubernetes.io/cluster/{c}": "owned", "aws:RequestTag/eks:eks-cluster-name": c}
+    profile_tags = {f"aws:ResourceTag/kubernetes.io/cluster/{c}": "owned"}
+    return [
+        # Upstream also pins topology.kubernetes.io/region to the stack's region; here the tag must be present.
+        stmt(
+            f"CreateInstanceProfiles{i}",
+            ["iam:CreateInstanceProfile"],
+            profiles,
+            {
+                "StringEquals": requested,
+                "StringLike": {"aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*"},
+                "Null": {"aws:RequestTag/topology.kubernetes.io/region": "false"},
+            },
+        ),
+        stmt(
+            f"TagOwnInstanceProfiles{i}",
+            ["iam:TagInstanceProfile"],
+            profiles,
+            {
+                "StringEquals": {**profile_tags, **requested},
+                "StringLike": {
+                    "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*",
+                    "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*",
+                },
+                "Null": {
+                    "aws:ResourceTag/topology.kubernetes.io/region": "false",
+                    "aws:RequestTag/topology.kubernetes.io/region": "false",
+                },
+            },
+        ),
+        stmt(
+            f"ManageOwnInstanceProfiles{i}",
+            ["iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile"],
+            profiles,
+            {
+                "StringEquals": profile_tags,
+                "StringLike": {"aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*"},
+                "Null": {"aws:ResourceTag/topology.kubernetes.io/region": "false"},
+            },
+        ),
+    ]
 
 
 class TerminationHandlerParams(Model):
