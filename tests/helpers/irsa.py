@@ -3,6 +3,7 @@ annotated service accounts, and the roles they name."""
 
 from __future__ import annotations
 
+from eks_pod_identity.offline import migration as migration_module
 from eks_pod_identity.offline.inputs import awsjson
 
 from . import AWS
@@ -24,3 +25,13 @@ def inputs(cluster_info: bool = True, workloads: bool = True) -> awsjson.Inputs:
         *([AWS / "irsa-workloads.json"] if workloads else []),
     ]
     return awsjson.read(files)
+
+
+def role_plan(m: migration_module.Migration, name: str) -> migration_module.RolePlan:
+    """The plan for the role named `name`."""
+    return next(p for p in m.roles if p.name == name)
+
+
+def identities(m: migration_module.Migration) -> dict[str, dict]:
+    """The fragment's identities by name, as the stack file gets them."""
+    return {i.name: i.config(CLUSTER) for i in m.identities}
