@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -84,3 +85,75 @@ def test_no_pattern_backtracks_super_linearly_on_long_input(where, pattern):
         pattern.match(text)
         pattern.fullmatch(text)
     assert time.perf_counter() - start < 2.0, where
+
+
+FUNCTION_LINES = 80
+MODULE_LINES = 400
+
+
+def test_no_function_over_80_lines_and_no_module_over_400():
+    """The house limits (docs/contributing: a function a reader holds in mind, a module that is one
+    concept); a long table of facts goes in named parts, as the catalog's policies do."""
+    long_functions, long_modules = [], []
+    for module in modules():
+        source = (COMPONENTS / module).read_text()
+        if source.count("\n") > MODULE_LINES:
+            long_modules.append(f"{module}: {source.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > FUNCTION_LINES:
+                long_functions.append(f"{module}:{node.name}: {node.end_lineno - node.lineno + 1} lines")
+    assert long_modules == [] and long_functions == []
+
+
+def imports_of(module: Path) -> set[str]:
+    """The package modules `module` imports at module level (relative imports resolved), which is
+    what makes a cycle fail at import time; imports inside functions are deliberate deferrals."""
+    package = ["eks_pod_identity", *module.with_suffix("").parts[:-1]]
+    found = set()
+    for node in ast.parse((COMPONENTS / module).read_text()).body:
+        if isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            target = ".".join([*base, *(node.module.split(".") if node.module else [])]) if node.level else node.module or ""
+            names = [target] + [f"{target}.{a.name}" for a in node.names]
+        elif isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        else:
+            continue
+        found |= {n for n in names if n.startswith("eks_pod_identity")}
+    return found
+
+
+def test_no_import_cycles():
+    """Two modules importing each other at module level work only in one import order; the
+    package had two such cycles (config quotas <-> stack, hazards <-> review)."""
+    files = [p.relative_to(COMPONENTS) for p in COMPONENTS.rglob("*.py")]
+    name_of = {".".join(["eks_pod_identity", *m.with_suffix("").parts]).removesuffix(".__init__"): m for m in files}
+    graph = {n: {i for i in imports_of(p) if i in name_of and i != n} for n, p in name_of.items()}
+    assert sum(map(len, graph.values())) >= len(graph) // 2, "the imports are read"
+    # A package's own __init__ re-exporting its modules is no cycle with them.
+    cycles = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1 and not nxt.startswith(node) and not node.startswith(nxt + "."):
+                cycles.append(" -> ".join([*path[path.index(nxt) :], nxt]) if nxt in path else f"{node} -> {nxt}")
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for n in sorted(graph):
+        if n not in state:
+            visit(n, [n])
+    assert cycles == []
+
+
+def test_the_cycle_check_sees_a_cycle(tmp_path, monkeypatch):
+    """The check above reads relative imports correctly: two modules of a fake package that
+    import each other are reported."""
+    (tmp_path / "a.py").write_text("from . import b\n")
+    (tmp_path / "b.py").write_text("from .a import thing\n")
+    monkeypatch.setattr(sys.modules[__name__], "COMPONENTS", tmp_path)
+    with pytest.raises(AssertionError, match=r"eks_pod_identity.a -> eks_pod_identity.b -> eks_pod_identity.a"):
+        test_no_import_cycles()

@@ -28,7 +28,7 @@ from tests.helpers import EXAMPLE, EXAMPLE_PROJECT, ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PROJECT = PYPROJECT["project"]
-# Imported only when installed (offline/commands/access.py reads its action data if present).
+# Imported only when installed (offline/grants.py reads its action data if present).
 OPTIONAL = ("parliament",)
 IMPORT = re.compile(r"^\s*import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)\s*(?:#.*)?$")
 FROM_IMPORT = re.compile(r"^\s*from\s+(\w[\w.]*)\s+import\b")

@@ -25,6 +25,7 @@ import yaml
 from ...cluster.rules import EKS_CLUSTER_NAME
 from ..inputs import awsjson
 from ..inputs.irsa import PLACEHOLDER, TRUST_LIMIT, compact, external_id_lookups, update_command
+from ..inputs.shapes import InputError
 from ..migration import (
     EKSCTL_SA_TAG,
     IRSA_ANNOTATIONS,
@@ -314,13 +315,13 @@ def run(args: argparse.Namespace) -> int:
             info = awsjson.read([args.cluster_info])
             awsjson.only(info, {"clusters"}, "--cluster-info", [args.cluster_info])
             if info.clusters[0].name != args.cluster:
-                raise awsjson.InputError(f"{args.cluster_info}: describes cluster {info.clusters[0].name}, not {args.cluster}")
+                raise InputError(f"{args.cluster_info}: describes cluster {info.clusters[0].name}, not {args.cluster}")
             found.clusters = info.clusters
         if args.workloads:
             loads = awsjson.read(args.workloads)
             awsjson.only(loads, {"workloads"}, "--workloads", args.workloads)
             found.workloads, found.notes = loads.workloads, found.notes + loads.notes
-    except awsjson.InputError as error:
+    except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
     migration = plan(found, args.cluster, args.account)

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ...arn import account_of
+from .shapes import InputError, as_array, as_object, inside, json_stream, place, string, string_map
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 """Workloads `kubectl rollout restart` can restart."""
@@ -29,10 +30,6 @@ EXPECTED = (
     "aws iam get-role / list-roles, aws eks describe-cluster, kubectl get serviceaccounts (or deployments, "
     "statefulsets, daemonsets) -o json"
 )
-
-
-class InputError(Exception):
-    """A file that is not what the command reads; the message names the file and the place."""
 
 
 @dataclass(frozen=True)
@@ -136,27 +133,12 @@ def documents(path: str | Path) -> list[Any]:
     if not stripped:
         raise InputError(f"{path}: the file is empty; expected the output of {EXPECTED}")
     if stripped[0] in "{[":
-        return _json_stream(text, path)
+        return json_stream(text, path)
     try:
         docs = [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError as error:
         raise InputError(f"{path}: neither JSON nor YAML ({str(error).splitlines()[0]})") from None
     return docs
-
-
-def _json_stream(text: str, path: str | Path) -> list[Any]:
-    """One or more JSON values one after another, as a loop of CLI calls writes them."""
-    decoder, docs, pos = json.JSONDecoder(), list[Any](), 0
-    while True:
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if pos >= len(text):
-            return docs
-        try:
-            value, pos = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as error:
-            raise InputError(f"{path}: not valid JSON at line {error.lineno} column {error.colno}: {error.msg}") from None
-        docs.append(value)
 
 
 def read(paths: Iterable[str | Path]) -> Inputs:
@@ -171,44 +153,6 @@ def read(paths: Iterable[str | Path]) -> Inputs:
     return out
 
 
-def _where(path: str, where: str) -> str:
-    return f"{path}: {where}" if where else f"{path}"
-
-
-def _at(where: str, key: str) -> str:
-    """The place of `key` inside the document part `where` (e.g. `document 2.association`)."""
-    return f"{where}.{key}" if where else key
-
-
-def _str(obj: dict[str, Any], key: str, path: str, where: str, required: bool = True) -> str:
-    value = obj.get(key)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or (required and not value):
-        found = "missing" if value is None else f"{type(value).__name__} {value!r}"
-        raise InputError(f"{_where(path, where)}: {key!r} should be a non-empty string, found {found}")
-    return value
-
-
-def _map(obj: dict[str, Any], key: str, path: str, where: str) -> dict[str, str]:
-    value = obj.get(key) or {}
-    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise InputError(f"{_where(path, where)}: {key!r} should map strings to strings, found {value!r}")
-    return dict(value)
-
-
-def _dict(value: Any, path: str, where: str, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise InputError(f"{_where(path, where)}: {what} should be an object, found {type(value).__name__}")
-    return value
-
-
-def _list(value: Any, path: str, where: str, what: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise InputError(f"{_where(path, where)}: {what} should be a list, found {type(value).__name__}")
-    return value
-
-
 def _classify(doc: Any, path: str, where: str, out: Inputs) -> None:
     """Add what `doc` holds to `out`, or refuse it with the kinds that are read."""
     if isinstance(doc, list):
@@ -216,53 +160,53 @@ def _classify(doc: Any, path: str, where: str, out: Inputs) -> None:
             _classify(item, path, f"{where}[{i}]" if where else f"item {i}", out)
         return
     if not isinstance(doc, dict):
-        raise InputError(f"{_where(path, where)}: found a {type(doc).__name__}, not an object; expected the output of {EXPECTED}")
+        raise InputError(f"{place(path, where)}: found a {type(doc).__name__}, not an object; expected the output of {EXPECTED}")
     if "associations" in doc:
         if doc.get("nextToken"):
             out.notes.append(f"{path}: the list has a nextToken, so it is one page only; run the CLI without --max-items")
-        for i, item in enumerate(_list(doc["associations"], path, where, "'associations'")):
-            at = _at(where, f"associations[{i}]")
-            out.associations.append(_association(_dict(item, path, at, "an association"), path, at, False))
+        for i, item in enumerate(as_array(doc["associations"], path, where, "'associations'")):
+            at = inside(where, f"associations[{i}]")
+            out.associations.append(_association(as_object(item, path, at, "an association"), path, at, False))
     elif "association" in doc:
         out.associations.append(
-            _association(_dict(doc["association"], path, where, "'association'"), path, _at(where, "association"), True)
+            _association(as_object(doc["association"], path, where, "'association'"), path, inside(where, "association"), True)
         )
     elif "addon" in doc:
-        out.addons.append(_addon(_dict(doc["addon"], path, where, "'addon'"), path, _at(where, "addon")))
+        out.addons.append(_addon(as_object(doc["addon"], path, where, "'addon'"), path, inside(where, "addon")))
     elif "addons" in doc:
         raise InputError(
-            f"{_where(path, where)}: this is `aws eks list-addons` output (names only); save "
+            f"{place(path, where)}: this is `aws eks list-addons` output (names only); save "
             "`aws eks describe-addon --cluster-name C --addon-name A` for each add-on instead"
         )
     elif "Role" in doc:
-        out.roles.append(_role(_dict(doc["Role"], path, where, "'Role'"), path, _at(where, "Role")))
+        out.roles.append(_role(as_object(doc["Role"], path, where, "'Role'"), path, inside(where, "Role")))
     elif "Roles" in doc or "RoleDetailList" in doc:
         key = "Roles" if "Roles" in doc else "RoleDetailList"
         if doc.get("IsTruncated"):
             out.notes.append(f"{path}: IsTruncated is true, so some roles are missing; run the CLI without --max-items")
-        for i, item in enumerate(_list(doc[key], path, where, repr(key))):
-            at = _at(where, f"{key}[{i}]")
-            out.roles.append(_role(_dict(item, path, at, "a role"), path, at))
+        for i, item in enumerate(as_array(doc[key], path, where, repr(key))):
+            at = inside(where, f"{key}[{i}]")
+            out.roles.append(_role(as_object(item, path, at, "a role"), path, at))
     elif "cluster" in doc and isinstance(doc["cluster"], dict):
-        c, at = doc["cluster"], _at(where, "cluster")
-        identity = _dict(c.get("identity") or {}, path, at, "'identity'")
-        issuer = _dict(identity.get("oidc") or {}, path, _at(at, "identity"), "'oidc'").get("issuer") or ""
-        arn = _str(c, "arn", path, at)
+        c, at = doc["cluster"], inside(where, "cluster")
+        identity = as_object(c.get("identity") or {}, path, at, "'identity'")
+        issuer = as_object(identity.get("oidc") or {}, path, inside(at, "identity"), "'oidc'").get("issuer") or ""
+        arn = string(c, "arn", path, at)
         if account_of(arn) is None:
             raise InputError(
-                f"{_where(path, at)}: 'arn' should be a cluster ARN (arn:PARTITION:eks:REGION:ACCOUNT:cluster/NAME), found {arn!r}"
+                f"{place(path, at)}: 'arn' should be a cluster ARN (arn:PARTITION:eks:REGION:ACCOUNT:cluster/NAME), found {arn!r}"
             )
-        out.clusters.append(Cluster(_str(c, "name", path, at), arn, str(issuer), path))
+        out.clusters.append(Cluster(string(c, "name", path, at), arn, str(issuer), path))
     elif isinstance(doc.get("kind"), str) and isinstance(doc.get("items"), list):
         for i, item in enumerate(doc["items"]):
-            item = _dict(item, path, _at(where, f"items[{i}]"), "an item")
+            item = as_object(item, path, inside(where, f"items[{i}]"), "an item")
             kind = item.get("kind") or doc["kind"].removesuffix("List")
-            _kubernetes({**item, "kind": kind}, path, _at(where, f"items[{i}]"), out)
+            _kubernetes({**item, "kind": kind}, path, inside(where, f"items[{i}]"), out)
     elif isinstance(doc.get("kind"), str) and isinstance(doc.get("metadata"), dict):
         _kubernetes(doc, path, where, out)
     else:
         keys = ", ".join(sorted(map(str, doc))[:8]) or "none"
-        raise InputError(f"{_where(path, where)}: not output this command reads (its keys: {keys}); expected the output of {EXPECTED}")
+        raise InputError(f"{place(path, where)}: not output this command reads (its keys: {keys}); expected the output of {EXPECTED}")
 
 
 def _association(a: dict[str, Any], path: str, where: str, described: bool) -> Association:
@@ -270,33 +214,33 @@ def _association(a: dict[str, Any], path: str, where: str, described: bool) -> A
     if disable is not None and not isinstance(disable, bool):
         raise InputError(f"{path}: {where}: 'disableSessionTags' should be true or false, found {disable!r}")
     return Association(
-        cluster=_str(a, "clusterName", path, where),
-        namespace=_str(a, "namespace", path, where),
-        service_account=_str(a, "serviceAccount", path, where),
-        association_id=_str(a, "associationId", path, where),
-        association_arn=_str(a, "associationArn", path, where, required=False),
-        owner_arn=_str(a, "ownerArn", path, where, required=False),
-        role_arn=_str(a, "roleArn", path, where) if described else None,
-        target_role_arn=_str(a, "targetRoleArn", path, where, required=False) or None,
+        cluster=string(a, "clusterName", path, where),
+        namespace=string(a, "namespace", path, where),
+        service_account=string(a, "serviceAccount", path, where),
+        association_id=string(a, "associationId", path, where),
+        association_arn=string(a, "associationArn", path, where, required=False),
+        owner_arn=string(a, "ownerArn", path, where, required=False),
+        role_arn=string(a, "roleArn", path, where) if described else None,
+        target_role_arn=string(a, "targetRoleArn", path, where, required=False) or None,
         disable_session_tags=disable,
-        policy=_str(a, "policy", path, where, required=False) or None,
+        policy=string(a, "policy", path, where, required=False) or None,
         described=described,
         source=path,
     )
 
 
 def _addon(a: dict[str, Any], path: str, where: str) -> Addon:
-    arns = _list(a.get("podIdentityAssociations") or [], path, where, "'podIdentityAssociations'")
+    arns = as_array(a.get("podIdentityAssociations") or [], path, where, "'podIdentityAssociations'")
     if not all(isinstance(x, str) for x in arns):
         raise InputError(f"{path}: {where}: 'podIdentityAssociations' should list association ARNs, found {arns!r}")
     namespace = (a.get("namespaceConfig") or {}).get("namespace") if isinstance(a.get("namespaceConfig"), dict) else None
     return Addon(
-        cluster=_str(a, "clusterName", path, where),
-        name=_str(a, "addonName", path, where),
-        version=_str(a, "addonVersion", path, where),
-        arn=_str(a, "addonArn", path, where),
-        status=_str(a, "status", path, where, required=False),
-        tags=_map(a, "tags", path, where),
+        cluster=string(a, "clusterName", path, where),
+        name=string(a, "addonName", path, where),
+        version=string(a, "addonVersion", path, where),
+        arn=string(a, "addonArn", path, where),
+        status=string(a, "status", path, where, required=False),
+        tags=string_map(a, "tags", path, where),
         association_arns=tuple(arns),
         namespace=namespace,
         source=path,
@@ -320,7 +264,7 @@ def policy_document(value: Any, path: str, where: str) -> dict[str, Any]:
 
 
 def _role(r: dict[str, Any], path: str, where: str) -> Role:
-    tags = _list(r.get("Tags") or [], path, where, "'Tags'")
+    tags = as_array(r.get("Tags") or [], path, where, "'Tags'")
     if not all(isinstance(t, dict) and isinstance(t.get("Key"), str) for t in tags):
         raise InputError(f"{path}: {where}: 'Tags' should be a list of {{Key, Value}}, found {tags!r}")
     if "AssumeRolePolicyDocument" not in r:
@@ -328,8 +272,8 @@ def _role(r: dict[str, Any], path: str, where: str) -> Role:
     trust = policy_document(r["AssumeRolePolicyDocument"], path, f"{where}.AssumeRolePolicyDocument")
     _check_trust(trust, path, f"{where}.AssumeRolePolicyDocument")
     return Role(
-        name=_str(r, "RoleName", path, where),
-        arn=_str(r, "Arn", path, where),
+        name=string(r, "RoleName", path, where),
+        arn=string(r, "Arn", path, where),
         trust=trust,
         tags={t["Key"]: str(t.get("Value", "")) for t in tags},
         source=path,
@@ -362,22 +306,22 @@ def _check_trust(trust: dict[str, Any], path: str, where: str) -> None:
 
 def _kubernetes(obj: dict[str, Any], path: str, where: str, out: Inputs) -> None:
     kind = obj.get("kind")
-    meta = _dict(obj.get("metadata"), path, where, "'metadata'")
-    name = _str(meta, "name", path, _at(where, "metadata"))
-    namespace = _str(meta, "namespace", path, _at(where, "metadata"), required=False) or "default"
+    meta = as_object(obj.get("metadata"), path, where, "'metadata'")
+    name = string(meta, "name", path, inside(where, "metadata"))
+    namespace = string(meta, "namespace", path, inside(where, "metadata"), required=False) or "default"
     if kind == "ServiceAccount":
         out.service_accounts.append(
-            ServiceAccount(namespace, name, _map(meta, "annotations", path, where), _map(meta, "labels", path, where), path)
+            ServiceAccount(namespace, name, string_map(meta, "annotations", path, where), string_map(meta, "labels", path, where), path)
         )
     elif kind in WORKLOAD_KINDS:
-        spec = _dict(obj.get("spec") or {}, path, where, "'spec'")
-        template = _dict(spec.get("template") or {}, path, _at(where, "spec"), "'template'")
-        spec = _dict(template.get("spec") or {}, path, _at(where, "spec.template"), "'spec'")
+        spec = as_object(obj.get("spec") or {}, path, where, "'spec'")
+        template = as_object(spec.get("template") or {}, path, inside(where, "spec"), "'template'")
+        spec = as_object(template.get("spec") or {}, path, inside(where, "spec.template"), "'spec'")
         sa = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
         out.workloads.append(Workload(str(kind), namespace, name, str(sa), path))
     else:
         out.notes.append(
-            f"{_where(path, where)}: {kind} {namespace}/{name} ignored (only ServiceAccounts and {', '.join(WORKLOAD_KINDS)} are read)"
+            f"{place(path, where)}: {kind} {namespace}/{name} ignored (only ServiceAccounts and {', '.join(WORKLOAD_KINDS)} are read)"
         )
 
 

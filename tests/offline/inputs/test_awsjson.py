@@ -14,6 +14,7 @@ import botocore
 import kubernetes_validate
 import pytest
 from eks_pod_identity.offline.inputs import awsjson
+from eks_pod_identity.offline.inputs.shapes import InputError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -179,7 +180,7 @@ def test_a_paginated_list_is_noted(tmp_path):
 def test_bad_documents_name_the_file_and_the_place(text, message, tmp_path):
     path = tmp_path / "in.json"
     path.write_text(text)
-    with pytest.raises(awsjson.InputError) as error:
+    with pytest.raises(InputError) as error:
         awsjson.read([path])
     assert str(error.value).startswith(str(path)) and message in str(error.value)
 
@@ -230,7 +231,7 @@ def test_any_json_is_read_or_refused_with_an_input_error(value):
     out = awsjson.Inputs()
     try:
         awsjson._classify(value, "f.json", "", out)
-    except awsjson.InputError as error:
+    except InputError as error:
         assert str(error).startswith("f.json")
 
 
