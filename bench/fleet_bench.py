@@ -1,11 +1,17 @@
 """Benchmark: program evaluation under mocks as fleets grow, against a bare baseline.
 
-    python -m bench.fleet_bench [--repeat 3] [--suite]
+    python -m bench.fleet_bench [--repeat 7] [--suite]
+    python -m bench.fleet_bench --instructions [--size 1000]
 
 For 1, 10, 100 and 1,000 bindings it times (CPU seconds) the program (config validation, components,
 documents) and a baseline that registers the same custom resources with the same inputs in a
 plain loop, both under the same mocks; it reports the ratio and the time per binding. With
 --suite it also times the test suite. Prints Markdown for docs/performance.md.
+
+CPU time on a shared machine varies by about 10 % between runs. `--instructions` counts
+instead, with valgrind's callgrind (Debian package `valgrind`), the instructions of one run of
+the program, of the baseline and of the imports alone, and gives the ratio of the first two
+less the third: the same on every run of the same code and packages (about 3 minutes at 1,000).
 """
 
 from __future__ import annotations
@@ -136,11 +142,36 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, pulumi {version('pulumi')}"
 
 
+def instructions(which: str, size: int) -> int:
+    """Instructions callgrind counts for one run of `which` ("program", "baseline" or "imports")."""
+    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-m", "bench.fleet_bench"]
+    done = subprocess.run([*command, "--run", which, "--size", str(size)], capture_output=True, text=True, check=True)
+    return int(done.stderr.rsplit("Collected :", 1)[1].split()[0])
+
+
+def count(size: int) -> None:
+    found = {which: instructions(which, size) for which in ("program", "baseline", "imports")}
+    ours, base = found["program"] - found["imports"], found["baseline"] - found["imports"]
+    print(f"instructions at {size} bindings (callgrind, imports of {found['imports']:,} subtracted):\n")
+    print("| program | baseline | ratio |\n|---:|---:|---:|")
+    print(f"| {ours:,} | {base:,} | {ours / base:.3f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fleet_bench")
     parser.add_argument("--repeat", type=int, default=7, help="runs per size; the fastest counts")
     parser.add_argument("--suite", action="store_true", help="also time the test suite")
+    parser.add_argument("--instructions", action="store_true", help="count instructions with callgrind instead (deterministic)")
+    parser.add_argument("--size", type=int, default=1000, help="bindings for --instructions")
+    parser.add_argument("--run", choices=("program", "baseline", "imports"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.run:  # one run, under callgrind
+        if args.run != "imports":
+            runner.run({"aws:region": "us-east-1"}, program=(ours if args.run == "program" else baseline)(fleet(args.size)))
+        return 0
+    if args.instructions:
+        count(args.size)
+        return 0
     print(f"machine: {machine()}")
     for collect in (True, False):
         print(f"\ngarbage collector {'on (as a real run)' if collect else 'off (isolates the SDK objects GC walks)'}:\n")

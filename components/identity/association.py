@@ -70,8 +70,11 @@ class PodIdentityAssociations(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PodIdentityAssociationsArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("eks-pod-identity:index:PodIdentityAssociations", name, None, opts)
-        self.associations = {
-            t.key: aws.eks.PodIdentityAssociation(
+        # A loop, not a comprehension: the SDK records the Python stack of every resource it
+        # registers, and a comprehension is one frame more for each of thousands.
+        self.associations = {}
+        for t in args.targets:
+            self.associations[t.key] = aws.eks.PodIdentityAssociation(
                 t.key,
                 cluster_name=t.cluster_name,
                 namespace=t.namespace,
@@ -83,8 +86,6 @@ class PodIdentityAssociations(pulumi.ComponentResource):
                 tags=dict(args.tags),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
             )
-            for t in args.targets
-        }
         # One Output over the IDs, shared by the component's outputs and the stack's export: a
         # fleet registers thousands of associations, and each Output read costs (docs/performance.md).
         ids = {key: a.association_id for key, a in self.associations.items()}

@@ -129,27 +129,22 @@ def declare_associations(
     d: Deployment, clusters: dict[str, EksCluster], role_arns: dict[str, pulumi.Output[str]]
 ) -> dict[str, PodIdentityAssociations]:
     """Stage 5: every binding of every identity bound in this stack."""
-    bindings = d.cfg.bindings()
-    return {
-        ident.name: PodIdentityAssociations(
-            ident.name,
-            PodIdentityAssociationsArgs(
+    targets: dict[str, list[AssociationTarget]] = {}
+    for b in d.cfg.bindings():
+        targets.setdefault(b.identity, []).append(AssociationTarget(b.cluster, clusters[b.cluster].name, b.namespace, b.service_account))
+    found = {}
+    for ident in d.cfg.identities:  # a loop: one stack frame fewer under every association (see association.py)
+        if not ident.shared:
+            args = PodIdentityAssociationsArgs(
                 role_arn=role_arns[ident.name],
-                targets=[
-                    AssociationTarget(b.cluster, clusters[b.cluster].name, b.namespace, b.service_account)
-                    for b in bindings
-                    if b.identity == ident.name
-                ],
+                targets=targets.get(ident.name, []),
                 target_role_arn=target_arn(ident),
                 disable_session_tags=ident.disable_session_tags,
                 session_policy=documents.to_json(ident.session_policy) if ident.session_policy else None,
                 tags=d.tags,
-            ),
-            opts=d.opts,
-        )
-        for ident in d.cfg.identities
-        if not ident.shared
-    }
+            )
+            found[ident.name] = PodIdentityAssociations(ident.name, args, opts=d.opts)
+    return found
 
 
 def declare_addons(

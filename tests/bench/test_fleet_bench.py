@@ -23,3 +23,27 @@ def test_baseline_registers_the_same_resources_and_inputs(size):
 def test_fleet_sizes_are_valid_configs():
     for size in fleet_bench.SIZES:
         fleet_bench.config.parse(fleet_bench.fleet(size))
+
+
+def test_instruction_counts_subtract_the_imports_from_both(monkeypatch, capsys):
+    """--instructions runs each side once under callgrind and compares what the runs add to the
+    imports: here 900 and 700 over 100 imported, a ratio of 800 / 600."""
+    counted = {"program": 900, "baseline": 700, "imports": 100}
+    calls = []
+
+    def fake_run(command, **kwargs):
+        calls.append(command)
+        which = command[command.index("--run") + 1]
+        return type("Done", (), {"stderr": f"==1== Events    : Ir\n==1== Collected : {counted[which]}\n"})()
+
+    monkeypatch.setattr(fleet_bench.subprocess, "run", fake_run)
+    fleet_bench.count(30)
+    assert calls[0][:2] == ["valgrind", "--tool=callgrind"] and calls[0][-2:] == ["--size", "30"]
+    assert "| 800 | 600 | 1.333 |" in capsys.readouterr().out
+
+
+def test_a_single_run_registers_only_its_side(monkeypatch):
+    ran = []
+    monkeypatch.setattr(fleet_bench.runner, "run", lambda config, program: ran.append(program))
+    assert fleet_bench.main(["--run", "imports", "--size", "10"]) == 0 and ran == []
+    assert fleet_bench.main(["--run", "baseline", "--size", "10"]) == 0 and len(ran) == 1

@@ -7,10 +7,11 @@ config is what `program.stack_config` builds from a stack file.
 
 from __future__ import annotations
 
+import asyncio
 import runpy
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import EllipsisType
@@ -137,8 +138,8 @@ def run(
     body = program or main_program()
 
     @pulumi.runtime.test  # type: ignore[untyped-decorator]
-    def execute() -> pulumi.Output[Any]:
-        return pulumi.Output.from_input(body() or {}).apply(result.outputs.update)
+    def execute() -> Awaitable[None]:
+        return asyncio.ensure_future(_record(body() or {}, result.outputs))
 
     try:
         execute()
@@ -147,6 +148,23 @@ def run(
             raise
         result.error = exc
     return result
+
+
+async def _record(outputs: Mapping[str, Any], into: dict[str, Any]) -> None:
+    """The stack outputs as plain values, resolved the way the engine's export does: each Output
+    awaited once and its value walked (`pulumi.runtime.rpc.serialize_property`), not wrapped in
+    new Outputs again (`Output.from_input` would gather every entry of a 1,000-key map)."""
+    into.update({key: await _plain(value) for key, value in outputs.items()})
+
+
+async def _plain(value: Any) -> Any:
+    if isinstance(value, pulumi.Output):
+        value = await value.future()
+    if isinstance(value, Mapping):
+        return {k: await _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [await _plain(v) for v in value]
+    return value
 
 
 def referenced_stacks(config: Mapping[str, str]) -> list[str]:
