@@ -102,7 +102,7 @@ class EksCluster(pulumi.ComponentResource):
             endpoint, authority, region = self._adopt(name, args.found)
         self.kubeconfig = pulumi.Output.secret(
             pulumi.Output.all(endpoint, authority, region).apply(
-                lambda v: exec_kubeconfig(name, v[0], v[1], v[2], args.credentials.get_token_args())
+                lambda v: exec_kubeconfig(name, v[0], v[1], v[2], args.credentials.get_token_args(), args.credentials.get_token_env())
             )
         )
         self.provider = k8s.Provider(

@@ -7,16 +7,25 @@ credential and works for whoever runs `pulumi up` with access to the cluster.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 
-def exec_kubeconfig(cluster_name: str, endpoint: str, certificate_authority: str, region: str, credentials: Sequence[str] = ()) -> str:
+def exec_kubeconfig(
+    cluster_name: str,
+    endpoint: str,
+    certificate_authority: str,
+    region: str,
+    credentials: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+) -> str:
     """A kubeconfig (JSON) that authenticates with `aws eks get-token` for `cluster_name`.
 
     `credentials` are more arguments of get-token (components/credentials.py: `--role-arn`,
     `--profile`, as pulumi-eks passes them, cluster.ts generateKubeconfig: AWS_PROFILE would
     lose to ambient credentials), so the Kubernetes objects are managed with the same
-    credentials as the AWS resources.
+    credentials as the AWS resources. `env` is set for the plugin (the stack's static keys and
+    shared files: the plugin inherits the Kubernetes provider's environment, which stack config
+    does not reach); the kubeconfig then holds what it holds and must be kept secret.
     """
     args = ["eks", "get-token", "--cluster-name", cluster_name, "--region", region, "--output", "json"]
     return json.dumps(
@@ -35,6 +44,7 @@ def exec_kubeconfig(cluster_name: str, endpoint: str, certificate_authority: str
                             "command": "aws",
                             "args": [*args, *credentials],
                             "interactiveMode": "Never",
+                            **({"env": [{"name": k, "value": v} for k, v in sorted(env.items())]} if env else {}),
                         }
                     },
                 }

@@ -67,8 +67,7 @@ class CrossAccountRole(pulumi.ComponentResource):
         self.provider = aws.Provider(
             names.account_provider(key),
             region=args.region,
-            profile=args.credentials.profile,
-            assume_roles=args.credentials.chain_to(args.deploy_role_arn),
+            **args.credentials.provider_args(args.deploy_role_arn),
             opts=pulumi.ResourceOptions(parent=self),
         )
         child = pulumi.ResourceOptions(parent=self, provider=self.provider)

@@ -37,6 +37,17 @@ class Registration:
     custom_timeouts: dict[str, str] = field(default_factory=dict)
     replace_on_changes: list[str] = field(default_factory=list)
     ignore_changes: list[str] = field(default_factory=list)
+    secret_inputs: list[str] = field(default_factory=list)
+    """Inputs that hold a secret (anywhere inside): the engine encrypts them in the state."""
+
+
+def holds_secret(value: Any) -> bool:
+    """Whether a wire value is, or contains, a secret."""
+    if isinstance(value, list):
+        return any(holds_secret(v) for v in value)
+    if not isinstance(value, dict):
+        return False
+    return value.get(rpc._special_sig_key) == rpc._special_secret_sig or any(holds_secret(v) for v in value.values())
 
 
 def plain(value: Any) -> Any:
@@ -122,7 +133,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.urns.add(urn)
         self.aliased.update(dict.fromkeys(aliases, urn))
         _ensure_event_loop()  # type: ignore[no-untyped-call]
-        inputs = plain(json_format.MessageToDict(request.object))
+        wire = json_format.MessageToDict(request.object)
+        inputs = plain(wire)
         args = pulumi_mocks.MockResourceArgs(
             typ=request.type,
             name=request.name,
@@ -159,6 +171,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 },
                 replace_on_changes=list(request.replaceOnChanges),
                 ignore_changes=list(request.ignoreChanges),
+                secret_inputs=sorted(k for k, v in wire.items() if holds_secret(v)),
             )
         )
         state_proto = _sync_await(rpc.serialize_properties(state, {}))

@@ -11,7 +11,7 @@ import asyncio
 import runpy
 import sys
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import EllipsisType
@@ -113,6 +113,7 @@ def run(
     caller_account: str | None = None,
     caller_arn: str = "",
     organization: str | None | EllipsisType = ...,
+    secret_keys: Sequence[str] = (),
 ) -> RunResult:
     """Run `program` (default: `__main__.py`) under mocks with `config`.
 
@@ -130,7 +131,7 @@ def run(
     )
     monitor = RecordingMonitor(mocks)
     mocks.monitor = monitor
-    pulumi.runtime.set_all_config(config)
+    pulumi.runtime.set_all_config(config, list(secret_keys))  # `pulumi config set --secret` keys
     # A fresh root stack per run, so URNs carry this run's stack name.
     pulumi_settings.ROOT.set(None)
     pulumi.runtime.set_mocks(mocks, project=project_file()["name"], stack=stack, preview=False, monitor=monitor)
