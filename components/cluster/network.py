@@ -10,6 +10,7 @@ discovers them.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -20,6 +21,12 @@ import pulumi_awsx as awsx
 # subnets for internet-facing and internal load balancers.
 PUBLIC_SUBNET_TAGS = {"kubernetes.io/role/elb": "1"}
 PRIVATE_SUBNET_TAGS = {"kubernetes.io/role/internal-elb": "1"}
+ZONE_BITS = 3
+"""Bits of the VPC's block that number its zones: room for 8 zone blocks, above the 6 zones a
+stack may ask for. awsx otherwise derives each zone's block from the zone count (awsx/ec2/
+subnetDistributorNew.ts allocateSubnetCidrBlocks: `azCidrMask ?? vpc bitmask + newBits(zones)`),
+so going from 2 to 3 zones re-addressed every subnet, and the new subnets overlap the old ones
+still in use. With a fixed mask, zone i keeps block i and a new zone takes a free one."""
 NAT_STRATEGIES = {"single": awsx.ec2.NatGatewayStrategy.SINGLE, "onePerAz": awsx.ec2.NatGatewayStrategy.ONE_PER_AZ}
 
 
@@ -66,6 +73,7 @@ class Network(pulumi.ComponentResource):
                 # awsx defaults to one NAT gateway per AZ (awsx/ec2/vpc.ts Vpc.initialize); say which.
                 nat_gateways=awsx.ec2.NatGatewayConfigurationArgs(strategy=NAT_STRATEGIES[args.nat_gateways]),
                 subnet_strategy=awsx.ec2.SubnetAllocationStrategy.AUTO,
+                availability_zone_cidr_mask=ipaddress.IPv4Network(args.cidr_block).prefixlen + ZONE_BITS,
                 subnet_specs=[
                     awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PRIVATE, tags=PRIVATE_SUBNET_TAGS),
                     awsx.ec2.SubnetSpecArgs(type=awsx.ec2.SubnetType.PUBLIC, tags=PUBLIC_SUBNET_TAGS),

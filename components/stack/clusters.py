@@ -64,6 +64,8 @@ class NetworkConfig(Model):
             raise ValueError("give either availabilityZones (a count) or availabilityZoneNames, not both")
         if self.availability_zone_names and len(set(self.availability_zone_names)) < 2:
             raise ValueError("availabilityZoneNames needs at least two zones (EKS needs subnets in two)")
+        if len(self.availability_zone_names) > 6:
+            raise ValueError(f"availabilityZoneNames names {len(self.availability_zone_names)} zones; a region has at most 6")
         return self
 
 

@@ -3,6 +3,9 @@ the zones asked for, private subnets for the nodes and public ones for load bala
 
 from __future__ import annotations
 
+import ipaddress
+
+import pytest
 from eks_pod_identity.cluster.network import PRIVATE_SUBNET_TAGS, PUBLIC_SUBNET_TAGS, Network, NetworkArgs
 
 from tests.helpers import run_component
@@ -39,3 +42,17 @@ def test_without_zone_names_a_number_of_zones_is_asked_for():
     (vpc,) = result.of_type("awsx:ec2:Vpc")
     assert vpc.inputs["numberOfAvailabilityZones"] == 3 and "availabilityZoneNames" not in vpc.inputs
     assert vpc.inputs["natGateways"] == {"strategy": "Single"}, "one NAT gateway unless asked for one per zone"
+
+
+@pytest.mark.parametrize(("cidr", "mask"), [("10.0.0.0/16", 19), ("10.8.0.0/20", 23)])
+@pytest.mark.parametrize("zones", [2, 3, 6])
+def test_each_zone_block_is_fixed_whatever_the_zone_count(cidr, mask, zones):
+    """awsx derives a zone's block from the zone count unless availabilityZoneCidrMask is given
+    (awsx/ec2/subnetDistributorNew.ts allocateSubnetCidrBlocks), so 2 -> 3 zones re-addressed
+    every subnet; a mask of the VPC's prefix + 3 leaves room for 8 zones, and zone i keeps block i."""
+    result = run_component(lambda: outputs(Network("net", NetworkArgs(cidr_block=cidr, availability_zones=zones))))
+    (vpc,) = result.of_type("awsx:ec2:Vpc")
+    assert vpc.inputs["availabilityZoneCidrMask"] == mask and vpc.inputs["subnetStrategy"] == "Auto"
+    blocks = list(ipaddress.IPv4Network(cidr).subnets(new_prefix=mask))
+    assert len(blocks) >= 8 and zones <= 6, "room for every zone a stack may ask for"
+    assert blocks[0].num_addresses // 2 >= 256, "two subnets of at least /24 per zone"

@@ -227,6 +227,8 @@ def _diff_custom(
     for change in changes:
         unknown = isinstance(change.new, Unknown)
         fact = forcing_fact(rule, change.path, unknown)
+        if fact and rule and any(f.path == fact.path and old.inputs.get(k) == new.inputs.get(k) is not None for k, f in rule.in_place_when):
+            fact = None  # e.g. zones added to a VPC whose zone blocks are fixed
         if unknown:
             change.may_force = [f.path for f in facts_under(rule, change.path)]
         if fact:

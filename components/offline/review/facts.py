@@ -65,6 +65,9 @@ class Rule:
     ignored_when: tuple[tuple[str, Fact], ...] = ()
     """(flag input, fact): with the flag input true, the remote component ignores changes to the
     fact's path once its resource exists (ignoreChanges inside it), so a change there is none."""
+    in_place_when: tuple[tuple[str, Fact], ...] = ()
+    """(input, fact): with that input set and the same on both sides, a change of the fact's path
+    (a force-new path otherwise) updates in place; the fact says why."""
 
 
 # --- the engine ---------------------------------------------------------------------------

@@ -51,6 +51,7 @@ def review(stack: str, old: Side, new: Side) -> Review:
         *access.binding_hazards(comparison),
         *resources.object_hazards(comparison),
         *resources.refused_hazards(comparison),
+        *resources.zone_hazards(comparison),
     ]
     # A VPC deleted under a cluster that is deleted too is part of that deletion.
     gone_clusters = [old.result.by_urn(u) for u in gone if old.result.by_urn(u).type == resources.CLUSTER]

@@ -67,6 +67,15 @@ def _kubernetes(type_: str, *extra: Fact) -> Rule:
     return Rule(type_, "custom", (*_K8S_METADATA, *extra), _K8S_KEY, notes=_K8S_NOTES)
 
 
+AWSX_SUBNETS = "pulumi/pulumi-awsx awsx/ec2/subnetDistributorNew.ts"
+ZONE_NAMES = Fact(
+    "availabilityZoneNames",
+    f"{AWSX_SUBNETS} allocateSubnetCidrBlocks: without availabilityZoneCidrMask each zone's block is derived from the "
+    f"zone count, so every subnet is re-addressed ({TF514} internal/service/ec2/vpc_subnet.go ResourceSubnet, "
+    "cidr_block ForceNew); with it fixed, zone i keeps block i",
+)
+ZONE_COUNT = Fact("numberOfAvailabilityZones", ZONE_NAMES.source)
+
 RULES: dict[str, Rule] = {}
 
 
@@ -325,13 +334,12 @@ _add(
         "remote",
         (
             Fact("cidrBlock", f"{TF514} internal/service/ec2/vpc_.go ResourceVPC, cidr_block ForceNew"),
+            ZONE_NAMES,
+            ZONE_COUNT,
             Fact(
-                "availabilityZoneNames",
-                f"{TF514} internal/service/ec2/vpc_subnet.go ResourceSubnet, availability_zone and cidr_block ForceNew",
-            ),
-            Fact(
-                "numberOfAvailabilityZones",
-                f"{TF514} internal/service/ec2/vpc_subnet.go ResourceSubnet, availability_zone and cidr_block ForceNew",
+                "availabilityZoneCidrMask",
+                f"{AWSX_SUBNETS} allocateSubnetCidrBlocks: every zone's block, and so every subnet's cidr_block "
+                f"({TF514} internal/service/ec2/vpc_subnet.go ResourceSubnet, cidr_block ForceNew)",
             ),
             Fact("subnetSpecs", f"{TF514} internal/service/ec2/vpc_subnet.go ResourceSubnet, cidr_block and vpc_id ForceNew"),
             Fact(
@@ -341,6 +349,7 @@ _add(
         ),
         inner="the VPC or its subnets; a cluster cannot move to another VPC (see eks:index:Cluster)",
         notes=("awsx computes subnet CIDRs itself; offline only the component's inputs are seen",),
+        in_place_when=(("availabilityZoneCidrMask", ZONE_NAMES), ("availabilityZoneCidrMask", ZONE_COUNT)),
     ),
     Rule(
         "time:index/sleep:Sleep",

@@ -247,3 +247,36 @@ def object_hazards(comparison: Comparison) -> list[Hazard]:
                 )
             )
     return out
+
+
+VPC = "awsx:ec2:Vpc"
+
+
+def zone_hazards(comparison: Comparison) -> list[Hazard]:
+    """A created VPC's zones removed or reordered. With its zone blocks fixed
+    (availabilityZoneCidrMask), a zone added at the end takes a free block and nothing else
+    moves; a zone that goes, or moves in the list, has its subnets deleted or re-addressed,
+    which EC2 refuses while nodes, pods or load balancers have interfaces there (DeleteSubnet:
+    DependencyViolation) and which takes the nodes there with it."""
+    out: list[Hazard] = []
+    for change in comparison.changes:
+        if change.reg.type != VPC or change.op != "update" or change.old is None or change.new is None:
+            continue
+        before, after = change.old.inputs, change.new.inputs
+        old_names, new_names = before.get("availabilityZoneNames") or [], after.get("availabilityZoneNames") or []
+        old_count = before.get("numberOfAvailabilityZones") or len(old_names)
+        new_count = after.get("numberOfAvailabilityZones") or len(new_names)
+        moved = bool(old_names and new_names and new_names[: len(old_names)] != old_names)
+        if new_count < old_count or moved:
+            what = f"from {old_names} to {new_names}" if old_names and new_names else f"from {old_count} to {new_count} zones"
+            out.append(
+                Hazard(
+                    "zones-removed",
+                    change.urn,
+                    f"{change.reg.name}: its availability zones change {what}: the subnets of zones that go or move are "
+                    "deleted or re-addressed, which fails while anything runs in them. Add zones at the end only; to "
+                    "leave a zone, move the nodes and load balancers out of it first.",
+                    ["pulumi/pulumi-awsx awsx/ec2/subnetDistributorNew.ts allocateSubnetCidrBlocks: zone i takes block i"],
+                )
+            )
+    return out

@@ -146,3 +146,31 @@ def test_two_providers_into_the_same_account_share_iam_names():
         return program
 
     assert kinds(judge(run_program(body("1")), run_program(body("2")))[0]) == ["unique-key-conflict"]
+
+
+def test_adding_a_zone_updates_the_vpc_in_place_and_replaces_only_the_node_group():
+    """It was a VPC replacement: every subnet re-addressed over the ones in use."""
+    result, _ = judge(side("dev"), side("dev", dev(clusters=clusters(network={"availabilityZones": 3}))))
+    found = ops(result)
+    assert ("awsx:ec2:Vpc", "pod-identity-dev-network-vpc") in found["update"]
+    assert found.get("replace") == {("eks:index:ManagedNodeGroup", "pod-identity-dev-nodes")}, "its subnetIds grow"
+    assert "zones-removed" not in kinds(result)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ({"availabilityZones": 3}, {"availabilityZones": 2}),
+        ({"availabilityZoneNames": ["us-east-1a", "us-east-1b"]}, {"availabilityZoneNames": ["us-east-1c", "us-east-1a", "us-east-1b"]}),
+    ],
+)
+def test_removing_or_reordering_zones_is_a_hazard(before, after):
+    old, new = (side("dev", dev(clusters=clusters(network=n))) for n in (before, after))
+    result, code = judge(old, new)
+    assert "zones-removed" in kinds(result) and code == commands.HAZARDS
+
+
+def test_appending_a_named_zone_is_no_zone_hazard():
+    old = side("dev", dev(clusters=clusters(network={"availabilityZoneNames": ["us-east-1a", "us-east-1b"]})))
+    new = side("dev", dev(clusters=clusters(network={"availabilityZoneNames": ["us-east-1a", "us-east-1b", "us-east-1c"]})))
+    assert "zones-removed" not in kinds(judge(old, new)[0])
