@@ -48,6 +48,9 @@ class SampleWorkloadArgs:
     bucket_name: str | None = None
     create_namespace: bool = False
     create_service_account: bool = True
+    adopted_cluster: bool = False
+    """The cluster existed before the stack: its service account may too (made by hand, or by the
+    seeds), so it is applied, not created (see SampleWorkload)."""
     propagation_seconds: int = 30
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -59,8 +62,8 @@ class SampleWorkload(pulumi.ComponentResource):
     so a pod without its credentials fails `pulumi up` instead of passing silently.
     """
 
-    service_account: k8s.core.v1.ServiceAccount | None
-    """The service account, unless it existed already (`create_service_account=False`)."""
+    service_account: k8s.core.v1.ServiceAccount | k8s.core.v1.ServiceAccountPatch | None
+    """The service account, unless the stack leaves it alone (`create_service_account=False`)."""
     propagation: time.Sleep
     """The wait after the association: associations are eventually consistent."""
     workload: k8s.apps.v1.Deployment | k8s.batch.v1.Job
@@ -80,11 +83,8 @@ class SampleWorkload(pulumi.ComponentResource):
             objects.append(k8s.core.v1.Namespace(f"{name}-namespace", metadata=ns["metadata"], opts=k8s_opts))
         self.service_account = None
         if args.create_service_account:
-            sa = manifests.service_account(args.service_account, args.namespace)
-            self.service_account = k8s.core.v1.ServiceAccount(
-                f"{name}-sa",
-                metadata=sa["metadata"],
-                opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=objects)),
+            self.service_account = self._service_account(
+                name, args, pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=objects))
             )
             objects.append(self.service_account)
         association = args.association
@@ -112,6 +112,25 @@ class SampleWorkload(pulumi.ComponentResource):
             self.workload = self._job(name, args, proof, waits, k8s_opts)
             self.verify_command = self.workload.metadata.name.apply(lambda job: f"kubectl logs -n {args.namespace} job/{job}")
         self.register_outputs({"verifyCommand": self.verify_command})
+
+    def _service_account(
+        self, name: str, args: SampleWorkloadArgs, opts: pulumi.ResourceOptions
+    ) -> k8s.core.v1.ServiceAccount | k8s.core.v1.ServiceAccountPatch:
+        """On a cluster the stack creates, a ServiceAccount: nothing can be there before it. On an
+        adopted cluster, a ServiceAccountPatch: a server-side apply of the sample's labels, which
+        creates the account when it is missing and applies to it when someone made it (a create
+        would fail with AlreadyExists: the provider upserts nothing, see EksCluster); `pulumi
+        destroy` then gives up the labels (ssa.Relinquish) and deletes no account it may not own
+        (pulumi-kubernetes provider/pkg/await/await.go Creation and Deletion, patch resources).
+        The former ServiceAccount resource is its alias, so an upgraded stack updates it in place
+        instead of deleting the account it created (pulumi/pulumi pkg/resource/deploy/
+        step_generator.go getOldResource matches an alias of another type)."""
+        metadata = manifests.service_account(args.service_account, args.namespace)["metadata"]
+        if not args.adopted_cluster:
+            return k8s.core.v1.ServiceAccount(f"{name}-sa", metadata=metadata, opts=opts)
+        former = pulumi.Alias(type_="kubernetes:core/v1:ServiceAccount")
+        aliased = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[former]))
+        return k8s.core.v1.ServiceAccountPatch(f"{name}-sa", metadata=metadata, opts=aliased)
 
     def _deployment(
         self,

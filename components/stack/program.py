@@ -263,6 +263,7 @@ def declare_sample(
             bucket_name=cfg.sample.bucket_name,
             create_namespace=cfg.sample.create_namespace,
             create_service_account=cfg.sample.create_service_account,
+            adopted_cluster=clusters[sample.cluster].cluster is None,
             propagation_seconds=cfg.sample.propagation_seconds,
             tags=d.tags,
         ),

@@ -8,7 +8,7 @@ import json
 from eks_pod_identity.cluster.cluster import EksCluster, EksClusterArgs
 from eks_pod_identity.identity.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
 from eks_pod_identity.identity.role import PodIdentityRole, PodIdentityRoleArgs
-from eks_pod_identity.offline.harness import mocks
+from eks_pod_identity.offline.harness import mocks, runner
 from eks_pod_identity.sample.workload import SampleWorkload, SampleWorkloadArgs
 
 from tests.helpers import run_component, run_prod
@@ -120,9 +120,23 @@ def test_objects_every_cluster_has_are_never_created():
     assert result.error is None and result.of_type("kubernetes:core/v1:ServiceAccount") == []
 
 
-def test_the_seeds_service_account_already_on_the_cluster_needs_create_service_account_false():
+def test_the_seeds_service_account_already_on_an_adopted_cluster_is_applied_to_not_created():
+    """It failed `pulumi up` with AlreadyExists unless createServiceAccount: false. On an adopted
+    cluster the account is now a server-side apply patch: it takes the one there, or creates it."""
     seeded = {"prod-blue": mocks.AdoptedCluster(objects={("ServiceAccount", "default", "aws-cli-sa")})}
-    failed = run_prod(seeded)
-    assert isinstance(failed.error, mocks.AlreadyExists), "pulumi-kubernetes >= 4.29 refuses an object that exists"
-    sample = {"kind": "job", "identity": "s3-reader", "cluster": "prod-blue", "createServiceAccount": False}
-    assert run_prod(seeded, sample=sample).error is None
+    for world in (seeded, {}):
+        result = run_prod(world)
+        assert result.error is None and result.of_type("kubernetes:core/v1:ServiceAccount") == []
+        (patch,) = result.of_type("kubernetes:core/v1:ServiceAccountPatch")
+        assert patch.inputs["metadata"]["name"] == "aws-cli-sa" and patch.inputs["metadata"]["namespace"] == "default"
+        former = patch.urn.replace("kubernetes:core/v1:ServiceAccountPatch", "kubernetes:core/v1:ServiceAccount")
+        assert patch.aliases == [former], "an upgraded stack updates its former ServiceAccount instead of deleting it"
+    unmanaged = {"kind": "job", "identity": "s3-reader", "cluster": "prod-blue", "createServiceAccount": False}
+    assert run_prod(seeded, sample=unmanaged).of_type("kubernetes:core/v1:ServiceAccountPatch") == []
+
+
+def test_a_created_cluster_gets_a_plain_service_account():
+    """Nothing is on a cluster the stack creates: the account is the stack's, deleted with it."""
+    result = runner.run_stack("dev")
+    (sa,) = result.of_type("kubernetes:core/v1:ServiceAccount")
+    assert sa.aliases == [] and result.of_type("kubernetes:core/v1:ServiceAccountPatch") == []

@@ -100,7 +100,7 @@ def test_sample_waits_for_its_association_agent_and_permissions(stack, stack_run
     template = workload.inputs["spec"]["template"]
     assert template["metadata"]["annotations"]["eks-pod-identity/association-id"] == result.outputs["associationIds"]["/".join(binding.key)]
     assert template["spec"]["serviceAccountName"] == binding.service_account
-    (sa,) = result.of_type("kubernetes:core/v1:ServiceAccount")
+    (sa,) = [*result.of_type("kubernetes:core/v1:ServiceAccount"), *result.of_type("kubernetes:core/v1:ServiceAccountPatch")]
     assert sa.inputs["metadata"]["name"] == binding.service_account and sa.inputs["metadata"]["namespace"] == binding.namespace
     assert "annotations" not in sa.inputs["metadata"]
 

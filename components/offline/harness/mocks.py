@@ -205,18 +205,22 @@ class Mocks(pulumi.runtime.Mocks):
         if typ.startswith("kubernetes:") and not typ.startswith("kubernetes:index"):
             metadata = dict(inputs.get("metadata") or {})
             metadata.setdefault("name", f"{name}-mock{_suffix(name, length=8)}")
-            self._create_object(args.provider or "", typ.rsplit(":", 1)[-1], metadata.get("namespace", ""), metadata["name"])
+            kind = typ.rsplit(":", 1)[-1]
+            # A Patch is a server-side apply: it creates the object or applies to the one there
+            # (pulumi-kubernetes provider/pkg/await/await.go Creation, ApplyPatchType for patches).
+            upsert = kind.endswith("Patch")
+            self._create_object(args.provider or "", kind.removesuffix("Patch"), metadata.get("namespace", ""), metadata["name"], upsert)
             return f"{metadata.get('namespace', '')}/{metadata['name']}", {**inputs, "metadata": metadata}
         return f"{name}-id", inputs
 
-    def _create_object(self, provider: str, kind: str, namespace: str, name: str) -> None:
+    def _create_object(self, provider: str, kind: str, namespace: str, name: str, upsert: bool = False) -> None:
         """Create an object on the provider's cluster, refused when it exists, as the API server would."""
         registered = self.monitor.resources.get(provider.rsplit("::", 1)[0]) if self.monitor else None
         cluster = (registered.state.get("clusterIdentifier") if registered else None) or provider
         if cluster not in self.objects:
             self.objects[cluster] = system_objects() | self.adopted.get(cluster, AdoptedCluster()).objects
         key = (kind, namespace if kind != "Namespace" else "", name)
-        if key in self.objects[cluster]:
+        if key in self.objects[cluster] and not upsert:
             where = f"{namespace}/{name}" if namespace else name
             raise AlreadyExists(
                 f'resource "{where}" was not successfully created by the Kubernetes API server: {kind} "{name}" already '

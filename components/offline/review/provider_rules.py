@@ -222,6 +222,18 @@ _add(
         ),
     ),
     _kubernetes("kubernetes:core/v1:ServiceAccount"),
+    Rule(
+        "kubernetes:core/v1:ServiceAccountPatch",
+        "custom",
+        _K8S_METADATA,
+        notes=(
+            (
+                f"a server-side apply: it creates the object or applies to the one there, never AlreadyExists; its "
+                f"deletion gives up its fields and leaves the object ({K8S} provider/pkg/await/await.go Creation and "
+                "Deletion, kinds.IsPatchResource)"
+            ),
+        ),
+    ),
     _kubernetes("kubernetes:core/v1:Namespace"),
     _kubernetes(
         "kubernetes:apps/v1:Deployment",
