@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..identity.probe import PROBE_APP
+from ..sample.manifests import APP_LABEL
 from .harness.monitor import Registration
 from .harness.runner import RunResult
 
 # Typical create times in seconds, and where each figure comes from.
+PROBE = "probe Job"
+"""The kind of an association's probe Job (identity/probe.py), timed apart from other Jobs."""
 TYPICAL_SECONDS: dict[str, tuple[float, str]] = {
     "eks:index:Cluster": (
         900,
@@ -39,7 +43,13 @@ TYPICAL_SECONDS: dict[str, tuple[float, str]] = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (1, "one IAM API call"),
     "aws:s3/bucket:Bucket": (3, "a few S3 API calls"),
     "kubernetes:apps/v1:Deployment": (60, "estimate: pull of the ~150 MB AWS CLI image and pod start, then rollout"),
-    "time:index/sleep:Sleep": (0, "exactly its createDuration (the sample's wait for the association to propagate)"),
+    PROBE: (
+        60,
+        (
+            "estimate: pull of the AWS CLI image, pod start and one STS call, as the sample Job; more when the "
+            "association takes longer to be effective (EKS: eventually consistent), up to the probe's deadline"
+        ),
+    ),
     "awsx:ec2:Vpc": (150, "estimate: VPC, subnets, route tables and a NAT gateway (NAT gateways take minutes to turn available)"),
     "kubernetes:batch/v1:Job": (60, "estimate: image pull, pod start and the Job's two AWS calls"),
 }
@@ -50,6 +60,7 @@ FLOOR_STEPS = (
     ("eks:index:Cluster",),
     ("eks:index:ManagedNodeGroup",),
     ("aws:eks/addon:Addon",),
+    (PROBE,),
     ("kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:Job"),
 )
 # The seeds' manual order, step by step (seed 002 restarts the pod it started too early).
@@ -66,19 +77,19 @@ MANUAL_STEPS = [
 ]
 
 
-SLEEP = "time:index/sleep:Sleep"
-
-
 def seconds(type_: str) -> float:
     return TYPICAL_SECONDS.get(type_, DEFAULT_SECONDS)[0]
 
 
+def kind(reg: Registration) -> str:
+    """Its type, or PROBE for an association's probe Job (a Job of its own app label)."""
+    labels = (reg.inputs.get("metadata") or {}).get("labels") or {} if reg.type == "kubernetes:batch/v1:Job" else {}
+    return PROBE if labels.get(APP_LABEL) == PROBE_APP else reg.type
+
+
 def duration(reg: Registration) -> float:
-    """How long `reg` takes to create: a Sleep takes exactly what it is told, others their typical time."""
-    if reg.type == SLEEP:
-        text = str(reg.inputs.get("createDuration", "0s"))
-        return float(text[:-1]) * {"s": 1, "m": 60, "h": 3600}[text[-1]]
-    return seconds(reg.type)
+    """How long `reg` takes to create: its kind's typical time."""
+    return seconds(kind(reg))
 
 
 def _is_node(reg: Registration) -> bool:
@@ -136,7 +147,7 @@ class CriticalPath:
         for reg in self.path:
             lines.append(f"  {start:7.0f} s  +{duration(reg):5.0f} s  {reg.type}  {reg.name}")
             start += duration(reg)
-        lines.append(f"floor (cluster + nodes + agent + pod start, as present): {self.floor:.0f} s")
+        lines.append(f"floor (cluster + nodes + agent + proof + pod start, as present): {self.floor:.0f} s")
         lines.append(f"the seeds' manual order, step after step: {self.manual:.0f} s")
         return "\n".join(lines)
 
@@ -160,7 +171,7 @@ def critical_path(result: RunResult) -> CriticalPath:
         path.append(by_urn[end])
         end = via[end]
     path.reverse()
-    present = {r.type for r in result.registrations}
+    present = {kind(r) for r in result.registrations}
     floor = sum(max((seconds(t) for t in step if t in present), default=0.0) for step in FLOOR_STEPS)
     manual = sum(seconds(t) for _, t in MANUAL_STEPS)
     return CriticalPath(path, finish[path[-1].urn] if path else 0.0, floor, manual)

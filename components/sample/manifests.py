@@ -42,8 +42,29 @@ IDLE_SCRIPT = """trap 'exit 0' TERM INT
 aws sts get-caller-identity || true
 while true; do sleep 3600 & wait $!; done
 """
+# The probe: a pod proves its association is in effect, or fails and a new pod is admitted.
+# Pod Identity's webhook injects AWS_CONTAINER_CREDENTIALS_FULL_URI only when a pod is admitted
+# after the association took effect (EKS User Guide, pod-id-how-it-works), so a pod without it
+# can never get credentials: it exits at once and the Job's next pod is admitted anew.
+PROBE_SCRIPT = (
+    """if [ -z "${AWS_CONTAINER_CREDENTIALS_FULL_URI:-}" ]; then
+  echo "association ${ASSOCIATION} (${ASSOCIATION_ID}) was not in effect when this pod was admitted" \
+    "(no AWS_CONTAINER_CREDENTIALS_FULL_URI); the Job admits a new pod" >&2
+  exit 1
+fi
+"""
+    + CHECK_ROLE
+)
+# A failed probe pod is retried with the Job controller's backoff (10 s, doubling); the
+# deadline ends the Job first, and Pulumi's await is set above it, so the deadline decides.
+PROBE_BACKOFF_LIMIT = 8
 # The Job's deadline; Pulumi's await is set above it, so the deadline decides.
 JOB_DEADLINE_SECONDS = 600
+PROBE_CHECK = (
+    "if this Job fails, check: the eks-pod-identity-agent DaemonSet runs on the node (kubectl get ds -n kube-system "
+    "eks-pod-identity-agent); the association (aws eks describe-pod-identity-association); its role trusts "
+    "pods.eks.amazonaws.com with sts:AssumeRole and sts:TagSession; kubectl logs on the Job's pods"
+)
 # A Deployment whose pods never turn ready reports ProgressDeadlineExceeded after this.
 PROGRESS_DEADLINE_SECONDS = 300
 
@@ -176,4 +197,36 @@ def job(app: str, namespace: str, service_account: str, image: str, proof: Proof
             "annotations": {"pulumi.com/replaceUnready": "true"},
         },
         "spec": {"backoffLimit": 4, "activeDeadlineSeconds": JOB_DEADLINE_SECONDS, "template": _template(app, proof, spec)},
+    }
+
+
+def probe_job(app: str, namespace: str, service_account: str, image: str, proof: Proof, association: str) -> Manifest:
+    """A Job that succeeds once a pod of `service_account` is admitted with credentials for its
+    expected role: the proof that `association` (`cluster/namespace/serviceAccount`) is in effect.
+
+    Each pod admitted too early fails at once and the Job admits another; after the deadline the
+    Job fails, and the annotation says what to check. Replaced while unready, so the next
+    `pulumi up` probes again instead of awaiting the failed Job.
+    """
+    env: list[dict[str, Any]] = [{"name": "ASSOCIATION", "value": association}, {"name": "ASSOCIATION_ID", "value": proof.association_id}]
+    spec = _pod_spec(service_account, image, ["/bin/sh", "-c", PROBE_SCRIPT], proof, env, "Never")
+    # The last log lines become the pod's termination message: `kubectl describe` shows why.
+    spec["containers"][0]["terminationMessagePolicy"] = "FallbackToLogsOnError"
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {
+            "namespace": namespace,
+            "labels": _labels(app),
+            "annotations": {
+                "pulumi.com/replaceUnready": "true",
+                "eks-pod-identity/association": association,
+                "eks-pod-identity/check": PROBE_CHECK,
+            },
+        },
+        "spec": {
+            "backoffLimit": PROBE_BACKOFF_LIMIT,
+            "activeDeadlineSeconds": JOB_DEADLINE_SECONDS,
+            "template": _template(app, proof, spec),
+        },
     }

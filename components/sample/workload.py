@@ -9,9 +9,9 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
-import pulumiverse_time as time
 
 from ..iam import documents
+from ..identity.probe import AssociationProbe, AssociationProbeArgs
 from . import manifests
 
 APP = "pod-identity-sample"
@@ -28,7 +28,7 @@ class SampleWorkloadArgs:
 
     `depends_on` must hold the agent add-on, the role's permissions and the cluster's nodes:
     the Pod Identity webhook injects credentials only at admission, so a pod admitted earlier
-    never gets them. The association itself is waited for here, with its propagation delay.
+    never gets them. The association itself is proven here first (AssociationProbe).
     """
 
     kind: Literal["deployment", "job"]
@@ -51,7 +51,8 @@ class SampleWorkloadArgs:
     adopted_cluster: bool = False
     """The cluster existed before the stack: its service account may too (made by hand, or by the
     seeds), so it is applied, not created (see SampleWorkload)."""
-    propagation_seconds: int = 30
+    association_key: str = ""
+    """The association's `cluster/namespace/serviceAccount`, named by the probe's messages."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -64,8 +65,9 @@ class SampleWorkload(pulumi.ComponentResource):
 
     service_account: k8s.core.v1.ServiceAccount | k8s.core.v1.ServiceAccountPatch | None
     """The service account, unless the stack leaves it alone (`create_service_account=False`)."""
-    propagation: time.Sleep
-    """The wait after the association: associations are eventually consistent."""
+    probe: AssociationProbe
+    """The proof that the association is in effect, which the workload waits for (its pods are
+    admitted only once a pod of the same service account got the role)."""
     workload: k8s.apps.v1.Deployment | k8s.batch.v1.Job
     bucket: aws.s3.Bucket | None
     """Job only: the bucket the pod writes to; force-destroyable so `pulumi destroy` works."""
@@ -88,17 +90,22 @@ class SampleWorkload(pulumi.ComponentResource):
             )
             objects.append(self.service_account)
         association = args.association
-        # EKS: associations "may take several seconds to be effective after the initial API
-        # call returns" (botocore eks CreatePodIdentityAssociation); a pod admitted before
-        # then never gets credentials. A new association ID or role waits again (triggers
-        # replace the Sleep, terraform-provider-time resource_time_sleep.go RequiresReplace).
-        self.propagation = time.Sleep(
-            f"{name}-propagation",
-            create_duration=f"{args.propagation_seconds}s",
-            triggers={"associationId": association.association_id, "roleArn": association.role_arn},
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[association]),
+        self.probe = AssociationProbe(
+            f"{name}-probe",
+            AssociationProbeArgs(
+                association=association,
+                key=args.association_key,
+                namespace=args.namespace,
+                service_account=args.service_account,
+                provider=args.provider,
+                image=args.image,
+                expected_role_name=args.expected_role_name,
+                region=args.region,
+                depends_on=[*args.nodes, *args.depends_on, *objects],
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
         )
-        waits = [*args.depends_on, *objects, self.propagation]
+        waits = [*args.depends_on, *objects, self.probe.job]
         proof = pulumi.Output.all(association.association_id, association.role_arn, args.expected_role_name, args.region).apply(
             lambda v: manifests.Proof(*v)
         )

@@ -137,6 +137,9 @@ class IdentityConfig(Model):
     target_role: TargetRoleConfig | None = None
     allow_admin: bool = False
     irsa: IrsaConfig | None = None
+    prove_associations: bool = False
+    """A probe Job per binding proves the association is in effect (identity/probe.py); the
+    stack output `provenAssociationIds` resolves after it, for workloads to wait on."""
 
     @field_validator("name")
     @classmethod
@@ -210,6 +213,8 @@ class IdentityConfig(Model):
             problems.append("shared: true exports a role this stack creates; it cannot also use roleArn/roleFromStack")
         if self.shared and self.clusters:
             problems.append("a shared identity binds nowhere in this stack (cluster stacks bind it); remove clusters")
+        if self.shared and self.prove_associations:
+            problems.append("a shared identity binds nowhere in this stack: set proveAssociations in the cluster stacks that bind it")
         if self.shared and self.target_role:
             problems.append(
                 "a shared role is bound by cluster stacks, whose associations would have to name the target role and whose "

@@ -8,6 +8,7 @@ role permissions) -> workload. Roles and associations wait for nothing but what 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -20,6 +21,7 @@ from ..cluster.cluster import EksCluster, EksClusterArgs
 from ..cluster.network import NetworkArgs
 from ..iam import documents
 from ..identity.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
+from ..identity.probe import AssociationProbe, AssociationProbeArgs
 from ..identity.role import PodIdentityRole
 from ..sample.workload import SampleWorkload, SampleWorkloadArgs
 from .clusters import ClusterConfig
@@ -216,7 +218,11 @@ def build(cfg: StackConfig) -> dict[str, Any]:
         # target role when chaining), for audits (`eks-pod-identity access` prints the rest).
         "bindingRoleArns": binding_role_arns(cfg, role_arns),
     }
-    outputs.update(declare_sample(d, clusters, agents, roles, role_arns, associations, targets))
+    sample = declare_sample(d, clusters, agents, roles, role_arns, associations, targets)
+    outputs.update(sample.outputs)
+    proven = declare_probes(d, clusters, agents, roles, targets, role_arns, associations, sample)
+    if proven:
+        outputs["provenAssociationIds"] = proven
     return outputs
 
 
@@ -228,6 +234,34 @@ def binding_role_arns(cfg: StackConfig, role_arns: dict[str, pulumi.Output[str]]
     return pulumi.Output.all(**role_arns).apply(lambda arns: {key: chained[ident] or arns[ident] for key, ident in keys})
 
 
+@dataclass
+class Sample:
+    """What the sample stage declared: the stack outputs it adds, and its association's probe."""
+
+    outputs: dict[str, Any] = field(default_factory=dict)
+    probe: AssociationProbe | None = None
+    key: str = ""
+
+
+def pod_needs(
+    agents: dict[str, PodIdentityAgent],
+    roles: dict[str, PodIdentityRole],
+    targets: dict[str, Any],
+    identity: str,
+    cluster: str,
+) -> list[pulumi.Resource]:
+    """What a pod bound to `identity` on `cluster` needs first: the agent, the role's permissions
+    and the target role's (the webhook injects credentials only at admission)."""
+    agent, role, target = agents.get(cluster), roles.get(identity), targets.get(identity)
+    return [*(agent.ready if agent else []), *(role.ready if role else []), *(target.ready if target else [])]
+
+
+def expected_role_name(d: Deployment, role_arns: dict[str, pulumi.Output[str]], identity: str) -> pulumi.Input[str]:
+    """The role a pod bound to `identity` runs as: the target role when chaining."""
+    chained = target_arn(d.cfg.identity(identity))
+    return name_of(chained) if chained else role_arns[identity].apply(name_of)
+
+
 def declare_sample(
     d: Deployment,
     clusters: dict[str, EksCluster],
@@ -236,16 +270,19 @@ def declare_sample(
     role_arns: dict[str, pulumi.Output[str]],
     associations: dict[str, PodIdentityAssociations],
     targets: dict[str, Any],
-) -> dict[str, Any]:
-    """Stage 8: the sample workload, after everything its pod needs; returns its outputs."""
+) -> Sample:
+    """Stage 8: the sample workload, after the proof that its association is in effect."""
     cfg = d.cfg
     sample = cfg.sample_binding()
     if sample is None:
-        return {}
+        return Sample()
+    if "propagation_seconds" in cfg.sample.model_fields_set:
+        pulumi.log.warn(
+            "eks-pod-identity:sample.propagationSeconds no longer applies: the sample waits for a probe Job that proves its "
+            "association is in effect, instead of a fixed wait; remove the key"
+        )
     role = roles.get(sample.identity)
-    agent = agents.get(sample.cluster)
-    target = targets.get(sample.identity)
-    chained = target_arn(cfg.identity(sample.identity))
+    key = names.association(*sample.key)
     workload = SampleWorkload(
         "sample",
         SampleWorkloadArgs(
@@ -254,17 +291,17 @@ def declare_sample(
             service_account=sample.service_account,
             image=cfg.sample.image or cfg.aws_cli_image,
             provider=clusters[sample.cluster].provider,
-            association=associations[sample.identity].associations[names.association(*sample.key)],
-            expected_role_name=name_of(chained) if chained else role_arns[sample.identity].apply(name_of),
+            association=associations[sample.identity].associations[key],
+            expected_role_name=expected_role_name(d, role_arns, sample.identity),
             nodes=clusters[sample.cluster].nodes,
-            depends_on=[*(agent.ready if agent else []), *(role.ready if role else []), *(target.ready if target else [])],
+            depends_on=pod_needs(agents, roles, targets, sample.identity, sample.cluster),
             role_name=role.role_name if role else None,
             region=d.region,
             bucket_name=cfg.sample.bucket_name,
             create_namespace=cfg.sample.create_namespace,
             create_service_account=cfg.sample.create_service_account,
             adopted_cluster=clusters[sample.cluster].cluster is None,
-            propagation_seconds=cfg.sample.propagation_seconds,
+            association_key=key,
             tags=d.tags,
         ),
         opts=d.opts,
@@ -279,4 +316,41 @@ def declare_sample(
     }
     if workload.bucket is not None:
         outputs["sampleBucket"] = workload.bucket.bucket
-    return outputs
+    return Sample(outputs, workload.probe, key)
+
+
+def declare_probes(
+    d: Deployment,
+    clusters: dict[str, EksCluster],
+    agents: dict[str, PodIdentityAgent],
+    roles: dict[str, PodIdentityRole],
+    targets: dict[str, Any],
+    role_arns: dict[str, pulumi.Output[str]],
+    associations: dict[str, PodIdentityAssociations],
+    sample: Sample,
+) -> dict[str, pulumi.Output[str]]:
+    """Stage 9: a probe per binding of the identities with `proveAssociations`; the proven
+    association IDs by `cluster/namespace/serviceAccount` (the sample's binding has its probe)."""
+    proven = {sample.key: sample.probe.proven_association_id} if sample.probe else {}
+    wanted = {i.name for i in d.cfg.identities if i.prove_associations}
+    for b in d.cfg.bindings():
+        key = names.association(*b.key)
+        if b.identity not in wanted or key in proven:
+            continue
+        probe = AssociationProbe(
+            f"{key}-probe",
+            AssociationProbeArgs(
+                association=associations[b.identity].associations[key],
+                key=key,
+                namespace=b.namespace,
+                service_account=b.service_account,
+                provider=clusters[b.cluster].provider,
+                image=d.cfg.aws_cli_image,
+                expected_role_name=expected_role_name(d, role_arns, b.identity),
+                region=d.region,
+                depends_on=[*clusters[b.cluster].nodes, *pod_needs(agents, roles, targets, b.identity, b.cluster)],
+            ),
+            opts=d.opts,
+        )
+        proven[key] = probe.proven_association_id
+    return proven

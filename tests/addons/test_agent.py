@@ -9,7 +9,7 @@ from eks_pod_identity.addons.installed import InstalledAddon
 from eks_pod_identity.cluster.cluster import EksCluster, EksClusterArgs
 from eks_pod_identity.offline.harness import mocks
 
-from tests.helpers import agents, run_component, run_prod
+from tests.helpers import agents, probes, run_component, run_prod, workload_jobs
 
 
 def test_agent_resolves_the_newest_version_for_the_cluster():
@@ -89,9 +89,9 @@ def test_an_agent_someone_installed_is_left_alone_and_the_pod_still_waits_for_it
     assert result.error is None
     assert agents(result) == {}, "declaring it would fail: CreateAddon answers ResourceInUseException"
     assert result.outputs["agentVersions"] == {"prod-blue": mocks.AGENT_VERSION, "prod-green": mocks.AGENT_VERSION}
-    (job,) = result.of_type("kubernetes:batch/v1:Job")
-    (sleep,) = result.of_type("time:index/sleep:Sleep")
-    assert sleep.urn in result.all_dependencies(job)
+    (job,) = workload_jobs(result)
+    (probe,) = probes(result)
+    assert probe.urn in result.all_dependencies(job), "the Job waits for the proof of its association"
 
 
 def test_a_missing_agent_is_installed_and_survives_destroy():
@@ -99,7 +99,7 @@ def test_a_missing_agent_is_installed_and_survives_destroy():
     (agent,) = agents(result).values()
     assert agent.inputs["clusterName"] == "prod-blue"
     assert not agent.retain_on_delete and agent.inputs["preserve"] is True
-    (job,) = result.of_type("kubernetes:batch/v1:Job")
+    (job,) = workload_jobs(result)
     assert agent.urn in result.all_dependencies(job)
 
 

@@ -101,3 +101,16 @@ def own_copy_of_team_cluster(folder: Path, referenced: str = "shared-ids") -> Pa
     path = folder / "Pulumi.mine.yaml"
     path.write_text(text.replace("organization/eks-pod-identity/identities", f"organization/eks-pod-identity/{referenced}"))
     return path
+
+
+PROBE_APP = "pod-identity-probe"
+
+
+def probes(result: runner.RunResult) -> list[monitor.Registration]:
+    """The association probe Jobs (identity/probe.py), told from other Jobs by their app label."""
+    return [j for j in result.of_type("kubernetes:batch/v1:Job") if j.inputs["metadata"]["labels"]["app.kubernetes.io/name"] == PROBE_APP]
+
+
+def workload_jobs(result: runner.RunResult) -> list[monitor.Registration]:
+    """The Jobs that are not probes: the sample Job."""
+    return [j for j in result.of_type("kubernetes:batch/v1:Job") if j not in probes(result)]

@@ -58,8 +58,10 @@ def test_workloads_wait_for_agent_and_association(stack, stack_runs):
     graph = cp.dependency_graph(result)
     for reg in result.registrations:
         if reg.type in ("kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:Job"):
-            types = {r.type for r in result.registrations if r.urn in cp.upstream(graph, reg.urn)}
-            assert {"aws:eks/podIdentityAssociation:PodIdentityAssociation", "time:index/sleep:Sleep"} <= types
+            before = [r for r in result.registrations if r.urn in cp.upstream(graph, reg.urn)]
+            assert "aws:eks/podIdentityAssociation:PodIdentityAssociation" in {r.type for r in before}
+            if cp.kind(reg) != cp.PROBE:
+                assert cp.PROBE in {cp.kind(r) for r in before}, "a workload waits for the proof of its association"
             cluster = result.by_urn(reg.provider.rsplit("::", 1)[0]).inputs["clusterIdentifier"]
             agents = [
                 a.urn
@@ -76,8 +78,10 @@ def test_dev_critical_path_is_the_floor(stack_runs):
         "eks:index:Cluster",
         "eks:index:ManagedNodeGroup",
         "aws:eks/addon:Addon",
+        "kubernetes:batch/v1:Job",
         "kubernetes:apps/v1:Deployment",
     ]
+    assert cp.kind(path.path[-2]) == cp.PROBE, "the proof, then the workload"
     assert path.total == path.floor < path.manual
     assert "critical path" in path.report()
 

@@ -24,11 +24,12 @@ def all_manifests():
         "service_account": manifests.service_account("aws-cli-sa", "team-a"),
         "deployment": manifests.deployment("sample", "team-a", "aws-cli-sa", IMAGE, PROOF),
         "job": manifests.job("sample", "team-a", "aws-cli-sa", IMAGE, PROOF, "bucket"),
+        "probe": manifests.probe_job("pod-identity-probe", "team-a", "aws-cli-sa", IMAGE, PROOF, "c/team-a/aws-cli-sa"),
     }
 
 
 @pytest.mark.parametrize("version", ["1.24", "1.30", "1.35"])
-@pytest.mark.parametrize("kind", ["namespace", "service_account", "deployment", "job"])
+@pytest.mark.parametrize("kind", ["namespace", "service_account", "deployment", "job", "probe"])
 def test_every_manifest_is_schema_valid(kind, version):
     k8s_checks.validate(all_manifests()[kind], version)
 
@@ -40,7 +41,7 @@ def test_the_validator_rejects_an_unknown_field():
         k8s_checks.validate(bad, "1.35")
 
 
-@pytest.mark.parametrize("kind", ["deployment", "job"])
+@pytest.mark.parametrize("kind", ["deployment", "job", "probe"])
 def test_pods_meet_the_restricted_pod_security_standard(kind):
     assert k8s_checks.restricted_violations(k8s_checks.pod_spec(all_manifests()[kind])) == []
 
@@ -137,3 +138,52 @@ def test_the_idle_pod_stops_at_once_on_sigterm(fake_aws):
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def probe(fake_aws, arn: str, injected: bool):
+    env = {
+        "PATH": f"{fake_aws}:/usr/bin:/bin",
+        "EXPECTED_ROLE_NAME": "role-name",
+        "FAKE_ARN": arn,
+        "ASSOCIATION": "c/team-a/aws-cli-sa",
+        "ASSOCIATION_ID": "a-123",
+        **({"AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials"} if injected else {}),
+    }
+    return subprocess.run(["/bin/sh", "-c", manifests.PROBE_SCRIPT], env=env, capture_output=True, text=True, timeout=10, check=False)
+
+
+ASSUMED = "arn:aws:sts::123456789012:assumed-role/role-name/eks-pod-identity-123"
+
+
+@pytest.mark.parametrize(
+    ("arn", "injected", "passes"),
+    [
+        (ASSUMED, True, True),
+        # Admitted before the association took effect: the node role answers, and no credentials
+        # were injected; the pod can never get them, so it fails and the Job admits a new one.
+        ("arn:aws:sts::123456789012:assumed-role/nodes/i-0d65729d6d09d2540", False, False),
+        (ASSUMED, False, False),
+        ("arn:aws:sts::123456789012:assumed-role/other/eks-pod-identity-123", True, False),
+    ],
+)
+def test_the_probe_passes_only_when_credentials_were_injected_for_the_expected_role(fake_aws, arn, injected, passes):
+    done = probe(fake_aws, arn, injected)
+    assert (done.returncode == 0) is passes
+    if not injected:
+        assert "association c/team-a/aws-cli-sa (a-123) was not in effect when this pod was admitted" in done.stderr
+
+
+def test_the_probe_job_retries_new_pods_until_its_deadline_and_says_what_to_check():
+    job = all_manifests()["probe"]
+    spec = job["spec"]
+    container = spec["template"]["spec"]["containers"][0]
+    assert spec["template"]["spec"]["restartPolicy"] == "Never", "a failed pod is replaced by a new, re-admitted one"
+    assert spec["backoffLimit"] == manifests.PROBE_BACKOFF_LIMIT and spec["activeDeadlineSeconds"] == manifests.JOB_DEADLINE_SECONDS
+    # The controller's backoff (10 s, doubling, capped at 6 min) outlasts the deadline: the deadline ends it.
+    assert sum(min(10 * 2**i, 360) for i in range(manifests.PROBE_BACKOFF_LIMIT)) > manifests.JOB_DEADLINE_SECONDS
+    assert container["terminationMessagePolicy"] == "FallbackToLogsOnError"
+    annotations = job["metadata"]["annotations"]
+    assert annotations["pulumi.com/replaceUnready"] == "true" and annotations["eks-pod-identity/association"] == "c/team-a/aws-cli-sa"
+    assert "eks-pod-identity-agent" in annotations["eks-pod-identity/check"]
+    assert spec["template"]["metadata"]["annotations"][manifests.ASSOCIATION_ANNOTATION] == "a-123"
+    assert "name" not in job["metadata"], "auto-named: a replacement creates the new Job first"

@@ -11,7 +11,7 @@ from eks_pod_identity.identity.role import PodIdentityRole, PodIdentityRoleArgs
 from eks_pod_identity.offline.harness import mocks, runner
 from eks_pod_identity.sample.workload import SampleWorkload, SampleWorkloadArgs
 
-from tests.helpers import run_component, run_prod
+from tests.helpers import probes, run_component, run_prod, workload_jobs
 
 
 def _workload(kind, adopted=None, **extra):
@@ -42,29 +42,31 @@ def _workload(kind, adopted=None, **extra):
     return run_component(program, adopted=adopted, raise_errors=False)
 
 
-def test_deployment_sample_uses_the_cluster_provider_and_waits_for_propagation():
-    result = _workload("deployment", create_namespace=True, propagation_seconds=45)
+def test_deployment_sample_uses_the_cluster_provider_and_waits_for_the_proof():
+    """It waited a fixed 30 s after the association: when EKS took longer, its pod never got
+    credentials. It now waits for the probe Job that proves the association is in effect."""
+    result = _workload("deployment", create_namespace=True, association_key="c/team-a/app")
     provider = result.of_type("pulumi:providers:kubernetes")[0]
     gate = result.named("gate-role")
     for kind in ("kubernetes:core/v1:Namespace", "kubernetes:core/v1:ServiceAccount", "kubernetes:apps/v1:Deployment"):
         (obj,) = result.of_type(kind)
         assert obj.provider.startswith(provider.urn), f"{kind} must use the cluster's provider"
     (deployment,) = result.of_type("kubernetes:apps/v1:Deployment")
-    (sleep,) = result.of_type("time:index/sleep:Sleep")
+    (probe,) = probes(result)
     (assoc,) = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
-    assert sleep.inputs["createDuration"] == "45s" and assoc.urn in result.all_dependencies(sleep)
-    assert sleep.inputs["triggers"]["associationId"].startswith("a-mock"), "a replaced association waits again"
-    assert sleep.inputs["triggers"]["roleArn"] == assoc.inputs["roleArn"], "so does a role changed in place"
+    (sa,) = result.of_type("kubernetes:core/v1:ServiceAccount")
+    assert probe.provider.startswith(provider.urn) and {assoc.urn, gate.urn, sa.urn} <= result.all_dependencies(probe)
+    template = probe.inputs["spec"]["template"]
+    assert template["metadata"]["annotations"]["eks-pod-identity/association-id"].startswith("a-mock"), "a new association, a new probe"
+    assert template["spec"]["serviceAccountName"] == "app" and probe.inputs["metadata"]["namespace"] == "team-a"
     deps = result.all_dependencies(deployment)
-    assert {gate.urn, sleep.urn, result.of_type("kubernetes:core/v1:ServiceAccount")[0].urn} <= deps
-    assert result.of_type("kubernetes:core/v1:Namespace")[0].urn in result.all_dependencies(
-        result.of_type("kubernetes:core/v1:ServiceAccount")[0]
-    )
+    assert {gate.urn, probe.urn, sa.urn} <= deps
+    assert result.of_type("kubernetes:core/v1:Namespace")[0].urn in result.all_dependencies(sa)
     assert deployment.custom_timeouts == {"create": "7m", "update": "7m"}
     env = {e["name"]: e.get("value") for e in deployment.inputs["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["EXPECTED_ROLE_NAME"].startswith("gate-role-")
     assert result.outputs["verify"].startswith("kubectl exec -n team-a deploy/sample-deployment-")
-    assert result.of_type("aws:s3/bucket:Bucket") == []
+    assert result.of_type("aws:s3/bucket:Bucket") == [] and result.of_type("time:index/sleep:Sleep") == []
 
 
 def test_an_existing_service_account_is_used_not_created():
@@ -91,9 +93,9 @@ def test_job_sample_owns_a_force_destroyable_bucket_and_a_put_only_policy():
         {"Sid": "PutSampleObjects", "Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "arn:aws:s3:::my-proof-bucket/*"}
     ]
     assert policy.inputs["role"].startswith("gate-role-"), "the policy goes on the identity's (auto-named) role"
-    (job,) = result.of_type("kubernetes:batch/v1:Job")
-    (sleep,) = result.of_type("time:index/sleep:Sleep")
-    assert {policy.urn, sleep.urn} <= result.all_dependencies(job)
+    (job,) = workload_jobs(result)
+    (probe,) = probes(result)
+    assert {policy.urn, probe.urn} <= result.all_dependencies(job)
     assert job.custom_timeouts["create"] == "12m", "the Job's 600 s deadline decides, not Pulumi's 10-minute await"
     assert job.inputs["metadata"]["annotations"] == {"pulumi.com/replaceUnready": "true"}
     env = {e["name"]: e.get("value") for e in job.inputs["spec"]["template"]["spec"]["containers"][0]["env"]}

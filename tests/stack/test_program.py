@@ -9,7 +9,7 @@ import pytest
 from eks_pod_identity import stack as cfg_module
 from eks_pod_identity.offline.harness import project, runner
 
-from tests.helpers import STACKS, statements_of, target_role
+from tests.helpers import STACKS, probes, statements_of, target_role, workload_jobs
 
 COMPONENT_PREFIX = "eks-pod-identity:index:"
 
@@ -82,7 +82,7 @@ def test_sample_waits_for_its_association_agent_and_permissions(stack, stack_run
     if binding is None:
         pytest.skip("this stack runs no sample")
     kind = {"deployment": "kubernetes:apps/v1:Deployment", "job": "kubernetes:batch/v1:Job"}[config.sample.kind]
-    (workload,) = result.of_type(kind)
+    (workload,) = workload_jobs(result) if config.sample.kind == "job" else result.of_type(kind)
     deps = result.all_dependencies(workload)
     assoc = result.named(f"{binding.cluster}/{binding.namespace}/{binding.service_account}")
     assert assoc.urn in deps
@@ -92,8 +92,9 @@ def test_sample_waits_for_its_association_agent_and_permissions(stack, stack_run
         if a.inputs["clusterName"] == binding.cluster and a.inputs["addonName"] == "eks-pod-identity-agent"
     ]
     assert all(a.urn in deps for a in agent), "a managed agent add-on comes before the pod"
-    (sleep,) = result.of_type("time:index/sleep:Sleep")
-    assert sleep.urn in deps and assoc.urn in result.all_dependencies(sleep), "the pod waits out the propagation"
+    (probe,) = probes(result)
+    assert probe.urn in deps and assoc.urn in result.all_dependencies(probe), "the pod waits for the proof"
+    assert {a.urn for a in agent} <= result.all_dependencies(probe), "so does the probe's pod"
     for attachment in result.of_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment"):
         if result.by_urn(attachment.parent).name == binding.identity:
             assert attachment.urn in deps
@@ -136,7 +137,8 @@ def test_outputs_cover_clusters_roles_associations_and_verification(stack, stack
 def test_dev_stack_resources(stack_runs):
     counts = Counter(r.type for r in stack_runs["dev"].registrations)
     assert counts["eks:index:Cluster"] == 1 and counts["eks:index:ManagedNodeGroup"] == 1
-    assert counts["kubernetes:apps/v1:Deployment"] == 1 and counts["kubernetes:batch/v1:Job"] == 0
+    assert counts["kubernetes:apps/v1:Deployment"] == 1 and counts["kubernetes:batch/v1:Job"] == 1, "the probe Job only"
+    assert len(probes(stack_runs["dev"])) == 1
 
 
 def test_prod_stack_adopts_two_clusters_binds_one_role_twice_and_runs_the_job(stack_runs):
@@ -146,7 +148,7 @@ def test_prod_stack_adopts_two_clusters_binds_one_role_twice_and_runs_the_job(st
     assert len(pod_roles) == 1
     associations = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
     assert len(associations) == 2 and len({a.inputs["roleArn"] for a in associations}) == 1
-    (job,) = result.of_type("kubernetes:batch/v1:Job")
+    (job,) = workload_jobs(result)
     assert job.provider.startswith(result.named("prod-blue-k8s").urn)
     (bucket,) = result.of_type("aws:s3/bucket:Bucket")
     assert bucket.inputs["forceDestroy"] is True

@@ -85,7 +85,7 @@ def test_every_kubernetes_object_validates_strictly(variant, variant_runs):
 # --- every input is an input of the installed SDK ---------------------------------------------
 
 
-PACKAGES = {"aws": "pulumi_aws", "eks": "pulumi_eks", "kubernetes": "pulumi_kubernetes", "awsx": "pulumi_awsx", "time": "pulumiverse_time"}
+PACKAGES = {"aws": "pulumi_aws", "eks": "pulumi_eks", "kubernetes": "pulumi_kubernetes", "awsx": "pulumi_awsx"}
 
 
 def sdk_class(token: str):
@@ -114,9 +114,7 @@ def test_sdk_class_lookup():
     assert sdk_class("kubernetes:apps/v1:Deployment") is pulumi_kubernetes.apps.v1.Deployment
     assert "role_arn" in sdk_inputs(pulumi_aws.eks.PodIdentityAssociation)
     import pulumi_awsx
-    import pulumiverse_time
 
-    assert sdk_class("time:index/sleep:Sleep") is pulumiverse_time.Sleep
     assert sdk_class("awsx:ec2:Vpc") is pulumi_awsx.ec2.Vpc
 
 

@@ -147,7 +147,7 @@ MERMAID_LEGEND = """\
   %% Dependency graph of stack '{stack}', from the offline plan (eks-pod-identity plan).
   %% An arrow A --> B: B waits for A (B starts once A is created).
   %% Shapes: [[double box]] a remote component (pulumi-eks, awsx) that creates AWS resources itself,
-  %% [box] an AWS resource, (rounded box) a Kubernetes object, {{{{hexagon}}}} a wait (time:Sleep);
+  %% [box] an AWS resource, (rounded box) a Kubernetes object, {{{{hexagon}}}} a proof (an association's probe Job);
   %% a thick red border marks the critical path. The legend subgraph shows each shape.
 """
 
@@ -156,10 +156,10 @@ def _node(node_id: str, reg: monitor.Registration) -> str:
     label = f"{reg.name}<br/><small>{reg.type}</small>"
     if not reg.custom:
         return f'{node_id}[["{label}"]]'
+    if critical_path.kind(reg) == critical_path.PROBE:
+        return f'{node_id}{{{{"{label}"}}}}'
     if reg.type.startswith("kubernetes:"):
         return f'{node_id}("{label}")'
-    if reg.type == critical_path.SLEEP:
-        return f'{node_id}{{{{"{label}"}}}}'
     return f'{node_id}["{label}"]'
 
 
@@ -180,7 +180,7 @@ def mermaid(result: runner.RunResult, stack: str = "") -> str:
         "    direction LR",
         '    legend_a[["remote component"]] --> legend_b["AWS resource"]',
         '    legend_c("Kubernetes object")',
-        '    legend_d{{"wait"}}',
+        '    legend_d{{"proof"}}',
         '    legend_e["on the critical path"]:::critical',
         "  end",
     ]

@@ -364,18 +364,6 @@ _add(
         in_place_when=(("availabilityZoneCidrMask", ZONE_NAMES), ("availabilityZoneCidrMask", ZONE_COUNT)),
     ),
     Rule(
-        "time:index/sleep:Sleep",
-        "custom",
-        (
-            Fact(
-                "triggers",
-                "hashicorp/terraform-provider-time@v0.12.1 internal/provider/resource_time_sleep.go "
-                "timeSleepResource.Schema, triggers (mapplanmodifier.RequiresReplace)",
-            ),
-        ),
-        notes=("createDuration/destroyDuration update in place without sleeping again (same file)",),
-    ),
-    Rule(
         "pulumi:providers:kubernetes",
         "provider",
         notes=(f"{K8S} provider/pkg/provider/provider.go kubeProvider.DiffConfig; see review.provider_replace",),

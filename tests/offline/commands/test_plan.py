@@ -71,7 +71,7 @@ def test_plan_shows_documents_manifests_and_hides_secrets(stack_runs):
     assert '"pods.eks.amazonaws.com"' in text and "<ACCOUNT>" in text
     manifests_part = text.split("## Kubernetes manifests")[1].split("## Stack outputs")[0]
     kinds = [d["kind"] for d in yaml.safe_load_all(manifests_part) if d]
-    assert kinds == ["ServiceAccount", "Deployment"]
+    assert kinds == ["ServiceAccount", "Job", "Deployment"], "the probe Job proves the association before the Deployment"
     outputs = yaml.safe_load(text.split("## Stack outputs")[1].split("## Critical path")[0])
     assert outputs["kubeconfigs"] == "[secret]" and outputs["sampleKubeconfig"] == "[secret]"
 
