@@ -47,7 +47,7 @@ test: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
-	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q -n auto
 
 # A longer fuzzing campaign than the suite's (tests/stack/test_program_fuzz.py): random mutated stack files.
 FUZZ_EXAMPLES ?= 2000

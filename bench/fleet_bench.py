@@ -126,7 +126,7 @@ def compare(raw: dict[str, Any], repeat: int, collect: bool = True) -> tuple[flo
 
 def suite_seconds() -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "auto", "-p", "no:cacheprovider"], check=True, capture_output=True)
     return time.perf_counter() - start
 
 
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             ours_s, ours_n, base_s, base_n = compare(fleet(size), args.repeat, collect)
             print(f"| {size} | {ours_n} / {base_n} | {ours_s:.3f} | {base_s:.3f} | {ours_s / base_s:.2f} | {1000 * ours_s / size:.2f} |")
     if args.suite:
-        print(f"\ntest suite (pytest -q, one run): {suite_seconds():.1f} s")
+        print(f"\ntest suite (pytest -q -n auto, as make test runs it; one run): {suite_seconds():.1f} s")
     return 0
 
 

@@ -26,7 +26,7 @@ STAGES = (
     ("install (locked, uv)", ["make", "venv/.dev"]),
     ("ruff format --check, ruff check", ["sh", "-c", "venv/bin/ruff format --check . && venv/bin/ruff check ."]),
     ("mypy (cold)", ["venv/bin/mypy"]),
-    ("pytest", ["venv/bin/python", "-m", "pytest", "-q", "-p", "no:cacheprovider"]),
+    ("pytest (-n auto)", ["venv/bin/python", "-m", "pytest", "-q", "-n", "auto", "-p", "no:cacheprovider"]),
 )
 
 
