@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, parse_source
 
 COMPONENTS = ROOT / "components"
 TESTS = ROOT / "tests"
@@ -26,13 +26,18 @@ def modules() -> list[Path]:
     return sorted(p.relative_to(COMPONENTS) for p in COMPONENTS.rglob("*.py") if p.name not in ("__init__.py", "__main__.py"))
 
 
+# Parsed at import, before any Pulumi run has threads (see parse_source).
+for _module in modules():
+    parse_source(COMPONENTS / _module)
+
+
 def mirror(module: Path) -> Path:
     return TESTS / module.parent / f"test_{module.name}"
 
 
 def bound_tests(path: Path) -> list[str]:
     """The names a test module binds to tests: test functions, and tests made by a helper."""
-    tree = ast.parse(path.read_text())
+    tree = parse_source(path)
     names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
     names += [
         t.id for n in tree.body if isinstance(n, ast.Assign) for target in n.targets for t in ast.walk(target) if isinstance(t, ast.Name)
@@ -99,7 +104,7 @@ def test_no_function_over_80_lines_and_no_module_over_400():
         source = (COMPONENTS / module).read_text()
         if source.count("\n") > MODULE_LINES:
             long_modules.append(f"{module}: {source.count(chr(10))} lines")
-        for node in ast.walk(ast.parse(source)):
+        for node in ast.walk(parse_source(COMPONENTS / module)):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > FUNCTION_LINES:
                 long_functions.append(f"{module}:{node.name}: {node.end_lineno - node.lineno + 1} lines")
     assert long_modules == [] and long_functions == []
@@ -110,7 +115,7 @@ def imports_of(module: Path) -> set[str]:
     what makes a cycle fail at import time; imports inside functions are deliberate deferrals."""
     package = ["eks_pod_identity", *module.with_suffix("").parts[:-1]]
     found = set()
-    for node in ast.parse((COMPONENTS / module).read_text()).body:
+    for node in parse_source(COMPONENTS / module).body:
         if isinstance(node, ast.ImportFrom):
             base = package[: len(package) - node.level + 1] if node.level else []
             target = ".".join([*base, *(node.module.split(".") if node.module else [])]) if node.level else node.module or ""

@@ -9,6 +9,8 @@ tests), `review` (the two sides of an offline review).
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
 from pathlib import Path
 
@@ -114,3 +116,16 @@ def probes(result: runner.RunResult) -> list[monitor.Registration]:
 def workload_jobs(result: runner.RunResult) -> list[monitor.Registration]:
     """The Jobs that are not probes: the sample Job."""
     return [j for j in result.of_type("kubernetes:batch/v1:Job") if j not in probes(result)]
+
+
+@functools.cache
+def parse_source(path: Path) -> ast.Module:
+    """A module's syntax tree, parsed once. CPython 3.11's ast.parse can fail with "AST constructor
+    recursion depth mismatch" while another thread formats a traceback (which parses source lines
+    for its carets; python/cpython gh-106905), as Pulumi's threads do after a failed run: the
+    modules that parse sources parse them at import, before any run, and parse again if it struck."""
+    text = path.read_text()
+    try:
+        return ast.parse(text)
+    except SystemError:  # pragma: no cover - the CPython race above
+        return ast.parse(text)

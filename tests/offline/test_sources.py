@@ -13,11 +13,13 @@ from eks_pod_identity.identity import trust as components_trust
 from eks_pod_identity.offline.review.facts import ENGINE_FACTS
 from eks_pod_identity.sample import rules as sample_rules
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, parse_source
 
 SOURCES = {
     str(p.relative_to(ROOT / "components" / "offline")): p.read_text() for p in sorted((ROOT / "components" / "offline").rglob("*.py"))
 }
+# Parsed at import, before any Pulumi run has threads (see parse_source).
+TREES = {name: parse_source(ROOT / "components" / "offline" / name) for name in SOURCES}
 
 
 def test_the_offline_tools_cite_only_what_a_reader_can_open():
@@ -50,8 +52,7 @@ SHARED = (arn, kubernetes, grammar, cluster_rules, sample_rules)
 def test_no_constant_or_helper_is_written_twice():
     """A value or helper the offline tools share is defined once and imported, here and from components/."""
     where: dict[tuple[str, str], list[str]] = {}
-    for name, text in SOURCES.items():
-        tree = ast.parse(text)
+    for name, tree in TREES.items():
         for symbol, definition, value in _top_level(tree):
             where.setdefault((symbol, definition), []).append(name)
             shared = [m for m in SHARED if value is not None and getattr(m, symbol, None) == value]
