@@ -9,7 +9,7 @@ BACKEND ?= file://$(HOME)/.pulumi-eks-pod-identity
 # missing tool is reported before anything is installed. SKIP_PREFLIGHT=1 skips the checks.
 SKIP_PREFLIGHT ?=
 
-.PHONY: lock test fuzz refresh-aws-data refresh-upstream review adopt migrate-irsa access login up preview destroy policy-preview plan bench bench-instructions check-stacks check-package \
+.PHONY: lock test schema fuzz refresh-aws-data refresh-upstream review adopt migrate-irsa access login up preview destroy policy-preview plan bench bench-instructions check-stacks check-package \
 	preflight preflight-up preflight-preview preflight-destroy
 # Prerequisites run in the order written: the checks before any install or pulumi command.
 .NOTPARALLEL:
@@ -48,6 +48,11 @@ test: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/python -m pytest -q -n auto
+
+# The component package's schema, as the Python SDK infers it from the public components
+# (components/provider.py); tests/test_provider.py fails when the committed copy drifts.
+schema: $(VENV)/.dev
+	$(VENV)/bin/python -c 'import sys; from eks_pod_identity import provider; sys.stdout.write(provider.schema_text())' > schema.json
 
 # A longer fuzzing campaign than the suite's (tests/stack/test_program_fuzz.py): random mutated stack files.
 FUZZ_EXAMPLES ?= 2000

@@ -8,7 +8,7 @@ import pulumi
 class ConfigError(pulumi.RunError):
     """Raised with every config problem at once; RunError makes Pulumi print it without a traceback."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], subject: str = "stack config"):
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"stack config has {len(problems)} problem(s); nothing was created:\n{lines}")
+        super().__init__(f"{subject} has {len(problems)} problem(s); nothing was created:\n{lines}")

@@ -41,19 +41,27 @@ class Deployment:
     """(cluster, add-on) -> what an adopted cluster already runs under the add-ons declared there."""
     renames: migrations.Renames = field(default_factory=migrations.Renames)
     """Every former name of the stack's resources, kept as aliases (`migrations`)."""
+    parent: pulumi.Resource | None = None
+    """The component that declares the stages (`PodIdentity`); none for the program itself."""
 
     @property
     def opts(self) -> pulumi.ResourceOptions:
-        """Options of every top-level component: its children inherit the renames' aliases."""
+        """Options of every top-level component: its children inherit the renames' aliases. A
+        component's children have no former names: nothing was deployed under it before 0.2.0."""
+        if self.parent is not None:
+            return pulumi.ResourceOptions(parent=self.parent)
         return pulumi.ResourceOptions(transformations=[self.renames.transformation()])
 
 
-def read(cfg: StackConfig) -> Deployment:
-    """Stage 1: the account, region and adopted clusters; refuses (ConfigError) what only they reveal."""
-    tags = base_tags(cfg.environment, pulumi.get_stack())
+def read(cfg: StackConfig, parent: pulumi.Resource | None = None) -> Deployment:
+    """Stage 1: the account, region and adopted clusters; refuses (ConfigError) what only they reveal.
+
+    With a `parent` (a component declaring the stages), its clusters get no kubeconfig and the
+    tags name the program's own project."""
+    tags = base_tags(cfg.environment, pulumi.get_stack(), pulumi.get_project() if parent else PROJECT)
     # The credentials of `pulumi up` reach the kubeconfigs' `aws eks get-token` and the
     # target-account provider too, not only the default AWS provider.
-    creds = credentials.stack_credentials(kubeconfigs=bool(cfg.clusters))
+    creds = credentials.stack_credentials(kubeconfigs=bool(cfg.clusters) and parent is None)
     partition = aws.get_partition()
     region = aws.get_region().region
     caller = aws.get_caller_identity()
@@ -70,7 +78,7 @@ def read(cfg: StackConfig) -> Deployment:
         if not c.create
         for addon in [*([AGENT_ADDON] if c.install_agent else []), *(a.name for a in c.addons)]
     }
-    return Deployment(cfg, tags, creds, partition, region, caller.account_id, found, installed)
+    return Deployment(cfg, tags, creds, partition, region, caller.account_id, found, installed, parent=parent)
 
 
 def _adopted_problems(cfg: StackConfig, found: dict[str, aws.eks.GetClusterResult | None], region: str) -> list[Problem]:

@@ -20,19 +20,20 @@ from ..arn import name_of
 from ..cluster.cluster import EksCluster, EksClusterArgs
 from ..cluster.network import NetworkArgs
 from ..iam import documents
-from ..identity.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
+from ..identity.association import PodIdentityAssociations
 from ..identity.probe import AssociationProbe, AssociationProbeArgs
 from ..identity.role import PodIdentityRole
 from ..sample.workload import SampleWorkload, SampleWorkloadArgs
 from .clusters import ClusterConfig
 from .config import StackConfig
 from .deployment import Deployment, read
-from .wiring import TRUST_SCOPES_OUTPUT, role_args, shared_role_arns, target_arn, target_role, target_role_name, trust_scopes_output
+from .identity_stages import declare_identities
+from .wiring import TRUST_SCOPES_OUTPUT, target_arn, target_role_name, trust_scopes_output
 
 
 def renames(cfg: StackConfig) -> migrations.Renames:
     """The former names of this stack's associations, add-ons and target roles (see
-    `migrations`); the roles' are added as their arguments are built (`declare_roles`)."""
+    `migrations`); the roles' are added as their arguments are built (`identity_stages.declare_roles`)."""
     found = migrations.Renames()
     found.associations((b.identity, *b.key) for b in cfg.bindings())
     found.addons((c.name, a.name) for c in cfg.clusters for a in c.addons)
@@ -112,43 +113,6 @@ def declare_agents(d: Deployment, clusters: dict[str, EksCluster]) -> dict[str, 
     }
 
 
-def declare_roles(d: Deployment, clusters: dict[str, EksCluster]) -> tuple[dict[str, PodIdentityRole], dict[str, pulumi.Output[str]]]:
-    """Stage 4: the roles this stack creates, and the ARN every identity binds (created, given,
-    or exported by another stack)."""
-    arns = {name: c.static_arn for name, c in clusters.items()}
-    args = {i.name: role_args(d.cfg, i, arns, d.partition.partition, d.tags) for i in d.cfg.identities if i.creates_role}
-    d.renames.roles(migrations.RoleNames(name, a.name, tuple(a.managed_policy_arns), tuple(a.policy_documents)) for name, a in args.items())
-    roles = {name: PodIdentityRole(name, a, opts=d.opts) for name, a in args.items()}
-    role_arns: dict[str, pulumi.Output[str]] = {
-        **{name: role.arn for name, role in roles.items()},
-        **{i.name: pulumi.Output.from_input(i.role_arn) for i in d.cfg.identities if i.role_arn},
-        **shared_role_arns(d.cfg, d.account),
-    }
-    return roles, role_arns
-
-
-def declare_associations(
-    d: Deployment, clusters: dict[str, EksCluster], role_arns: dict[str, pulumi.Output[str]]
-) -> dict[str, PodIdentityAssociations]:
-    """Stage 5: every binding of every identity bound in this stack."""
-    targets: dict[str, list[AssociationTarget]] = {}
-    for b in d.cfg.bindings():
-        targets.setdefault(b.identity, []).append(AssociationTarget(b.cluster, clusters[b.cluster].name, b.namespace, b.service_account))
-    found = {}
-    for ident in d.cfg.identities:  # a loop: one stack frame fewer under every association (see association.py)
-        if not ident.shared:
-            args = PodIdentityAssociationsArgs(
-                role_arn=role_arns[ident.name],
-                targets=targets.get(ident.name, []),
-                target_role_arn=target_arn(ident),
-                disable_session_tags=ident.disable_session_tags,
-                session_policy=documents.to_json(ident.session_policy) if ident.session_policy else None,
-                tags=d.tags,
-            )
-            found[ident.name] = PodIdentityAssociations(ident.name, args, opts=d.opts)
-    return found
-
-
 def declare_addons(
     d: Deployment,
     clusters: dict[str, EksCluster],
@@ -192,14 +156,8 @@ def build(cfg: StackConfig) -> dict[str, Any]:
     d.renames = renames(cfg)
     clusters = declare_clusters(d)
     agents = declare_agents(d, clusters)
-    roles, role_arns = declare_roles(d, clusters)
-    associations = declare_associations(d, clusters, role_arns)
-    # Stage 6: cross-account target roles, trusting the associations' external IDs.
-    targets = {
-        ident.name: target_role(cfg, ident, role_arns[ident.name], associations[ident.name], d.region, d.credentials, d.tags, d.opts)
-        for ident in cfg.identities
-        if ident.target_role and ident.target_role.create
-    }
+    ids = declare_identities(d, {k: c.name for k, c in clusters.items()}, {k: c.static_arn for k, c in clusters.items()})
+    roles, role_arns, associations, targets = ids.roles, ids.role_arns, ids.associations, ids.targets
     addons = declare_addons(d, clusters, agents, roles, role_arns)
     outputs: dict[str, Any] = {
         "clusterNames": {k: c.name for k, c in clusters.items()},

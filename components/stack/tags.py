@@ -8,7 +8,7 @@ PROJECT = "eks-pod-identity"
 PROGRAM_TAGS = ("managed-by", "pulumi-project", "pulumi-stack", "environment")
 
 
-def base_tags(environment: str, stack: str) -> dict[str, str]:
+def base_tags(environment: str, stack: str, project: str = PROJECT) -> dict[str, str]:
     """The program's own tags of a stack (`environment` only when set)."""
-    values = {"managed-by": "pulumi", "pulumi-project": PROJECT, "pulumi-stack": stack, "environment": environment}
+    values = {"managed-by": "pulumi", "pulumi-project": project, "pulumi-stack": stack, "environment": environment}
     return {key: values[key] for key in PROGRAM_TAGS if values[key]}

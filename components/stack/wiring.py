@@ -49,7 +49,7 @@ def target_role_name(ident: IdentityConfig, stack: str) -> str:
 
 
 def role_args(
-    cfg: StackConfig, ident: IdentityConfig, cluster_arns: Mapping[str, pulumi.Output[str]], partition: str, tags: dict[str, str]
+    cfg: StackConfig, ident: IdentityConfig, cluster_arns: Mapping[str, pulumi.Input[str]], partition: str, tags: dict[str, str]
 ) -> PodIdentityRoleArgs:
     scopes = cfg.trust_scopes(ident)
     bound = cfg.clusters_of(ident)

@@ -1,0 +1,83 @@
+"""The component package under test: constructing through the provider in-process, and the
+stack program run on the stack file a component is equivalent to."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from eks_pod_identity.offline.harness import project, runner
+from eks_pod_identity.pod_identity import stack_config
+from eks_pod_identity.provider import Provider
+
+REGION = "eu-west-1"
+PACKAGE_TYPES = {
+    "eks-pod-identity:PodIdentity": "eks-pod-identity:index:PodIdentity",
+    "eks-pod-identity:index:PodIdentity": "eks-pod-identity:index:PodIdentity",
+}
+"""A YAML program's type tokens (the short form omits `index`) -> the provider's."""
+_REFERENCE = re.compile(r"\$\{(\w+)\}")
+
+
+def construct(resources: Mapping[str, tuple[str, Mapping[str, Any]]], **kwargs: Any) -> runner.RunResult:
+    """A program that constructs each (name -> (type token, schema-named inputs)) through the
+    component provider, as the engine does for a program in another language."""
+
+    def program() -> dict[str, Any]:
+        provider = Provider()
+        outputs = {}
+        for name, (token, inputs) in resources.items():
+            outputs[name] = provider.construct(name, token, dict(inputs), pulumi.ResourceOptions()).state
+        return outputs
+
+    return runner.run({"aws:region": REGION}, program=program, **kwargs)
+
+
+def equivalent_program(name: str, python_args: Mapping[str, Any], **kwargs: Any) -> runner.RunResult:
+    """This repository's stack program run on the stack file `PodIdentity(name, python_args)` is equivalent to."""
+    name_ = project.project_file()["name"]
+    values = stack_config(name, python_args).items()
+    config = {"aws:region": REGION, **{f"{name_}:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in values}}
+    return runner.run(config, **kwargs)
+
+
+def aws_resources(result: runner.RunResult) -> dict[tuple[str, str], dict[str, Any]]:
+    """The AWS resources a run registered: (type, name) -> inputs (components and providers aside)."""
+    return {(r.type, r.name): r.inputs for r in result.registrations if r.custom and r.type.startswith("aws:")}
+
+
+def yaml_resources(path: Path, config: Mapping[str, str]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The package's resources a Pulumi YAML program declares, with `${key}` of its config filled in."""
+    program = yaml.safe_load(path.read_text(encoding="utf-8"))
+    values = {key: decl.get("default") for key, decl in (program.get("config") or {}).items()} | dict(config)
+    return {
+        name: (PACKAGE_TYPES[decl["type"]], _fill(decl.get("properties") or {}, values))
+        for name, decl in program["resources"].items()
+        if decl["type"] in PACKAGE_TYPES
+    }
+
+
+def _fill(value: Any, values: Mapping[str, Any]) -> Any:
+    if isinstance(value, str):
+        filled = _REFERENCE.sub(lambda m: str(values[m.group(1)]), value)
+        assert "${" not in filled, f"{value!r} refers to something the test cannot fill in"
+        return filled
+    if isinstance(value, list):
+        return [_fill(v, values) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, values) for k, v in value.items()}
+    return value
+
+
+def snake(key: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
+
+
+def python_args(inputs: Mapping[str, Any], typed: frozenset[str] = frozenset({"trust", "irsa", "targetRole", "create"})) -> dict[str, Any]:
+    """Schema-named inputs as a Python program writes them: typed levels in snake_case."""
+    return {snake(k): python_args(v) if k in typed and isinstance(v, Mapping) else v for k, v in inputs.items()}
