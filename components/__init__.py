@@ -12,8 +12,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_PUBLIC = {"PodIdentity": "pod_identity"}
-__all__ = ["PodIdentity"]
+_PUBLIC = {"EksPodIdentity": "stack.component", "PodIdentity": "pod_identity"}
+__all__ = ["EksPodIdentity", "PodIdentity"]
 
 
 def __getattr__(name: str) -> Any:

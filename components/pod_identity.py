@@ -119,6 +119,8 @@ class PodIdentityArgs(TypedDict):
     """Allow permissions that amount to admin or a privilege-escalation path (refused otherwise)."""
     irsa: NotRequired[IrsaArgs]
     """Keep IRSA trust for these clusters while moving to Pod Identity."""
+    prove_associations: NotRequired[bool]
+    """EksPodIdentity only: a probe Job per binding proves the association is in effect (output provenAssociationIds)."""
     environment: NotRequired[str]
     """Value of the 'environment' tag on every resource (empty for none)."""
     role_managed_policy_quota: NotRequired[int]
@@ -139,6 +141,10 @@ INPUT_NAMES = (
     (re.compile(r"eks-pod-identity:"), ""),
 )
 """A stack file's config keys -> this component's inputs."""
+PROOF_NEEDS_KUBERNETES = (
+    "a probe Job needs the cluster's Kubernetes API, which PodIdentity does not reach; declare the identity in an "
+    "EksPodIdentity (its clusters have it), or remove the key"
+)
 
 
 def camel(key: str) -> str:
@@ -155,14 +161,19 @@ def _camel_keys(value: Mapping[str, Any], nested: Mapping[str, Any]) -> dict[str
     return out
 
 
+def identity_entry(name: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The `identities[]` entry of a stack file that these inputs are (the stack-level keys aside)."""
+    return {"name": name, **_camel_keys({k: v for k, v in args.items() if k not in STACK_KEYS}, NESTED)}
+
+
 def stack_config(name: str, args: Mapping[str, Any]) -> dict[str, Any]:
     """The stack file this component is equivalent to: its clusters adopted, the identity, no sample."""
-    identity = _camel_keys({k: v for k, v in args.items() if k not in STACK_KEYS}, NESTED)
+    identity = identity_entry(name, args)
     clusters = identity.get("clusters")
     adopted = list(dict.fromkeys(clusters)) if isinstance(clusters, list) and all(isinstance(c, str) for c in clusters) else []
     return {
         "clusters": [{"name": c, "create": False, "installAgent": False} for c in adopted],
-        "identities": [{"name": name, **identity}],
+        "identities": [identity],
         "sample": {"kind": "none"},
         **{camel(k): args[k] for k in STACK_KEYS if k in args},
     }
@@ -197,13 +208,16 @@ class PodIdentity(pulumi.ComponentResource):
     def __init__(self, name: str, args: PodIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # Everything that can be wrong is found before the component registers: the inputs
         # (parse), then what only the account reveals (read: the clusters, the account's ARNs).
+        early = []
         if args.get("clusters") in (None, []):
-            raise ConfigError(
-                ["clusters: is required; list the existing EKS clusters to bind the role in"], subject=f"PodIdentity {name!r}"
-            )
+            early.append("clusters: is required; list the existing EKS clusters to bind the role in")
+        if args.get("prove_associations"):
+            early.append(f"proveAssociations = True: {PROOF_NEEDS_KUBERNETES}")
+        if early:
+            raise ConfigError(early, subject=f"PodIdentity {name!r}")
         try:
             cfg = parse(stack_config(name, args))
-            d = read(cfg, parent=self)
+            d = read(cfg, parent=self, kubeconfigs=False)
         except ConfigError as err:
             raise ConfigError(input_problems(err.problems), subject=f"PodIdentity {name!r}") from None
         super().__init__(TYPE, name, None, opts)

@@ -27,10 +27,11 @@ from pulumi.runtime.settings import get_monitor
 
 from .errors import ConfigError
 from .pod_identity import PodIdentity
+from .stack.component import EksPodIdentity
 
 NAME = "eks-pod-identity"
 """The package name: the first part of every type token (`eks-pod-identity:index:PodIdentity`)."""
-PUBLIC_COMPONENTS: list[type[pulumi.ComponentResource]] = [PodIdentity]
+PUBLIC_COMPONENTS: list[type[pulumi.ComponentResource]] = [EksPodIdentity, PodIdentity]
 """What other languages get; `eks_pod_identity` exports exactly these."""
 
 

@@ -8,7 +8,16 @@ import typing
 import pytest
 from eks_pod_identity.errors import ConfigError
 from eks_pod_identity.offline.harness import mocks
-from eks_pod_identity.pod_identity import NESTED, STACK_KEYS, PodIdentity, PodIdentityArgs, camel, input_problems, stack_config
+from eks_pod_identity.pod_identity import (
+    NESTED,
+    PROOF_NEEDS_KUBERNETES,
+    STACK_KEYS,
+    PodIdentity,
+    PodIdentityArgs,
+    camel,
+    input_problems,
+    stack_config,
+)
 from eks_pod_identity.stack.config import StackConfig
 from eks_pod_identity.stack.identities import IdentityConfig, IrsaConfig, TargetRoleConfig, TargetRoleCreate, TrustConfig
 from hypothesis import HealthCheck, given, settings
@@ -122,6 +131,14 @@ def test_a_cluster_that_does_not_exist_is_refused_before_anything_registers():
     assert result.registrations == []
 
 
+def test_proof_is_refused_with_the_component_that_has_it():
+    args = {"clusters": ["prod-a"], "namespace": "a", "service_account": "app", "prove_associations": True}
+    result = run("app", args, raise_errors=False)
+    assert result.error.problems == [f"proveAssociations = True: {PROOF_NEEDS_KUBERNETES}"]
+    assert "EksPodIdentity" in PROOF_NEEDS_KUBERNETES
+    assert result.registrations == []
+
+
 def test_the_resource_name_is_the_identity_name():
     result = run("x" * 60, {"clusters": ["prod-a"], "namespace": "a", "service_account": "app"}, raise_errors=False)
     assert any(p.startswith("name (the resource name) = ") for p in result.error.problems), result.error.problems
@@ -135,9 +152,9 @@ def test_the_inputs_are_the_keys_of_a_stack_files_identity():
     """The TypedDicts follow the config models: a key added to one and not the other fails here."""
     hints = typing.get_type_hints(PodIdentityArgs)
     identity = {camel(k) for k in hints if k not in STACK_KEYS}
-    # name is the resource's name; roleFromStack reads this project's identity stack; shared roles
-    # have no clusters; proveAssociations needs the cluster's Kubernetes API (the stack program's).
-    assert identity == _aliases(IdentityConfig) - {"name", "roleFromStack", "shared", "proveAssociations"}
+    # name is the resource's name (EksPodIdentity: the key); roleFromStack reads this project's
+    # identity stack; a shared role binds nowhere (what PodIdentity with no association would be).
+    assert identity == _aliases(IdentityConfig) - {"name", "roleFromStack", "shared"}
     assert {camel(k) for k in STACK_KEYS} <= _aliases(StackConfig)
     nested = {"trust": TrustConfig, "target_role": TargetRoleConfig, "irsa": IrsaConfig}
     for key, model in nested.items():

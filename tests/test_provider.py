@@ -16,7 +16,7 @@ from pulumi.errors import InputPropertiesError, InputPropertyError
 from pulumi.provider.experimental.host import components_from_module
 
 from tests.helpers import ROOT
-from tests.helpers.package import aws_resources, construct, equivalent_program, python_args, yaml_resources
+from tests.helpers.package import construct, expected_resources, yaml_resources
 from tests.test_pod_identity import run
 
 YAML_EXAMPLE = ROOT / "examples" / "yaml" / "Pulumi.yaml"
@@ -77,22 +77,24 @@ def test_each_component_registers_under_its_schema_type_token():
 
 def test_the_yaml_example_registers_what_the_python_program_registers():
     resources = yaml_resources(YAML_EXAMPLE, {"clusterName": "prod-a"})
-    assert resources, "the YAML example declares the package's resources"
-    constructed = aws_resources(construct(resources))
-    expected = {}
-    for name, (_, inputs) in resources.items():
-        expected |= aws_resources(equivalent_program(name, python_args(inputs)))
+    assert {token for token, _ in resources.values()} == {f"eks-pod-identity:index:{c.__name__}" for c in provider.PUBLIC_COMPONENTS}
+    constructed = {(r.type, r.name): r.inputs for r in construct(resources).registrations if r.custom}
+    expected: dict = {}
+    for name, (token, inputs) in resources.items():
+        expected |= expected_resources(token, name, inputs)
     assert constructed == expected
-    assert {t for t, _ in constructed} >= {"aws:iam/role:Role", "aws:eks/podIdentityAssociation:PodIdentityAssociation"}
+    types = {t for t, _ in constructed}
+    assert {"aws:iam/role:Role", "aws:eks/podIdentityAssociation:PodIdentityAssociation", "kubernetes:batch/v1:Job"} <= types
 
 
 def test_the_yaml_examples_outputs_are_the_components_outputs():
     resources = yaml_resources(YAML_EXAMPLE, {"clusterName": "prod-a"})
-    outputs = provider.schema()["resources"]["eks-pod-identity:index:PodIdentity"]["properties"]
-    used = set(re.findall(r"\$\{app\.(\w+)\}", YAML_EXAMPLE.read_text(encoding="utf-8")))
-    assert used and used <= set(outputs)
-    state = construct(resources).outputs["app"]
-    assert set(used) <= set(state)
+    text = YAML_EXAMPLE.read_text(encoding="utf-8")
+    state = construct(resources).outputs
+    for name, (token, _) in resources.items():
+        used = set(re.findall(rf"\$\{{{name}\.(\w+)\}}", text))
+        assert used and used <= set(provider.schema()["resources"][token]["properties"]), name
+        assert used <= set(state[name]), name
 
 
 def _typed_keys(schema: dict) -> set[str]:

@@ -53,15 +53,15 @@ class Deployment:
         return pulumi.ResourceOptions(transformations=[self.renames.transformation()])
 
 
-def read(cfg: StackConfig, parent: pulumi.Resource | None = None) -> Deployment:
+def read(cfg: StackConfig, parent: pulumi.Resource | None = None, kubeconfigs: bool | None = None) -> Deployment:
     """Stage 1: the account, region and adopted clusters; refuses (ConfigError) what only they reveal.
 
-    With a `parent` (a component declaring the stages), its clusters get no kubeconfig and the
-    tags name the program's own project."""
+    With a `parent` (a component declaring the stages) the tags name the program's own project;
+    `kubeconfigs` is false where no cluster's Kubernetes API is used (default: any cluster)."""
     tags = base_tags(cfg.environment, pulumi.get_stack(), pulumi.get_project() if parent else PROJECT)
     # The credentials of `pulumi up` reach the kubeconfigs' `aws eks get-token` and the
     # target-account provider too, not only the default AWS provider.
-    creds = credentials.stack_credentials(kubeconfigs=bool(cfg.clusters) and parent is None)
+    creds = credentials.stack_credentials(kubeconfigs=bool(cfg.clusters) if kubeconfigs is None else kubeconfigs)
     partition = aws.get_partition()
     region = aws.get_region().region
     caller = aws.get_caller_identity()

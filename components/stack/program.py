@@ -150,10 +150,13 @@ def declare_addons(
     }
 
 
-def build(cfg: StackConfig) -> dict[str, Any]:
-    """Declare every resource of the stack; returns the stack outputs."""
-    d = read(cfg)
-    d.renames = renames(cfg)
+def build(cfg: StackConfig, d: Deployment | None = None) -> dict[str, Any]:
+    """Declare every resource of the stack; returns the stack outputs. `d`: what `read` found,
+    when a component declares the stack under itself (`stack.component`); its resources have
+    no former names."""
+    if d is None:
+        d = read(cfg)
+        d.renames = renames(cfg)
     clusters = declare_clusters(d)
     agents = declare_agents(d, clusters)
     ids = declare_identities(d, {k: c.name for k, c in clusters.items()}, {k: c.static_arn for k, c in clusters.items()})

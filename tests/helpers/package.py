@@ -17,8 +17,9 @@ from eks_pod_identity.provider import Provider
 
 REGION = "eu-west-1"
 PACKAGE_TYPES = {
-    "eks-pod-identity:PodIdentity": "eks-pod-identity:index:PodIdentity",
-    "eks-pod-identity:index:PodIdentity": "eks-pod-identity:index:PodIdentity",
+    f"eks-pod-identity:{module}{name}": f"eks-pod-identity:index:{name}"
+    for name in ("EksPodIdentity", "PodIdentity")
+    for module in ("", "index:")
 }
 """A YAML program's type tokens (the short form omits `index`) -> the provider's."""
 _REFERENCE = re.compile(r"\$\{(\w+)\}")
@@ -81,3 +82,30 @@ def snake(key: str) -> str:
 def python_args(inputs: Mapping[str, Any], typed: frozenset[str] = frozenset({"trust", "irsa", "targetRole", "create"})) -> dict[str, Any]:
     """Schema-named inputs as a Python program writes them: typed levels in snake_case."""
     return {snake(k): python_args(v) if k in typed and isinstance(v, Mapping) else v for k, v in inputs.items()}
+
+
+def platform_python_args(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """EksPodIdentity's schema-named inputs as a Python program writes them."""
+    out = python_args({k: v for k, v in inputs.items() if k not in ("clusters", "identities", "sample")})
+    out["clusters"] = [
+        python_args(c, frozenset({"network"})) | ({"addons": [python_args(a) for a in c["addons"]]} if "addons" in c else {})
+        for c in inputs.get("clusters", [])
+    ]
+    if "identities" in inputs:
+        out["identities"] = {name: python_args(i) for name, i in inputs["identities"].items()}
+    if "sample" in inputs:
+        out["sample"] = python_args(inputs["sample"])
+    return out
+
+
+def expected_resources(token: str, name: str, inputs: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """What the stack program registers for the stack file a component's inputs are: the AWS
+    resources for a PodIdentity (the program adds a cluster component and provider it has not),
+    every custom resource for an EksPodIdentity."""
+    if token.endswith(":PodIdentity"):
+        return aws_resources(equivalent_program(name, python_args(inputs)))
+    from eks_pod_identity.stack import component
+
+    raw = component.stack_config(platform_python_args(inputs))
+    config = {"aws:region": REGION, **{f"eks-pod-identity:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}}
+    return {(r.type, r.name): r.inputs for r in runner.run(config).registrations if r.custom}

@@ -1,0 +1,151 @@
+"""EksPodIdentity: a stack file of this project as one component, registering what the stack
+program registers for the same file, and refusing bad input by its input's name."""
+
+from __future__ import annotations
+
+import json
+import typing
+
+import pytest
+from eks_pod_identity.errors import ConfigError
+from eks_pod_identity.offline.harness import project, runner
+from eks_pod_identity.stack.clusters import AddonConfig, ClusterConfig, NetworkConfig
+from eks_pod_identity.stack.component import (
+    ClusterAddonArgs,
+    ClusterArgs,
+    ClusterNetworkArgs,
+    EksPodIdentity,
+    EksPodIdentityArgs,
+    SampleArgs,
+    stack_config,
+)
+from eks_pod_identity.stack.config import StackConfig
+from eks_pod_identity.stack.sample import SampleConfig
+
+from tests.helpers import ROOT, STACKS, run_component
+from tests.helpers.package import python_args, snake
+
+PLATFORM = {
+    "clusters": [
+        {
+            "name": "dev",
+            "network": {"availability_zones": 3},
+            "addons": [{"name": "aws-ebs-csi-driver", "identity": "ebs", "service_account": "ebs-csi-controller-sa"}],
+        }
+    ],
+    "identities": {
+        "app": {
+            "clusters": ["dev"],
+            "namespace": "team-a",
+            "service_account": "app",
+            "managed_policy_arns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+        },
+        "ebs": {"clusters": [], "managed_policy_arns": ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"]},
+    },
+    "sample": {"kind": "deployment", "identity": "app", "create_namespace": True},
+}
+
+
+def run(args: dict, **kwargs) -> runner.RunResult:
+    def program():
+        platform = EksPodIdentity("platform", typing.cast(EksPodIdentityArgs, args))
+        return {"roles": platform.role_arns, "proven": platform.proven_association_ids, "associations": platform.association_ids}
+
+    return run_component(program, **kwargs)
+
+
+def program_run(args: dict, **kwargs) -> runner.RunResult:
+    config = {"aws:region": "eu-west-1"} | {
+        f"eks-pod-identity:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in stack_config(args).items()
+    }
+    return runner.run(config, **kwargs)
+
+
+def resources(result: runner.RunResult) -> dict:
+    """Every custom resource (AWS, Kubernetes, providers): (type, name) -> inputs."""
+    return {(r.type, r.name): r.inputs for r in result.registrations if r.custom}
+
+
+def test_a_created_cluster_with_an_add_on_identity_and_the_sample_registers_what_the_program_does():
+    component = run(PLATFORM)
+    assert resources(component) == resources(program_run(PLATFORM))
+    assert {"aws:eks/addon:Addon", "kubernetes:apps/v1:Deployment", "pulumi:providers:kubernetes"} <= {t for t, _ in resources(component)}
+    assert set(component.outputs["proven"]) == {"dev/team-a/app"}
+
+
+def _component_args(raw: dict) -> dict:
+    """A stack file's project keys as EksPodIdentity's Python inputs."""
+    clusters = [
+        python_args(c, frozenset({"network"})) | {"addons": [python_args(a) for a in c.get("addons", [])]} for c in raw.get("clusters", [])
+    ]
+    every = [c["name"] for c in raw.get("clusters", [])]
+    identities = {
+        i["name"]: {"clusters": every} | python_args({k: v for k, v in i.items() if k != "name"}) for i in raw.get("identities", [])
+    }
+    scalars = {snake(k): v for k, v in raw.items() if k not in ("clusters", "identities", "sample")}
+    return {"clusters": clusters, "identities": identities, "sample": python_args(raw.get("sample", {})), **scalars}
+
+
+SUPPORTED = [s for s in STACKS if s not in ("identities", "team-cluster")]
+"""Stacks whose identities PodIdentityArgs can say: `shared` roles and `roleFromStack` are stack-file only."""
+
+
+@pytest.mark.parametrize("stack", SUPPORTED)
+def test_each_committed_stack_file_as_a_component_registers_what_the_program_does(stack):
+    config = project.stack_config(stack, ROOT)
+    raw = project.raw_config(config)
+    args = _component_args(raw)
+    region = {"aws:region": config["aws:region"]}
+    component = runner.run(
+        region, program=lambda: {"x": EksPodIdentity("platform", typing.cast(EksPodIdentityArgs, args)).role_arns}, stack=stack
+    )
+    assert resources(component) == resources(runner.run_stack(stack))
+
+
+def test_identities_are_named_by_their_key_in_problems_and_nothing_registers():
+    bad = {
+        "clusters": [{"name": "dev", "instance_type": "t3.mediun"}],
+        "identities": {
+            "app": {"clusters": ["dev"], "namespace": "Team_A", "service_account": "app", "environment": "x"},
+            "db": {"namespace": "a"},
+        },
+    }
+    result = run(bad, raise_errors=False)
+    assert isinstance(result.error, ConfigError)
+    assert str(result.error).startswith("EksPodIdentity 'platform' has ")
+    problems = result.error.problems
+    assert "identities.app.environment: a setting of the whole EksPodIdentity; set it there" in problems
+    assert any(p.startswith("identities.db.clusters: is required") for p in problems), problems
+    assert result.registrations == []
+
+
+def test_a_bad_value_names_the_identity_by_its_key():
+    bad = {"clusters": [{"name": "dev"}], "identities": {"app": {"clusters": ["dev"], "namespace": "Team_A", "service_account": "app"}}}
+    result = run(bad, raise_errors=False)
+    assert any(p.startswith("identities.app.namespace = 'Team_A'") for p in result.error.problems), result.error.problems
+    assert not any("eks-pod-identity:" in p or "identities[" in p for p in result.error.problems)
+    assert result.registrations == []
+
+
+def _aliases(model) -> set[str]:
+    return {f.alias or n for n, f in model.model_fields.items()}
+
+
+def _keys(typed) -> set[str]:
+    return {"".join(w if i == 0 else w.title() for i, w in enumerate(k.split("_"))) for k in typing.get_type_hints(typed)}
+
+
+def test_the_inputs_are_the_keys_of_a_stack_file():
+    assert _keys(ClusterArgs) == _aliases(ClusterConfig)
+    assert _keys(ClusterNetworkArgs) == _aliases(NetworkConfig)
+    assert _keys(ClusterAddonArgs) == _aliases(AddonConfig)
+    assert _keys(SampleArgs) == _aliases(SampleConfig) - {"propagationSeconds"}  # deprecated, ignored
+    assert _keys(EksPodIdentityArgs) == _aliases(StackConfig)
+
+
+def test_stack_config_lists_identities_in_their_order():
+    raw = stack_config(
+        {"clusters": [{"name": "a", "node_types": ["linux"]}], "identities": {"x": {"clusters": ["a"]}, "y": {"clusters": []}}}
+    )
+    assert [i["name"] for i in raw["identities"]] == ["x", "y"]
+    assert raw["clusters"] == [{"name": "a", "nodeTypes": ["linux"]}]
