@@ -1,6 +1,6 @@
 // Pod Identity for a workload on an EKS cluster that exists, from TypeScript.
 //
-//   pulumi package add https://github.com/<owner>/eks-pod-identity   (generates sdks/eks-pod-identity)
+//   pulumi package add github.com/<owner>/eks-pod-identity@0.2.0   (generates the SDK; link it as it prints)
 //   npm install
 //   pulumi stack init dev
 //   pulumi config set aws:region eu-west-1
