@@ -184,19 +184,19 @@ def job(app: str, namespace: str, service_account: str, image: str, proof: Proof
         {"name": "POD_NAME", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
     ]
     spec = _pod_spec(service_account, image, ["/bin/sh", "-c", VERIFY_SCRIPT], proof, env, "Never")
+    return _job(app, namespace, proof, spec, 4, {})
+
+
+def _job(app: str, namespace: str, proof: Proof, spec: dict[str, Any], backoff_limit: int, annotations: dict[str, str]) -> Manifest:
+    """A Job of `spec`'s pod, replaced while unready: pulumi-kubernetes awaits a Job that failed
+    in an earlier update again, forever, unless asked to replace it (provider.go
+    kubeProvider.Diff, ReplaceUnready). No fixed name: Pulumi auto-names the Job, so a
+    replacement (its template is immutable) creates the new one before deleting the old."""
     return {
         "apiVersion": "batch/v1",
         "kind": "Job",
-        # No fixed name: Pulumi auto-names the Job, so a replacement (its template is
-        # immutable) creates the new one before deleting the old without a clash.
-        "metadata": {
-            "namespace": namespace,
-            "labels": _labels(app),
-            # pulumi-kubernetes awaits a Job that failed in an earlier update again, forever,
-            # unless this asks it to replace an unready Job (provider.go kubeProvider.Diff, ReplaceUnready).
-            "annotations": {"pulumi.com/replaceUnready": "true"},
-        },
-        "spec": {"backoffLimit": 4, "activeDeadlineSeconds": JOB_DEADLINE_SECONDS, "template": _template(app, proof, spec)},
+        "metadata": {"namespace": namespace, "labels": _labels(app), "annotations": {"pulumi.com/replaceUnready": "true", **annotations}},
+        "spec": {"backoffLimit": backoff_limit, "activeDeadlineSeconds": JOB_DEADLINE_SECONDS, "template": _template(app, proof, spec)},
     }
 
 
@@ -212,21 +212,11 @@ def probe_job(app: str, namespace: str, service_account: str, image: str, proof:
     spec = _pod_spec(service_account, image, ["/bin/sh", "-c", PROBE_SCRIPT], proof, env, "Never")
     # The last log lines become the pod's termination message: `kubectl describe` shows why.
     spec["containers"][0]["terminationMessagePolicy"] = "FallbackToLogsOnError"
-    return {
-        "apiVersion": "batch/v1",
-        "kind": "Job",
-        "metadata": {
-            "namespace": namespace,
-            "labels": _labels(app),
-            "annotations": {
-                "pulumi.com/replaceUnready": "true",
-                "eks-pod-identity/association": association,
-                "eks-pod-identity/check": PROBE_CHECK,
-            },
-        },
-        "spec": {
-            "backoffLimit": PROBE_BACKOFF_LIMIT,
-            "activeDeadlineSeconds": JOB_DEADLINE_SECONDS,
-            "template": _template(app, proof, spec),
-        },
-    }
+    return _job(
+        app,
+        namespace,
+        proof,
+        spec,
+        PROBE_BACKOFF_LIMIT,
+        {"eks-pod-identity/association": association, "eks-pod-identity/check": PROBE_CHECK},
+    )

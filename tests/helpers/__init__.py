@@ -129,3 +129,19 @@ def parse_source(path: Path) -> ast.Module:
         return ast.parse(text)
     except SystemError:  # pragma: no cover - the CPython race above
         return ast.parse(text)
+
+
+def bound_role(role: str) -> tuple:
+    """On an adopted cluster `c`: a role named `role` bound to team-a/app, as a program of its
+    own declares it; (cluster, role, association)."""
+    from eks_pod_identity.cluster.cluster import EksCluster, EksClusterArgs
+    from eks_pod_identity.identity.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
+    from eks_pod_identity.identity.role import PodIdentityRole, PodIdentityRoleArgs
+
+    cluster = EksCluster("c", EksClusterArgs(create=False))
+    pod_role = PodIdentityRole(role, PodIdentityRoleArgs())
+    targets = [AssociationTarget("c", cluster.name, "team-a", "app")]
+    (association,) = PodIdentityAssociations(
+        role, PodIdentityAssociationsArgs(role_arn=pod_role.arn, targets=targets)
+    ).associations.values()
+    return cluster, pod_role, association

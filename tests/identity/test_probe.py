@@ -7,22 +7,15 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 from eks_pod_identity import stack as config
-from eks_pod_identity.cluster.cluster import EksCluster, EksClusterArgs
-from eks_pod_identity.identity.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
 from eks_pod_identity.identity.probe import PROBE_TIMEOUT, AssociationProbe, AssociationProbeArgs
-from eks_pod_identity.identity.role import PodIdentityRole, PodIdentityRoleArgs
 from eks_pod_identity.offline.harness import runner
 
-from tests.helpers import probes, run_component
+from tests.helpers import bound_role, probes, run_component
 
 
 def test_the_probe_runs_as_the_bound_service_account_after_the_association():
     def program():
-        cluster = EksCluster("c", EksClusterArgs(create=False))
-        role = PodIdentityRole("r", PodIdentityRoleArgs())
-        (assoc,) = PodIdentityAssociations(
-            "r", PodIdentityAssociationsArgs(role_arn=role.arn, targets=[AssociationTarget("c", cluster.name, "team-a", "app")])
-        ).associations.values()
+        cluster, role, assoc = bound_role("r")
         probe = AssociationProbe(
             "p",
             AssociationProbeArgs(

@@ -5,22 +5,15 @@ from __future__ import annotations
 
 import json
 
-from eks_pod_identity.cluster.cluster import EksCluster, EksClusterArgs
-from eks_pod_identity.identity.association import AssociationTarget, PodIdentityAssociations, PodIdentityAssociationsArgs
-from eks_pod_identity.identity.role import PodIdentityRole, PodIdentityRoleArgs
 from eks_pod_identity.offline.harness import mocks, runner
 from eks_pod_identity.sample.workload import SampleWorkload, SampleWorkloadArgs
 
-from tests.helpers import probes, run_component, run_prod, workload_jobs
+from tests.helpers import bound_role, probes, run_component, run_prod, workload_jobs
 
 
 def _workload(kind, adopted=None, **extra):
     def program():
-        c = EksCluster("c", EksClusterArgs(create=False))
-        gate = PodIdentityRole("gate", PodIdentityRoleArgs())
-        (assoc,) = PodIdentityAssociations(
-            "gate", PodIdentityAssociationsArgs(role_arn=gate.arn, targets=[AssociationTarget("c", c.name, "team-a", "app")])
-        ).associations.values()
+        c, gate, assoc = bound_role("gate")
         w = SampleWorkload(
             "sample",
             SampleWorkloadArgs(
