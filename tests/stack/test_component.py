@@ -21,9 +21,11 @@ from eks_pod_identity.stack.component import (
 )
 from eks_pod_identity.stack.config import StackConfig
 from eks_pod_identity.stack.sample import SampleConfig
+from hypothesis import HealthCheck, assume, event, given, settings
 
 from tests.helpers import ROOT, STACKS, run_component
 from tests.helpers.package import python_args, snake
+from tests.stack.test_program_fuzz import CAMPAIGN, EXAMPLES, mutated_stacks
 
 PLATFORM = {
     "clusters": [
@@ -78,7 +80,7 @@ def _component_args(raw: dict) -> dict:
     clusters = [
         python_args(c, frozenset({"network"})) | {"addons": [python_args(a) for a in c.get("addons", [])]} for c in raw.get("clusters", [])
     ]
-    every = [c["name"] for c in raw.get("clusters", [])]
+    every = [c["name"] for c in raw.get("clusters", []) if isinstance(c.get("name"), str)]
     identities = {
         i["name"]: {"clusters": every} | python_args({k: v for k, v in i.items() if k != "name"}) for i in raw.get("identities", [])
     }
@@ -149,3 +151,42 @@ def test_stack_config_lists_identities_in_their_order():
     )
     assert [i["name"] for i in raw["identities"]] == ["x", "y"]
     assert raw["clusters"] == [{"name": "a", "nodeTypes": ["linux"]}]
+
+
+def _expressible(raw: dict) -> bool:
+    """Whether PodIdentityArgs can say the stack file's identities (lists of objects, no shared
+    roles, no roles from other stacks) and its clusters are a list of objects."""
+    clusters, identities = raw.get("clusters", []), raw.get("identities", [])
+    if not isinstance(clusters, list) or not all(isinstance(c, dict) and isinstance(c.get("addons", []), list) for c in clusters):
+        return False
+    if not isinstance(identities, list) or not all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in identities):
+        return False
+    names = [i["name"] for i in identities]
+    return len(set(names)) == len(names) and not any(i.get("shared") or "roleFromStack" in i for i in identities)
+
+
+@settings(
+    max_examples=max(12, EXAMPLES // 2),
+    deadline=None,
+    derandomize=not CAMPAIGN,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
+@given(mutated_stacks())
+def test_a_mutated_stack_file_as_a_component_deploys_as_the_program_does_or_is_refused_cleanly(case):
+    stack, config = case
+    raw = project.raw_config(config)
+    assume(_expressible(raw) and isinstance(raw.get("sample", {}), dict))
+    program = runner.run(config, stack=stack, raise_errors=False)
+    region = {"aws:region": config["aws:region"]}
+    args = _component_args(raw)
+    component = runner.run(
+        region, program=lambda: {"x": EksPodIdentity("p", typing.cast(EksPodIdentityArgs, args)).role_arns}, stack=stack, raise_errors=False
+    )
+    event("program deployed" if program.error is None else "program refused")
+    if component.error is not None:
+        assert isinstance(component.error, ConfigError), repr(component.error)
+        assert component.registrations == []
+    if program.error is None:
+        assert component.error is None, component.error
+        assert resources(component) == resources(program)
