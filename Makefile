@@ -55,11 +55,11 @@ schema: $(VENV)/.dev
 	$(VENV)/bin/python -c 'import sys; from eks_pod_identity import provider; sys.stdout.write(provider.schema_text())' > schema.json
 
 # A longer fuzzing campaign than the suite's (tests/stack/test_program_fuzz.py): random mutated stack files,
-# through the program and through EksPodIdentity (tests/stack/test_component.py).
+# through the program and through EksPodIdentity (tests/public/test_stack.py).
 FUZZ_EXAMPLES ?= 2000
 fuzz: $(VENV)/.dev
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=random $(VENV)/bin/python -m pytest -q tests/stack/test_program_fuzz.py \
-		tests/stack/test_component.py -k 'mutated'
+		tests/public/test_stack.py -k 'mutated'
 
 # Regenerate AWS's limits and managed policy list from botocore and moto (components/data/).
 refresh-aws-data: $(VENV)/.dev

@@ -12,8 +12,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_PUBLIC = {"EksPodIdentity": "stack.component", "PodIdentity": "pod_identity"}
-__all__ = ["EksPodIdentity", "PodIdentity"]
+_PUBLIC = {"EksPodIdentity": "public.stack", "Cluster": "public.cluster", "PodIdentity": "public.identity", "Addon": "public.addon"}
+__all__ = ["EksPodIdentity", "Cluster", "PodIdentity", "Addon"]  # noqa: RUF022 - in provider.PUBLIC_COMPONENTS order
 
 
 def __getattr__(name: str) -> Any:

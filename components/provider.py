@@ -26,12 +26,14 @@ from pulumi.provider.server import ComponentInitError
 from pulumi.runtime.settings import get_monitor
 
 from .errors import ConfigError
-from .pod_identity import PodIdentity
-from .stack.component import EksPodIdentity
+from .public.addon import Addon
+from .public.cluster import Cluster
+from .public.identity import PodIdentity
+from .public.stack import EksPodIdentity
 
 NAME = "eks-pod-identity"
 """The package name: the first part of every type token (`eks-pod-identity:index:PodIdentity`)."""
-PUBLIC_COMPONENTS: list[type[pulumi.ComponentResource]] = [EksPodIdentity, PodIdentity]
+PUBLIC_COMPONENTS: list[type[pulumi.ComponentResource]] = [EksPodIdentity, Cluster, PodIdentity, Addon]
 """What other languages get; `eks_pod_identity` exports exactly these."""
 
 

@@ -10,6 +10,7 @@ import tomllib
 
 import eks_pod_identity
 import pulumi
+import pytest
 from eks_pod_identity import provider
 from eks_pod_identity.errors import ConfigError
 from pulumi.errors import InputPropertiesError, InputPropertyError
@@ -17,9 +18,10 @@ from pulumi.provider.experimental.host import components_from_module
 
 from tests.helpers import ROOT
 from tests.helpers.package import construct, expected_resources, yaml_resources
-from tests.test_pod_identity import run
+from tests.public.test_identity import run
 
-YAML_EXAMPLE = ROOT / "examples" / "yaml" / "Pulumi.yaml"
+YAML_EXAMPLES = [ROOT / "examples" / "yaml" / "Pulumi.yaml", ROOT / "examples" / "yaml-platform" / "Pulumi.yaml"]
+CONFIG = {"clusterName": "prod-a"}
 TS_EXAMPLE = ROOT / "examples" / "typescript" / "index.ts"
 
 
@@ -67,33 +69,38 @@ def test_the_package_exports_exactly_the_public_components():
     assert set(schema["resources"]) == {f"eks-pod-identity:index:{c.__name__}" for c in provider.PUBLIC_COMPONENTS}
 
 
-def test_each_component_registers_under_its_schema_type_token():
+def test_the_yaml_examples_declare_every_public_component():
+    declared = {token for path in YAML_EXAMPLES for token, _ in yaml_resources(path, CONFIG).values()}
+    assert declared == {f"eks-pod-identity:index:{c.__name__}" for c in provider.PUBLIC_COMPONENTS}
+
+
+@pytest.mark.parametrize("path", YAML_EXAMPLES, ids=lambda p: p.parent.name)
+def test_each_component_registers_under_its_schema_type_token(path):
     """The engine expects a constructed component to register the type it asked for."""
-    resources = yaml_resources(YAML_EXAMPLE, {"clusterName": "prod-a"})
-    result = construct(resources)
-    tokens = {r.type for r in result.registrations if not r.custom}
+    resources = yaml_resources(path, CONFIG)
+    tokens = {r.type for r in construct(resources).registrations if not r.custom}
     assert {token for token, _ in resources.values()} <= tokens
 
 
-def test_the_yaml_example_registers_what_the_python_program_registers():
-    resources = yaml_resources(YAML_EXAMPLE, {"clusterName": "prod-a"})
-    assert {token for token, _ in resources.values()} == {f"eks-pod-identity:index:{c.__name__}" for c in provider.PUBLIC_COMPONENTS}
+@pytest.mark.parametrize("path", YAML_EXAMPLES, ids=lambda p: p.parent.name)
+def test_a_yaml_example_registers_what_the_python_program_registers(path):
+    resources = yaml_resources(path, CONFIG)
     constructed = {(r.type, r.name): r.inputs for r in construct(resources).registrations if r.custom}
     expected: dict = {}
     for name, (token, inputs) in resources.items():
         expected |= expected_resources(token, name, inputs)
     assert constructed == expected
-    types = {t for t, _ in constructed}
-    assert {"aws:iam/role:Role", "aws:eks/podIdentityAssociation:PodIdentityAssociation", "kubernetes:batch/v1:Job"} <= types
+    assert {"aws:iam/role:Role", "aws:eks/addon:Addon"} <= {t for t, _ in constructed}
 
 
-def test_the_yaml_examples_outputs_are_the_components_outputs():
-    resources = yaml_resources(YAML_EXAMPLE, {"clusterName": "prod-a"})
-    text = YAML_EXAMPLE.read_text(encoding="utf-8")
+@pytest.mark.parametrize("path", YAML_EXAMPLES, ids=lambda p: p.parent.name)
+def test_a_yaml_examples_outputs_are_the_components_outputs(path):
+    resources = yaml_resources(path, CONFIG)
+    text = path.read_text(encoding="utf-8")
     state = construct(resources).outputs
     for name, (token, _) in resources.items():
-        used = set(re.findall(rf"\$\{{{name}\.(\w+)\}}", text))
-        assert used and used <= set(provider.schema()["resources"][token]["properties"]), name
+        used = set(re.findall(rf"\$\{{{re.escape(name)}\.(\w+)\}}", text))
+        assert used <= set(provider.schema()["resources"][token]["properties"]), name
         assert used <= set(state[name]), name
 
 

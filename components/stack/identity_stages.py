@@ -1,6 +1,6 @@
 """Stages 4 to 6 of the program: the roles, their associations, the cross-account target roles.
 
-The program (`program.build`) and the `PodIdentity` component (`identity/pod_identity.py`)
+The program (`program.build`) and the `PodIdentity` component (`public/identity.py`)
 declare identities with these same functions, so a component in a TypeScript, YAML or Python
 program registers what a stack file with the same identity does. Clusters enter by name and
 ARN only: an association needs the cluster's name, a trust scope its ARN.

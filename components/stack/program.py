@@ -152,7 +152,7 @@ def declare_addons(
 
 def build(cfg: StackConfig, d: Deployment | None = None) -> dict[str, Any]:
     """Declare every resource of the stack; returns the stack outputs. `d`: what `read` found,
-    when a component declares the stack under itself (`stack.component`); its resources have
+    when a component declares the stack under itself (`public.stack`); its resources have
     no former names."""
     if d is None:
         d = read(cfg)

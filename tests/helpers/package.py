@@ -12,13 +12,13 @@ from typing import Any
 import pulumi
 import yaml
 from eks_pod_identity.offline.harness import project, runner
-from eks_pod_identity.pod_identity import stack_config
-from eks_pod_identity.provider import Provider
+from eks_pod_identity.provider import PUBLIC_COMPONENTS, Provider
+from eks_pod_identity.public.identity import stack_config
 
 REGION = "eu-west-1"
 PACKAGE_TYPES = {
     f"eks-pod-identity:{module}{name}": f"eks-pod-identity:index:{name}"
-    for name in ("EksPodIdentity", "PodIdentity")
+    for name in (c.__name__ for c in PUBLIC_COMPONENTS)
     for module in ("", "index:")
 }
 """A YAML program's type tokens (the short form omits `index`) -> the provider's."""
@@ -56,6 +56,10 @@ def yaml_resources(path: Path, config: Mapping[str, str]) -> dict[str, tuple[str
     """The package's resources a Pulumi YAML program declares, with `${key}` of its config filled in."""
     program = yaml.safe_load(path.read_text(encoding="utf-8"))
     values = {key: decl.get("default") for key, decl in (program.get("config") or {}).items()} | dict(config)
+    unknown = [
+        d["type"] for d in program["resources"].values() if d["type"].startswith("eks-pod-identity:") and d["type"] not in PACKAGE_TYPES
+    ]
+    assert unknown == [], f"{path} declares types the package does not have: {unknown}"
     return {
         name: (PACKAGE_TYPES[decl["type"]], _fill(decl.get("properties") or {}, values))
         for name, decl in program["resources"].items()
@@ -84,13 +88,16 @@ def python_args(inputs: Mapping[str, Any], typed: frozenset[str] = frozenset({"t
     return {snake(k): python_args(v) if k in typed and isinstance(v, Mapping) else v for k, v in inputs.items()}
 
 
+def cluster_python_args(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """A Cluster's (or an EksPodIdentity cluster's) schema-named inputs as Python writes them."""
+    addons = {"addons": [python_args(a) for a in inputs["addons"]]} if "addons" in inputs else {}
+    return python_args({k: v for k, v in inputs.items() if k != "addons"}, frozenset({"network"})) | addons
+
+
 def platform_python_args(inputs: Mapping[str, Any]) -> dict[str, Any]:
     """EksPodIdentity's schema-named inputs as a Python program writes them."""
     out = python_args({k: v for k, v in inputs.items() if k not in ("clusters", "identities", "sample")})
-    out["clusters"] = [
-        python_args(c, frozenset({"network"})) | ({"addons": [python_args(a) for a in c["addons"]]} if "addons" in c else {})
-        for c in inputs.get("clusters", [])
-    ]
+    out["clusters"] = [cluster_python_args(c) for c in inputs.get("clusters", [])]
     if "identities" in inputs:
         out["identities"] = {name: python_args(i) for name, i in inputs["identities"].items()}
     if "sample" in inputs:
@@ -100,12 +107,17 @@ def platform_python_args(inputs: Mapping[str, Any]) -> dict[str, Any]:
 
 def expected_resources(token: str, name: str, inputs: Mapping[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     """What the stack program registers for the stack file a component's inputs are: the AWS
-    resources for a PodIdentity (the program adds a cluster component and provider it has not),
-    every custom resource for an EksPodIdentity."""
-    if token.endswith(":PodIdentity"):
-        return aws_resources(equivalent_program(name, python_args(inputs)))
-    from eks_pod_identity.stack import component
+    resources for a PodIdentity (the program adds the adopted cluster's component and provider,
+    which PodIdentity does without), every custom resource for the others."""
+    from eks_pod_identity.public import addon, cluster, stack
 
-    raw = component.stack_config(platform_python_args(inputs))
+    kind = token.rsplit(":", 1)[1]
+    if kind == "PodIdentity":
+        return aws_resources(equivalent_program(name, python_args(inputs)))
+    raw = {
+        "EksPodIdentity": lambda: stack.stack_config(platform_python_args(inputs)),
+        "Cluster": lambda: cluster.stack_config(cluster_python_args(inputs)),
+        "Addon": lambda: addon.stack_config(name, python_args(inputs)),
+    }[kind]()
     config = {"aws:region": REGION, **{f"eks-pod-identity:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}}
     return {(r.type, r.name): r.inputs for r in runner.run(config).registrations if r.custom}

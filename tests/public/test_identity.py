@@ -8,7 +8,7 @@ import typing
 import pytest
 from eks_pod_identity.errors import ConfigError
 from eks_pod_identity.offline.harness import mocks
-from eks_pod_identity.pod_identity import (
+from eks_pod_identity.public.identity import (
     NESTED,
     PROOF_NEEDS_KUBERNETES,
     STACK_KEYS,
@@ -53,6 +53,7 @@ CASES = {
         "service_account": "app",
         "target_role": {"create": {"deploy_role_arn": "arn:aws:iam::444455556666:role/deploy", "managed_policy_arns": [S3_READ]}},
     },
+    "shared role": {"shared": True, "namespace": "team-a", "service_accounts": ["app", "worker"], "managed_policy_arns": [S3_READ]},
     "existing role": {
         "clusters": ["prod-a"],
         "namespace": "team-a",
@@ -90,6 +91,13 @@ def test_children_hang_under_the_component_and_outputs_resolve():
     assert set(outputs["associationIds"]) == {"prod-a/team-a/app", "prod-b/team-a/app"}
     assert set(outputs["bindings"].values()) == {outputs["roleArn"]}
     assert outputs["roleArn"].endswith(outputs["roleName"])
+
+
+def test_a_shared_role_is_created_alone_and_binds_nowhere():
+    result = run("app", CASES["shared role"])
+    assert len(result.of_type("aws:iam/role:Role")) == 1
+    assert result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") == []
+    assert result.outputs["outputs"]["associationIds"] == {} and result.outputs["outputs"]["bindings"] == {}
 
 
 def test_an_existing_role_is_bound_not_created():
@@ -153,8 +161,8 @@ def test_the_inputs_are_the_keys_of_a_stack_files_identity():
     hints = typing.get_type_hints(PodIdentityArgs)
     identity = {camel(k) for k in hints if k not in STACK_KEYS}
     # name is the resource's name (EksPodIdentity: the key); roleFromStack reads this project's
-    # identity stack; a shared role binds nowhere (what PodIdentity with no association would be).
-    assert identity == _aliases(IdentityConfig) - {"name", "roleFromStack", "shared"}
+    # identity stack, which a program of its own has not.
+    assert identity == _aliases(IdentityConfig) - {"name", "roleFromStack"}
     assert {camel(k) for k in STACK_KEYS} <= _aliases(StackConfig)
     nested = {"trust": TrustConfig, "target_role": TargetRoleConfig, "irsa": IrsaConfig}
     for key, model in nested.items():

@@ -7,7 +7,7 @@ under a component, for programs in any language. Its inputs are the stack file's
 identity is a `PodIdentity`'s inputs, keyed by its name.
 
 No `from __future__ import annotations`: the SDK reads these annotations at run time for the
-schema (see `pod_identity`).
+schema (see `identity`).
 """
 
 import re
@@ -17,87 +17,14 @@ from typing import Any, NotRequired, TypedDict
 import pulumi
 
 from ..errors import ConfigError
-from ..pod_identity import STACK_KEYS, PodIdentityArgs, camel, identity_entry
-from .deployment import read
-from .load import parse
-from .program import build
+from ..stack.deployment import read
+from ..stack.load import parse
+from ..stack.program import build
+from .cluster import CLUSTER_NESTED, ClusterArgs
+from .identity import STACK_KEYS, PodIdentityArgs, identity_entry
+from .inputs import camel, camel_keys
 
 TYPE = "eks-pod-identity:index:EksPodIdentity"
-
-
-class ClusterNetworkArgs(TypedDict):
-    """Where a created cluster runs: an existing VPC (vpcId and its subnets), or a new one (the default)."""
-
-    vpc_id: NotRequired[str]
-    """An existing VPC to create the cluster in (give privateSubnetIds too)."""
-    private_subnet_ids: NotRequired[list[str]]
-    """At least two private subnets of vpcId, in two zones: the nodes run there."""
-    public_subnet_ids: NotRequired[list[str]]
-    """Public subnets of vpcId, for internet-facing load balancers."""
-    cidr: NotRequired[str]
-    """A new VPC's IPv4 block (default 10.0.0.0/16)."""
-    availability_zones: NotRequired[int]
-    """How many zones a new VPC spans (2 to 6, default 2)."""
-    availability_zone_names: NotRequired[list[str]]
-    """The zones a new VPC spans, by name (instead of availabilityZones)."""
-    nat_gateways: NotRequired[str]
-    """'single' (default) or 'onePerAz'."""
-
-
-class ClusterAddonArgs(TypedDict):
-    """An EKS add-on on the cluster, optionally with its own pod identity."""
-
-    name: str
-    """The add-on's name, e.g. aws-ebs-csi-driver."""
-    version: NotRequired[str]
-    """Pin the add-on's version (default: the newest for the cluster's Kubernetes version)."""
-    identity: NotRequired[str]
-    """The identity (a key of identities) whose role the add-on's service account gets; give serviceAccount too."""
-    service_account: NotRequired[str]
-    """The add-on's own service account, bound to identity."""
-    namespace: NotRequired[str]
-    """Install the add-on into this namespace (default: its own)."""
-    configuration_values: NotRequired[dict[str, Any]]
-    """The add-on's configuration values."""
-
-
-class ClusterArgs(TypedDict):
-    """An EKS cluster: created with pulumi-eks in its own network, or an existing one adopted by name."""
-
-    name: str
-    """The EKS cluster name."""
-    create: NotRequired[bool]
-    """true (default): create it; false: adopt the existing cluster of that name."""
-    version: NotRequired[str]
-    """A created cluster's Kubernetes version, e.g. "1.35"."""
-    instance_type: NotRequired[str]
-    """A created cluster's node instance type (default t3.medium)."""
-    desired_capacity: NotRequired[int]
-    """The node group's desired size (default 2); afterwards the autoscaler's to change."""
-    min_size: NotRequired[int]
-    """The node group's minimum size (default 1)."""
-    max_size: NotRequired[int]
-    """The node group's maximum size (default 3)."""
-    authentication_mode: NotRequired[str]
-    """'API' (default) or 'API_AND_CONFIG_MAP'."""
-    auto_mode: NotRequired[bool]
-    """Create an EKS Auto Mode cluster (no node group; the agent is built in)."""
-    install_agent: NotRequired[bool]
-    """Make sure the eks-pod-identity-agent add-on runs (default true; one installed by others is left alone)."""
-    agent_version: NotRequired[str]
-    """Pin the agent add-on, e.g. v1.3.10-eksbuild.2."""
-    node_types: NotRequired[list[str]]
-    """What an adopted cluster runs: linux, windows, fargate, hybrid (Pod Identity needs linux or hybrid)."""
-    addons: NotRequired[list[ClusterAddonArgs]]
-    """Other EKS add-ons."""
-    network: NotRequired[ClusterNetworkArgs]
-    """Where a created cluster runs (default: a new VPC with private nodes)."""
-    endpoint_public_access: NotRequired[bool]
-    """A public API endpoint (default true); private access is always on."""
-    public_access_cidrs: NotRequired[list[str]]
-    """Who may reach the public endpoint (default: everywhere)."""
-    admin_principal_arns: NotRequired[list[str]]
-    """Roles or users made cluster admins with access entries (not whoever creates the cluster: EKS did)."""
 
 
 class SampleArgs(TypedDict):
@@ -142,27 +69,10 @@ class EksPodIdentityArgs(TypedDict):
     """The account's quota of trust policy characters (2048 unless AWS raised it, at most 4096)."""
 
 
-NESTED: dict[str, dict[str, Any]] = {"network": {}, "addons": {}}
-"""A cluster's inputs whose keys are typed (snake_case in Python)."""
-
-
-def _camel(value: Mapping[str, Any], nested: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        inner = nested.get(key)
-        if inner is not None and isinstance(item, list):
-            out[camel(key)] = [_camel(i, inner) if isinstance(i, Mapping) else i for i in item]
-        elif inner is not None and isinstance(item, Mapping):
-            out[camel(key)] = _camel(item, inner)
-        else:
-            out[camel(key)] = item
-    return out
-
-
 def stack_config(args: Mapping[str, Any]) -> dict[str, Any]:
     """The stack file these inputs are: the same keys, in camelCase, identities as a list."""
     identities = args.get("identities") or {}
-    raw: dict[str, Any] = {k: v for k, v in _camel(args, {"clusters": NESTED, "sample": {}}).items() if k != "identities"}
+    raw: dict[str, Any] = {k: v for k, v in camel_keys(args, {"clusters": CLUSTER_NESTED, "sample": {}}).items() if k != "identities"}
     if isinstance(identities, Mapping):
         raw["identities"] = [identity_entry(name, i) if isinstance(i, Mapping) else i for name, i in identities.items()]
     else:

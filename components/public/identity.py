@@ -18,12 +18,13 @@ from typing import Any, NotRequired, TypedDict
 
 import pulumi
 
-from .arn import name_of
-from .errors import ConfigError
-from .stack.deployment import read
-from .stack.identity_stages import declare_identities
-from .stack.load import parse
-from .stack.program import binding_role_arns
+from ..arn import name_of
+from ..errors import ConfigError
+from ..stack.deployment import read
+from ..stack.identity_stages import declare_identities
+from ..stack.load import parse
+from ..stack.program import binding_role_arns
+from .inputs import camel, camel_keys, refuse
 
 TYPE = "eks-pod-identity:index:PodIdentity"
 
@@ -119,6 +120,8 @@ class PodIdentityArgs(TypedDict):
     """Allow permissions that amount to admin or a privilege-escalation path (refused otherwise)."""
     irsa: NotRequired[IrsaArgs]
     """Keep IRSA trust for these clusters while moving to Pod Identity."""
+    shared: NotRequired[bool]
+    """Create the role alone, bound in no cluster: it trusts the named namespaces and service accounts anywhere (bind it by roleArn)."""
     prove_associations: NotRequired[bool]
     """EksPodIdentity only: a probe Job per binding proves the association is in effect (output provenAssociationIds)."""
     environment: NotRequired[str]
@@ -147,23 +150,9 @@ PROOF_NEEDS_KUBERNETES = (
 )
 
 
-def camel(key: str) -> str:
-    head, *rest = key.split("_")
-    return head + "".join(word[:1].upper() + word[1:] for word in rest)
-
-
-def _camel_keys(value: Mapping[str, Any], nested: Mapping[str, Any]) -> dict[str, Any]:
-    """Typed levels' keys in camelCase, as a stack file writes them; free-form values as given."""
-    out = {}
-    for key, item in value.items():
-        inner = nested.get(key)
-        out[camel(key)] = _camel_keys(item, inner) if inner is not None and isinstance(item, Mapping) else item
-    return out
-
-
 def identity_entry(name: str, args: Mapping[str, Any]) -> dict[str, Any]:
     """The `identities[]` entry of a stack file that these inputs are (the stack-level keys aside)."""
-    return {"name": name, **_camel_keys({k: v for k, v in args.items() if k not in STACK_KEYS}, NESTED)}
+    return {"name": name, **camel_keys({k: v for k, v in args.items() if k not in STACK_KEYS}, NESTED)}
 
 
 def stack_config(name: str, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -209,12 +198,11 @@ class PodIdentity(pulumi.ComponentResource):
         # Everything that can be wrong is found before the component registers: the inputs
         # (parse), then what only the account reveals (read: the clusters, the account's ARNs).
         early = []
-        if args.get("clusters") in (None, []):
-            early.append("clusters: is required; list the existing EKS clusters to bind the role in")
+        if args.get("clusters") in (None, []) and not args.get("shared"):
+            early.append("clusters: is required; list the existing EKS clusters to bind the role in (or shared: true: the role alone)")
         if args.get("prove_associations"):
             early.append(f"proveAssociations = True: {PROOF_NEEDS_KUBERNETES}")
-        if early:
-            raise ConfigError(early, subject=f"PodIdentity {name!r}")
+        refuse(f"PodIdentity {name!r}", early)
         try:
             cfg = parse(stack_config(name, args))
             d = read(cfg, parent=self, kubeconfigs=False)
@@ -227,7 +215,8 @@ class PodIdentity(pulumi.ComponentResource):
         self.role_arn = ids.role_arns[name]
         role = ids.roles.get(name)
         self.role_name = role.role_name if role else self.role_arn.apply(name_of)
-        self.association_ids = ids.associations[name].association_ids
+        associations = ids.associations.get(name)  # none for a shared role
+        self.association_ids = associations.association_ids if associations else pulumi.Output.from_input({})
         self.binding_role_arns = binding_role_arns(cfg, ids.role_arns)
         target = ids.targets.get(name)
         chained = cfg.identities[0].target_role

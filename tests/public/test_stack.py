@@ -9,11 +9,7 @@ import typing
 import pytest
 from eks_pod_identity.errors import ConfigError
 from eks_pod_identity.offline.harness import project, runner
-from eks_pod_identity.stack.clusters import AddonConfig, ClusterConfig, NetworkConfig
-from eks_pod_identity.stack.component import (
-    ClusterAddonArgs,
-    ClusterArgs,
-    ClusterNetworkArgs,
+from eks_pod_identity.public.stack import (
     EksPodIdentity,
     EksPodIdentityArgs,
     SampleArgs,
@@ -138,9 +134,6 @@ def _keys(typed) -> set[str]:
 
 
 def test_the_inputs_are_the_keys_of_a_stack_file():
-    assert _keys(ClusterArgs) == _aliases(ClusterConfig)
-    assert _keys(ClusterNetworkArgs) == _aliases(NetworkConfig)
-    assert _keys(ClusterAddonArgs) == _aliases(AddonConfig)
     assert _keys(SampleArgs) == _aliases(SampleConfig) - {"propagationSeconds"}  # deprecated, ignored
     assert _keys(EksPodIdentityArgs) == _aliases(StackConfig)
 
