@@ -47,8 +47,10 @@ class Provider(ComponentProvider):
 
     The SDK wraps what a component's constructor raises in ComponentInitError, which the
     provider server reports with the Python stack (pulumi/provider/server.py,
-    ProviderServicer.Construct); an InputPropertiesError is reported as the input's own
-    error, property by property, which is what a bad input is.
+    ProviderServicer.Construct; the engine's own test expects "Unexpected <class 'Exception'>"
+    and the stack lines: tests/integration/integration_python_test.go,
+    TestPythonComponentProviderException); an InputPropertiesError is reported as the input's
+    own error, property by property, which is what a bad input is.
     """
 
     def __init__(self) -> None:
@@ -67,12 +69,21 @@ class Provider(ComponentProvider):
 
 
 def input_error(err: ConfigError) -> InputPropertiesError:
-    """A ConfigError as the engine's input error: the whole message, and each problem under the
-    input it names (the text before ' = ' or ': ')."""
-    errors: list[InputPropertyErrorDetails] = [
-        {"property_path": problem.split(" = ", 1)[0].split(": ", 1)[0], "reason": problem} for problem in err.problems
-    ]
-    return InputPropertiesError(str(err), errors)
+    """A ConfigError as the engine's input error: its first line, and each problem under the input
+    it names. The engine prints each as `property <path> with value '<value>' has a problem:
+    <reason>` (pkg/resource/deploy/source_eval.go, errorToMessage), so the reason is the problem
+    without its path: the same line a Python program prints, in the engine's words."""
+    errors: list[InputPropertyErrorDetails] = []
+    for problem in err.problems:
+        path, reason = split_problem(problem)
+        errors.append({"property_path": path, "reason": reason})
+    return InputPropertiesError(str(err).split("\n", 1)[0].rstrip(":"), errors)
+
+
+def split_problem(problem: str) -> tuple[str, str]:
+    """`namespace = 'A': bad` -> (`namespace`, `'A': bad`); `trust.x: unknown` -> (`trust.x`, `unknown`)."""
+    path = problem.split(" = ", 1)[0].split(": ", 1)[0]
+    return path, problem[len(path) :].removeprefix(" = ").removeprefix(": ")
 
 
 def schema() -> dict[str, Any]:
