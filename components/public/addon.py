@@ -6,6 +6,7 @@ identity it names; it is built by the stack program's own stages on a stack of t
 not by an association of its own). No `from __future__ import annotations` (see `identity`).
 """
 
+import re
 from typing import Any, NotRequired, TypedDict
 
 import pulumi
@@ -14,7 +15,7 @@ from ..errors import ConfigError
 from ..stack.deployment import read
 from ..stack.load import parse
 from ..stack.program import build
-from .inputs import camel, camel_keys, refuse
+from .inputs import camel, camel_keys, refuse, renamed
 
 TYPE = "eks-pod-identity:index:Addon"
 
@@ -64,23 +65,18 @@ def stack_config(name: str, args: dict[str, Any]) -> dict[str, Any]:
     return {"clusters": [cluster], "identities": identities, "sample": {"kind": "none"}}
 
 
-INPUT_NAMES = (
-    ("eks-pod-identity:clusters[0].addons[0].name", "addonName"),
-    ("eks-pod-identity:clusters[0].addons[0].", ""),
-    ("eks-pod-identity:clusters[0].name", "clusterName"),
-    ("eks-pod-identity:identities[0].name", "name (the resource name)"),
-    ("eks-pod-identity:identities[0].", ""),
-    ("eks-pod-identity:", ""),
+INPUT_NAMES = tuple(
+    (re.compile(re.escape(key)), replacement)
+    for key, replacement in (
+        ("eks-pod-identity:clusters[0].addons[0].name", "addonName"),
+        ("eks-pod-identity:clusters[0].addons[0].", ""),
+        ("eks-pod-identity:clusters[0].name", "clusterName"),
+        ("eks-pod-identity:identities[0].name", "name (the resource name)"),
+        ("eks-pod-identity:identities[0].", ""),
+        ("eks-pod-identity:", ""),
+    )
 )
-
-
-def input_problems(problems: list[str]) -> list[str]:
-    lines = []
-    for line in problems:
-        for key, replacement in INPUT_NAMES:
-            line = line.replace(key, replacement)
-        lines.append(line)
-    return lines
+"""The equivalent stack file's keys -> this component's inputs."""
 
 
 class Addon(pulumi.ComponentResource):
@@ -103,7 +99,7 @@ class Addon(pulumi.ComponentResource):
             cfg = parse(stack_config(name, dict(args)))
             d = read(cfg, parent=self, kubeconfigs=False)
         except ConfigError as err:
-            raise ConfigError(input_problems(err.problems), subject=subject) from None
+            raise ConfigError(renamed(err.problems, INPUT_NAMES), subject=subject) from None
         super().__init__(TYPE, name, None, opts)
         outputs = build(cfg, d)
         key = f"{cfg.clusters[0].name}/{cfg.clusters[0].addons[0].name}"

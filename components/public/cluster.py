@@ -6,6 +6,7 @@ is built by the stack program's own stages (`program.build` on a stack of this o
 No `from __future__ import annotations`: the SDK reads these annotations (see `identity`).
 """
 
+import re
 from typing import Any, NotRequired, TypedDict
 
 import pulumi
@@ -14,7 +15,7 @@ from ..errors import ConfigError
 from ..stack.deployment import read
 from ..stack.load import parse
 from ..stack.program import build
-from .inputs import camel_keys, refuse
+from .inputs import camel_keys, refuse, renamed
 
 TYPE = "eks-pod-identity:index:Cluster"
 
@@ -103,8 +104,12 @@ def stack_config(args: dict[str, Any]) -> dict[str, Any]:
     return {"clusters": [camel_keys(args, CLUSTER_NESTED)], "identities": [], "sample": {"kind": "none"}}
 
 
-def input_problems(problems: list[str]) -> list[str]:
-    return [line.replace("eks-pod-identity:clusters[0].", "").replace("eks-pod-identity:clusters[0]", "inputs") for line in problems]
+INPUT_NAMES = (
+    (re.compile(r"eks-pod-identity:clusters\[0\]\."), ""),
+    (re.compile(r"eks-pod-identity:clusters\[0\]"), "inputs"),
+    (re.compile(r"eks-pod-identity:"), ""),
+)
+"""The equivalent stack file's keys -> this component's inputs (`inputs` for the whole cluster)."""
 
 
 class Cluster(pulumi.ComponentResource):
@@ -133,7 +138,7 @@ class Cluster(pulumi.ComponentResource):
             cfg = parse(stack_config(dict(args)))
             d = read(cfg, parent=self)
         except ConfigError as err:
-            raise ConfigError(input_problems(err.problems), subject=subject) from None
+            raise ConfigError(renamed(err.problems, INPUT_NAMES), subject=subject) from None
         super().__init__(TYPE, name, None, opts)
         outputs = build(cfg, d)
         key = cfg.clusters[0].name

@@ -24,7 +24,7 @@ from ..stack.deployment import read
 from ..stack.identity_stages import declare_identities
 from ..stack.load import parse
 from ..stack.program import binding_role_arns
-from .inputs import camel, camel_keys, refuse
+from .inputs import camel, camel_keys, refuse, renamed
 
 TYPE = "eks-pod-identity:index:PodIdentity"
 
@@ -168,16 +168,6 @@ def stack_config(name: str, args: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def input_problems(problems: list[str]) -> list[str]:
-    """A stack file's problem lines in terms of this component's inputs."""
-    lines = []
-    for line in problems:
-        for pattern, replacement in INPUT_NAMES:
-            line = pattern.sub(replacement, line)
-        lines.append(line)
-    return lines
-
-
 class PodIdentity(pulumi.ComponentResource):
     """A pod identity: an IAM role trusting pods.eks.amazonaws.com with its permissions (managed policies, statements,
     catalog entries, session policy, boundary), bound to service accounts in one or many existing EKS clusters by pod
@@ -207,7 +197,7 @@ class PodIdentity(pulumi.ComponentResource):
             cfg = parse(stack_config(name, args))
             d = read(cfg, parent=self, kubeconfigs=False)
         except ConfigError as err:
-            raise ConfigError(input_problems(err.problems), subject=f"PodIdentity {name!r}") from None
+            raise ConfigError(renamed(err.problems, INPUT_NAMES), subject=f"PodIdentity {name!r}") from None
         super().__init__(TYPE, name, None, opts)
         ids = declare_identities(
             d, {c: found.name for c, found in d.found.items() if found}, {c: found.arn for c, found in d.found.items() if found}

@@ -7,7 +7,8 @@ statements, catalog parameters, add-on configuration) are passed as written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..errors import ConfigError
@@ -38,3 +39,18 @@ def refuse(subject: str, problems: list[str]) -> None:
     message a stack file gets, about `subject` (`PodIdentity 'app'`)."""
     if problems:
         raise ConfigError(problems, subject=subject)
+
+
+Renames = Sequence[tuple["re.Pattern[str]", "str | Callable[[re.Match[str]], str]"]]
+
+
+def renamed(problems: list[str], renames: Renames) -> list[str]:
+    """A stack file's problem lines in terms of a component's inputs: each config key the
+    equivalent stack file has (`eks-pod-identity:identities[0].namespace`) replaced, in order, by
+    the input it came from (`namespace`)."""
+    lines = []
+    for line in problems:
+        for pattern, replacement in renames:
+            line = pattern.sub(replacement, line)
+        lines.append(line)
+    return lines

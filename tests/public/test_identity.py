@@ -9,15 +9,16 @@ import pytest
 from eks_pod_identity.errors import ConfigError
 from eks_pod_identity.offline.harness import mocks
 from eks_pod_identity.public.identity import (
+    INPUT_NAMES,
     NESTED,
     PROOF_NEEDS_KUBERNETES,
     STACK_KEYS,
     PodIdentity,
     PodIdentityArgs,
     camel,
-    input_problems,
     stack_config,
 )
+from eks_pod_identity.public.inputs import renamed
 from eks_pod_identity.stack.config import StackConfig
 from eks_pod_identity.stack.identities import IdentityConfig, IrsaConfig, TargetRoleConfig, TargetRoleCreate, TrustConfig
 from hypothesis import HealthCheck, given, settings
@@ -173,13 +174,14 @@ def test_the_inputs_are_the_keys_of_a_stack_files_identity():
 
 
 def test_input_problems_speak_of_inputs():
-    lines = input_problems(
+    lines = renamed(
         [
             "eks-pod-identity:identities[0].namespace = 'A': bad",
             "eks-pod-identity:identities[0]: give namespace or namespaces",
             "eks-pod-identity:clusters[2].name = 'x y': bad",
             "eks-pod-identity:roleManagedPolicyQuota = 30: too high",
-        ]
+        ],
+        INPUT_NAMES,
     )
     assert lines == [
         "namespace = 'A': bad",
