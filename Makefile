@@ -9,7 +9,7 @@ BACKEND ?= file://$(HOME)/.pulumi-eks-pod-identity
 # missing tool is reported before anything is installed. SKIP_PREFLIGHT=1 skips the checks.
 SKIP_PREFLIGHT ?=
 
-.PHONY: lock test schema fuzz refresh-aws-data refresh-upstream review adopt migrate-irsa access login up preview destroy policy-preview plan bench bench-instructions check-stacks check-package \
+.PHONY: lock test schema fuzz refresh-aws-data refresh-upstream review adopt migrate-irsa access login up preview destroy policy-preview plan bench bench-instructions bench-refusals check-stacks check-package \
 	preflight preflight-up preflight-preview preflight-destroy
 # Prerequisites run in the order written: the checks before any install or pulumi command.
 .NOTPARALLEL:
@@ -116,6 +116,10 @@ bench: $(VENV)/.dev
 # The same comparison in instructions (valgrind's callgrind): deterministic, about 3 minutes.
 bench-instructions: $(VENV)/.dev
 	$(VENV)/bin/python -m bench.fleet_bench --instructions --size 1000
+
+# How long refusing a bad config of any size takes (counts first, bounded suggestions, linear parsing).
+bench-refusals: $(VENV)/.dev
+	$(VENV)/bin/python -m bench.refusal_bench
 
 preflight: preflight-up
 preflight-up preflight-preview preflight-destroy: preflight-%:
