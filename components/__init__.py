@@ -13,7 +13,7 @@ import importlib
 from typing import Any
 
 _PUBLIC = {"EksPodIdentity": "public.stack", "Cluster": "public.cluster", "PodIdentity": "public.identity", "Addon": "public.addon"}
-__all__ = ["EksPodIdentity", "Cluster", "PodIdentity", "Addon"]  # noqa: RUF022 - in provider.PUBLIC_COMPONENTS order
+__all__ = list(_PUBLIC)
 
 
 def __getattr__(name: str) -> Any:

@@ -20,6 +20,7 @@ from typing import Any
 
 import pulumi
 from pulumi.errors import InputPropertiesError, InputPropertyErrorDetails
+from pulumi.provider.experimental.analyzer import PropertyDefinition
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.provider import ConstructResult
 from pulumi.provider.server import ComponentInitError
@@ -35,6 +36,9 @@ NAME = "eks-pod-identity"
 """The package name: the first part of every type token (`eks-pod-identity:index:PodIdentity`)."""
 PUBLIC_COMPONENTS: list[type[pulumi.ComponentResource]] = [EksPodIdentity, Cluster, PodIdentity, Addon]
 """What other languages get; `eks_pod_identity` exports exactly these."""
+for _component in PUBLIC_COMPONENTS:
+    # The SDK strips a class docstring but keeps its indentation (Analyzer.analyze_component).
+    _component.__doc__ = inspect.cleandoc(_component.__doc__ or "")
 
 
 def version() -> str:
@@ -54,18 +58,47 @@ class Provider(ComponentProvider):
     """
 
     def __init__(self) -> None:
-        for component in PUBLIC_COMPONENTS:
-            # The SDK strips the class docstring but keeps its indentation (Analyzer.analyze_component).
-            component.__doc__ = inspect.cleandoc(component.__doc__ or "")
         super().__init__(PUBLIC_COMPONENTS, NAME, version=version())
 
     def construct(self, name: str, resource_type: str, inputs: Any, options: pulumi.ResourceOptions | None = None) -> ConstructResult:
+        component = resource_type.rsplit(":", 1)[-1]
+        definition = self._component_defs.get(component)
+        problems = self.shape_problems(inputs, definition.inputs) if definition else []
+        if problems:
+            raise InputPropertiesError(f"{component} {name!r} has {len(problems)} problem(s); nothing was created", problems)
         try:
             return super().construct(name, resource_type, inputs, options)
         except ComponentInitError as err:
             if isinstance(err.inner, ConfigError):
                 raise input_error(err.inner) from None
             raise
+
+    def shape_problems(self, value: Any, properties: dict[str, PropertyDefinition], path: str = "") -> list[InputPropertyErrorDetails]:
+        """What the SDK would not refuse: an object input given something else (it maps a
+        non-object to `{}`, pulumi/provider/experimental/component.py map_input_properties), and
+        an output or secret where the components need the value itself to check it."""
+        found: list[InputPropertyErrorDetails] = []
+        for key, prop in properties.items():
+            if isinstance(value, dict) and key in value:
+                found += self._value_problems(value[key], prop, f"{path}{key}")
+        return found
+
+    def _value_problems(self, item: Any, prop: PropertyDefinition, path: str) -> list[InputPropertyErrorDetails]:
+        if isinstance(item, pulumi.Output):
+            return [{"property_path": path, "reason": PLAIN_VALUES}]
+        type_def = self.get_type_definition(prop) if prop.ref else None
+        if type_def is not None and not type_def.enum:
+            if not isinstance(item, dict):
+                return [{"property_path": path, "reason": f"{item!r}: must be an object of keys ({type_def.name})"}]
+            return self.shape_problems(item, type_def.properties, f"{path}.")
+        if prop.items is not None and isinstance(item, list):
+            return [found for i, each in enumerate(item) for found in self._value_problems(each, prop.items, f"{path}[{i}]")]
+        if prop.additional_properties is not None and isinstance(item, dict):
+            return [found for k, each in item.items() for found in self._value_problems(each, prop.additional_properties, f"{path}.{k}")]
+        return []
+
+
+PLAIN_VALUES = "must be a value, not another resource's output or a secret: the component checks its inputs before anything is created"
 
 
 def input_error(err: ConfigError) -> InputPropertiesError:

@@ -17,8 +17,7 @@ from pulumi.errors import InputPropertiesError, InputPropertyError
 from pulumi.provider.experimental.host import components_from_module
 
 from tests.helpers import ROOT
-from tests.helpers.package import construct, expected_resources, yaml_resources
-from tests.public.test_identity import run
+from tests.helpers.package import construct, expected_resources, run_pod_identity, yaml_resources
 
 YAML_EXAMPLES = [ROOT / "examples" / "yaml" / "Pulumi.yaml", ROOT / "examples" / "yaml-platform" / "Pulumi.yaml"]
 CONFIG = {"clusterName": "prod-a"}
@@ -116,11 +115,10 @@ def test_the_typescript_example_uses_only_schema_inputs_and_outputs():
     call = text[text.index("new podIdentity.PodIdentity(") :]
     call = call[: call.index("});")]
     schema = provider.schema()
-    free_form = {"wellKnown"}  # its keys are catalog entries and their parameters
     keys = set(re.findall(r"^ {4}(\w+):", call, re.MULTILINE)) | set(re.findall(r"^ {8}(\w+):", call, re.MULTILINE))
     nested_free = set(re.findall(r"^ {8}(\w+):", call[call.index("wellKnown") :].split("},\n    ", 1)[0], re.MULTILINE))
     assert keys - nested_free <= _typed_keys(schema)
-    assert "wellKnown" in keys and free_form
+    assert "wellKnown" in keys  # its own keys are catalog entries, not schema inputs
     outputs = set(re.findall(r"externalDns\.(\w+)", text))
     assert outputs <= set(schema["resources"]["eks-pod-identity:index:PodIdentity"]["properties"])
 
@@ -139,7 +137,7 @@ def test_bad_input_through_the_provider_is_an_input_error_naming_each_input():
 
 
 def test_the_same_bad_input_gets_the_same_lines_from_python():
-    direct = run("app", {"clusters": ["prod-a"], "namespace": "Team_A", "service_account": "app"}, raise_errors=False).error
+    direct = run_pod_identity("app", {"clusters": ["prod-a"], "namespace": "Team_A", "service_account": "app"}, raise_errors=False).error
     through = construct(
         {"app": ("eks-pod-identity:index:PodIdentity", {"clusters": ["prod-a"], "namespace": "Team_A", "serviceAccount": "app"})},
         raise_errors=False,
@@ -194,3 +192,28 @@ def test_run_as_the_plugin_the_root_main_serves_the_provider():
 )
 def test_a_problem_splits_into_the_input_and_the_rest(problem, split):
     assert provider.split_problem(problem) == split
+
+
+@pytest.mark.parametrize(
+    ("inputs", "path", "reason"),
+    [
+        ({"trust": "x"}, "trust", "'x': must be an object of keys (PodIdentityTrustArgs)"),
+        ({"targetRole": {"create": 5}}, "targetRole.create", "5: must be an object of keys (TargetRoleCreateArgs)"),
+        ({"namespace": pulumi.Output.secret("a")}, "namespace", provider.PLAIN_VALUES),
+    ],
+)
+def test_what_the_sdk_would_let_through_is_an_input_error_before_anything_registers(inputs, path, reason):
+    """The SDK maps a non-object to {} for an object input (component.py map_input_properties), and a
+    secret arrives as an Output the checks cannot read."""
+    good = {"clusters": ["prod-a"], "namespace": "a", "serviceAccount": "app"}
+    result = construct({"app": ("eks-pod-identity:index:PodIdentity", good | inputs)}, raise_errors=False)
+    assert isinstance(result.error, InputPropertiesError), repr(result.error)
+    assert result.error.errors == [{"property_path": path, "reason": reason}]
+    assert result.registrations == []
+
+
+def test_a_platforms_nested_inputs_are_checked_for_shape_too():
+    inputs = {"clusters": [{"name": "d", "network": "x"}], "sample": "job"}
+    result = construct({"p": ("eks-pod-identity:index:EksPodIdentity", inputs)}, raise_errors=False)
+    assert [e["property_path"] for e in result.error.errors] == ["clusters[0].network", "sample"]
+    assert result.registrations == []

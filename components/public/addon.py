@@ -11,11 +11,8 @@ from typing import Any, NotRequired, TypedDict
 
 import pulumi
 
-from ..errors import ConfigError
-from ..stack.deployment import read
-from ..stack.load import parse
 from ..stack.program import build
-from .inputs import camel, camel_keys, refuse, renamed
+from .inputs import camel, camel_keys, checked, deployment, refuse
 
 TYPE = "eks-pod-identity:index:Addon"
 
@@ -90,20 +87,19 @@ class Addon(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AddonArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         subject = f"Addon {name!r}"
-        given = sorted(k for k in ROLE_KEYS if k in args)
-        if given and "service_account" not in args:
+        given = checked(subject, args, AddonArgs)
+        shaping = sorted(k for k in ROLE_KEYS if k in given)
+        if shaping and "service_account" not in given:
             refuse(
-                subject, [f"{', '.join(camel(k) for k in given)}: shape the add-on's role, which needs serviceAccount (the add-on's own)"]
+                subject, [f"{', '.join(camel(k) for k in shaping)}: shape the add-on's role, which needs serviceAccount (the add-on's own)"]
             )
-        try:
-            cfg = parse(stack_config(name, dict(args)))
-            d = read(cfg, parent=self, kubeconfigs=False)
-        except ConfigError as err:
-            raise ConfigError(renamed(err.problems, INPUT_NAMES), subject=subject) from None
+        cfg, d = deployment(subject, stack_config(name, given), INPUT_NAMES, self, kubeconfigs=False)
         super().__init__(TYPE, name, None, opts)
         outputs = build(cfg, d)
-        key = f"{cfg.clusters[0].name}/{cfg.clusters[0].addons[0].name}"
-        self.addon_version = pulumi.Output.from_input(outputs["addonVersions"][key])
-        role = outputs["roleArns"].get(name)
-        self.role_arn = pulumi.Output.from_input(role) if role is not None else None
+        cluster, addon = cfg.clusters[0].name, cfg.clusters[0].addons[0].name
+        # An add-on someone else installed is left as it is (EksAddon): it reports the version running.
+        installed = d.installed.get((cluster, addon))
+        version = outputs["addonVersions"].get(f"{cluster}/{addon}")
+        self.addon_version = pulumi.Output.from_input(version if version is not None else installed.version if installed else "")
+        self.role_arn = outputs["roleArns"].get(name)
         self.register_outputs({"addonVersion": self.addon_version, "roleArn": self.role_arn})

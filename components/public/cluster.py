@@ -11,11 +11,8 @@ from typing import Any, NotRequired, TypedDict
 
 import pulumi
 
-from ..errors import ConfigError
-from ..stack.deployment import read
-from ..stack.load import parse
 from ..stack.program import build
-from .inputs import camel_keys, refuse, renamed
+from .inputs import camel_keys, checked, deployment, refuse
 
 TYPE = "eks-pod-identity:index:Cluster"
 
@@ -130,22 +127,20 @@ class Cluster(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         subject = f"Cluster {name!r}"
-        addons = args.get("addons") or []
+        given = checked(subject, args, ClusterArgs)
+        addons = given.get("addons")
+        listed = addons if isinstance(addons, list) else []
         refuse(
-            subject, [f"addons[{i}].identity: {ADDON_IDENTITY}" for i, a in enumerate(addons) if isinstance(a, dict) and a.get("identity")]
+            subject, [f"addons[{i}].identity: {ADDON_IDENTITY}" for i, a in enumerate(listed) if isinstance(a, dict) and a.get("identity")]
         )
-        try:
-            cfg = parse(stack_config(dict(args)))
-            d = read(cfg, parent=self)
-        except ConfigError as err:
-            raise ConfigError(renamed(err.problems, INPUT_NAMES), subject=subject) from None
+        cfg, d = deployment(subject, stack_config(given), INPUT_NAMES, self)
         super().__init__(TYPE, name, None, opts)
         outputs = build(cfg, d)
         key = cfg.clusters[0].name
         self.cluster_name = outputs["clusterNames"][key]
         self.arn = outputs["clusterArns"][key]
         self.version = outputs["clusterVersions"][key]
-        self.kubeconfig = pulumi.Output.secret(outputs["kubeconfigs"]).apply(lambda k: k[key])
+        self.kubeconfig = outputs["kubeconfigs"].apply(lambda k: k[key])  # secret, as build() made it
         agent = outputs["agentVersions"].get(key)
         self.agent_version = pulumi.Output.from_input(agent) if agent is not None else None
         self.register_outputs({"clusterName": self.cluster_name, "arn": self.arn, "version": self.version})

@@ -19,12 +19,10 @@ from typing import Any, NotRequired, TypedDict
 import pulumi
 
 from ..arn import name_of
-from ..errors import ConfigError
-from ..stack.deployment import read
 from ..stack.identity_stages import declare_identities
-from ..stack.load import parse
 from ..stack.program import binding_role_arns
-from .inputs import camel, camel_keys, refuse, renamed
+from ..stack.wiring import target_arn
+from .inputs import camel, camel_keys, checked, deployment, refuse
 
 TYPE = "eks-pod-identity:index:PodIdentity"
 
@@ -152,7 +150,7 @@ PROOF_NEEDS_KUBERNETES = (
 
 def identity_entry(name: str, args: Mapping[str, Any]) -> dict[str, Any]:
     """The `identities[]` entry of a stack file that these inputs are (the stack-level keys aside)."""
-    return {"name": name, **camel_keys({k: v for k, v in args.items() if k not in STACK_KEYS}, NESTED)}
+    return {**camel_keys({k: v for k, v in args.items() if k not in STACK_KEYS}, NESTED), "name": name}
 
 
 def stack_config(name: str, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -187,17 +185,15 @@ class PodIdentity(pulumi.ComponentResource):
     def __init__(self, name: str, args: PodIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # Everything that can be wrong is found before the component registers: the inputs
         # (parse), then what only the account reveals (read: the clusters, the account's ARNs).
+        subject = f"PodIdentity {name!r}"
+        given = checked(subject, args, PodIdentityArgs)
         early = []
-        if args.get("clusters") in (None, []) and not args.get("shared"):
+        if given.get("clusters") in (None, []) and not given.get("shared"):
             early.append("clusters: is required; list the existing EKS clusters to bind the role in (or shared: true: the role alone)")
-        if args.get("prove_associations"):
+        if given.get("prove_associations"):
             early.append(f"proveAssociations = True: {PROOF_NEEDS_KUBERNETES}")
-        refuse(f"PodIdentity {name!r}", early)
-        try:
-            cfg = parse(stack_config(name, args))
-            d = read(cfg, parent=self, kubeconfigs=False)
-        except ConfigError as err:
-            raise ConfigError(renamed(err.problems, INPUT_NAMES), subject=f"PodIdentity {name!r}") from None
+        refuse(subject, early)
+        cfg, d = deployment(subject, stack_config(name, given), INPUT_NAMES, self, kubeconfigs=False)
         super().__init__(TYPE, name, None, opts)
         ids = declare_identities(
             d, {c: found.name for c, found in d.found.items() if found}, {c: found.arn for c, found in d.found.items() if found}
@@ -208,9 +204,8 @@ class PodIdentity(pulumi.ComponentResource):
         associations = ids.associations.get(name)  # none for a shared role
         self.association_ids = associations.association_ids if associations else pulumi.Output.from_input({})
         self.binding_role_arns = binding_role_arns(cfg, ids.role_arns)
-        target = ids.targets.get(name)
-        chained = cfg.identities[0].target_role
-        self.target_role_arn = target.arn if target else (pulumi.Output.from_input(chained.arn) if chained and chained.arn else None)
+        chained = target_arn(cfg.identities[0])
+        self.target_role_arn = pulumi.Output.from_input(chained) if chained else None
         self.register_outputs(
             {
                 "roleArn": self.role_arn,

@@ -8,10 +8,17 @@ statements, catalog parameters, add-on configuration) are passed as written.
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import pulumi
+
+from .. import suggest
 from ..errors import ConfigError
+from ..stack.config import StackConfig
+from ..stack.deployment import Deployment, read
+from ..stack.load import parse
 
 
 def camel(key: str) -> str:
@@ -32,6 +39,48 @@ def camel_keys(value: Mapping[str, Any], nested: Mapping[str, Any]) -> dict[str,
             item = [camel_keys(i, inner) if isinstance(i, Mapping) else i for i in item]
         out[camel(key)] = item
     return out
+
+
+def snake(key: str) -> str:
+    """`serviceAccount` -> `service_account`, the TypedDicts' spelling."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key).lower()
+
+
+def unknown_inputs(args: Mapping[str, Any], typed: type, path: str = "") -> list[str]:
+    """Keys `args` has that the TypedDict `typed` does not, as problems naming the input. The
+    provider drops them itself (the SDK maps only the schema's inputs); a Python program gets
+    them refused, instead of read as a stack file key (`name`) or ignored."""
+    known = list(typing.get_type_hints(typed))
+    problems = []
+    for key in args:
+        if key in known:
+            continue
+        guess = snake(str(key)) if snake(str(key)) in known else suggest.close_match(str(key), known)
+        problems.append(f"{path}{key}: unknown input; " + (f"did you mean {guess!r}?" if guess else f"inputs: {', '.join(known)}"))
+    return problems
+
+
+def checked(subject: str, args: object, typed: type) -> dict[str, Any]:
+    """The inputs as a dict without the keys given as None (Python's "not given"), or the
+    component's ConfigError: not an object of keys, or keys the component does not have."""
+    if not isinstance(args, Mapping):
+        refuse(subject, [f"inputs = {args!r}: must be an object of keys ({typed.__name__})"])
+    given = {key: value for key, value in typing.cast(Mapping[str, Any], args).items() if value is not None}
+    refuse(subject, unknown_inputs(given, typed))
+    return given
+
+
+def deployment(
+    subject: str, stack_file: dict[str, Any], renames: Renames, parent: pulumi.Resource, kubeconfigs: bool | None = None
+) -> tuple[StackConfig, Deployment]:
+    """The stack file a component's inputs are, validated (`stack.parse`) and read against the
+    account (`deployment.read`) before the component registers; every problem in terms of its
+    inputs (`renamed`)."""
+    try:
+        cfg = parse(stack_file)
+        return cfg, read(cfg, parent=parent, kubeconfigs=kubeconfigs)
+    except ConfigError as err:
+        raise ConfigError(renamed(err.problems, renames), subject=subject) from None
 
 
 def refuse(subject: str, problems: list[str]) -> None:

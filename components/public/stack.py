@@ -16,13 +16,10 @@ from typing import Any, NotRequired, TypedDict
 
 import pulumi
 
-from ..errors import ConfigError
-from ..stack.deployment import read
-from ..stack.load import parse
 from ..stack.program import build
 from .cluster import CLUSTER_NESTED, ClusterArgs
 from .identity import STACK_KEYS, PodIdentityArgs, identity_entry
-from .inputs import camel, camel_keys
+from .inputs import Renames, camel, camel_keys, checked, deployment, refuse, unknown_inputs
 
 TYPE = "eks-pod-identity:index:EksPodIdentity"
 
@@ -80,9 +77,10 @@ def stack_config(args: Mapping[str, Any]) -> dict[str, Any]:
     return raw
 
 
-def misplaced_keys(args: Mapping[str, Any]) -> list[str]:
-    """Stack-level keys set on an identity (they would be ignored), and identities without
-    `clusters` (a stack file's default, every cluster, is no input of PodIdentityArgs)."""
+def identity_problems(args: Mapping[str, Any]) -> list[str]:
+    """What the identities say wrong before the stack file is read: inputs a PodIdentity does not
+    have, stack-level keys set on an identity (they would be ignored), and no `clusters` (a stack
+    file's default, every cluster, is no input of PodIdentityArgs)."""
     identities = args.get("identities")
     if not isinstance(identities, Mapping):
         return []
@@ -90,6 +88,7 @@ def misplaced_keys(args: Mapping[str, Any]) -> list[str]:
     for name, identity in identities.items():
         if not isinstance(identity, Mapping):
             continue
+        found += unknown_inputs(identity, PodIdentityArgs, f"identities.{name}.")
         found += [
             f"identities.{name}.{camel(key)}: a setting of the whole EksPodIdentity; set it there" for key in STACK_KEYS if key in identity
         ]
@@ -98,14 +97,14 @@ def misplaced_keys(args: Mapping[str, Any]) -> list[str]:
     return found
 
 
-def input_problems(problems: list[str], names: list[str]) -> list[str]:
-    """A stack file's problem lines in terms of these inputs: identities by name, no project prefix."""
+def input_names(identities: list[str]) -> Renames:
+    """The stack file's keys -> these inputs: identities by their key, no project prefix."""
 
     def identity(match: re.Match[str]) -> str:
         index = int(match.group(1))
-        return f"identities.{names[index]}" if index < len(names) else match.group(0)
+        return f"identities.{identities[index]}" if index < len(identities) else match.group(0)
 
-    return [re.sub(r"identities\[(\d+)\]", identity, line.replace("eks-pod-identity:", "")) for line in problems]
+    return ((re.compile("eks-pod-identity:"), ""), (re.compile(r"identities\[(\d+)\]"), identity))
 
 
 class EksPodIdentity(pulumi.ComponentResource):
@@ -129,24 +128,20 @@ class EksPodIdentity(pulumi.ComponentResource):
     """The association IDs a probe Job proved in effect (the sample's, and proveAssociations identities')."""
 
     def __init__(self, name: str, args: EksPodIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        identities = args.get("identities")
-        names = list(identities) if isinstance(identities, Mapping) else []
-        try:
-            misplaced = misplaced_keys(args)
-            if misplaced:
-                raise ConfigError(misplaced)
-            cfg = parse(stack_config(args))
-            d = read(cfg, parent=self)
-        except ConfigError as err:
-            raise ConfigError(input_problems(err.problems, names), subject=f"EksPodIdentity {name!r}") from None
+        subject = f"EksPodIdentity {name!r}"
+        given = checked(subject, args, EksPodIdentityArgs)
+        identities = given.get("identities")
+        refuse(subject, identity_problems(given))
+        cfg, d = deployment(subject, stack_config(given), input_names(list(identities) if isinstance(identities, Mapping) else []), self)
         super().__init__(TYPE, name, None, opts)
         outputs = build(cfg, d)
         self.cluster_names = pulumi.Output.from_input(outputs["clusterNames"])
         self.cluster_arns = pulumi.Output.from_input(outputs["clusterArns"])
-        self.kubeconfigs = pulumi.Output.secret(outputs["kubeconfigs"])
+        self.kubeconfigs = outputs["kubeconfigs"]  # secret, as build() made it
         self.role_arns = pulumi.Output.from_input(outputs["roleArns"])
         self.association_ids = outputs["associationIds"]
         self.binding_role_arns = outputs["bindingRoleArns"]
         self.proven_association_ids = pulumi.Output.from_input(outputs.get("provenAssociationIds", {}))
-        # The stack program's sample outputs name its own stack outputs; the proof is the probe's.
-        self.register_outputs({key: value for key, value in outputs.items() if "ubeconfig" not in key and not key.startswith("sample")})
+        # The stack program's sample outputs name its own stack outputs (sampleKubeconfig, ...);
+        # the proof is the probe's. Kubeconfigs are secret: they stay outputs of their own.
+        self.register_outputs({key: value for key, value in outputs.items() if key != "kubeconfigs" and not key.startswith("sample")})

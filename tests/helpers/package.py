@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import json
 import re
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import yaml
-from eks_pod_identity.offline.harness import project, runner
+from eks_pod_identity.offline.harness import runner
 from eks_pod_identity.provider import PUBLIC_COMPONENTS, Provider
-from eks_pod_identity.public.identity import stack_config
+from eks_pod_identity.public.identity import PodIdentity, stack_config
+from eks_pod_identity.public.inputs import camel, snake
 
 REGION = "eu-west-1"
 PACKAGE_TYPES = {
@@ -39,12 +41,46 @@ def construct(resources: Mapping[str, tuple[str, Mapping[str, Any]]], **kwargs: 
     return runner.run({"aws:region": REGION}, program=program, **kwargs)
 
 
+def config_map(stack_file: Mapping[str, Any]) -> dict[str, str]:
+    """A stack file's project keys as the CLI passes them (text as is, the rest as JSON), in REGION."""
+    return {"aws:region": REGION, **{f"eks-pod-identity:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in stack_file.items()}}
+
+
+def custom_resources(result: runner.RunResult) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every custom resource a run registered (AWS, Kubernetes, providers): (type, name) -> inputs."""
+    return {(r.type, r.name): r.inputs for r in result.registrations if r.custom}
+
+
+def aliases(model: Any) -> set[str]:
+    """A config model's keys as a stack file writes them."""
+    return {f.alias or n for n, f in model.model_fields.items()}
+
+
+def input_keys(typed: type) -> set[str]:
+    """A component's TypedDict's keys as a stack file writes them."""
+    return {camel(k) for k in typing.get_type_hints(typed)}
+
+
+def run_pod_identity(name: str, args: Any, **kwargs: Any) -> runner.RunResult:
+    """A program of its own declaring one PodIdentity; its outputs under `outputs`."""
+
+    def program() -> dict[str, Any]:
+        p = PodIdentity(name, args)
+        return {
+            "outputs": {
+                "roleArn": p.role_arn,
+                "roleName": p.role_name,
+                "associationIds": p.association_ids,
+                "bindings": p.binding_role_arns,
+            }
+        }
+
+    return runner.run({"aws:region": "eu-west-1"}, program=program, **kwargs)
+
+
 def equivalent_program(name: str, python_args: Mapping[str, Any], **kwargs: Any) -> runner.RunResult:
     """This repository's stack program run on the stack file `PodIdentity(name, python_args)` is equivalent to."""
-    name_ = project.project_file()["name"]
-    values = stack_config(name, python_args).items()
-    config = {"aws:region": REGION, **{f"{name_}:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in values}}
-    return runner.run(config, **kwargs)
+    return runner.run(config_map(stack_config(name, python_args)), **kwargs)
 
 
 def aws_resources(result: runner.RunResult) -> dict[tuple[str, str], dict[str, Any]]:
@@ -77,10 +113,6 @@ def _fill(value: Any, values: Mapping[str, Any]) -> Any:
     if isinstance(value, dict):
         return {k: _fill(v, values) for k, v in value.items()}
     return value
-
-
-def snake(key: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
 
 
 def python_args(inputs: Mapping[str, Any], typed: frozenset[str] = frozenset({"trust", "irsa", "targetRole", "create"})) -> dict[str, Any]:
@@ -119,5 +151,4 @@ def expected_resources(token: str, name: str, inputs: Mapping[str, Any]) -> dict
         "Cluster": lambda: cluster.stack_config(cluster_python_args(inputs)),
         "Addon": lambda: addon.stack_config(name, python_args(inputs)),
     }[kind]()
-    config = {"aws:region": REGION, **{f"eks-pod-identity:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}}
-    return {(r.type, r.name): r.inputs for r in runner.run(config).registrations if r.custom}
+    return custom_resources(runner.run(config_map(raw)))

@@ -8,7 +8,7 @@ import typing
 
 import pytest
 from eks_pod_identity.errors import ConfigError
-from eks_pod_identity.offline.harness import runner
+from eks_pod_identity.offline.harness import mocks, runner
 from eks_pod_identity.public.addon import ADDON_KEYS, ROLE_KEYS, Addon, AddonArgs, stack_config
 from eks_pod_identity.public.identity import PodIdentityArgs
 from eks_pod_identity.public.inputs import camel
@@ -16,6 +16,7 @@ from eks_pod_identity.stack.clusters import AddonConfig
 from eks_pod_identity.stack.identities import IdentityConfig
 
 from tests.helpers import run_component, statements_of
+from tests.helpers.package import aliases, config_map, custom_resources
 
 EBS = {
     "cluster_name": "prod-a",
@@ -41,10 +42,8 @@ def run(args: dict, **kwargs) -> runner.RunResult:
 @pytest.mark.parametrize("case", CASES)
 def test_registers_what_the_program_registers(case):
     component = run(CASES[case])
-    config = {"aws:region": "eu-west-1"} | {f"eks-pod-identity:{k}": json.dumps(v) for k, v in stack_config("ebs-csi", CASES[case]).items()}
-    program = runner.run(config)
-    customs = {(r.type, r.name): r.inputs for r in component.registrations if r.custom}
-    assert customs == {(r.type, r.name): r.inputs for r in program.registrations if r.custom}
+    program = runner.run(config_map(stack_config("ebs-csi", CASES[case])))
+    assert custom_resources(component) == custom_resources(program)
 
 
 def test_the_role_trusts_only_the_add_ons_service_account_and_the_add_on_binds_it():
@@ -56,6 +55,18 @@ def test_the_role_trusts_only_the_add_ons_service_account_and_the_add_on_binds_i
     assert addon.inputs["podIdentityAssociations"][0]["serviceAccount"] == "ebs-csi-controller-sa"
     assert result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") == []
     assert result.outputs["role"].startswith("arn:aws:iam::123456789012:role/")
+
+
+def test_an_add_on_someone_else_installed_is_left_alone_and_reports_its_version():
+    installed = mocks.AdoptedCluster(addons={**mocks.hand_installed_agent(), "coredns": mocks.MockAddon("v1.11.4-eksbuild.2")})
+    result = run(CASES["without a role"], adopted={"prod-a": installed})
+    assert result.of_type("aws:eks/addon:Addon") == []
+    assert result.outputs == {"version": "v1.11.4-eksbuild.2", "role": None}
+
+
+def test_a_service_account_given_as_none_is_not_given():
+    result = run({"cluster_name": "prod-a", "addon_name": "coredns", "service_account": None})
+    assert result.error is None and result.outputs["role"] is None
 
 
 def test_permissions_without_a_service_account_are_refused():
@@ -74,13 +85,9 @@ def test_bad_input_names_the_inputs():
     assert result.registrations == []
 
 
-def _aliases(model) -> set[str]:
-    return {f.alias or n for n, f in model.model_fields.items()}
-
-
 def test_the_inputs_are_an_add_on_and_its_identitys_keys():
     keys = set(typing.get_type_hints(AddonArgs))
     assert keys == {"cluster_name", *ADDON_KEYS, *ROLE_KEYS}
-    assert {camel(k) for k in ADDON_KEYS} - {"addonName"} | {"name", "identity"} == _aliases(AddonConfig)
-    assert {camel(k) for k in ROLE_KEYS} <= _aliases(IdentityConfig)
+    assert {camel(k) for k in ADDON_KEYS} - {"addonName"} | {"name", "identity"} == aliases(AddonConfig)
+    assert {camel(k) for k in ROLE_KEYS} <= aliases(IdentityConfig)
     assert set(ROLE_KEYS) <= set(typing.get_type_hints(PodIdentityArgs))

@@ -3,17 +3,16 @@ program registers for a stack of that one cluster."""
 
 from __future__ import annotations
 
-import json
 import typing
 
 import pytest
 from eks_pod_identity.errors import ConfigError
 from eks_pod_identity.offline.harness import mocks, runner
 from eks_pod_identity.public.cluster import ADDON_IDENTITY, Cluster, ClusterAddonArgs, ClusterArgs, ClusterNetworkArgs, stack_config
-from eks_pod_identity.public.inputs import camel
 from eks_pod_identity.stack.clusters import AddonConfig, ClusterConfig, NetworkConfig
 
 from tests.helpers import run_component
+from tests.helpers.package import aliases, config_map, custom_resources, input_keys
 
 CASES = {
     "created in a new VPC": {"name": "dev", "network": {"availability_zones": 3}, "addons": [{"name": "coredns"}], "max_size": 4},
@@ -34,17 +33,11 @@ def run(args: dict, **kwargs) -> runner.RunResult:
     return run_component(program, **kwargs)
 
 
-def customs(result: runner.RunResult) -> dict:
-    return {(r.type, r.name): r.inputs for r in result.registrations if r.custom}
-
-
 @pytest.mark.parametrize("case", CASES)
 def test_registers_what_the_program_registers_for_a_stack_of_that_cluster(case):
     component = run(CASES[case])
-    program = runner.run(
-        {"aws:region": "eu-west-1"} | {f"eks-pod-identity:{k}": json.dumps(v) for k, v in stack_config(CASES[case]).items()}
-    )
-    assert customs(component) == customs(program)
+    program = runner.run(config_map(stack_config(CASES[case])))
+    assert custom_resources(component) == custom_resources(program)
     assert component.outputs["name"] == CASES[case]["name"]
     assert component.outputs["arn"].endswith(f":cluster/{CASES[case]['name']}")
 
@@ -77,10 +70,6 @@ def test_a_missing_adopted_cluster_is_refused_by_name():
     assert result.registrations == []
 
 
-def _aliases(model) -> set[str]:
-    return {f.alias or n for n, f in model.model_fields.items()}
-
-
 def test_the_inputs_are_the_keys_of_a_stack_files_cluster():
     for typed, model in ((ClusterArgs, ClusterConfig), (ClusterNetworkArgs, NetworkConfig), (ClusterAddonArgs, AddonConfig)):
-        assert {camel(k) for k in typing.get_type_hints(typed)} == _aliases(model), typed.__name__
+        assert input_keys(typed) == aliases(model), typed.__name__

@@ -13,7 +13,6 @@ from eks_pod_identity.public.identity import (
     NESTED,
     PROOF_NEEDS_KUBERNETES,
     STACK_KEYS,
-    PodIdentity,
     PodIdentityArgs,
     camel,
     stack_config,
@@ -24,8 +23,7 @@ from eks_pod_identity.stack.identities import IdentityConfig, IrsaConfig, Target
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import run_component
-from tests.helpers.package import aws_resources, equivalent_program
+from tests.helpers.package import aliases, aws_resources, equivalent_program, run_pod_identity
 
 S3_READ = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
 CASES = {
@@ -64,12 +62,7 @@ CASES = {
 }
 
 
-def run(name: str, args: dict, **kwargs):
-    return run_component(lambda: {"outputs": _outputs(PodIdentity(name, typing.cast(PodIdentityArgs, args)))}, **kwargs)
-
-
-def _outputs(p: PodIdentity) -> dict:
-    return {"roleArn": p.role_arn, "roleName": p.role_name, "associationIds": p.association_ids, "bindings": p.binding_role_arns}
+run = run_pod_identity
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -144,7 +137,30 @@ def test_proof_is_refused_with_the_component_that_has_it():
     args = {"clusters": ["prod-a"], "namespace": "a", "service_account": "app", "prove_associations": True}
     result = run("app", args, raise_errors=False)
     assert result.error.problems == [f"proveAssociations = True: {PROOF_NEEDS_KUBERNETES}"]
-    assert "EksPodIdentity" in PROOF_NEEDS_KUBERNETES
+    assert result.registrations == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "line"),
+    [
+        ({"name": "other"}, "name: unknown input"),
+        ({"role_from_stack": {"stack": "identities"}}, "role_from_stack: unknown input"),
+        ({"namspace": "a"}, "namspace: unknown input; did you mean 'namespace'?"),
+        ({"serviceAccounts": ["a"]}, "serviceAccounts: unknown input; did you mean 'service_accounts'?"),
+    ],
+)
+def test_a_key_that_is_no_input_is_refused_not_read_as_a_stack_file_key(extra, line):
+    result = run("app", {"clusters": ["prod-a"], "namespace": "a", "service_account": "app"} | extra, raise_errors=False)
+    assert isinstance(result.error, ConfigError)
+    assert any(p.startswith(line) for p in result.error.problems), result.error.problems
+    assert result.registrations == []
+
+
+def test_none_is_not_given_and_inputs_must_be_an_object():
+    args = {"clusters": ["prod-a"], "namespace": "a", "service_account": "app", "role_name": None, "tags": None}
+    assert aws_resources(run("app", args)) == aws_resources(run("app", {k: v for k, v in args.items() if v is not None}))
+    result = run("app", None, raise_errors=False)
+    assert result.error.problems == ["inputs = None: must be an object of keys (PodIdentityArgs)"]
     assert result.registrations == []
 
 
@@ -153,23 +169,19 @@ def test_the_resource_name_is_the_identity_name():
     assert any(p.startswith("name (the resource name) = ") for p in result.error.problems), result.error.problems
 
 
-def _aliases(model) -> set[str]:
-    return {f.alias or n for n, f in model.model_fields.items()}
-
-
 def test_the_inputs_are_the_keys_of_a_stack_files_identity():
     """The TypedDicts follow the config models: a key added to one and not the other fails here."""
     hints = typing.get_type_hints(PodIdentityArgs)
     identity = {camel(k) for k in hints if k not in STACK_KEYS}
     # name is the resource's name (EksPodIdentity: the key); roleFromStack reads this project's
     # identity stack, which a program of its own has not.
-    assert identity == _aliases(IdentityConfig) - {"name", "roleFromStack"}
-    assert {camel(k) for k in STACK_KEYS} <= _aliases(StackConfig)
+    assert identity == aliases(IdentityConfig) - {"name", "roleFromStack"}
+    assert {camel(k) for k in STACK_KEYS} <= aliases(StackConfig)
     nested = {"trust": TrustConfig, "target_role": TargetRoleConfig, "irsa": IrsaConfig}
     for key, model in nested.items():
-        assert {camel(k) for k in typing.get_type_hints(hints[key])} == _aliases(model)
+        assert {camel(k) for k in typing.get_type_hints(hints[key])} == aliases(model)
     create = typing.get_type_hints(typing.get_type_hints(hints["target_role"])["create"])
-    assert {camel(k) for k in create} == _aliases(TargetRoleCreate)
+    assert {camel(k) for k in create} == aliases(TargetRoleCreate)
     assert set(NESTED) == {k for k, v in hints.items() if typing.is_typeddict(v)}
 
 

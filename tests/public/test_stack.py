@@ -3,7 +3,6 @@ program registers for the same file, and refusing bad input by its input's name.
 
 from __future__ import annotations
 
-import json
 import typing
 
 import pytest
@@ -20,7 +19,7 @@ from eks_pod_identity.stack.sample import SampleConfig
 from hypothesis import HealthCheck, assume, event, given, settings
 
 from tests.helpers import ROOT, STACKS, run_component
-from tests.helpers.package import python_args, snake
+from tests.helpers.package import aliases, config_map, custom_resources, input_keys, python_args, snake
 from tests.stack.test_program_fuzz import CAMPAIGN, EXAMPLES, mutated_stacks
 
 PLATFORM = {
@@ -53,21 +52,15 @@ def run(args: dict, **kwargs) -> runner.RunResult:
 
 
 def program_run(args: dict, **kwargs) -> runner.RunResult:
-    config = {"aws:region": "eu-west-1"} | {
-        f"eks-pod-identity:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in stack_config(args).items()
-    }
-    return runner.run(config, **kwargs)
-
-
-def resources(result: runner.RunResult) -> dict:
-    """Every custom resource (AWS, Kubernetes, providers): (type, name) -> inputs."""
-    return {(r.type, r.name): r.inputs for r in result.registrations if r.custom}
+    return runner.run(config_map(stack_config(args)), **kwargs)
 
 
 def test_a_created_cluster_with_an_add_on_identity_and_the_sample_registers_what_the_program_does():
     component = run(PLATFORM)
-    assert resources(component) == resources(program_run(PLATFORM))
-    assert {"aws:eks/addon:Addon", "kubernetes:apps/v1:Deployment", "pulumi:providers:kubernetes"} <= {t for t, _ in resources(component)}
+    assert custom_resources(component) == custom_resources(program_run(PLATFORM))
+    assert {"aws:eks/addon:Addon", "kubernetes:apps/v1:Deployment", "pulumi:providers:kubernetes"} <= {
+        t for t, _ in custom_resources(component)
+    }
     assert set(component.outputs["proven"]) == {"dev/team-a/app"}
 
 
@@ -97,7 +90,7 @@ def test_each_committed_stack_file_as_a_component_registers_what_the_program_doe
     component = runner.run(
         region, program=lambda: {"x": EksPodIdentity("platform", typing.cast(EksPodIdentityArgs, args)).role_arns}, stack=stack
     )
-    assert resources(component) == resources(runner.run_stack(stack))
+    assert custom_resources(component) == custom_resources(runner.run_stack(stack))
 
 
 def test_identities_are_named_by_their_key_in_problems_and_nothing_registers():
@@ -117,6 +110,16 @@ def test_identities_are_named_by_their_key_in_problems_and_nothing_registers():
     assert result.registrations == []
 
 
+def test_an_identity_key_that_is_no_input_is_refused():
+    bad = {
+        "clusters": [{"name": "dev"}],
+        "identities": {"app": {"clusters": ["dev"], "name": "b", "namespace": "a", "service_account": "x"}},
+    }
+    result = run(bad, raise_errors=False)
+    assert any(p.startswith("identities.app.name: unknown input") for p in result.error.problems), result.error.problems
+    assert result.registrations == []
+
+
 def test_a_bad_value_names_the_identity_by_its_key():
     bad = {"clusters": [{"name": "dev"}], "identities": {"app": {"clusters": ["dev"], "namespace": "Team_A", "service_account": "app"}}}
     result = run(bad, raise_errors=False)
@@ -125,17 +128,9 @@ def test_a_bad_value_names_the_identity_by_its_key():
     assert result.registrations == []
 
 
-def _aliases(model) -> set[str]:
-    return {f.alias or n for n, f in model.model_fields.items()}
-
-
-def _keys(typed) -> set[str]:
-    return {"".join(w if i == 0 else w.title() for i, w in enumerate(k.split("_"))) for k in typing.get_type_hints(typed)}
-
-
 def test_the_inputs_are_the_keys_of_a_stack_file():
-    assert _keys(SampleArgs) == _aliases(SampleConfig) - {"propagationSeconds"}  # deprecated, ignored
-    assert _keys(EksPodIdentityArgs) == _aliases(StackConfig)
+    assert input_keys(SampleArgs) == aliases(SampleConfig) - {"propagationSeconds"}  # deprecated, ignored
+    assert input_keys(EksPodIdentityArgs) == aliases(StackConfig)
 
 
 def test_stack_config_lists_identities_in_their_order():
@@ -182,4 +177,4 @@ def test_a_mutated_stack_file_as_a_component_deploys_as_the_program_does_or_is_r
         assert component.registrations == []
     if program.error is None:
         assert component.error is None, component.error
-        assert resources(component) == resources(program)
+        assert custom_resources(component) == custom_resources(program)
