@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,9 @@ from types import ModuleType
 
 from .offline.commands import BAD_INPUT, HAZARDS, OK, USAGE
 from .offline.harness import project
+
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
+"""An AWS account ID: 12 ASCII digits (str.isdigit takes any script's digits)."""
 
 COMMANDS = {
     "plan": "plan",
@@ -73,11 +77,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from .offline.harness.stackfile import StackFileError
 
-    if args.account is not None and not (len(args.account) == 12 and args.account.isdigit()):
+    if args.account is not None and not ACCOUNT_ID.fullmatch(args.account):
         print(f"error: --account {args.account!r} is not a 12-digit AWS account ID", file=sys.stderr)
         return BAD_INPUT
     try:
-        found = project.Program.find(args.program or Path.cwd())
+        # The current folder's program is looked up only by a command that reads one
+        # (project.program()): migrate-irsa reads none.
+        found = project.Program.find(args.program) if args.program else None
     except StackFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
@@ -85,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             status: int = command(args.command).run(args)
             return status
+        except StackFileError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return BAD_INPUT
         except Exception as error:  # noqa: BLE001 - said in one line, never a traceback
             print(f"error: {args.command} failed: {type(error).__name__}: {error}", file=sys.stderr)
             return BAD_INPUT

@@ -125,7 +125,7 @@ def test_several_accounts_and_nothing_saying_which_is_bad_input(tmp_path, capsys
     assert cli.main(["plan", str(path), "--account", "210987654321"]) == commands.BAD_INPUT  # the program's own refusal
 
 
-@pytest.mark.parametrize("value", ["abc", "1234", "2109876543210"])
+@pytest.mark.parametrize("value", ["abc", "1234", "2109876543210", "١٢٣٤٥٦٧٨٩٠١٢"])
 def test_a_malformed_account_flag_is_bad_input(value, capsys):
     assert cli.main(["plan", "dev", "--account", value]) == commands.BAD_INPUT
     assert f"--account {value!r} is not a 12-digit AWS account ID" in capsys.readouterr().err
@@ -134,6 +134,29 @@ def test_a_malformed_account_flag_is_bad_input(value, capsys):
 def test_a_folder_without_a_program_is_bad_input(tmp_path, capsys):
     assert cli.main(["plan", "dev", "--program", str(tmp_path)]) == commands.BAD_INPUT
     assert "no Pulumi.yaml here or in a folder above" in capsys.readouterr().err
+
+
+def test_migrate_irsa_reads_no_program_so_it_runs_anywhere(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    argv = ["migrate-irsa", "--service-accounts", str(AWS / "irsa-service-accounts.json"), "--roles", str(AWS / "irsa-roles.json")]
+    assert cli.main([*argv, "--cluster", "pod-identity-demo", "--out-config", str(tmp_path / "f.yaml")]) == commands.OK
+    assert "no Pulumi.yaml" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("name: [\n", "cannot be read as YAML"),
+        ("name: p\nconfig: [1]\n", "`config:` must be a mapping"),
+        ("- a\n", "not a Pulumi project file"),
+    ],
+)
+def test_a_broken_project_file_is_bad_input(content, message, tmp_path, capsys):
+    (tmp_path / "Pulumi.yaml").write_text(content)
+    (tmp_path / "Pulumi.dev.yaml").write_text(REGION)
+    assert cli.main(["check", "dev", "--program", str(tmp_path)]) == commands.BAD_INPUT
+    said = capsys.readouterr()
+    assert message in said.out + said.err and "Error:" not in said.out + said.err
 
 
 def test_progress_goes_to_stderr_and_the_plan_to_stdout(capsys):

@@ -10,7 +10,6 @@ command `eks-pod-identity adopt` reads the files and prints the steps.
 from __future__ import annotations
 
 import json
-import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 from .. import stack as config_module
 from ..addons.agent import AGENT_ADDON
+from ..arn import account_of as arn_account
 from ..tokens import ADDON, ASSOCIATION
 from . import import_file
 from .harness import mocks, monitor, project, runner
@@ -117,7 +117,7 @@ def account_of(found: awsjson.Inputs) -> str | None:
     """The AWS account the objects live in, from their ARNs: the program checks bound roles
     against the account it deploys to, so the mocks must deploy to this one."""
     arns = [a.association_arn for a in found.associations] + [a.arn for a in found.addons]
-    accounts = sorted({m.group(1) for arn in arns if (m := re.search(r":(\d{12}):", arn))})
+    accounts = sorted({account for arn in arns if (account := arn_account(arn))})
     if len(accounts) > 1:
         raise InputError(f"the files hold objects of accounts {', '.join(accounts)}; adopt one account's clusters at a time")
     return accounts[0] if accounts else None
@@ -126,15 +126,10 @@ def account_of(found: awsjson.Inputs) -> str | None:
 def run_stack(
     stack_file: str, path: Path | None, stack: str, adopted: dict[str, mocks.AdoptedCluster], account: str | None = None
 ) -> runner.RunResult:
-    """The program run as `pulumi up` of stack `stack` would run it, in `account`, against `adopted`."""
-    cfg_map = project.stack_config(stack_file, path=path)
-    caller = account or mocks.ACCOUNT
-    refs = {  # run in the same account: a role another stack exports must be of this one's
-        ref: runner.run_stack(project.stack_of(ref), caller_account=caller).outputs
-        for ref in runner.referenced_stacks(cfg_map)
-        if project.stack_of(ref) in project.stack_names()
-    }
-    return runner.run(cfg_map, stack=stack, adopted=adopted, stack_outputs=refs, caller_account=caller)
+    """The program run as `pulumi up` of stack `stack` would run it, against `adopted`, in
+    `account` (else the one the stack says: --account, aws:allowedAccountIds, its ARNs), its
+    stack references answered as every command answers them (`runner.run_stack`)."""
+    return runner.run_stack(stack_file, path=path, stack_name=stack, adopted=adopted, caller_account=account)
 
 
 def adopt(

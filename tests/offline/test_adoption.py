@@ -250,3 +250,27 @@ def test_two_ids_for_one_service_account_import_only_the_first(tmp_path):
 
 def test_the_adoption_tool_runs_referenced_stacks_in_the_adopted_account():
     assert adoption_module.run_stack("team-cluster", None, "team-cluster", {}, "210987654321").error is None
+
+
+def test_a_stack_of_another_account_runs_in_the_account_it_names(tmp_path):
+    """adopt ran every stack in the mocks' account: a stack binding a role of its own account
+    was refused as another account's (plan, check and access took the stack's account)."""
+    path = tmp_path / "Pulumi.acct.yaml"
+    identity = {"name": "app", "namespace": "a", "serviceAccount": "app", "roleArn": "arn:aws:iam::111111111111:role/existing"}
+    path.write_text(
+        json.dumps(
+            {
+                "config": {
+                    "aws:region": "eu-west-1",
+                    "eks-pod-identity:clusters": [{"name": "c", "create": False}],
+                    "eks-pod-identity:identities": [identity],
+                    "eks-pod-identity:sample": {"kind": "none"},
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = adoption_module.run_stack(str(path), path, "acct", {})
+    (association,) = result.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert association.inputs["roleArn"] == identity["roleArn"]
+    assert association.urn.startswith("urn:pulumi:acct::")

@@ -27,7 +27,8 @@ from ..review.compare import Change, Comparison, Unknown
 from ..review.facts import ENGINE_FACTS
 from ..review.iam_diff import IAM_DOCUMENT_KEYS
 from ..review.paths import format_path
-from ..review.sides import BadInput, load, stack_target
+from ..review.sides import BadInput, prepare, stack_target
+from ..review.sides import run as run_side
 from . import BAD_INPUT, HAZARDS
 
 CANNOT_KNOW = (
@@ -225,8 +226,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     stack, _ = stack_target(args.stack)
     try:
         patterns = accepted_ids(args.accept, args.accept_file)
-        new = load(stack, args.stack)
-        old = load(stack, args.against, empty_is_new=True)
+        # Both files are read before either side runs: a bad OLD file is said at once.
+        new_file, old_file = prepare(stack, args.stack), prepare(stack, args.against, empty_is_new=True)
+        new, old = run_side(new_file), run_side(old_file)
     except BadInput as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT

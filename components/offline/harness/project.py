@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import json
 import sys
 from collections.abc import Iterator, Mapping
@@ -43,11 +44,18 @@ class Program:
                 return cls(folder)
         raise StackFileError([f"{start}: no Pulumi.yaml here or in a folder above: give the program's folder (--program DIR)"])
 
-    @property
+    @functools.cached_property
     def project(self) -> dict[str, Any]:
-        loaded = yaml.safe_load((self.root / "Pulumi.yaml").read_text())
+        """Pulumi.yaml, read once; StackFileError when it is no project file the CLI would read."""
+        path = self.root / "Pulumi.yaml"
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            raise StackFileError([f"{path}: cannot be read as YAML: {str(error).splitlines()[0]}"]) from None
         if not isinstance(loaded, dict) or not isinstance(loaded.get("name"), str):
-            raise StackFileError([f"{self.root / 'Pulumi.yaml'}: not a Pulumi project file (no `name:`)"])
+            raise StackFileError([f"{path}: not a Pulumi project file (no `name:`)"])
+        if not isinstance(loaded.get("config") or {}, dict):
+            raise StackFileError([f"{path}: `config:` must be a mapping of keys to their declarations"])
         return loaded
 
     @property
@@ -86,7 +94,7 @@ def use(found: Program | None, account: str | None = None) -> None:
 
 
 @contextlib.contextmanager
-def using(found: Program, account: str | None = None, verbose: bool = False) -> Iterator[None]:
+def using(found: Program | None, account: str | None = None, verbose: bool = False) -> Iterator[None]:
     """Work on `found` in `account` (saying what takes a while when `verbose`), then on what
     was in use before: for one command."""
     saved = (_current, _account, _progress)

@@ -181,9 +181,15 @@ def referenced_stacks(config: Mapping[str, str]) -> list[str]:
 
 
 def run_stack(
-    stack: str, overrides: Mapping[str, Any] | None = None, path: Path | None = None, _via: tuple[str, ...] = (), **kwargs: Any
+    stack: str,
+    overrides: Mapping[str, Any] | None = None,
+    path: Path | None = None,
+    _via: tuple[str, ...] = (),
+    stack_name: str | None = None,
+    **kwargs: Any,
 ) -> RunResult:
-    """Run the program for a committed stack file.
+    """Run the program for a committed stack file (`path`: another file), as stack `stack_name`
+    (default: the file's).
 
     A StackReference to `<org>/<project>/<name>` is answered with the outputs of the
     stack file `Pulumi.<name>.yaml`, itself run under mocks first: what a cluster stack reads
@@ -192,12 +198,14 @@ def run_stack(
     """
     started = time.perf_counter()
     progress(f"running stack {stack!r} through {program().main} under mocks ...")
-    result = _run_stack(stack, overrides, path, _via, **kwargs)
+    result = _run_stack(stack, overrides, path, _via, stack_name or stack, **kwargs)
     progress(f"  stack {stack!r}: {len(result.registrations)} registrations in {time.perf_counter() - started:.1f} s")
     return result
 
 
-def _run_stack(stack: str, overrides: Mapping[str, Any] | None, path: Path | None, _via: tuple[str, ...], **kwargs: Any) -> RunResult:
+def _run_stack(
+    stack: str, overrides: Mapping[str, Any] | None, path: Path | None, _via: tuple[str, ...], stack_name: str, **kwargs: Any
+) -> RunResult:
     config = stack_config(stack, overrides=overrides, path=path)
     # Referenced stacks deploy with this one's credentials: the same account.
     kwargs["caller_account"] = kwargs.get("caller_account") or account_for(config)
@@ -229,10 +237,10 @@ def _run_stack(stack: str, overrides: Mapping[str, Any] | None, path: Path | Non
                     [f"roleFromStack names stack {ref!r}, whose file Pulumi.{short}.yaml fails:", *str(error).splitlines()]
                 ) from None
         kwargs["stack_outputs"] = outputs
-        result = run(config, stack=stack, **kwargs)
+        result = run(config, stack=stack_name, **kwargs)
         result.referenced = referenced
         return result
-    return run(config, stack=stack, **kwargs)
+    return run(config, stack=stack_name, **kwargs)
 
 
 def close_event_loops() -> None:

@@ -40,24 +40,50 @@ def side(stack: str, overrides: dict[str, Any] | None = None, path: Path | None 
     return Side(label or str(path or stack), runner.run_stack(stack, overrides=overrides, path=path), parsed)
 
 
-def load(stack: str, arg: str, empty_is_new: bool = False) -> Side:
-    """One side of the review from a command-line argument. An empty stack file is a new stack
-    on the OLD side (`empty_is_new`); on the NEW side it is checked like any other, and refused."""
+@dataclass
+class Prepared:
+    """One side's stack file, read and found well-formed, not run yet."""
+
+    stack: str
+    arg: str
+    file: Path
+    new_stack: bool
+    """An empty file on the OLD side: a stack with nothing deployed."""
+
+
+def prepare(stack: str, arg: str, empty_is_new: bool = False) -> Prepared:
+    """One side of the review from a command-line argument, read but not run, so that both sides'
+    files are checked before either side's (slow) run. An empty stack file is a new stack on the
+    OLD side (`empty_is_new`); on the NEW side it is checked like any other, and refused."""
     name, path = stack_target(arg)
     if path is None and name not in project.stack_names():
         raise BadInput(f"{arg}: no Pulumi.{name}.yaml; stacks: {', '.join(project.stack_names())}")
     file = path or project.program().root / f"Pulumi.{name}.yaml"
-    if empty_is_new and file.is_file() and not file.read_text().strip():
-        return Side(f"{arg} (empty: a new stack)", runner.RunResult([]), None)
     try:
+        if empty_is_new and file.is_file() and not file.read_text(encoding="utf-8").strip():
+            return Prepared(stack, arg, file, new_stack=True)
         load_stack_file(file)  # read as the runner reads it: a bad file is said here, in one line
+    except UnicodeDecodeError as error:
+        raise BadInput(f"{arg}: not a text file ({error.reason} at byte {error.start})") from None
     except StackFileError as error:
         raise BadInput(str(error)) from None
+    return Prepared(stack, arg, file, new_stack=False)
+
+
+def run(prepared: Prepared) -> Side:
+    """Run one prepared side through the program under mocks."""
+    if prepared.new_stack:
+        return Side(f"{prepared.arg} (empty: a new stack)", runner.RunResult([]), None)
     try:
-        return side(stack, path=file, label=arg)
+        return side(prepared.stack, path=prepared.file, label=prepared.arg)
     except StackFileError as error:
         raise BadInput(str(error)) from None
     except ConfigError as error:
-        raise BadInput(f"{arg}: {error}") from None
+        raise BadInput(f"{prepared.arg}: {error}") from None
     except Exception as error:  # noqa: BLE001 - whatever the program raises is reported, never a traceback
-        raise BadInput(f"{arg}: the program failed under mocks: {type(error).__name__}: {error}") from None
+        raise BadInput(f"{prepared.arg}: the program failed under mocks: {type(error).__name__}: {error}") from None
+
+
+def load(stack: str, arg: str, empty_is_new: bool = False) -> Side:
+    """One side of the review, read and run."""
+    return run(prepare(stack, arg, empty_is_new))

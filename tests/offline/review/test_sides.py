@@ -45,6 +45,17 @@ def test_an_empty_file_is_a_new_stack_on_the_old_side_and_bad_input_on_the_new(t
         sides.load("dev", str(empty))
 
 
+def test_a_file_that_is_no_text_is_bad_input_before_any_side_runs(tmp_path, monkeypatch):
+    binary = tmp_path / "Pulumi.dev.yaml"
+    binary.write_bytes(b"\x80\x81\xff")
+    ran = []
+    monkeypatch.setattr(sides, "side", lambda *a, **k: ran.append(a))
+    for empty_is_new in (False, True):
+        with pytest.raises(sides.BadInput, match="not a text file|cannot read the stack file"):
+            sides.prepare("dev", str(binary), empty_is_new=empty_is_new)
+    assert ran == []
+
+
 def test_a_stack_that_is_not_here_names_the_stacks_that_are():
     with pytest.raises(sides.BadInput) as caught:
         sides.load("dev", "nope")
