@@ -40,12 +40,16 @@ def problem(key: str, value: str, what: str) -> str | None:
     if len(value) > limit.get("max", len(value)):
         return f"is {len(value)} characters; {what} has at most {limit['max']} ({key.split('.')[0].upper()} API)"
     if len(value) < limit.get("min", 0):
-        return f"is empty; {what} needs at least {limit['min']} character(s)"
+        size = "is empty" if not value else f"is {len(value)} character(s)"
+        return f"{size}; {what} needs at least {limit['min']} character(s)"
     pattern = limit.get("pattern")
-    if pattern and not regex.fullmatch(pattern, value):
+    # The models' patterns are Java's (the AWS SDKs'), where \w is [A-Za-z0-9_]: IAM refuses
+    # `rôle` (IAM User Guide, "IAM identifiers": names use alphanumeric and +=,.@-_). ASCII
+    # narrows \w, \d and \s only; \p{L} classes (tag values) keep every script.
+    if pattern and not regex.fullmatch(pattern, value, flags=regex.ASCII):
         if regex.fullmatch(r"\[.*\][+*]", pattern):
             char_class = pattern[:-1]
-            bad = sorted({c for c in value if not regex.fullmatch(char_class, c)})
+            bad = sorted({c for c in value if not regex.fullmatch(char_class, c, flags=regex.ASCII)})
             return f"holds {', '.join(repr(c) for c in bad[:5])}, which {what} may not; allowed: {char_class}"
         return f"is not {what}: it must match {pattern}"
     return None

@@ -41,6 +41,8 @@ def test_a_region_where_eks_does_not_run_is_said_with_the_closest_that_does():
         ("r" * 65, "is 65 characters; a role name has at most 64 (IAM API)"),
         ("", "is empty; a role name needs at least 1 character(s)"),
         ("my role!", "holds ' ', '!', which a role name may not; allowed: [\\w+=,.@-]"),
+        # Java's \w, as the model means it, is ASCII: IAM refuses rôle ("IAM identifiers").
+        ("rôle", "holds 'ô', which a role name may not; allowed: [\\w+=,.@-]"),
     ],
 )
 def test_a_modelled_limit_says_what_breaks_it(value, problem):
@@ -54,3 +56,7 @@ def test_a_pattern_that_is_no_character_class_is_said_as_the_pattern(path, ok):
     assert (problem is None) is ok
     if not ok:
         assert problem.startswith("is not an IAM path: it must match ")
+
+
+def test_a_value_shorter_than_its_minimum_says_its_length_not_empty():
+    assert aws_data.problem("sts.externalId", "a", "an external ID") == "is 1 character(s); an external ID needs at least 2 character(s)"

@@ -60,7 +60,7 @@ SHORT_WILDCARD_ARN = re.compile(r"^arn:[a-z*?-]+:[a-z0-9-]+:(?:[^:]*:){0,2}[^:]*
 WILDCARD_SERVICE = re.compile(r"^arn:[^:]*:[^:]*[*?]")
 
 # IAM names and ARNs (IAM User Guide, "IAM identifiers" and "IAM and AWS STS quotas").
-IAM_NAME_CHARS = r"[\w+=,.@-]"
+IAM_NAME_CHARS = r"[A-Za-z0-9_+=,.@-]"  # ASCII only ("IAM identifiers": alphanumeric and +=,.@-_)
 ROLE_NAME_MAX = 64
 # A name prefix gets Terraform's unique ID appended: 26 characters (terraform-plugin-sdk
 # helper/id UniqueIDSuffixLength; terraform-provider-aws iam/role.go bounds name_prefix to
@@ -84,7 +84,9 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def condition_operator_problem(operator: str) -> str | None:
+def condition_operator_problem(operator: object) -> str | None:
+    if not isinstance(operator, str):
+        return f"condition operator {operator!r} is not one IAM knows (operators are names such as StringEquals)"
     base = operator
     for prefix in SET_PREFIXES:
         base = base.removeprefix(prefix)
@@ -128,6 +130,14 @@ def statement_problems(statement: Any) -> list[str]:
         problems.append("Condition must map operators to non-empty {key: value} objects")
     else:
         problems += [p for op in condition if (p := condition_operator_problem(op))]
+        # `<condition_value> = ("string" | "number" | "Boolean")`, one or a list (IAM User Guide,
+        # reference_policies_grammar): an object or a nested list is no condition value.
+        problems += [
+            f"Condition {op!r} {key!r}: a condition value is text, a number, a boolean or a list of them, not {value!r}"
+            for op, block in condition.items()
+            for key, value in block.items()
+            if not all(isinstance(v, (str, int, float, bool)) for v in as_list(value))
+        ]
     return problems
 
 

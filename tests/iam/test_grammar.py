@@ -54,6 +54,7 @@ def test_bad_policy_arns(arn):
 
 def test_role_arns():
     assert grammar.ROLE_ARN.match("arn:aws:iam::123456789012:role/path/name")
+    assert not grammar.ROLE_ARN.match("arn:aws:iam::123456789012:role/rôle"), "IAM names are ASCII"
     assert not grammar.ROLE_ARN.match("arn:aws:iam::aws:role/name")
     assert arn.partition_of("arn:aws-cn:iam::123456789012:role/name") == "aws-cn"
 
@@ -143,3 +144,21 @@ def test_wildcards_elsewhere_in_an_arn_stay_valid(resource):
 
 def test_an_absent_field_is_no_values():
     assert grammar.as_list(None) == [] and grammar.as_list("a") == ["a"] and grammar.as_list(["a"]) == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("condition", "problem"),
+    [
+        ({5: {"a": "b"}}, "condition operator 5 is not one IAM knows"),
+        ({"StringEquals": {"k": {"b": 1}}}, "Condition 'StringEquals' 'k': a condition value is text, a number, a boolean or a list"),
+        ({"StringEquals": {"k": [["x"]]}}, "Condition 'StringEquals' 'k': a condition value is text, a number, a boolean or a list"),
+    ],
+)
+def test_a_condition_iam_cannot_read_is_a_problem_not_a_crash(condition, problem):
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": condition}
+    assert any(p.startswith(problem) for p in grammar.statement_problems(statement)), grammar.statement_problems(statement)
+
+
+def test_condition_values_iam_reads_are_no_problem():
+    condition = {"Bool": {"aws:SecureTransport": False}, "NumericLessThan": {"s3:max-keys": 10}, "StringEquals": {"k": ["a", "b"]}}
+    assert grammar.statement_problems({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": condition}) == []
