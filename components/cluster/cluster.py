@@ -52,6 +52,11 @@ class EksClusterArgs:
     account: str | None = None
     """Where the stack deploys, when the caller has looked it up already; None: looked up here."""
 
+    def __post_init__(self) -> None:
+        modes = [m.value for m in eks.AuthenticationMode]
+        if self.authentication_mode not in modes:
+            raise ValueError(f"authentication_mode {self.authentication_mode!r} is none of {modes}")
+
 
 class ClusterNotFound(pulumi.RunError):
     """An adopted cluster could not be read: say which, where, and what to do."""

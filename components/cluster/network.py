@@ -44,6 +44,15 @@ class NetworkArgs:
     """`single` (one NAT gateway for the VPC, the cheap choice) or `onePerAz` (no single point of failure)."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if self.nat_gateways not in NAT_STRATEGIES:
+            raise ValueError(f"nat_gateways {self.nat_gateways!r} is none of {sorted(NAT_STRATEGIES)}")
+        if self.vpc_id is None:
+            try:
+                ipaddress.IPv4Network(self.cidr_block)
+            except ValueError as error:
+                raise ValueError(f"cidr_block {self.cidr_block!r} is no IPv4 block: {error}") from None
+
 
 class Network(pulumi.ComponentResource):
     """The cluster's VPC and subnets (created with pulumi-awsx, or given)."""

@@ -12,6 +12,7 @@ from .. import names
 from ..arn import Arn
 from ..credentials import Credentials
 from ..iam import documents
+from ..iam.grammar import ROLE_ARN
 from .role import grant_permissions
 from .trust import target_trust_policy
 
@@ -45,6 +46,10 @@ class CrossAccountRoleArgs:
     `aws:` configuration (Pulumi docs, "Resource providers", Default Provider Configuration), so
     an extra provider is given them, and chains from the same role."""
 
+    def __post_init__(self) -> None:
+        if not ROLE_ARN.match(self.deploy_role_arn):
+            raise ValueError(f"deploy_role_arn {self.deploy_role_arn!r} is not an IAM role ARN in the target account")
+
 
 class CrossAccountRole(pulumi.ComponentResource):
     """A role in another account, trusting only the association role(s) of this stack."""
@@ -62,7 +67,7 @@ class CrossAccountRole(pulumi.ComponentResource):
         # identity then keeps the role (and its provider) in place instead of creating a second
         # role of one name, which IAM refuses.
         deploy_role = Arn.parse(args.deploy_role_arn)
-        assert deploy_role is not None, "deploy_role_arn is a role ARN"
+        assert deploy_role is not None, "CrossAccountRoleArgs checks deploy_role_arn"
         key = names.target_role_key(deploy_role.account, args.name)
         self.provider = aws.Provider(
             names.account_provider(key),

@@ -75,6 +75,8 @@ def irsa_statements(oidc_provider_arns: Sequence[str], pairs: Iterable[tuple[str
     subjects = sorted({f"system:serviceaccount:{ns}:{sa}" for ns, sa in pairs})
     statements = []
     for i, arn in enumerate(sorted(set(oidc_provider_arns))):
+        if ":oidc-provider/" not in arn:
+            raise ValueError(f"{arn!r} is not an IAM OIDC provider ARN (arn:aws:iam::<account>:oidc-provider/<issuer>)")
         issuer = arn.split(":oidc-provider/", 1)[1]
         statements.append(
             {
@@ -139,9 +141,11 @@ def target_trust_policy(source_role_arns: Sequence[str], external_ids: Sequence[
     """
     if not external_ids:
         raise ValueError("a target role trusts its associations' external IDs; there are none")
-    sources = [Arn.parse(arn) for arn in source_role_arns]
-    accounts = sorted({arn.account for arn in sources if arn})
-    partition = next(arn.partition for arn in sources if arn)
+    sources = [arn for arn in (Arn.parse(text) for text in source_role_arns) if arn]
+    if not sources:
+        raise ValueError(f"a target role trusts its source roles; none of {list(source_role_arns)} is an ARN")
+    accounts = sorted({arn.account for arn in sources})
+    partition = sources[0].partition
     return document(
         [
             {

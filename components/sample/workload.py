@@ -55,6 +55,10 @@ class SampleWorkloadArgs:
     """The association's `cluster/namespace/serviceAccount`, named by the probe's messages."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        if self.kind == "job" and self.role_name is None:
+            raise ValueError("a job sample needs role_name: it grants the role write access to its bucket")
+
 
 class SampleWorkload(pulumi.ComponentResource):
     """A Deployment to exec into, or a Job whose completion is the proof (Pulumi waits for both).
@@ -168,8 +172,7 @@ class SampleWorkload(pulumi.ComponentResource):
         waits: list[pulumi.Resource],
         k8s_opts: pulumi.ResourceOptions,
     ) -> k8s.batch.v1.Job:
-        if args.role_name is None:
-            raise ValueError("a job sample needs role_name: it grants the role write access to its bucket")
+        assert args.role_name is not None, "SampleWorkloadArgs checks it"
         child = pulumi.ResourceOptions(parent=self)
         self.bucket = aws.s3.Bucket(f"{name}-bucket", bucket=args.bucket_name, force_destroy=True, tags=dict(args.tags), opts=child)
         aws.s3.BucketPublicAccessBlock(

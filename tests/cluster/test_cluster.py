@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pulumi
+import pytest
 from eks_pod_identity.cluster.cluster import NODE_POLICIES, EksCluster, EksClusterArgs
 from eks_pod_identity.cluster.network import NetworkArgs
 from eks_pod_identity.credentials import Credentials
@@ -123,3 +124,8 @@ def test_admin_access_entries_carry_the_stacks_tags():
 
     (entry,) = admin_entries(["arn:aws:iam::123456789012:role/ci"], {"pulumi-stack": "dev"}).values()
     assert entry.tags == {"pulumi-stack": "dev"}
+
+
+def test_an_unknown_authentication_mode_is_refused_when_the_arguments_are_made():
+    with pytest.raises(ValueError, match="authentication_mode 'api' is none of"):
+        EksClusterArgs(authentication_mode="api")

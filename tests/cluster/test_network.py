@@ -4,6 +4,7 @@ the zones asked for, private subnets for the nodes and public ones for load bala
 from __future__ import annotations
 
 import ipaddress
+import re
 
 import pytest
 from eks_pod_identity.cluster.network import PRIVATE_SUBNET_TAGS, PUBLIC_SUBNET_TAGS, Network, NetworkArgs
@@ -56,3 +57,11 @@ def test_each_zone_block_is_fixed_whatever_the_zone_count(cidr, mask, zones):
     blocks = list(ipaddress.IPv4Network(cidr).subnets(new_prefix=mask))
     assert len(blocks) >= 8 and zones <= 6, "room for every zone a stack may ask for"
     assert blocks[0].num_addresses // 2 >= 256, "two subnets of at least /24 per zone"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"), [({"nat_gateways": "two"}, "nat_gateways 'two' is none of"), ({"cidr_block": "10.0.0.0/33"}, "10.0.0.0/33")]
+)
+def test_a_network_awsx_cannot_build_is_refused_when_the_arguments_are_made(changes, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        NetworkArgs(**changes)

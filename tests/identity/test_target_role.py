@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from eks_pod_identity.credentials import Credentials
 from eks_pod_identity.iam import documents
 from eks_pod_identity.identity.target_role import CrossAccountRole, CrossAccountRoleArgs
@@ -40,3 +41,8 @@ def test_target_role_trusts_the_association_role_by_its_external_ids():
     assert role.provider.startswith(provider.urn + "::") and role.inputs["name"] == "t"
     assert role.delete_before_replace, "a fixed name: IAM refuses a second role of that name"
     assert result.named("fixed.444455556666.t-inline").provider.startswith(provider.urn + "::")
+
+
+def test_a_deploy_role_that_is_no_role_arn_is_refused_when_the_arguments_are_made():
+    with pytest.raises(ValueError, match="is not an IAM role ARN in the target account"):
+        CrossAccountRoleArgs(name="t", deploy_role_arn="deployer", source_role_arns=[], region="eu-west-1", external_ids=[])

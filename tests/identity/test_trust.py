@@ -184,3 +184,10 @@ def test_trust_policies_pass_moto_trust_validator(bindings, by_cluster):
     arns = {"a": "arn:aws:eks:us-east-1:123456789012:cluster/a", "b": "arn:aws:eks:us-east-1:123456789012:cluster/b"}
     doc = trust.trust_policy(trust.exact_scopes(bindings, True, by_cluster), arns)
     assert moto_accepts(doc, IAMTrustPolicyDocumentValidator)
+
+
+def test_arns_that_do_not_parse_are_refused_not_a_stop_iteration():
+    with pytest.raises(ValueError, match="none of \\['x'\\] is an ARN"):
+        trust.target_trust_policy(["x"], ["ext"])
+    with pytest.raises(ValueError, match="is not an IAM OIDC provider ARN"):
+        trust.irsa_statements(["arn:aws:iam::123456789012:role/r"], [("a", "b")])

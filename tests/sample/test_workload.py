@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from eks_pod_identity.offline.harness import mocks, runner
 from eks_pod_identity.sample.workload import SampleWorkload, SampleWorkloadArgs
 
@@ -135,3 +136,12 @@ def test_a_created_cluster_gets_a_plain_service_account():
     result = runner.run_stack("dev")
     (sa,) = result.of_type("kubernetes:core/v1:ServiceAccount")
     assert sa.aliases == [] and result.of_type("kubernetes:core/v1:ServiceAccountPatch") == []
+
+
+def test_a_job_without_the_role_to_grant_is_refused_before_anything_registers():
+    """Refused when the arguments are made: it was raised after the namespace, service account
+    and probe Job had registered."""
+    with pytest.raises(ValueError, match="a job sample needs role_name"):
+        SampleWorkloadArgs(
+            kind="job", namespace="a", service_account="b", image="i", provider=None, association=None, expected_role_name="r"
+        )  # type: ignore[arg-type]
