@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,7 +53,6 @@ def main(argv: list[str] | None = None) -> int:
                 print(done.stdout[-3000:], done.stderr[-3000:], sep="\n", file=sys.stderr)
                 print(f"{label} failed (exit {done.returncode})", file=sys.stderr)
                 return 1
-        shutil.rmtree(clone / "venv", ignore_errors=True)
     cache = "empty uv cache" if args.cold_cache else "uv cache as found"
     print(f"Fresh clone of {args.ref} to green, {os.cpu_count()} cores, Python {platform.python_version()}, {cache}:\n")
     print("| stage | seconds |\n|---|---:|")

@@ -85,11 +85,6 @@ class Credentials:
         env = {KEYS_ENV[k]: v for k, v in self.keys.items()}
         return {**env, **{FILES_ENV[k]: paths[0] for k, paths in self.files.items() if paths}}
 
-    @property
-    def kubeconfig_secret(self) -> bool:
-        """Whether a kubeconfig carries something the stack keeps secret."""
-        return bool(self.keys) or bool(self.secret & {"aws:assumeRoles", "aws:profile"})
-
     def chain_to(self, deploy_role_arn: str) -> list[aws.ProviderAssumeRoleArgs]:
         """A provider's role chain into `deploy_role_arn`, through the stack's own roles first."""
         own = [aws.ProviderAssumeRoleArgs(**{ROLE_KEYS[k]: v for k, v in role.items() if k in ROLE_KEYS}) for role in self.roles]

@@ -66,7 +66,7 @@ class PodIdentityAgentArgs:
     adopted: bool = False
     """The cluster exists outside this stack: deleting the add-on keeps its software (`preserve_on`)."""
     installed: InstalledAddon | None = None
-    """What the adopted cluster already runs (see `existing.installed_addon`)."""
+    """What the adopted cluster already runs (see `addons.installed.installed_addon`)."""
 
 
 class PodIdentityAgent(pulumi.ComponentResource):

@@ -17,11 +17,11 @@ from pydantic import Field
 
 from ..arn import ACCOUNT_PATTERN, REGION_PATTERN
 from ..model import Model, matching
-from .documents import TAG_NAMESPACE, Statement
+from .documents import TAG_CLUSTER_NAME, TAG_NAMESPACE, Statement
 from .fields import BucketArn, TableArn
 
 NAMESPACE = f"${{aws:PrincipalTag/{TAG_NAMESPACE}}}"
-CLUSTER_NAME = "${aws:PrincipalTag/eks-cluster-name}"
+CLUSTER_NAME = f"${{aws:PrincipalTag/{TAG_CLUSTER_NAME}}}"
 
 
 class BucketsParams(Model):

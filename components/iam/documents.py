@@ -22,8 +22,6 @@ TAG_CLUSTER_ARN = "eks-cluster-arn"
 TAG_CLUSTER_NAME = "eks-cluster-name"
 TAG_NAMESPACE = "kubernetes-namespace"
 TAG_SERVICE_ACCOUNT = "kubernetes-service-account"
-TAG_POD_NAME = "kubernetes-pod-name"
-TAG_POD_UID = "kubernetes-pod-uid"
 
 Document = dict[str, Any]
 Statement = dict[str, Any]

@@ -18,8 +18,8 @@ IMAGE_NAME = re.compile(r"[a-z0-9][a-z0-9./_:-]*")
 IMAGE_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 AWS_CLI_TAG = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-# EKS: associations "may take several seconds to be effective" (botocore eks
-# CreatePodIdentityAssociation documentation); the sample waits between these bounds.
+# The bounds `sample.propagationSeconds` is still accepted within (deprecated and ignored: a
+# probe Job proves the association instead of a fixed wait; see identity/probe.py).
 MIN_PROPAGATION_SECONDS, MAX_PROPAGATION_SECONDS = 5, 300
 
 # S3 general purpose bucket naming rules (S3 User Guide, bucketnamingrules).

@@ -32,7 +32,7 @@ SCALARS = {"awsCliImage", "environment", "roleManagedPolicyQuota", "roleTrustPol
 STRUCTURED_KEYS = frozenset({*LISTS, *OBJECTS})
 """Keys whose values are objects or lists (JSON on the wire), not declared in Pulumi.yaml."""
 # Config namespaces a stack file legitimately holds besides the project's own.
-OTHER_NAMESPACES = {"aws", "kubernetes", "pulumi", "awsx", "eks", "time"}
+OTHER_NAMESPACES = {"aws", "kubernetes", "pulumi", "awsx", "eks"}
 SHAPES = {
     "clusters": "a list of clusters, e.g. `eks-pod-identity:clusters: [{name: dev}]`",
     "identities": "a list of identities, e.g. `eks-pod-identity:identities: [{name: app, namespace: team-a, serviceAccount: app}]`",

@@ -25,7 +25,8 @@ class SampleConfig(Model):
     """False: the service account exists already (made by hand, or by another tool); the stack
     neither creates nor deletes it."""
     propagation_seconds: int = Field(30, ge=MIN_PROPAGATION_SECONDS, le=MAX_PROPAGATION_SECONDS)
-    """How long the pod waits after its association is created or changed (EKS: eventually consistent)."""
+    """Deprecated and ignored (a warning says so): the sample waits for a probe Job that proves its
+    association is in effect, not for a fixed time."""
 
     @model_validator(mode="after")
     def _consistent(self) -> SampleConfig:

@@ -142,8 +142,3 @@ def test_no_document_a_committed_stack_sends_is_admin_or_an_escalation(stack_run
     for stack, result in stack_runs.items():
         for reg in [*result.of_type("aws:iam/rolePolicy:RolePolicy"), *result.of_type("aws:iam/policy:Policy")]:
             assert admin.admin_problems(json.loads(reg.inputs["policy"])["Statement"]) == [], (stack, reg.name)
-
-
-def test_admin_is_allowed_when_asked_for():
-    data = with_change("identities[0].managedPolicyArns", ["arn:aws:iam::aws:policy/AdministratorAccess"])
-    config.parse(with_change("identities[0].allowAdmin", True, data))

@@ -4,6 +4,7 @@ evaluates `StringEquals` conditions, on the session tags EKS sends, for every co
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 from eks_pod_identity.identity import trust
@@ -121,7 +122,7 @@ def test_irsa_trust_kept_during_a_move_names_exactly_the_bound_service_accounts(
     }
 
 
-def test_an_identity_can_keep_its_irsa_trust(stack_runs):
+def test_an_identity_can_keep_its_irsa_trust():
     from eks_pod_identity.offline.harness import runner
 
     identities = [
@@ -135,11 +136,9 @@ def test_an_identity_can_keep_its_irsa_trust(stack_runs):
     ]
     result = runner.run_stack("dev", overrides={"eks-pod-identity:identities": identities})
     (role,) = result.under("s3-reader", "aws:iam/role:Role")
-    doc = __import__("json").loads(role.inputs["assumeRolePolicy"])
+    doc = json.loads(role.inputs["assumeRolePolicy"])
     assert [s["Sid"] for s in doc["Statement"]] == ["EksPodIdentity", "Irsa1"]
-    from moto.iam.policy_validation import IAMTrustPolicyDocumentValidator
-
-    IAMTrustPolicyDocumentValidator(__import__("json").dumps(doc)).validate()
+    IAMTrustPolicyDocumentValidator(json.dumps(doc)).validate()
 
 
 def test_an_add_on_in_a_cluster_outside_the_identitys_clusters_passes_the_cluster_scoped_trust():
@@ -163,7 +162,7 @@ def test_an_add_on_in_a_cluster_outside_the_identitys_clusters_passes_the_cluste
         },
     )
     (role,) = result.under("ebs", "aws:iam/role:Role")
-    doc = __import__("json").loads(role.inputs["assumeRolePolicy"])
+    doc = json.loads(role.inputs["assumeRolePolicy"])
     arns = {c: f"arn:aws:eks:us-east-1:123456789012:cluster/{c}" for c in ("blue", "green")}
     assert admits(doc, "green", "kube-system", "ebs-csi-controller-sa", arns), "the add-on's pods could not assume the role"
     assert admits(doc, "blue", "team-a", "app", arns)

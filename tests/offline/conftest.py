@@ -12,16 +12,16 @@ from tests.helpers.adoption import PROD_FILES, WORKSHOP, WORKSHOP_FILES
 from tests.helpers.irsa import CLUSTER, inputs
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def migration() -> migration_module.Migration:
     return migration_module.plan(inputs(), CLUSTER)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def prod():
     return adoption_module.adopt("prod", awsjson.read(PROD_FILES), "prod")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def workshop():
     return adoption_module.adopt("workshop", awsjson.read(WORKSHOP_FILES), "workshop", path=WORKSHOP)

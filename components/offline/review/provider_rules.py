@@ -7,7 +7,7 @@ fixed (ENGINE); the providers' part is a table per type (RULES): which input pat
 replacement, which inputs form a key the cloud keeps unique, and whether the provider asks
 for delete-first. Every fact names its source: a file and the symbol in it (function, method,
 variable, schema attribute) at a tag or commit, or the AWS API model shipped with botocore. A
-type the program starts registering without an entry here fails tests/test_review.py until
+type the program starts registering without an entry here fails tests/offline/review/test_provider_rules.py until
 its facts are added.
 
 Sources, abbreviated in the facts below:

@@ -41,7 +41,7 @@ def test_an_empty_old_file_is_a_new_stack(tmp_path, capsys):
 @pytest.mark.parametrize("content", ["", "config: null\n"])
 def test_an_empty_new_file_is_checked_like_plan_file_and_refused(tmp_path, capsys, content):
     """Only the OLD side may be empty (a stack never deployed); an empty NEW side is a stack file
-    with no config, which `python -m offline.plan FILE` refuses: so does the review."""
+    with no config, which `eks-pod-identity plan FILE` refuses: so does the review."""
     new = tmp_path / "Pulumi.dev.yaml"
     new.write_text(content)
     assert cli.main(["plan", str(new)]) == 1
@@ -69,7 +69,7 @@ def test_bad_input_exits_1_with_the_message_and_no_traceback(tmp_path, capsys, c
     assert message in err and "Traceback" not in err
 
 
-def test_unknown_stacks_and_accept_without_against_are_usage_errors(capsys):
+def test_an_unknown_stack_is_bad_input_and_accept_without_against_a_usage_error(capsys):
     assert cli.main(["review", "dev", "--against", "nope"]) == commands.BAD_INPUT
     assert "no Pulumi.nope.yaml" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_:

@@ -11,7 +11,7 @@ from tests.helpers import STACKS
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_registered_type_has_replacement_facts(stack, stack_runs):
     missing = sorted({r.type for r in stack_runs[stack].registrations if replacements.rule_for(r.type) is None})
-    assert missing == [], f"add {missing} to offline/replacements.py RULES, with sources"
+    assert missing == [], f"add {missing} to components/offline/review/provider_rules.py RULES, with sources"
 
 
 def test_every_fact_has_a_source_and_a_parseable_path():
