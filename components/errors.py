@@ -6,7 +6,8 @@ import pulumi
 
 
 class ConfigError(pulumi.RunError):
-    """Raised with every config problem at once; RunError makes Pulumi print it without a traceback."""
+    """Raised with every config problem at once; RunError makes Pulumi print it without a traceback
+    ("a clean exit rather than the usual verbose unhandled error logic", pulumi/errors.py RunError)."""
 
     def __init__(self, problems: list[str], subject: str = "stack config"):
         self.problems = problems

@@ -72,7 +72,8 @@ class PodIdentityAgentArgs:
 class PodIdentityAgent(pulumi.ComponentResource):
     """The agent add-on on one cluster.
 
-    Nothing is declared on EKS Auto Mode, where the agent is built in, nor on an adopted
+    Nothing is declared on EKS Auto Mode, where the agent is built in ("the
+    eks-pod-identity-agent comes pre-installed", eksctl User Guide, pod-identity-associations), nor on an adopted
     cluster where someone else installed it: declaring it there would fail (the add-on
     exists) and `pulumi destroy` would cut every other workload off its credentials.
     """

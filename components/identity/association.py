@@ -41,7 +41,8 @@ class PodIdentityAssociationsArgs:
     target_role_arn: pulumi.Input[str] | None = None
     disable_session_tags: bool = False
     session_policy: pulumi.Input[str] | None = None
-    """JSON session policy; EKS requires `disable_session_tags` with it."""
+    """JSON session policy; EKS requires `disable_session_tags` with it (botocore eks model,
+    CreatePodIdentityAssociation member `policy`: "disableSessionTags must be set to true")."""
     depends_on: Sequence[pulumi.Resource] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
 
@@ -60,7 +61,8 @@ class PodIdentityAssociations(pulumi.ComponentResource):
     are added; each cluster only gets an association. Each association is named by its
     (cluster, namespace, service account) alone, not by this component's name: renaming the
     identity or moving a binding to another identity updates `role_arn` in place, where a new
-    name would create a second association for the same key, which EKS refuses (409).
+    name would create a second association for the same key, which EKS refuses (409:
+    CreatePodIdentityAssociation's ResourceInUseException, botocore eks model).
     """
 
     associations: dict[str, aws.eks.PodIdentityAssociation]

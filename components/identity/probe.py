@@ -3,8 +3,8 @@ succeeds once a pod is admitted with credentials for the expected role.
 
 EKS associations are eventually consistent ("may take several seconds to be effective after the
 initial API call returns", botocore eks CreatePodIdentityAssociation), and the Pod Identity
-webhook injects credentials only when a pod is admitted: a pod admitted too early never gets
-them, and a Deployment's pods are not re-admitted by anything. A fixed wait is a guess; this is
+webhook injects credentials only when a pod is admitted (EKS User Guide, pod-id-how-it-works):
+a pod admitted too early never gets them, and a Deployment's pods are not re-admitted by anything. A fixed wait is a guess; this is
 the proof, and what must start after the association waits for it.
 """
 

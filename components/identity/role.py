@@ -91,7 +91,8 @@ class PodIdentityRole(pulumi.ComponentResource):
         super().__init__("eks-pod-identity:index:PodIdentityRole", name, None, opts)
         # A fixed name is unique in the account: name the resources after it, so renaming
         # the component keeps their URNs (an update, not a second role of the same name),
-        # and replace it delete-first, since IAM refuses a second role of that name.
+        # and replace it delete-first, since IAM refuses a second role of that name
+        # (CreateRole's EntityAlreadyExistsException, botocore iam model).
         key = names.role_key(name, args.name)
         child = pulumi.ResourceOptions(parent=self)
         trust = pulumi.Output.from_input(args.cluster_arns).apply(

@@ -65,7 +65,7 @@ class CrossAccountRole(pulumi.ComponentResource):
         super().__init__("eks-pod-identity:index:CrossAccountRole", name, None, opts)
         # Named after the role's account and fixed name, not the component: renaming the
         # identity then keeps the role (and its provider) in place instead of creating a second
-        # role of one name, which IAM refuses.
+        # role of one name, which IAM refuses (CreateRole: EntityAlreadyExistsException, botocore iam).
         deploy_role = Arn.parse(args.deploy_role_arn)
         assert deploy_role is not None, "CrossAccountRoleArgs checks deploy_role_arn"
         key = names.target_role_key(deploy_role.account, args.name)

@@ -78,7 +78,8 @@ INPUT_NAMES = tuple(
 
 class Addon(pulumi.ComponentResource):
     """An EKS add-on on an existing cluster with its own pod identity: a role trusting pods.eks.amazonaws.com, scoped to
-    the add-on's service account, with its permissions, bound through the add-on (EKS creates the association)."""
+    the add-on's service account, with its permissions, bound through the add-on (EKS creates the association: CreateAddon
+    podIdentityAssociations)."""
 
     addon_version: pulumi.Output[str]
     """The add-on's version."""

@@ -27,7 +27,8 @@ class SampleWorkloadArgs:
     """What to run, as whom, and what it must wait for.
 
     `depends_on` must hold the agent add-on, the role's permissions and the cluster's nodes:
-    the Pod Identity webhook injects credentials only at admission, so a pod admitted earlier
+    the Pod Identity webhook injects credentials only at admission (EKS User Guide,
+    pod-id-how-it-works), so a pod admitted earlier
     never gets them. The association itself is proven here first (AssociationProbe).
     """
 

@@ -212,7 +212,8 @@ def pod_needs(
     cluster: str,
 ) -> list[pulumi.Resource]:
     """What a pod bound to `identity` on `cluster` needs first: the agent, the role's permissions
-    and the target role's (the webhook injects credentials only at admission)."""
+    and the target role's (the webhook injects credentials only at admission: EKS User Guide,
+    pod-id-how-it-works)."""
     agent, role, target = agents.get(cluster), roles.get(identity), targets.get(identity)
     return [*(agent.ready if agent else []), *(role.ready if role else []), *(target.ready if target else [])]
 
