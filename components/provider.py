@@ -71,6 +71,10 @@ class Provider(ComponentProvider):
         except ComponentInitError as err:
             if isinstance(err.inner, ConfigError):
                 raise input_error(err.inner) from None
+            if isinstance(err.inner, pulumi.RunError):
+                # A lookup the account refused (LookupFailed): the server passes a RunError on as
+                # its message, without the stack (pulumi/provider/server.py, Construct).
+                raise err.inner from None
             raise
 
     def shape_problems(self, value: Any, properties: dict[str, PropertyDefinition], path: str = "") -> list[InputPropertyErrorDetails]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from ..cluster.existing import NOT_FOUND
+from ..cluster.existing import LookupFailed, lookup
 
 OWNER_TAGS = ("pulumi-project", "pulumi-stack")
 
@@ -35,7 +35,7 @@ class InstalledAddon:
     """Its own Pod Identity associations: service account -> role ARN."""
 
 
-class AddonLookupError(pulumi.RunError):
+class AddonLookupError(LookupFailed):
     """An add-on lookup failed for another reason than the add-on being absent."""
 
 
@@ -44,18 +44,18 @@ def owned(tags: Mapping[str, str] | None, stack_tags: Mapping[str, str]) -> bool
 
 
 def installed_addon(
-    cluster: str, addon: str, stack_tags: Mapping[str, str], parent: pulumi.Resource | None = None
+    cluster: str, addon: str, stack_tags: Mapping[str, str], opts: pulumi.InvokeOptions | None = None
 ) -> InstalledAddon | None:
     """The add-on `addon` on the existing cluster `cluster`, or None when it is not installed."""
-    try:
-        found = aws.eks.get_addon(addon_name=addon, cluster_name=cluster, opts=pulumi.InvokeOptions(parent=parent))
-    except Exception as error:  # noqa: BLE001 - the invoke raises a plain Exception
-        if any(marker in str(error) for marker in NOT_FOUND):
-            return None
-        raise AddonLookupError(
+    found = lookup(
+        lambda: aws.eks.get_addon(addon_name=addon, cluster_name=cluster, opts=opts),
+        lambda error: AddonLookupError(
             f"could not read add-on {addon!r} of cluster {cluster!r} (eks:DescribeAddon): {error}. The program must "
             "know whether it is installed before it declares it: grant eks:DescribeAddon to the deploying identity."
-        ) from None
+        ),
+    )
+    if found is None:
+        return None
     return InstalledAddon(
         name=addon,
         version=found.addon_version,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
 import pulumi
 import pulumi_aws as aws
 
@@ -11,35 +14,48 @@ import pulumi_aws as aws
 # data sources wrap it as "reading EKS Add-On (...)" / "reading EKS Cluster (...)".
 # The AWS error's own name is matched too, should a provider version pass it through.
 NOT_FOUND = ("couldn't find resource", "ResourceNotFoundException")
+T = TypeVar("T")
 
 
-class ClusterLookupError(pulumi.RunError):
+class LookupFailed(pulumi.RunError):
+    """A lookup the program makes before it declares anything failed for another reason than
+    the object being absent (a permission, the network): a RunError, said without a traceback."""
+
+
+class ClusterLookupError(LookupFailed):
     """A cluster lookup failed for another reason than the cluster being absent."""
 
 
-def describe_cluster(name: str) -> aws.eks.GetClusterResult | None:
-    """The cluster `name` in the stack's region (eks:DescribeCluster), or None when EKS has none."""
+def lookup(invoke: Callable[[], T], failure: Callable[[str], LookupFailed], markers: Sequence[str] = NOT_FOUND) -> T | None:
+    """What `invoke` reads, None when the provider says it is not found (`markers`), or
+    `failure` with the provider's message for any other error."""
     try:
-        return aws.eks.get_cluster(name=name)
+        return invoke()
     except Exception as error:  # noqa: BLE001 - the invoke raises a plain Exception
-        if any(marker in str(error) for marker in NOT_FOUND):
+        if any(marker in str(error) for marker in markers):
             return None
-        raise ClusterLookupError(
+        raise failure(str(error)) from None
+
+
+def describe_cluster(name: str, opts: pulumi.InvokeOptions | None = None) -> aws.eks.GetClusterResult | None:
+    """The cluster `name` in the provider's region (eks:DescribeCluster), or None when EKS has none."""
+    return lookup(
+        lambda: aws.eks.get_cluster(name=name, opts=opts),
+        lambda error: ClusterLookupError(
             f"could not read cluster {name!r} (eks:DescribeCluster): {error}. The program must know whether it exists "
             "before it declares anything: grant eks:DescribeCluster to the deploying identity."
-        ) from None
+        ),
+    )
 
 
-def access_entry_tags(cluster: str, principal_arn: str) -> dict[str, str] | None:
+def access_entry_tags(cluster: str, principal_arn: str, opts: pulumi.InvokeOptions | None = None) -> dict[str, str] | None:
     """The tags of `principal_arn`'s access entry on `cluster` (eks:DescribeAccessEntry), or None
     when it has none."""
-    try:
-        found = aws.eks.get_access_entry(cluster_name=cluster, principal_arn=principal_arn)
-    except Exception as error:  # noqa: BLE001 - the invoke raises a plain Exception
-        if any(marker in str(error) for marker in NOT_FOUND):
-            return None
-        raise ClusterLookupError(
+    found = lookup(
+        lambda: aws.eks.get_access_entry(cluster_name=cluster, principal_arn=principal_arn, opts=opts),
+        lambda error: ClusterLookupError(
             f"could not read the access entry of {principal_arn} on cluster {cluster!r} (eks:DescribeAccessEntry): "
             f"{error}. The program must know whether it exists before it declares one: grant eks:DescribeAccessEntry."
-        ) from None
-    return dict(found.tags or {})
+        ),
+    )
+    return None if found is None else dict(found.tags or {})

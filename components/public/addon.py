@@ -94,7 +94,7 @@ class Addon(pulumi.ComponentResource):
             refuse(
                 subject, [f"{', '.join(camel(k) for k in shaping)}: shape the add-on's role, which needs serviceAccount (the add-on's own)"]
             )
-        cfg, d = deployment(subject, stack_config(name, given), INPUT_NAMES, self, kubeconfigs=False)
+        cfg, d = deployment(subject, stack_config(name, given), INPUT_NAMES, self, opts, kubeconfigs=False)
         super().__init__(TYPE, name, None, opts)
         outputs = build(cfg, d)
         cluster, addon = cfg.clusters[0].name, cfg.clusters[0].addons[0].name

@@ -133,7 +133,7 @@ class Cluster(pulumi.ComponentResource):
         refuse(
             subject, [f"addons[{i}].identity: {ADDON_IDENTITY}" for i, a in enumerate(listed) if isinstance(a, dict) and a.get("identity")]
         )
-        cfg, d = deployment(subject, stack_config(given), INPUT_NAMES, self)
+        cfg, d = deployment(subject, stack_config(given), INPUT_NAMES, self, opts)
         super().__init__(TYPE, name, None, opts)
         outputs = build(cfg, d)
         key = cfg.clusters[0].name

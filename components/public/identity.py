@@ -193,7 +193,7 @@ class PodIdentity(pulumi.ComponentResource):
         if given.get("prove_associations"):
             early.append(f"proveAssociations = True: {PROOF_NEEDS_KUBERNETES}")
         refuse(subject, early)
-        cfg, d = deployment(subject, stack_config(name, given), INPUT_NAMES, self, kubeconfigs=False)
+        cfg, d = deployment(subject, stack_config(name, given), INPUT_NAMES, self, opts, kubeconfigs=False)
         super().__init__(TYPE, name, None, opts)
         ids = declare_identities(
             d, {c: found.name for c, found in d.found.items() if found}, {c: found.arn for c, found in d.found.items() if found}

@@ -71,16 +71,36 @@ def checked(subject: str, args: object, typed: type) -> dict[str, Any]:
 
 
 def deployment(
-    subject: str, stack_file: dict[str, Any], renames: Renames, parent: pulumi.Resource, kubeconfigs: bool | None = None
+    subject: str,
+    stack_file: dict[str, Any],
+    renames: Renames,
+    parent: pulumi.Resource,
+    opts: pulumi.ResourceOptions | None,
+    kubeconfigs: bool | None = None,
 ) -> tuple[StackConfig, Deployment]:
     """The stack file a component's inputs are, validated (`stack.parse`) and read against the
     account (`deployment.read`) before the component registers; every problem in terms of its
-    inputs (`renamed`)."""
+    inputs (`renamed`). The lookups ask the AWS provider the component's resources will use."""
     try:
         cfg = parse(stack_file)
-        return cfg, read(cfg, parent=parent, kubeconfigs=kubeconfigs)
+        return cfg, read(cfg, parent=parent, kubeconfigs=kubeconfigs, invoke=invoke_options(opts))
     except ConfigError as err:
         raise ConfigError(renamed(err.problems, renames), subject=subject) from None
+
+
+def invoke_options(opts: pulumi.ResourceOptions | None) -> pulumi.InvokeOptions:
+    """Lookups made before the component registers, asking the provider its children will use:
+    the AWS provider in `opts` (`provider`, or `providers` by package), else its parent's
+    (a lookup's parent chooses its provider as a resource's does), else the default one."""
+    provider = opts.provider if opts else None
+    providers = opts.providers if opts else None
+    if isinstance(providers, Mapping):
+        provider = provider or providers.get("aws")
+    elif providers:
+        provider = provider or next((p for p in providers if getattr(p, "package", None) == "aws"), None)
+    if provider is not None and getattr(provider, "package", "aws") != "aws":
+        provider = None
+    return pulumi.InvokeOptions(parent=opts.parent if opts else None, provider=provider)
 
 
 def refuse(subject: str, problems: list[str]) -> None:

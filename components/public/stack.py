@@ -132,7 +132,9 @@ class EksPodIdentity(pulumi.ComponentResource):
         given = checked(subject, args, EksPodIdentityArgs)
         identities = given.get("identities")
         refuse(subject, identity_problems(given))
-        cfg, d = deployment(subject, stack_config(given), input_names(list(identities) if isinstance(identities, Mapping) else []), self)
+        cfg, d = deployment(
+            subject, stack_config(given), input_names(list(identities) if isinstance(identities, Mapping) else []), self, opts
+        )
         super().__init__(TYPE, name, None, opts)
         outputs = build(cfg, d)
         self.cluster_names = pulumi.Output.from_input(outputs["clusterNames"])

@@ -53,27 +53,35 @@ class Deployment:
         return pulumi.ResourceOptions(transformations=[self.renames.transformation()])
 
 
-def read(cfg: StackConfig, parent: pulumi.Resource | None = None, kubeconfigs: bool | None = None) -> Deployment:
+def read(
+    cfg: StackConfig,
+    parent: pulumi.Resource | None = None,
+    kubeconfigs: bool | None = None,
+    invoke: pulumi.InvokeOptions | None = None,
+) -> Deployment:
     """Stage 1: the account, region and adopted clusters; refuses (ConfigError) what only they reveal.
 
     With a `parent` (a component declaring the stages) the tags name the program's own project;
-    `kubeconfigs` is false where no cluster's Kubernetes API is used (default: any cluster)."""
+    `kubeconfigs` is false where no cluster's Kubernetes API is used (default: any cluster);
+    `invoke` names the AWS provider the lookups ask (a component's, not the default one)."""
     tags = base_tags(cfg.environment, pulumi.get_stack(), pulumi.get_project() if parent else PROJECT)
     # The credentials of `pulumi up` reach the kubeconfigs' `aws eks get-token` and the
     # target-account provider too, not only the default AWS provider.
     creds = credentials.stack_credentials(kubeconfigs=bool(cfg.clusters) if kubeconfigs is None else kubeconfigs)
-    partition = aws.get_partition()
-    region = aws.get_region().region
-    caller = aws.get_caller_identity()
+    partition = aws.get_partition(opts=invoke)
+    region = aws.get_region(opts=invoke).region
+    caller = aws.get_caller_identity(opts=invoke)
     # Every cluster the stack adopts is read once, before anything registers: a missing one is
     # a config problem, not a failure halfway through the clusters.
-    found = {c.name: describe_cluster(c.name) for c in cfg.clusters if not c.create}
+    found = {c.name: describe_cluster(c.name, invoke) for c in cfg.clusters if not c.create}
     problems = accounts.problems(cfg, caller.account_id)
-    problems += _adopted_problems(cfg, found, region) + _creator_problems(cfg, caller.arn, tags) + _organization_problems(cfg)
+    problems += (
+        _adopted_problems(cfg, found, region) + _creator_problems(cfg, caller.arn, tags, invoke) + _organization_problems(cfg, invoke)
+    )
     if problems:
         raise ConfigError([f"{PROJECT}:{path} = {value!r}: {why}" for path, value, why in problems])
     installed = {
-        (c.name, addon): installed_addon(c.name, addon, tags)
+        (c.name, addon): installed_addon(c.name, addon, tags, invoke)
         for c in cfg.clusters
         if not c.create
         for addon in [*([AGENT_ADDON] if c.install_agent else []), *(a.name for a in c.addons)]
@@ -96,7 +104,7 @@ def _adopted_problems(cfg: StackConfig, found: dict[str, aws.eks.GetClusterResul
     ]
 
 
-def _organization_problems(cfg: StackConfig) -> list[Problem]:
+def _organization_problems(cfg: StackConfig, invoke: pulumi.InvokeOptions | None) -> list[Problem]:
     """`trust.sourceOrgId` against the account's organization. `aws:ResourceOrgId` is in the
     request context only when the role's account is in an organization (IAM User Guide, global
     condition keys, aws:ResourceOrgID), so outside one the condition never holds and every pod
@@ -104,7 +112,7 @@ def _organization_problems(cfg: StackConfig) -> list[Problem]:
     wanted = [(i, ident.trust.source_org_id) for i, ident in enumerate(cfg.identities) if ident.creates_role and ident.trust.source_org_id]
     if not wanted:
         return []
-    organization = organization_id()
+    organization = organization_id(invoke)
     problems: list[Problem] = []
     for i, value in wanted:
         if organization is None:
@@ -120,7 +128,7 @@ def _organization_problems(cfg: StackConfig) -> list[Problem]:
     return problems
 
 
-def _creator_problems(cfg: StackConfig, caller: str, tags: dict[str, str]) -> list[Problem]:
+def _creator_problems(cfg: StackConfig, caller: str, tags: dict[str, str], invoke: pulumi.InvokeOptions | None) -> list[Problem]:
     """The caller among a created cluster's adminPrincipalArns. EKS gives whoever creates the
     cluster an admin access entry of its own (pulumi-eks sets bootstrapClusterCreatorAdminPermissions
     with authenticationMode, which this program always gives), and CreateAccessEntry for a
@@ -128,9 +136,9 @@ def _creator_problems(cfg: StackConfig, caller: str, tags: dict[str, str]) -> li
     cluster exists, and after, when its entry is not one this stack made (its tags say)."""
     problems: list[Problem] = []
     for cluster, entries in accounts.creator_entries(cfg, caller).items():
-        exists = describe_cluster(cluster) is not None
+        exists = describe_cluster(cluster, invoke) is not None
         for path, arn in entries:
-            entry_tags = access_entry_tags(cluster, arn) if exists else None
+            entry_tags = access_entry_tags(cluster, arn, invoke) if exists else None
             if exists and (entry_tags is None or owned(entry_tags, tags)):
                 continue
             why = "which creates" if not exists else "which created"

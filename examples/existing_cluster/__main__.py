@@ -38,7 +38,7 @@ agent = PodIdentityAgent(
         cluster_name=cluster.name,
         kubernetes_version=cluster.kubernetes_version,
         adopted=True,
-        installed=installed_addon(cluster_name, AGENT_ADDON, tags, cluster),
+        installed=installed_addon(cluster_name, AGENT_ADDON, tags, pulumi.InvokeOptions(parent=cluster)),
         tags=tags,
     ),
 )
