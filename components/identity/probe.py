@@ -20,9 +20,7 @@ import pulumi_kubernetes as k8s
 from ..sample import manifests
 
 PROBE_APP = "pod-identity-probe"
-# Pulumi's await of the Job, above its deadline (manifests.JOB_DEADLINE_SECONDS), so that the
-# Job's own deadline ends it with the Job's reason.
-PROBE_TIMEOUT = f"{manifests.JOB_DEADLINE_SECONDS // 60 + 2}m"
+PROBE_TIMEOUT = manifests.await_timeout(manifests.JOB_DEADLINE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -48,6 +46,8 @@ class AssociationProbe(pulumi.ComponentResource):
     """A Job that proves one association works; `proven_association_id` resolves after it did."""
 
     job: k8s.batch.v1.Job
+    proof: pulumi.Output[manifests.Proof]
+    """What a pod of the association must show: the workload that waits for the probe checks the same."""
     proven_association_id: pulumi.Output[str]
     """The association's ID, known only once the probe succeeded: an input made from it makes a
     workload wait for the proof (another stack reads it from the stack's outputs)."""
@@ -55,11 +55,13 @@ class AssociationProbe(pulumi.ComponentResource):
     def __init__(self, name: str, args: AssociationProbeArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("eks-pod-identity:index:AssociationProbe", name, None, opts)
         association = args.association
-        proof = pulumi.Output.all(association.association_id, association.role_arn, args.expected_role_name, args.region).apply(
-            lambda v: manifests.Proof(*v)
-        )
+        self.proof = proof = pulumi.Output.all(
+            association.association_id, association.role_arn, args.expected_role_name, args.region
+        ).apply(lambda v: manifests.Proof(*v))
         spec = proof.apply(lambda p: manifests.probe_job(PROBE_APP, args.namespace, args.service_account, args.image, p, args.key)["spec"])
-        metadata = manifests.probe_job(PROBE_APP, args.namespace, args.service_account, args.image, _UNKNOWN, args.key)["metadata"]
+        metadata = manifests.probe_job(PROBE_APP, args.namespace, args.service_account, args.image, manifests.NO_PROOF, args.key)[
+            "metadata"
+        ]
         self.job = k8s.batch.v1.Job(
             f"{name}-job",
             metadata=metadata,
@@ -73,6 +75,3 @@ class AssociationProbe(pulumi.ComponentResource):
         )
         self.proven_association_id = pulumi.Output.all(self.job.metadata.uid, association.association_id).apply(lambda v: str(v[1]))
         self.register_outputs({"provenAssociationId": self.proven_association_id})
-
-
-_UNKNOWN = manifests.Proof("", "", "", "")

@@ -79,6 +79,17 @@ class Proof:
     region: str
 
 
+NO_PROOF = Proof("", "", "", "")
+"""The proof an object's metadata is built with: the metadata holds none of it."""
+
+
+def await_timeout(deadline_seconds: int) -> str:
+    """Pulumi's await of an object that has a deadline of its own, two minutes above it: the
+    object's deadline decides, with its reason, not Pulumi's 10-minute default (pulumi-kubernetes
+    await/job.go DefaultJobTimeoutMins)."""
+    return f"{deadline_seconds // 60 + 2}m"
+
+
 def _labels(name: str) -> dict[str, str]:
     return {APP_LABEL: name, "app.kubernetes.io/part-of": "eks-pod-identity"}
 

@@ -15,11 +15,9 @@ from ..identity.probe import AssociationProbe, AssociationProbeArgs
 from . import manifests
 
 APP = "pod-identity-sample"
-# Pulumi awaits the Job longer than its own deadline, so the deadline decides, not Pulumi's
-# 10-minute default (pulumi-kubernetes await/job.go DefaultJobTimeoutMins).
-JOB_TIMEOUT = f"{manifests.JOB_DEADLINE_SECONDS // 60 + 2}m"
+JOB_TIMEOUT = manifests.await_timeout(manifests.JOB_DEADLINE_SECONDS)
 # The Deployment fails at its progress deadline; Pulumi's await ends shortly after it.
-DEPLOYMENT_TIMEOUT = f"{manifests.PROGRESS_DEADLINE_SECONDS // 60 + 2}m"
+DEPLOYMENT_TIMEOUT = manifests.await_timeout(manifests.PROGRESS_DEADLINE_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -111,9 +109,7 @@ class SampleWorkload(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         waits = [*args.depends_on, *objects, self.probe.job]
-        proof = pulumi.Output.all(association.association_id, association.role_arn, args.expected_role_name, args.region).apply(
-            lambda v: manifests.Proof(*v)
-        )
+        proof = self.probe.proof
         self.bucket = None
         if args.kind == "deployment":
             self.workload = self._deployment(name, args, proof, waits, k8s_opts)
@@ -155,7 +151,7 @@ class SampleWorkload(pulumi.ComponentResource):
         manifest = proof.apply(lambda p: manifests.deployment(APP, args.namespace, args.service_account, args.image, p))
         return k8s.apps.v1.Deployment(
             f"{name}-deployment",
-            metadata=manifests.deployment(APP, args.namespace, args.service_account, args.image, _UNKNOWN)["metadata"],
+            metadata=manifests.deployment(APP, args.namespace, args.service_account, args.image, manifests.NO_PROOF)["metadata"],
             spec=manifest["spec"],
             opts=pulumi.ResourceOptions.merge(
                 k8s_opts,
@@ -196,7 +192,7 @@ class SampleWorkload(pulumi.ComponentResource):
         )
         return k8s.batch.v1.Job(
             f"{name}-job",
-            metadata=manifests.job(APP, args.namespace, args.service_account, args.image, _UNKNOWN, "")["metadata"],
+            metadata=manifests.job(APP, args.namespace, args.service_account, args.image, manifests.NO_PROOF, "")["metadata"],
             spec=spec,
             opts=pulumi.ResourceOptions.merge(
                 k8s_opts,
@@ -205,7 +201,3 @@ class SampleWorkload(pulumi.ComponentResource):
                 ),
             ),
         )
-
-
-# Metadata does not depend on the proof: build it with placeholders.
-_UNKNOWN = manifests.Proof("", "", "", "")

@@ -187,3 +187,9 @@ def test_the_probe_job_retries_new_pods_until_its_deadline_and_says_what_to_chec
     assert "eks-pod-identity-agent" in annotations["eks-pod-identity/check"]
     assert spec["template"]["metadata"]["annotations"][manifests.ASSOCIATION_ANNOTATION] == "a-123"
     assert "name" not in job["metadata"], "auto-named: a replacement creates the new Job first"
+
+
+@pytest.mark.parametrize("deadline", [manifests.JOB_DEADLINE_SECONDS, manifests.PROGRESS_DEADLINE_SECONDS, 59, 61])
+def test_pulumis_await_outlasts_the_objects_own_deadline(deadline):
+    minutes = int(manifests.await_timeout(deadline).removesuffix("m"))
+    assert deadline < minutes * 60 <= deadline + 180
