@@ -26,8 +26,9 @@ import yaml
 from ...arn import account_of, name_of
 from ...identity.trust import target_trust_policy
 from ..grants import FLAGS, Binding, OtherStack, RoleAccess, Statement, bindings
-from ..harness import mocks, project, runner
+from ..harness import project, runner
 from ..inputs.irsa import external_id_lookups, placeholder, update_command
+from ..placeholders import mark, recording
 from . import BAD_INPUT, OK
 
 
@@ -149,7 +150,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         name, path = project.stack_argument(args.stack)
-        result = runner.run_stack(name, path=path)
+        with recording() as invented:
+            result = runner.run_stack(name, path=path)
         if args.json:
             text = json.dumps([{**asdict(b), "key": b.key} for b in bindings(result, reader(result))], indent=2) + "\n"
         else:
@@ -157,5 +159,5 @@ def run(args: argparse.Namespace) -> int:
     except (pulumi.RunError, ValueError, yaml.YAMLError) as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
-    print(text.replace(mocks.ACCOUNT, "<ACCOUNT>"), end="")
+    print(mark(text, invented), end="")
     return OK

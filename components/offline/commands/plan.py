@@ -31,10 +31,6 @@ from . import BAD_INPUT, OK, access
 SECRET_OUTPUTS = ("kubeconfigs", "sampleKubeconfig")
 
 
-def placeholders(text: str, invented: set[str] | frozenset[str] = frozenset()) -> str:
-    return mark(text, invented)
-
-
 def shown_name(urn: str, by_urn: dict[str, monitor.Registration]) -> str:
     """The name the tree shows for a dependency: its own, or for a resource the program did not
     register (one inside a remote component, e.g. pulumi-eks's aws:eks/cluster:Cluster) the
@@ -224,7 +220,7 @@ def render(stack: str, result: runner.RunResult, invented: set[str] | frozenset[
     out += ["## Stack outputs", yaml.safe_dump(outputs, sort_keys=True).rstrip(), ""]
     out += ["## Critical path (typical create times, see docs/performance.md)", critical_path.critical_path(result).report(), ""]
     out += [access.render(result, access.reader(result), "Who gets what (each binding's role and its permissions)", depth=2)]
-    return placeholders("\n".join(out), invented)
+    return mark("\n".join(out), invented)
 
 
 def run_recording(name: str, path: Path | None = None) -> tuple[runner.RunResult, set[str]]:
@@ -260,7 +256,7 @@ def run(args: argparse.Namespace) -> int:
 
 def write_graph(path: Path, stack: str, result: runner.RunResult, invented: set[str]) -> int:
     """Write the Mermaid graph to `path` (its folder created if missing) and say so."""
-    text = placeholders(mermaid(result, stack), invented)
+    text = mark(mermaid(result, stack), invented)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)

@@ -4,6 +4,7 @@ read from what the stack registers, with the flags an audit starts from."""
 from __future__ import annotations
 
 import json
+import re
 
 from eks_pod_identity import cli
 from eks_pod_identity.offline.commands import access
@@ -76,3 +77,11 @@ def test_an_existing_target_role_gets_the_trust_it_needs_printed(tmp_path, capsy
         (statement,) = doc["Statement"]
         assert statement["Condition"]["StringEquals"]["sts:ExternalId"] == ["x"]
         assert statement["Condition"]["ArnEquals"]["aws:PrincipalArn"][0].split(":role/")[1].startswith("reports-role")
+
+
+def test_names_the_mocks_invent_are_shown_as_placeholders_as_plan_shows_them(capsys):
+    """access printed role-name hashes the mocks made up (role/app-role-9a7ecdd) as if real."""
+    assert cli.main(["access", "fleet"]) == 0
+    out = capsys.readouterr().out
+    assert "-role-<random>`" in out
+    assert not re.search(r"-role-[0-9a-f]{7}\b", out)
