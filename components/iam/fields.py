@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator
 
 from .. import aws_data
-from ..arn import PARTITION_PATTERN, PARTITIONS, Arn
+from ..arn import ACCOUNT_PATTERN, PARTITION_PATTERN, PARTITIONS, REGION_PATTERN, Arn
 from ..model import at_most, limited, matching, passing
 from . import grammar, limits
 
@@ -56,15 +56,20 @@ Statements = Annotated[list[dict[str, Any]], AfterValidator(_statements)]
 
 # ARNs of the resources policies are scoped by (wildcards allowed where IAM allows them).
 HOSTED_ZONE_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:route53:::hostedzone/[A-Z0-9*]+$")
-KMS_KEY_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:kms:[a-z0-9-]+:\d{{12}}:(key|alias)/[\w/*+=,.@-]+$")
 S3_BUCKET_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:s3:::[a-z0-9][a-z0-9.*-]{{1,61}}[a-z0-9*]$")
-SECRET_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:secretsmanager:[a-z0-9-]+:\d{{12}}:secret:[\w/*+=,.@-]+$")
-SSM_PARAMETER_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:ssm:[a-z0-9-]+:\d{{12}}:parameter/[\w/*.-]+$")
-DYNAMODB_TABLE_ARN = re.compile(rf"^arn:{PARTITION_PATTERN}:dynamodb:[a-z0-9-]+:\d{{12}}:table/[\w.-]+$")
 
-KmsKeyArn = Annotated[str, matching(KMS_KEY_ARN, "a KMS key ARN")]
+
+def arn_type(service: str, resource: str, example: str) -> Any:
+    """A config field holding an ARN of `service` whose resource part matches `resource`; region
+    and account take a wildcard, as IAM does in a policy's Resource (IAM User Guide,
+    reference_policies_elements_resource)."""
+    pattern = re.compile(rf"^arn:{PARTITION_PATTERN}:{service}:{REGION_PATTERN}:{ACCOUNT_PATTERN}:{resource}$")
+    return Annotated[str, matching(pattern, f"an ARN like {example!r}")]
+
+
+KmsKeyArn = arn_type("kms", r"(key|alias)/[\w/*+=,.@-]+", "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
 HostedZoneArn = Annotated[str, matching(HOSTED_ZONE_ARN, "a Route 53 hosted zone ARN like 'arn:aws:route53:::hostedzone/Z123'")]
 BucketArn = Annotated[str, matching(S3_BUCKET_ARN, "an S3 bucket ARN like 'arn:aws:s3:::my-bucket'")]
-SecretArn = Annotated[str, matching(SECRET_ARN, "a Secrets Manager secret ARN")]
-SsmParameterArn = Annotated[str, matching(SSM_PARAMETER_ARN, "an SSM parameter ARN")]
-TableArn = Annotated[str, matching(DYNAMODB_TABLE_ARN, "a DynamoDB table ARN")]
+SecretArn = arn_type("secretsmanager", r"secret:[\w/*+=,.@-]+", "arn:aws:secretsmanager:us-west-2:123456789012:secret:app/*")
+SsmParameterArn = arn_type("ssm", r"parameter/[\w/*.-]+", "arn:aws:ssm:us-west-2:123456789012:parameter/app/*")
+TableArn = arn_type("dynamodb", r"table/[\w.-]+", "arn:aws:dynamodb:us-west-2:123456789012:table/orders")

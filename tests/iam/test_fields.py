@@ -51,6 +51,9 @@ def test_a_policy_arn_of_aws_must_name_a_managed_policy_that_exists_at_its_path(
         (fields.HostedZoneArn, "arn:aws:route53:::hostedzone/Z0123456789", "Z0123456789"),
         (fields.BucketArn, "arn:aws:s3:::my-bucket", "arn:aws:s3:::my-bucket/key"),
         (fields.KmsKeyArn, "arn:aws-cn:kms:cn-north-1:123456789012:alias/app", "alias/app"),
+        # Region and account take IAM's wildcard, as every other ARN field does (the catalog's SQS queues did).
+        (fields.KmsKeyArn, "arn:aws:kms:*:*:key/*", "arn:aws:kms:EU:123456789012:key/k"),
+        (fields.SsmParameterArn, "arn:aws:ssm:*:123456789012:parameter/app/*", "arn:aws:ssm:us-east-1:123:parameter/app"),
         (fields.SecretArn, "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/*", "prod/db"),
         (fields.TableArn, "arn:aws:dynamodb:us-east-1:123456789012:table/orders", "arn:aws:dynamodb:us-east-1:123456789012:table/*"),
         (fields.RoleName, "team-a.reader@x", "team a"),

@@ -10,29 +10,21 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field, field_validator
 
-from ...arn import ACCOUNT_PATTERN, PARTITION_PATTERN, REGION_PATTERN
 from ...model import Model, matching
 from ..documents import Statement
+from ..fields import arn_type
 
 # The day every entry's permissions were last compared with its upstream at the version recorded
 # in `Upstream.version` (and in tests/upstream/<entry>.json, which the drift test reads).
 CHECKED = "2026-11-26"
 
-_PARTITION = PARTITION_PATTERN
-
-
-def _arn_type(service: str, resource: str, example: str) -> Any:
-    pattern = re.compile(rf"^arn:{_PARTITION}:{service}:{REGION_PATTERN}:{ACCOUNT_PATTERN}:{resource}$")
-    return Annotated[str, matching(pattern, f"an ARN like {example!r}")]
-
-
-TargetGroupArn = _arn_type(
+TargetGroupArn = arn_type(
     "elasticloadbalancing", r"targetgroup/[\w*-]+/[\w*]+", "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/web/0123abcd"
 )
-QueueArn = _arn_type("sqs", r"[\w*-]+(?:\.fifo)?", "arn:aws:sqs:us-west-2:123456789012:my-queue")
-RepositoryArn = _arn_type("ecr", r"repository/[a-z0-9._/*-]+", "arn:aws:ecr:us-west-2:123456789012:repository/team/app")
-WorkspaceArn = _arn_type("aps", r"workspace/[\w*-]+", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0123abcd")
-CertificateAuthorityArn = _arn_type(
+QueueArn = arn_type("sqs", r"[\w*-]+(?:\.fifo)?", "arn:aws:sqs:us-west-2:123456789012:my-queue")
+RepositoryArn = arn_type("ecr", r"repository/[a-z0-9._/*-]+", "arn:aws:ecr:us-west-2:123456789012:repository/team/app")
+WorkspaceArn = arn_type("aps", r"workspace/[\w*-]+", "arn:aws:aps:us-west-2:123456789012:workspace/ws-0123abcd")
+CertificateAuthorityArn = arn_type(
     "acm-pca", r"certificate-authority/[\w*-]+", "arn:aws:acm-pca:us-west-2:123456789012:certificate-authority/0123-abcd"
 )
 LogGroupName = Annotated[
