@@ -137,12 +137,16 @@ class Renames:
         def apply(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
             parent = args.opts.parent
             known = parent is None or id(parent) in chains
-            chains[id(args.resource)] = f"{chains[id(parent)]}${args.type_}" if parent is not None and known else args.type_
+            if known:  # a chain under a parent not seen would lack that parent's types
+                chains[id(args.resource)] = f"{chains[id(parent)]}${args.type_}" if parent is not None else args.type_
             former = self.former.get((args.type_, args.name))
             if not former:
                 return None
-            prefix = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{chains[id(args.resource)]}::"
-            aliases: list[pulumi.Input[str | pulumi.Alias]] = [f"{prefix}{old}" if known else pulumi.Alias(name=old) for old in former]
+            if not known:
+                aliases: list[pulumi.Input[str | pulumi.Alias]] = [pulumi.Alias(name=old) for old in former]
+            else:
+                prefix = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::{chains[id(args.resource)]}::"
+                aliases = [f"{prefix}{old}" for old in former]
             options = copy.copy(args.opts)  # a shallow copy: the caller's options may serve other resources
             options.aliases = [*(args.opts.aliases or []), *aliases]
             return pulumi.ResourceTransformationResult(args.props, options)

@@ -104,3 +104,27 @@ def test_the_transformation_gives_exactly_the_renamed_resources_their_former_nam
     result = runner.run({"aws:region": "us-east-1"}, program=program)
     aliases = {r.name: [a.rsplit("::", 1)[1] for a in r.aliases] for r in result.of_type(tokens.ROLE)}
     assert aliases == {"new": ["old"], "same": [], "other": []}
+
+
+def test_under_a_parent_the_transformation_did_not_see_no_chain_is_guessed():
+    """A child of a component registered outside the transformation (its parent unseen) got an
+    alias URN without that parent's type; now its own former names are Alias objects, which the
+    SDK resolves against the real parent, and so are its children's."""
+    renames = migrations.Renames()
+    renames.add("test:index:Inner", "inner", "inner-old")
+    renames.add(tokens.ROLE, "role", "role-old")
+    transformation = renames.transformation()
+
+    class Comp(pulumi.ComponentResource):
+        def __init__(self, t, name, opts=None):
+            super().__init__(t, name, None, opts)
+
+    def program():
+        outer = Comp("test:index:Outer", "outer")  # not seen by the transformation
+        inner = Comp("test:index:Inner", "inner", pulumi.ResourceOptions(parent=outer, transformations=[transformation]))
+        aws.iam.Role("role", assume_role_policy="{}", opts=pulumi.ResourceOptions(parent=inner))
+
+    result = runner.run({"aws:region": "us-east-1"}, program=program)
+    by_name = {r.name: r for r in result.registrations}
+    assert by_name["inner"].aliases == [by_name["inner"].urn.replace("::inner", "::inner-old")]
+    assert by_name["role"].aliases == [by_name["role"].urn.replace("::role", "::role-old")]
