@@ -160,10 +160,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"{', '.join(args.inputs)}: no association nor add-on found")
         existing = import_file.state_urns(args.state) if args.state else None
         adoption = adopt(name, found, stack, path, args.leave_addons, existing, args.new_stack)
-    except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return BAD_INPUT
-    except (pulumi.RunError, yaml.YAMLError) as error:
+    except (InputError, pulumi.RunError, yaml.YAMLError) as error:
         print(f"error: {error}", file=sys.stderr)
         return BAD_INPUT
     document = import_document(adoption, existing, args.new_stack)

@@ -106,9 +106,9 @@ def _trust_section(p: RolePlan, m: Migration) -> list[str]:
 
 def render(m: Migration, config_path: str | None) -> str:
     """The plan, in Markdown: the service accounts, then the four steps in the order they are run."""
-    ident_of = {(ns, sa): i for i in m.identities for ns in i.namespaces for sa in i.service_accounts}
+    ident_of = identities_by_binding(m)
     annotated = [s for s in m.service_accounts if ROLE_ANNOTATION in s.annotations and (s.namespace, s.name) in ident_of]
-    lines = _summary(m, annotated) + _before(m) + ["## 1. Let each role trust Pod Identity (IRSA keeps working)", ""]
+    lines = _summary(m, annotated, ident_of) + _before(m) + ["## 1. Let each role trust Pod Identity (IRSA keeps working)", ""]
     for p in (p for p in m.roles if not p.cross_account):
         lines += _trust_section(p, m)
     lines += _bind(m, config_path) + _workloads(m, annotated) + _drop_oidc(m)
@@ -117,10 +117,14 @@ def render(m: Migration, config_path: str | None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _summary(m: Migration, annotated: list[awsjson.ServiceAccount]) -> list[str]:
+def identities_by_binding(m: Migration) -> dict[tuple[str, str], Any]:
+    """The identity that binds each (namespace, service account)."""
+    return {(ns, sa): i for i in m.identities for ns in i.namespaces for sa in i.service_accounts}
+
+
+def _summary(m: Migration, annotated: list[awsjson.ServiceAccount], ident_of: dict[tuple[str, str], Any]) -> list[str]:
     """The heading and one table row per annotated service account, with what needs care."""
     by_arn = {p.arn: p for p in m.roles}
-    ident_of = {(ns, sa): i for i in m.identities for ns in i.namespaces for sa in i.service_accounts}
     lines = [
         f"# Moving cluster {m.cluster} from IRSA to EKS Pod Identity",
         "",
